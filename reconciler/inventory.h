@@ -1,0 +1,26 @@
+// What hxctl owns: the authoritative record that makes pruning safe. Plain data; state/ stores it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "reconciler/resource.h"
+
+namespace hx {
+
+struct InventoryEntry {
+  ResourceId id;
+  std::string host;
+  std::string key;
+  std::string origin;  // "created" (hxctl made it: prunable) or "adopted" (never pruned)
+  std::string specDigest;
+};
+
+struct Inventory {
+  std::vector<InventoryEntry> entries;
+  const InventoryEntry* find(const ResourceId& id) const;
+  const InventoryEntry* findByKey(const std::string& kind, const std::string& host,
+                                  const std::string& key) const;
+};
+
+}  // namespace hx

@@ -1,0 +1,361 @@
+#include "reconciler/kinds.h"
+
+#include "reconciler/values.h"
+
+namespace hx {
+namespace {
+
+using namespace schema;  // NOLINT(google-build-using-namespace): the table reads as a document
+
+void report(Diagnostics& diags, const Resource& r, const std::string& path, std::string message) {
+  diags.push_back(Diagnostic{r.locate(path), r.id.str() + " " + path, std::move(message)});
+}
+
+// ---- Host ---------------------------------------------------------------------------------
+
+Schema hostSpec() {
+  return object({
+      req("address", address()),
+      req("api", object({
+                     req("type", oneOf({"ollama", "openai", "qdrant", "http"})),
+                     req("url", url()),
+                     opt("flavor", oneOf({"ollama", "vllm", "llama-server"})),
+                     opt("auth", secretRef()),
+                 })),
+      opt("health", object({
+                        opt("path", str()),
+                        opt("interval", duration()),
+                        opt("timeout", duration()),
+                        opt("failureThreshold", integer(1, 100)),
+                        opt("successThreshold", integer(1, 100)),
+                    })),
+      opt("services", listOf(object({
+                          req("name", name()),
+                          req("port", integer(1, 65535)),
+                          opt("proto", oneOf({"tcp", "udp"})),
+                      }))),
+      opt("firewall", object({
+                          req("manager", oneOf({"ufw"})),
+                          req("exec", listOf(str(), true)),
+                          opt("defaults", object({
+                                              opt("incoming", oneOf({"allow", "deny", "reject"})),
+                                              opt("outgoing", oneOf({"allow", "deny", "reject"})),
+                                          })),
+                          opt("logging", oneOf({"off", "low", "medium", "high", "full"})),
+                          opt("exclusive", boolean()),
+                          opt("sshPort", integer(1, 65535)),
+                          opt("operatorNetwork", cidrOrAny()),
+                      })),
+  });
+}
+
+void validateHost(const Resource& r, Diagnostics& diags) {
+  const Json* type = r.field("api.type");
+  if (r.field("api.flavor") && type && *type != "openai")
+    report(diags, r, "spec.api.flavor", "only applies to api.type openai");
+  const Json* interval = r.field("health.interval");
+  const Json* timeout = r.field("health.timeout");
+  if (interval && timeout && interval->is_string() && timeout->is_string()) {
+    auto i = parseDurationMs(interval->get<std::string>());
+    auto t = parseDurationMs(timeout->get<std::string>());
+    if (i && t && *t >= *i)
+      report(diags, r, "spec.health.timeout", "must be shorter than health.interval");
+  }
+}
+
+// ---- Model --------------------------------------------------------------------------------
+
+Schema modelSpec() {
+  return object({
+      req("host", ref("Host")),
+      req("model", str()),
+      req("capability", oneOf({"generate", "embed"})),
+      opt("dimensions", integer(1, 65536)),
+  });
+}
+
+void validateModel(const Resource& r, Diagnostics& diags) {
+  const Json* cap = r.field("capability");
+  if (r.field("dimensions") && cap && *cap != "embed")
+    report(diags, r, "spec.dimensions", "only applies to models with capability: embed");
+}
+
+// ---- Collection ---------------------------------------------------------------------------
+
+Schema hnswSpec() {
+  return object({
+      opt("m", integer(0, 1024)),
+      opt("efConstruct", integer(4, 100000)),
+      opt("fullScanThreshold", integer(10)),
+      opt("onDisk", boolean()),
+      opt("payloadM", integer(0, 1024)),
+  });
+}
+
+Schema quantizationSpec() {
+  return oneKey({
+      opt("scalar", object({req("type", oneOf({"int8"})), opt("quantile", number(0.5, 1.0)),
+                            opt("alwaysRam", boolean())})),
+      opt("binary", object({opt("alwaysRam", boolean())})),
+      opt("product", object({req("compression", oneOf({"x4", "x8", "x16", "x32", "x64"})),
+                             opt("alwaysRam", boolean())})),
+      opt("disabled", boolean()),
+  });
+}
+
+Schema vectorParams() {
+  return object({
+      req("size", integer(1, 65536)),
+      req("distance", oneOf({"Cosine", "Euclid", "Dot", "Manhattan"})),
+      opt("onDisk", boolean()),
+      opt("datatype", oneOf({"float32", "float16", "uint8"})),
+      opt("hnsw", hnswSpec()),
+      opt("quantization", quantizationSpec()),
+  });
+}
+
+Schema collectionSpec() {
+  return object({
+      req("server", ref("Host")),
+      req("vectors", either({"size", "distance"}, vectorParams(), mapOf(vectorParams()))),
+      opt("hnsw", hnswSpec()),
+      opt("optimizers", object({
+                            opt("indexingThreshold", integer(0)),
+                            opt("defaultSegmentNumber", integer(0)),
+                            opt("deletedThreshold", number(0, 1)),
+                            opt("vacuumMinVectorNumber", integer(100)),
+                            opt("flushIntervalSec", integer(0)),
+                            opt("maxSegmentSize", integer(0)),
+                            opt("memmapThreshold", integer(0)),
+                            opt("maxOptimizationThreads", integer(0)),
+                        })),
+      opt("quantization", quantizationSpec()),
+      opt("onDiskPayload", boolean()),
+      opt("shardNumber", integer(1, 1024)),
+      opt("replicationFactor", integer(1, 64)),
+      opt("payloadIndexes",
+          listOf(object({req("field", str()),
+                         req("type", oneOf({"keyword", "integer", "float", "geo", "text", "bool",
+                                            "datetime", "uuid"}))}))),
+      opt("aliases", listOf(name())),
+      opt("embeddingModel", ref("Model")),
+      opt("adopt", boolean()),
+  });
+}
+
+void validateCollection(const Resource& r, Diagnostics& diags) {
+  const Json* vectors = r.field("vectors");
+  if (vectors && vectors->is_object() && !vectors->contains("size")) {
+    if (vectors->empty()) report(diags, r, "spec.vectors", "must declare at least one vector");
+    for (const auto& [vectorName, params] : vectors->items()) {
+      std::string problem = checkName(vectorName);
+      if (!problem.empty()) report(diags, r, "spec.vectors." + vectorName, problem);
+    }
+  }
+  const Json* indexes = r.field("payloadIndexes");
+  if (indexes && indexes->is_array()) {
+    std::vector<std::string> seen;
+    for (size_t i = 0; i < indexes->size(); ++i) {
+      std::string f = (*indexes)[i].value("field", "");
+      if (std::find(seen.begin(), seen.end(), f) != seen.end())
+        report(diags, r, "spec.payloadIndexes[" + std::to_string(i) + "].field",
+               "duplicate payload index on \"" + f + "\"");
+      seen.push_back(f);
+    }
+  }
+}
+
+// ---- FirewallRule -------------------------------------------------------------------------
+
+Schema firewallRuleSpec() {
+  return object({
+      req("host", ref("Host")),
+      req("action", oneOf({"allow", "deny", "reject", "limit"})),
+      opt("direction", oneOf({"in", "out"})),
+      opt("from", cidrOrAny()),
+      opt("to", cidrOrAny()),
+      opt("port", portOrRange()),
+      opt("proto", oneOf({"tcp", "udp", "any"})),
+      opt("interface", name()),
+      opt("comment", str()),
+      opt("position", integer(1)),
+  });
+}
+
+void validateFirewallRule(const Resource& r, Diagnostics& diags) {
+  const Json* port = r.field("port");
+  const Json* proto = r.field("proto");
+  if (port && port->is_string() && port->get<std::string>().find_first_of(":-") != std::string::npos &&
+      (!proto || *proto == "any"))
+    report(diags, r, "spec.port", "a port range needs proto: tcp or proto: udp (ufw requires it)");
+  const Json* from = r.field("from");
+  const Json* to = r.field("to");
+  if (from && to && from->is_string() && to->is_string() && *from != "any" && *to != "any" &&
+      isIpv6(from->get<std::string>()) != isIpv6(to->get<std::string>()))
+    report(diags, r, "spec.to", "mixes IPv4 and IPv6: from and to must be the same family");
+  const Json* action = r.field("action");
+  const Json* direction = r.field("direction");
+  if (action && *action == "limit" && direction && *direction == "out")
+    report(diags, r, "spec.action", "limit only applies to incoming rules");
+  if (proto && *proto == "any" && r.field("interface") == nullptr && !port && !from && !to)
+    report(diags, r, "spec", "matches all traffic: give at least a port, from or to");
+}
+
+// ---- Role ---------------------------------------------------------------------------------
+
+Schema roleSpec() {
+  return object({
+      opt("description", str()),
+      opt("qdrant", object({
+                        opt("global", oneOf({"r", "m"})),
+                        opt("collections",
+                            listOf(object({req("collection", ref("Collection", RefRole::kMention)),
+                                           req("access", oneOf({"r", "rw", "prw"}))}))),
+                    })),
+      opt("gateway", object({req("permissions", listOf(oneOf({"read", "write", "search", "ingest",
+                                                              "admin", "metrics"}),
+                                                       true))})),
+  });
+}
+
+void validateRole(const Resource& r, Diagnostics& diags) {
+  const Json* q = r.field("qdrant");
+  if (q && q->is_object() && q->contains("global") == q->contains("collections"))
+    report(diags, r, "spec.qdrant", "give either global (r | m) or collections, not both");
+  if (!r.field("qdrant") && !r.field("gateway"))
+    report(diags, r, "spec", "grants nothing: give qdrant and/or gateway access");
+}
+
+// ---- ApiKey -------------------------------------------------------------------------------
+
+Schema apiKeySpec() {
+  return object({
+      req("role", ref("Role")),
+      req("secret", secretRef(true)),
+      opt("description", str()),
+      opt("expires", date()),
+      opt("deliver", object({
+                         opt("gateway", object({req("host", ref("Host")), opt("keyFile", str()),
+                                                opt("reloadCommand", listOf(str(), true))})),
+                         opt("qdrant", object({req("server", ref("Host")),
+                                               opt("tokenFile", str())})),
+                     })),
+  });
+}
+
+void validateApiKey(const Resource& r, Diagnostics& diags) {
+  const Json* deliver = r.field("deliver");
+  if (deliver && deliver->is_object() && deliver->empty())
+    report(diags, r, "spec.deliver", "must name gateway and/or qdrant");
+}
+
+// ---- Task ---------------------------------------------------------------------------------
+
+Schema criterionSpec() {
+  auto mention = [](const char* kind) { return ref(kind, RefRole::kMention); };
+  return oneKey({
+      opt("hostActive", object({req("host", mention("Host"))})),
+      opt("modelAvailable", object({req("model", mention("Model"))})),
+      opt("generate", object({req("model", mention("Model")), opt("prompt", str()),
+                              opt("maxLatency", duration())})),
+      opt("embed", object({req("model", mention("Model"))})),
+      opt("collectionReady", object({req("collection", mention("Collection"))})),
+      opt("ingest", object({req("model", mention("Model")),
+                            req("collection", mention("Collection")),
+                            opt("samples", integer(1, 1000))})),
+      opt("load", object({req("target", oneKey({opt("model", mention("Model")),
+                                                opt("collection", mention("Collection")),
+                                                opt("url", url())})),
+                          opt("requests", integer(1, 10000000)),
+                          opt("concurrency", integer(1, 10000)),
+                          opt("duration", duration()),
+                          opt("thresholds", object({opt("avgLatency", duration()),
+                                                    opt("p95Latency", duration()),
+                                                    opt("p99Latency", duration()),
+                                                    opt("minRps", number(0)),
+                                                    opt("maxErrorRate", number(0, 1))}))})),
+      opt("httpOk", object({req("url", url()), opt("timeout", duration())})),
+      opt("metricsScraped", object({req("url", url()), opt("metric", str())})),
+      opt("portExposure", object({req("host", mention("Host")), req("port", portOrRange()),
+                                  req("from", cidrOrAny()), opt("proto", oneOf({"tcp", "udp"}))})),
+      opt("keyEnforced", object({req("url", url()), req("key", mention("ApiKey"))})),
+  });
+}
+
+Schema taskSpec() {
+  return object({
+      req("title", str()),
+      opt("group", str()),
+      req("priority", oneOf({"critical", "high", "medium", "low"})),
+      opt("effort", duration()),
+      opt("description", str()),
+      opt("dependsOn", object({
+                           opt("hosts", listOf(ref("Host", RefRole::kWaitsOn))),
+                           opt("tasks", listOf(ref("Task", RefRole::kWaitsOn))),
+                       })),
+      opt("hold", object({req("reason", str()), opt("by", str()), opt("since", date())})),
+      opt("resources", listOf(resourceRef(RefRole::kGates))),
+      opt("criteria", listOf(criterionSpec())),
+  });
+}
+
+void validateTask(const Resource& r, Diagnostics& diags) {
+  const Json* criteria = r.field("criteria");
+  if ((!criteria || criteria->empty()) && !r.field("hold"))
+    report(diags, r, "spec.criteria",
+           "a task needs at least one completion criterion (or a hold)");
+}
+
+std::vector<KindDescriptor> buildKinds() {
+  std::vector<KindDescriptor> k;
+  k.push_back({"Host", hostSpec(), validateHost, false, {}, {}, {}, false, false});
+  k.push_back({"Model", modelSpec(), validateModel, true, {"host", "model"},
+               {"capability", "dimensions"}, {}, false, true});
+  k.push_back({"Collection", collectionSpec(), validateCollection, true,
+               {"server", "vectors.size", "vectors.distance", "vectors.datatype",
+                "vectors.*.size", "vectors.*.distance", "vectors.*.datatype", "shardNumber"},
+               {"embeddingModel", "adopt"}, {}, true, false});
+  k.push_back({"FirewallRule", firewallRuleSpec(), validateFirewallRule, true,
+               {"host", "action", "direction", "from", "to", "port", "proto", "interface"},
+               {"position"}, {}, false, true});
+  k.push_back({"Role", roleSpec(), validateRole, false, {}, {}, {}, false, false});
+  k.push_back({"ApiKey", apiKeySpec(), validateApiKey, true, {}, {"secret", "description"},
+               {"secretDigest"}, false, false});
+  k.push_back({"Task", taskSpec(), validateTask, false, {}, {}, {}, false, false});
+  return k;
+}
+
+}  // namespace
+
+const std::vector<KindDescriptor>& kinds() {
+  static const std::vector<KindDescriptor> kTable = buildKinds();
+  return kTable;
+}
+
+const KindDescriptor* findKind(std::string_view name) {
+  for (const auto& k : kinds())
+    if (k.name == name) return &k;
+  return nullptr;
+}
+
+std::vector<std::string> kindNames() {
+  std::vector<std::string> names;
+  for (const auto& k : kinds()) names.push_back(k.name);
+  return names;
+}
+
+bool fieldMatches(std::string_view pattern, std::string_view path) {
+  while (true) {
+    auto pDot = pattern.find('.');
+    auto sDot = path.find('.');
+    std::string_view pHead = pattern.substr(0, pDot);
+    std::string_view sHead = path.substr(0, sDot);
+    if (pHead != "*" && pHead != sHead) return false;
+    if (pDot == std::string_view::npos) return true;  // a prefix match covers nested fields
+    if (sDot == std::string_view::npos) return false;
+    pattern.remove_prefix(pDot + 1);
+    path.remove_prefix(sDot + 1);
+  }
+}
+
+}  // namespace hx

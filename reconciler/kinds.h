@@ -1,0 +1,43 @@
+// The resource kinds, as one explicit table (no registry, no mutable statics). Adding a kind means
+// a schema and checks here, a provider in src/, and their tests.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reconciler/diagnostic.h"
+#include "reconciler/resource.h"
+#include "reconciler/schema.h"
+
+namespace hx {
+
+struct KindDescriptor {
+  std::string name;
+  Schema spec;
+  // Checks one resource beyond its schema (fields that constrain each other).
+  void (*validate)(const Resource&, Diagnostics&);
+  // Managed kinds have objects in external systems that hxctl creates, changes and deletes.
+  // Host, Role and Task are not managed: hosts are observed, roles fold into the keys that use
+  // them, tasks are evaluated.
+  bool managed = false;
+  // Spec fields (dotted, '*' matches one segment) that the server cannot change in place.
+  std::vector<std::string> immutableFields;
+  // Spec fields that describe intent only and are never compared with the observed object.
+  std::vector<std::string> specOnlyFields;
+  // Fields whose values are never printed.
+  std::vector<std::string> sensitiveFields;
+  // Whether replacing destroys data (a collection's vectors), so it needs --allow-replace.
+  bool replaceIsDestructive = false;
+  // Whether an existing object hxctl did not create may be taken over without spec.adopt: true.
+  bool adoptsExisting = false;
+};
+
+const std::vector<KindDescriptor>& kinds();
+const KindDescriptor* findKind(std::string_view name);
+std::vector<std::string> kindNames();
+
+// True when `path` ("vectors.size") matches `pattern` ("vectors.size", "vectors.*.size").
+bool fieldMatches(std::string_view pattern, std::string_view path);
+
+}  // namespace hx

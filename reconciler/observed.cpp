@@ -1,0 +1,44 @@
+#include "reconciler/observed.h"
+
+#include <ctime>
+
+namespace hx {
+
+const char* hostStatusName(HostStatus s) {
+  switch (s) {
+    case HostStatus::kPendingInstallation: return "pending_installation";
+    case HostStatus::kActive: return "active";
+    case HostStatus::kDegraded: return "degraded";
+  }
+  return "pending_installation";
+}
+
+std::optional<HostStatus> parseHostStatus(const std::string& s) {
+  if (s == "pending_installation") return HostStatus::kPendingInstallation;
+  if (s == "active") return HostStatus::kActive;
+  if (s == "degraded") return HostStatus::kDegraded;
+  return std::nullopt;
+}
+
+const ObservedObject* ObservedState::find(const std::string& kind, const std::string& host,
+                                          const std::string& key) const {
+  for (const auto& o : objects)
+    if (o.kind == kind && o.host == host && o.key == key) return &o;
+  return nullptr;
+}
+
+HostObservation ObservedState::host(const std::string& name) const {
+  auto it = hosts.find(name);
+  return it == hosts.end() ? HostObservation{} : it->second;
+}
+
+std::string formatTime(int64_t unixSeconds) {
+  std::time_t t = static_cast<std::time_t>(unixSeconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace hx

@@ -1,0 +1,71 @@
+// The planner's output: one action per resource, with the reason and field-level changes decided
+// by the planner. Renderers only format these; they never infer why.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "reconciler/observed.h"
+#include "reconciler/resource.h"
+
+namespace hx {
+
+enum class ActionType {
+  kNoOp,
+  kCreate,
+  kUpdate,
+  kReplace,
+  kDelete,
+  kDeferred,        // a dependency is not ready; reason names it
+  kNeedsReplace,    // an immutable field changed and replacement was not allowed
+  kConflict,        // exists but hxctl does not own it and may not adopt it
+  kUnobservable,    // the provider could not observe; nothing is known
+  kOrphan,          // hxctl created it, the specs no longer declare it, prune is off
+};
+const char* actionTypeName(ActionType t);
+bool isChange(ActionType t);  // create, update, replace, delete
+bool isRefusal(ActionType t); // needs-replace, conflict, unobservable
+
+struct FieldChange {
+  std::string path;  // "hnsw.m"
+  Json before;       // null when absent
+  Json after;        // null when removed
+  bool sensitive = false;
+  bool forcesReplace = false;
+};
+
+struct PlanAction {
+  ResourceId id;
+  ActionType type = ActionType::kNoOp;
+  std::string reason;
+  std::vector<FieldChange> changes;
+  std::string host;  // where the object lives ("" if host-less)
+  std::string key;   // its identity there
+  std::string previousHost, previousKey;  // replace / delete of an object known under another key
+  bool adopting = false;
+  Json desired;   // spec fields to converge to (empty for deletes)
+  Json observed;  // what was seen (null if nothing)
+  std::vector<ResourceId> dependsOn;  // managed resources that must succeed first
+};
+
+struct HostLine {
+  std::string name;
+  HostObservation observation;
+};
+
+struct PlanSummary {
+  int add = 0, change = 0, replace = 0, destroy = 0, deferred = 0, refused = 0, orphaned = 0;
+  bool hasChanges() const { return add + change + replace + destroy > 0; }
+};
+
+struct Plan {
+  std::vector<HostLine> hosts;
+  std::vector<PlanAction> actions;  // execution order: dependencies first, deletes last
+  PlanSummary summary() const;
+  const PlanAction* find(const ResourceId& id) const;
+};
+
+// "Plan: 3 to add, 1 to change, 0 to replace, 0 to destroy, 9 deferred." or "No changes."
+std::string summaryLine(const PlanSummary& s);
+
+}  // namespace hx

@@ -1,0 +1,254 @@
+#include "reconciler/planner.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "reconciler/diff.h"
+#include "reconciler/graph.h"
+#include "reconciler/identity.h"
+#include "reconciler/kinds.h"
+
+namespace hx {
+namespace {
+
+std::string hostState(const std::string& name, const HostObservation& h) {
+  std::string s = "host " + name + " is " + hostStatusName(h.status);
+  if (h.since > 0) return s + " since " + formatTime(h.since);
+  return s + " (never seen healthy)";
+}
+
+size_t kindIndex(const std::string& kind) {
+  const auto& table = kinds();
+  for (size_t i = 0; i < table.size(); ++i)
+    if (table[i].name == kind) return i;
+  return table.size();
+}
+
+class Planner {
+ public:
+  Planner(const DesiredState& desired, const ObservedState& observed, const Inventory& inventory,
+          const PlanOptions& options)
+      : desired_(desired), observed_(observed), inventory_(inventory), options_(options),
+        graph_(desired) {}
+
+  Plan run() {
+    selectTargets();
+    for (const auto* host : desired_.ofKind("Host"))
+      plan_.hosts.push_back(HostLine{host->id.name, observed_.host(host->id.name)});
+    for (const auto& id : graph_.topologicalOrder()) {
+      if (!selected_.count(id)) continue;
+      const Resource* r = desired_.find(id);
+      if (id.kind == "Host") noteHost(*r);
+      else if (id.kind == "Task") noteTask(*r);
+      else if (findKind(id.kind)->managed) plan_.actions.push_back(planManaged(*r));
+    }
+    planUndeclared();
+    return std::move(plan_);
+  }
+
+ private:
+  void selectTargets() {
+    if (!options_.target) {
+      for (const auto& r : desired_.resources) selected_.insert(r.id);
+      return;
+    }
+    std::vector<ResourceId> todo = {*options_.target};
+    while (!todo.empty()) {
+      ResourceId id = todo.back();
+      todo.pop_back();
+      if (!selected_.insert(id).second) continue;
+      for (const auto& dep : graph_.dependenciesOf(id)) todo.push_back(dep);
+    }
+  }
+
+  void noteHost(const Resource& r) {
+    HostObservation h = observed_.host(r.id.name);
+    if (h.status != HostStatus::kActive) blocked_[r.id] = hostState(r.id.name, h);
+  }
+
+  // A task's gate is closed while it is held or waits on something not yet there.
+  void noteTask(const Resource& r) {
+    const std::string name = "task " + r.id.name;
+    if (r.spec.contains("hold")) {
+      blocked_[r.id] = name + " is held: " + r.spec["hold"].value("reason", "");
+      return;
+    }
+    for (const auto& dep : graph_.dependenciesOf(r.id)) {
+      if (dep.kind == "Host" && blocked_.count(dep)) {
+        blocked_[r.id] = name + " is blocked: " + blocked_[dep];
+        return;
+      }
+      if (dep.kind == "Task") {
+        auto it = observed_.tasks.find(dep.name);
+        if (it == observed_.tasks.end() || it->second != TaskProgress::kCompleted) {
+          blocked_[r.id] = name + " is blocked: task " + dep.name + " is not completed";
+          return;
+        }
+      }
+    }
+  }
+
+  // The most actionable blocker first: a human hold, then a host, then anything else.
+  std::optional<std::string> deferralReason(const Resource& r) {
+    std::optional<std::string> host, other;
+    for (const auto& dep : graph_.dependenciesOf(r.id)) {
+      auto it = blocked_.find(dep);
+      if (it == blocked_.end()) continue;
+      if (dep.kind == "Task" && it->second.find(" is held: ") != std::string::npos) return it->second;
+      if (dep.kind == "Host" && !host) host = it->second;
+      if (!other)
+        other = (dep.kind == "Host" || dep.kind == "Task")
+                    ? it->second
+                    : "depends on " + dep.str() + ", which " + it->second;
+    }
+    return host ? host : other;
+  }
+
+  PlanAction planManaged(const Resource& r) {
+    const KindDescriptor& kind = *findKind(r.id.kind);
+    PlanAction a;
+    a.id = r.id;
+    a.host = objectHost(r);
+    a.key = objectKey(r);
+    a.desired = comparableFields(r);
+    for (const auto& dep : graph_.dependenciesOf(r.id))
+      if (findKind(dep.kind)->managed) a.dependsOn.push_back(dep);
+
+    if (auto reason = deferralReason(r)) {
+      a.type = ActionType::kDeferred;
+      a.reason = "deferred: " + *reason;
+      blocked_[r.id] = "is deferred";
+      return a;
+    }
+    auto unresolved = desired_.unresolved.find(r.id);
+    if (unresolved != desired_.unresolved.end()) {
+      a.type = ActionType::kUnobservable;
+      a.reason = "cannot resolve the desired value: " + unresolved->second;
+      blocked_[r.id] = "could not be resolved";
+      return a;
+    }
+    auto failure = observed_.failures.find(r.id.kind + "@" + a.host);
+    if (failure != observed_.failures.end()) {
+      a.type = ActionType::kUnobservable;
+      a.reason = "cannot observe " + r.id.kind + " on " +
+                 (a.host.empty() ? std::string("the estate") : "host " + a.host) + ": " +
+                 failure->second;
+      blocked_[r.id] = "could not be observed";
+      return a;
+    }
+    const InventoryEntry* owned = inventory_.find(r.id);
+    const ObservedObject* seen = observed_.find(r.id.kind, a.host, a.key);
+    if (!seen) return planAbsent(r, kind, owned, std::move(a));
+    a.observed = seen->fields;
+    const InventoryEntry* ownerOfKey = inventory_.findByKey(r.id.kind, a.host, a.key);
+    bool adoptAllowed = kind.adoptsExisting || r.spec.value("adopt", false);
+    if (!owned && !ownerOfKey) {
+      if (!adoptAllowed) {
+        a.type = ActionType::kConflict;
+        a.reason = r.id.kind + " \"" + a.key + "\" already exists" +
+                   (a.host.empty() ? std::string() : " on " + a.host) +
+                   " and was not created by hxctl; set spec.adopt: true to manage it";
+        blocked_[r.id] = "cannot be applied (conflict)";
+        return a;
+      }
+      a.adopting = true;
+    }
+    a.changes = diffFields(a.desired, seen->fields, r.id.kind);
+    bool immutable = std::any_of(a.changes.begin(), a.changes.end(),
+                                 [](const FieldChange& c) { return c.forcesReplace; });
+    if (immutable) return planReplace(kind, std::move(a));
+    a.type = a.changes.empty() ? ActionType::kNoOp : ActionType::kUpdate;
+    if (a.adopting) a.reason = "adopting the existing object";
+    return a;
+  }
+
+  PlanAction planAbsent(const Resource& r, const KindDescriptor& kind,
+                        const InventoryEntry* owned, PlanAction a) {
+    // Known under another identity (model tag or rule changed, collection moved): replace it.
+    if (owned && (owned->key != a.key || owned->host != a.host) &&
+        observed_.find(r.id.kind, owned->host, owned->key)) {
+      a.previousHost = owned->host;
+      a.previousKey = owned->key;
+      a.observed = observed_.find(r.id.kind, owned->host, owned->key)->fields;
+      a.changes = diffFields(a.desired, a.observed, r.id.kind);
+      return planReplace(kind, std::move(a));
+    }
+    a.type = ActionType::kCreate;
+    for (const auto& [k, v] : a.desired.items()) {
+      auto sub = diffFields(Json{{k, v}}, Json::object(), r.id.kind);
+      a.changes.insert(a.changes.end(), sub.begin(), sub.end());
+    }
+    return a;
+  }
+
+  PlanAction planReplace(const KindDescriptor& kind, PlanAction a) {
+    if (kind.replaceIsDestructive && !options_.allowReplace) {
+      a.type = ActionType::kNeedsReplace;
+      std::string fields;
+      for (const auto& c : a.changes)
+        if (c.forcesReplace) fields += (fields.empty() ? "" : ", ") + c.path;
+      a.reason = "changing " + fields + " needs the " + kind.name +
+                 " to be deleted and re-created, which destroys its data; re-run with "
+                 "--allow-replace to do it";
+      return a;
+    }
+    a.type = ActionType::kReplace;
+    std::string fields;
+    for (const auto& c : a.changes)
+      if (c.forcesReplace) fields += (fields.empty() ? "" : ", ") + c.path;
+    a.reason = fields.empty() ? "its identity changed" : fields + " cannot be changed in place";
+    return a;
+  }
+
+  // Objects hxctl recorded as its own that the specs no longer declare.
+  void planUndeclared() {
+    std::vector<PlanAction> deletes;
+    for (const auto& e : inventory_.entries) {
+      if (desired_.find(e.id)) continue;
+      if (options_.target && *options_.target != e.id) continue;
+      const ObservedObject* seen = observed_.find(e.id.kind, e.host, e.key);
+      if (!seen) continue;  // already gone, or not observable now
+      PlanAction a;
+      a.id = e.id;
+      a.host = e.host;
+      a.key = e.key;
+      a.observed = seen->fields;
+      if (e.origin != "created") {
+        a.type = ActionType::kOrphan;
+        a.reason = "no longer declared; it was adopted, not created, by hxctl, so it is left alone";
+      } else if (!options_.prune) {
+        a.type = ActionType::kOrphan;
+        a.reason = "no longer declared; re-run with --prune to delete it";
+      } else {
+        a.type = ActionType::kDelete;
+        a.reason = "no longer declared (--prune)";
+      }
+      deletes.push_back(std::move(a));
+    }
+    // Dependents go first: keys before rules before collections before models.
+    std::stable_sort(deletes.begin(), deletes.end(), [](const PlanAction& x, const PlanAction& y) {
+      return kindIndex(x.id.kind) > kindIndex(y.id.kind);
+    });
+    for (auto& d : deletes) plan_.actions.push_back(std::move(d));
+  }
+
+  const DesiredState& desired_;
+  const ObservedState& observed_;
+  const Inventory& inventory_;
+  const PlanOptions& options_;
+  DependencyGraph graph_;
+  std::set<ResourceId> selected_;
+  std::map<ResourceId, std::string> blocked_;  // why a resource cannot be relied on this run
+  Plan plan_;
+};
+
+}  // namespace
+
+Plan plan(const DesiredState& desired, const ObservedState& observed, const Inventory& inventory,
+          const PlanOptions& options, int64_t now) {
+  (void)now;  // reserved for expiry decisions (keys); times in reasons come from observations
+  return Planner(desired, observed, inventory, options).run();
+}
+
+}  // namespace hx

@@ -1,0 +1,25 @@
+// The planner: a pure function from what is declared, what was observed and what hxctl owns to
+// the actions that would converge them. No I/O; the current time is passed in.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "reconciler/inventory.h"
+#include "reconciler/observed.h"
+#include "reconciler/plan.h"
+#include "reconciler/resource.h"
+
+namespace hx {
+
+struct PlanOptions {
+  bool prune = false;          // delete objects hxctl created that the specs no longer declare
+  bool allowReplace = false;   // allow destructive replacement (e.g. a collection's vector size)
+  std::optional<ResourceId> target;  // only this resource and what it depends on
+};
+
+Plan plan(const DesiredState& desired, const ObservedState& observed, const Inventory& inventory,
+          const PlanOptions& options, int64_t now);
+
+}  // namespace hx

@@ -1,0 +1,109 @@
+// A small declarative schema for spec documents. One Schema value describes a field's type; the
+// checker walks a YAML node against it, reports every problem with file:line:col and the field
+// path, converts the node to typed JSON, records where each field was written, and collects the
+// references to other resources so the cross-resource checks need not know the kinds' layouts.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reconciler/diagnostic.h"
+#include "reconciler/resource.h"
+
+namespace YAML {
+class Node;
+}
+
+namespace hx {
+
+enum class ValueType {
+  kString,
+  kInt,
+  kNumber,
+  kBool,
+  kEnum,
+  kDuration,
+  kCidrOrAny,     // "any", an IP address or a CIDR
+  kAddress,       // IP or DNS name
+  kUrl,
+  kPortOrRange,   // 22, "22", "6000:6010"
+  kName,          // a resource-style name
+  kRef,           // the name of a resource of refKind
+  kResourceRef,   // "Kind/name"
+  kDate,
+  kSecretRef,     // {env: NAME} | {file: PATH} (| {generate: true, file: PATH})
+  kObject,
+  kMap,           // string keys, values of `element`
+  kList,          // items of `element`
+  kOneKeyObject,  // exactly one of `fields`, e.g. a criterion {generate: {...}}
+  kEither,        // `element` if the mapping has one of `choices` as a key, else `alternative`
+};
+
+struct Field;
+
+struct Schema {
+  ValueType type = ValueType::kString;
+  std::vector<Field> fields;
+  std::shared_ptr<const Schema> element;
+  std::vector<std::string> choices;
+  std::optional<double> min, max;
+  std::string refKind;
+  RefRole role = RefRole::kRequires;
+  bool allowGenerate = false;
+  bool nonEmpty = false;  // for lists: at least one item
+  std::shared_ptr<const Schema> alternative;
+};
+
+struct Field {
+  std::string name;
+  Schema schema;
+  bool required = false;
+};
+
+// Builders, so that kind schemas read like the documents they describe.
+namespace schema {
+Schema str();
+Schema integer(std::optional<double> min = std::nullopt, std::optional<double> max = std::nullopt);
+Schema number(std::optional<double> min = std::nullopt, std::optional<double> max = std::nullopt);
+Schema boolean();
+Schema oneOf(std::vector<std::string> choices);
+Schema duration();
+Schema cidrOrAny();
+Schema address();
+Schema url();
+Schema portOrRange();
+Schema name();
+Schema ref(std::string kind, RefRole role = RefRole::kRequires);
+Schema resourceRef(RefRole role);
+Schema date();
+Schema secretRef(bool allowGenerate = false);
+Schema object(std::vector<Field> fields);
+Schema oneKey(std::vector<Field> fields);
+Schema mapOf(Schema element);
+Schema listOf(Schema element, bool nonEmpty = false);
+// A mapping checked against `whenKeyed` when it has any of `keys`, else against `otherwise`.
+Schema either(std::vector<std::string> keys, Schema whenKeyed, Schema otherwise);
+Field req(std::string name, Schema s);
+Field opt(std::string name, Schema s);
+}  // namespace schema
+
+// Where the checker reports and records. `resource` receives field locations and references.
+struct SchemaContext {
+  std::string file;
+  std::string subject;  // "Collection/mixtral", prefixed to field paths in messages
+  Diagnostics* diags;
+  Resource* resource;
+};
+
+// Checks `node` against `s`; returns the converted value (null where the input was unusable).
+Json checkNode(const YAML::Node& node, const Schema& s, const std::string& path, SchemaContext& ctx);
+
+SourceLoc locOf(const YAML::Node& node, const std::string& file);
+
+// " (did you mean \"size\"?)" when a candidate is close enough, else "".
+std::string didYouMean(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace hx

@@ -1,0 +1,90 @@
+#include "src/cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include "src/commands.h"
+#include "src/exit_codes.h"
+
+#ifndef HXCTL_VERSION
+#define HXCTL_VERSION "dev"
+#endif
+
+namespace hx {
+
+namespace {
+
+void addPlanFlags(CLI::App* cmd, PlanCommandOptions& o) {
+  cmd->add_flag("--prune", o.plan.prune,
+                "Delete objects hxctl created that the specs no longer declare");
+  cmd->add_flag("--allow-replace", o.plan.allowReplace,
+                "Allow deleting and re-creating objects whose immutable fields changed");
+  cmd->add_option("--target", o.target, "Only this resource (KIND/NAME) and its dependencies");
+  cmd->add_flag("--detailed-exitcode", o.detailedExitcode,
+                "Exit 0 when nothing changes, 2 when there are changes (plan) or 6 when items "
+                "remain deferred (apply)");
+  cmd->add_option("--parallelism", o.parallelism, "Actions and observations at once")
+      ->check(CLI::Range(1, 256));
+}
+
+}  // namespace
+
+int runCli(int argc, char** argv, CliEnv& env) {
+  CLI::App app{"hxctl keeps an on-prem AI estate in the state its operators declare."};
+  app.require_subcommand(1);
+  app.fallthrough();  // global flags (-o, --state) may follow the subcommand
+  CommonOptions common;
+  common.statePath = defaultStatePath();
+  app.add_option("--state", common.statePath, "State store (SQLite); env HXCTL_STATE")
+      ->capture_default_str();
+  app.add_option("-o,--output", common.output, "Output format")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_flag("--no-color", common.noColor, "Never color the output (NO_COLOR is honored too)");
+
+  auto* validate = app.add_subcommand("validate", "Check specs: schema and references, no network");
+  validate->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")->required();
+
+  PlanCommandOptions planOpts;
+  auto* plan = app.add_subcommand("plan", "Observe, diff, and print what apply would change");
+  plan->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")->required();
+  plan->add_flag("--offline", planOpts.offline, "Plan against the last recorded observations");
+  addPlanFlags(plan, planOpts);
+
+  PlanCommandOptions applyOpts;
+  auto* apply = app.add_subcommand("apply", "Plan, then carry the plan out");
+  apply->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")->required();
+  apply->add_option("--lock-timeout", applyOpts.lockTimeout,
+                    "Wait this long for another hxctl's lock (e.g. 30s); default: fail at once");
+  addPlanFlags(apply, applyOpts);
+
+  int64_t runId = 0;
+  int limit = 20;
+  auto* history = app.add_subcommand("history", "Past runs, or one run's actions");
+  history->add_option("run", runId, "Run number to show in detail");
+  history->add_option("--limit", limit, "How many runs to list")->check(CLI::Range(1, 100000));
+
+  std::string lockId;
+  bool force = false;
+  auto* unlock = app.add_subcommand("force-unlock", "Break the lock of a holder that has died");
+  unlock->add_option("id", lockId, "The lock ID that hxctl printed")->required();
+  unlock->add_flag("--force", force, "Break it even if its holder still seems to be running");
+
+  app.add_subcommand("version", "Print the version");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e, env.out, env.err);
+    return code == 0 ? exit_code::kOk : exit_code::kError;
+  }
+  common.style = detectStyle(env.outIsTty, common.noColor);
+
+  if (*validate) return cmdValidate(env, common);
+  if (*plan) return cmdPlan(env, common, planOpts);
+  if (*apply) return cmdApply(env, common, applyOpts);
+  if (*history) return cmdHistory(env, common, runId, limit);
+  if (*unlock) return cmdForceUnlock(env, common, lockId, force);
+  env.out << "hxctl " << HXCTL_VERSION << " (state schema " << 1 << ")\n";
+  return exit_code::kOk;
+}
+
+}  // namespace hx

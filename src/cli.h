@@ -1,0 +1,22 @@
+// The hxctl command line. main() wires the real systems into a CliEnv; tests wire fakes.
+#pragma once
+
+#include <ostream>
+
+#include "reconciler/clock.h"
+#include "reconciler/provider.h"
+
+namespace hx {
+
+struct CliEnv {
+  ProviderSet& providers;
+  HostProber& prober;
+  Clock& clock;
+  std::ostream& out;
+  std::ostream& err;
+  bool outIsTty = false;
+};
+
+int runCli(int argc, char** argv, CliEnv& env);
+
+}  // namespace hx

@@ -1,0 +1,282 @@
+// plan and apply: load -> validate -> observe -> plan -> render (-> lock -> execute -> record).
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "reconciler/identity.h"
+#include "reconciler/loader.h"
+#include "reconciler/values.h"
+#include "src/commands.h"
+#include "src/engine.h"
+#include "src/exit_codes.h"
+#include "src/fs_spec_source.h"
+#include "src/process_info.h"
+#include "src/secrets.h"
+
+namespace hx {
+
+namespace {
+
+struct Prepared {
+  LoadResult loaded;
+  std::unique_ptr<Store> store;
+  Inventory inventory;
+  ObservedState observed;
+  Plan plan;
+};
+
+// Loads and validates the specs; on failure prints the errors and returns the exit code.
+int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded) {
+  FsSpecSource source;
+  loaded = loadSpecs(source, common.files);
+  if (loaded.ok()) return exit_code::kOk;
+  if (common.json()) env.out << diagnosticsJson(loaded.diagnostics, loaded.files.size()).dump(2) << "\n";
+  else renderDiagnosticsText(env.err, loaded.diagnostics, loaded.files.size(), common.style);
+  return exit_code::kInvalidSpec;
+}
+
+int checkTarget(CliEnv& env, const Prepared& p, PlanCommandOptions& o) {
+  if (o.target.empty()) return exit_code::kOk;
+  auto slash = o.target.find('/');
+  if (slash == std::string::npos) {
+    env.err << "error: --target " << o.target << ": expected KIND/NAME, e.g. Collection/mixtral\n";
+    return exit_code::kError;
+  }
+  ResourceId id{o.target.substr(0, slash), o.target.substr(slash + 1)};
+  if (!p.loaded.desired.find(id) && !p.inventory.find(id)) {
+    env.err << "error: --target " << o.target << ": no such resource in the specs or the inventory\n";
+    return exit_code::kError;
+  }
+  o.plan.target = id;
+  return exit_code::kOk;
+}
+
+// Everything up to the plan. Returns an exit code when it cannot get that far.
+int prepare(CliEnv& env, const CommonOptions& common, PlanCommandOptions& o, Prepared& p,
+            Store* lockedStore) {
+  if (int rc = loadValid(env, common, p.loaded)) return rc;
+  if (lockedStore) {
+    p.store = nullptr;
+  } else {
+    auto store = openStore(env, common.statePath);
+    if (!store) return exit_code::kError;
+    p.store = std::move(store.value());
+  }
+  Store& store = lockedStore ? *lockedStore : *p.store;
+  auto salt = store.secretSalt();
+  if (!salt) return reportError(env, salt.status());
+  resolveSecretDigests(p.loaded.desired, salt.value());
+  auto inventory = store.inventory();
+  if (!inventory) return reportError(env, inventory.status());
+  p.inventory = std::move(inventory.value());
+  if (int rc = checkTarget(env, p, o)) return rc;
+  auto previous = store.loadObservations();
+  if (!previous) return reportError(env, previous.status());
+  if (o.offline) {
+    p.observed = std::move(previous.value());
+  } else {
+    p.observed = observeEstate(p.loaded.desired, p.inventory, previous.value(), env.providers,
+                               env.prober, o.parallelism);
+    Status saved = store.saveObservations(p.observed);
+    if (!saved) env.err << "warning: could not cache observations: " << saved.message() << "\n";
+  }
+  p.plan = plan(p.loaded.desired, p.observed, p.inventory, o.plan, env.clock.nowSeconds());
+  return exit_code::kOk;
+}
+
+// Records each action as it starts and ends, and keeps the inventory in step: intent is written
+// before the provider is called, confirmation after.
+class ApplyRecorder : public ExecutionListener {
+ public:
+  ApplyRecorder(Store& store, int64_t runId, const Inventory& inventory, CliEnv& env, bool quiet)
+      : store_(store), runId_(runId), inventory_(inventory), env_(env), quiet_(quiet) {}
+
+  void started(const PlanAction& a) override {
+    if (a.type == ActionType::kCreate || a.type == ActionType::kReplace || a.adopting)
+      note(store_.putInventory(entryFor(a), false));
+    auto id = store_.actionStarted(runId_, a);
+    note(id.status());
+    if (id) ids_[a.id] = id.value();
+    if (!quiet_) env_.err << "  " << a.id.str() << ": " << actionTypeName(a.type) << " ...\n";
+  }
+
+  void finished(const PlanAction& a, const ActionResult& r) override {
+    auto it = ids_.find(a.id);
+    if (it == ids_.end()) note(store_.recordAction(runId_, a, r.outcome, r.error.message()));
+    else note(store_.actionFinished(it->second, r.outcome, r.error, r.attempts, r.durationMs));
+    if (r.outcome == "succeeded") {
+      if (a.type == ActionType::kDelete) note(store_.removeInventory(a.id));
+      else if (a.type != ActionType::kUpdate || a.adopting) note(store_.putInventory(entryFor(a), true));
+    }
+    if (!quiet_)
+      env_.err << "  " << a.id.str() << ": " << actionTypeName(a.type) << " " << r.outcome
+               << " (" << r.durationMs << " ms)\n";
+  }
+
+ private:
+  InventoryEntry entryFor(const PlanAction& a) const {
+    std::string origin = a.adopting ? "adopted" : "created";
+    if (a.type == ActionType::kUpdate)
+      if (const InventoryEntry* e = inventory_.find(a.id)) origin = e->origin;
+    return InventoryEntry{a.id, a.host, a.key, origin, ""};
+  }
+  void note(const Status& s) {
+    if (!s) env_.err << "warning: could not record in the state store: " << s.message() << "\n";
+  }
+
+  Store& store_;
+  int64_t runId_;
+  const Inventory& inventory_;
+  CliEnv& env_;
+  bool quiet_;
+  std::map<ResourceId, int64_t> ids_;
+};
+
+// Keeps the lock's heartbeat fresh while apply runs, on its own store connection.
+class Heartbeat {
+ public:
+  Heartbeat(CliEnv& env, const std::string& path, std::string lockId)
+      : thread_([this, &env, path, lockId] {
+          auto store = Store::open(path, env.clock);
+          std::unique_lock<std::mutex> lock(mu_);
+          while (!stop_) {
+            cv_.wait_for(lock, std::chrono::seconds(5));
+            if (!stop_ && store) (void)store.value()->heartbeat(lockId);
+          }
+        }) {}
+  ~Heartbeat() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // guarded by mu_
+  std::thread thread_;
+};
+
+Result<LockInfo> takeLock(CliEnv& env, Store& store, const RunInfo& who, int64_t waitMs) {
+  int64_t deadline = env.clock.nowMillis() + waitMs;
+  while (true) {
+    auto lock = store.acquireLock(who.command, who);
+    if (lock || lock.status().kind() != ErrorKind::kConflict || env.clock.nowMillis() >= deadline)
+      return lock;
+    env.clock.sleepMillis(200);
+  }
+}
+
+int lockRefused(CliEnv& env, Store& store, const Status& status) {
+  env.err << "error: " << status.message() << "\n";
+  auto current = store.currentLock();
+  if (current && current.value()) {
+    const LockInfo& l = *current.value();
+    if (!holderAlive(l, env.clock.nowSeconds()))
+      env.err << "The holder is no longer running. If no other hxctl is applying, break the "
+                 "lock with:\n  hxctl force-unlock "
+              << l.lockId << "\n";
+    else
+      env.err << "Wait for it to finish, or pass --lock-timeout to wait.\n";
+  }
+  return exit_code::kLocked;
+}
+
+void recordNonExecuted(Store& store, int64_t runId, const Plan& plan) {
+  for (const auto& a : plan.actions) {
+    if (a.type == ActionType::kDeferred) (void)store.recordAction(runId, a, "deferred", a.reason);
+    else if (isRefusal(a.type)) (void)store.recordAction(runId, a, "refused", a.reason);
+  }
+}
+
+}  // namespace
+
+int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options) {
+  Prepared p;
+  if (int rc = prepare(env, common, options, p, nullptr)) return rc;
+  if (common.json()) env.out << planJson(p.plan).dump(2) << "\n";
+  else renderPlanText(env.out, p.plan, common.style);
+  if (options.detailedExitcode && p.plan.summary().hasChanges()) return exit_code::kChanges;
+  return exit_code::kOk;
+}
+
+int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions options) {
+  auto waitMs = parseDurationMs(options.lockTimeout);
+  if (!waitMs) {
+    env.err << "error: --lock-timeout " << options.lockTimeout << ": not a duration (e.g. 30s)\n";
+    return exit_code::kError;
+  }
+  LoadResult preload;
+  if (int rc = loadValid(env, common, preload)) return rc;  // validate before touching the store
+  auto opened = openStore(env, common.statePath);
+  if (!opened) return exit_code::kError;
+  Store& store = *opened.value();
+  RunInfo who = currentProcess("apply");
+  who.specDigest = preload.digest;
+  auto lock = takeLock(env, store, who, *waitMs);
+  if (!lock) return lockRefused(env, store, lock.status());
+  Heartbeat heartbeat(env, common.statePath, lock.value().lockId);
+
+  int rc = exit_code::kOk;
+  auto recovered = store.recoverInterrupted();
+  if (recovered && recovered.value() > 0)
+    env.err << "note: " << recovered.value()
+            << " action(s) of an earlier apply were interrupted; their resources are re-observed "
+               "and converged now.\n";
+  auto runId = store.beginRun(who);
+  if (!runId) {
+    (void)store.releaseLock(lock.value().lockId);
+    return reportError(env, runId.status());
+  }
+  Prepared p;
+  rc = prepare(env, common, options, p, &store);
+  if (rc != exit_code::kOk) {
+    (void)store.endRun(runId.value(), rc, "failed", "could not plan");
+    (void)store.releaseLock(lock.value().lockId);
+    return rc;
+  }
+  if (!common.json()) renderPlanText(env.out, p.plan, common.style);
+  recordNonExecuted(store, runId.value(), p.plan);
+
+  ApplyRecorder recorder(store, runId.value(), p.inventory, env, common.json());
+  ExecutorOptions exec;
+  exec.parallelism = options.parallelism;
+  Executor executor(env.providers, env.clock, recorder, exec);
+  std::vector<ActionResult> results = executor.run(p.plan);
+
+  // Read back what the estate looks like now, so offline plans and the next run start from it.
+  ObservedState after = observeEstate(p.loaded.desired, p.inventory, p.observed, env.providers,
+                                      env.prober, options.parallelism);
+  (void)store.saveObservations(after);
+
+  int failed = 0;
+  for (const auto& r : results) failed += r.outcome != "succeeded";
+  PlanSummary s = p.plan.summary();
+  if (failed > 0 || s.refused > 0) rc = exit_code::kPartialFailure;
+  else if (options.detailedExitcode && s.deferred > 0) rc = exit_code::kDeferred;
+  std::string summary = std::to_string(results.size() - failed) + " applied, " +
+                        std::to_string(failed) + " failed, " + std::to_string(s.refused) +
+                        " refused, " + std::to_string(s.deferred) + " deferred";
+  std::string status = rc == exit_code::kPartialFailure ? "partial" : "succeeded";
+  (void)store.endRun(runId.value(), rc, status, summary);
+  (void)store.releaseLock(lock.value().lockId);
+
+  if (common.json()) {
+    env.out << Json{{"run", runId.value()}, {"plan", planJson(p.plan)},
+                    {"results", resultsJson(results)}, {"exit_code", rc}}
+                   .dump(2)
+            << "\n";
+  } else {
+    renderResultsText(env.out, results, common.style);
+    if (results.empty()) env.out << "\nNothing to apply.";
+    env.out << "\nRun " << runId.value() << ": " << summary << ".\n";
+  }
+  return rc;
+}
+
+}  // namespace hx

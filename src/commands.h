@@ -1,0 +1,41 @@
+// The subcommands, each a function of its parsed options. Exit codes: src/exit_codes.h.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "reconciler/planner.h"
+#include "src/cli.h"
+#include "src/render.h"
+
+namespace hx {
+
+struct CommonOptions {
+  std::vector<std::string> files;
+  std::string output = "text";  // text | json
+  std::string statePath;
+  bool noColor = false;
+  Style style;
+  bool json() const { return output == "json"; }
+};
+
+struct PlanCommandOptions {
+  PlanOptions plan;
+  std::string target;
+  bool offline = false;
+  bool detailedExitcode = false;
+  int parallelism = 10;
+  std::string lockTimeout = "0s";
+};
+
+int cmdValidate(CliEnv& env, const CommonOptions& common);
+int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options);
+int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions options);
+int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limit);
+int cmdForceUnlock(CliEnv& env, const CommonOptions& common, const std::string& lockId, bool force);
+
+// $HXCTL_STATE, else $STATE_DIRECTORY/state.db (systemd), else $XDG_STATE_HOME/hxctl/state.db,
+// else ~/.local/state/hxctl/state.db.
+std::string defaultStatePath();
+
+}  // namespace hx

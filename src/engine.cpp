@@ -1,0 +1,67 @@
+#include "src/engine.h"
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "reconciler/identity.h"
+#include "reconciler/kinds.h"
+
+namespace hx {
+
+HostObservation RecordedHostStatus::probe(const Resource&, const HostObservation& previous) {
+  HostObservation h = previous;
+  if (h.evidence.empty()) h.evidence = "no live probe for this host yet";
+  return h;
+}
+
+ObservedState observeEstate(const DesiredState& desired, const Inventory& inventory,
+                            const ObservedState& previous, ProviderSet& providers,
+                            HostProber& prober, int parallelism) {
+  ObservedState out;
+  out.tasks = previous.tasks;
+  for (const auto* host : desired.ofKind("Host"))
+    out.hosts[host->id.name] = prober.probe(*host, previous.host(host->id.name));
+
+  std::set<std::pair<std::string, std::string>> scopes;
+  for (const auto& r : desired.resources)
+    if (findKind(r.id.kind)->managed) scopes.emplace(r.id.kind, objectHost(r));
+  for (const auto& e : inventory.entries) scopes.emplace(e.id.kind, e.host);
+
+  std::vector<std::pair<std::string, std::string>> work;
+  for (const auto& [kind, host] : scopes) {
+    if (!host.empty()) {
+      auto h = out.hosts.find(host);
+      if (h == out.hosts.end() || h->second.status != HostStatus::kActive) continue;
+    }
+    work.emplace_back(kind, host);
+  }
+
+  std::mutex mu;
+  std::atomic<size_t> next{0};
+  auto worker = [&]() {
+    for (size_t i = next++; i < work.size(); i = next++) {
+      const auto& [kind, host] = work[i];
+      Provider* p = providers.providerFor(kind, host);
+      std::string scope = kind + "@" + host;
+      if (!p) {
+        std::lock_guard<std::mutex> lock(mu);
+        out.failures[scope] = "no provider serves " + kind + " on this host";
+        continue;
+      }
+      auto objects = p->observe(host);
+      std::lock_guard<std::mutex> lock(mu);
+      if (!objects) out.failures[scope] = objects.status().message();
+      else
+        for (auto& o : objects.value()) out.objects.push_back(std::move(o));
+    }
+  };
+  std::vector<std::thread> pool;
+  int threads = std::max(1, std::min<int>(parallelism, static_cast<int>(work.size())));
+  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  return out;
+}
+
+}  // namespace hx

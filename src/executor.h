@@ -1,0 +1,58 @@
+// Carries out a plan through the providers: dependencies first, up to `parallelism` actions at
+// once, transient failures retried with capped exponential back-off and jitter, dependents of a
+// failed action skipped while independent branches go on. Deletes run after everything else.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "reconciler/clock.h"
+#include "reconciler/plan.h"
+#include "reconciler/provider.h"
+
+namespace hx {
+
+struct ActionResult {
+  ResourceId id;
+  ActionType type = ActionType::kNoOp;
+  std::string outcome;  // succeeded | failed | skipped
+  Status error;
+  int attempts = 0;
+  int64_t durationMs = 0;
+};
+
+// Told about every action as it starts and ends, from worker threads (calls are serialised by
+// the executor, so implementations need no locking of their own).
+class ExecutionListener {
+ public:
+  virtual ~ExecutionListener() = default;
+  virtual void started(const PlanAction& action) = 0;
+  virtual void finished(const PlanAction& action, const ActionResult& result) = 0;
+};
+
+struct ExecutorOptions {
+  int parallelism = 10;
+  int maxAttempts = 4;
+  int64_t initialBackoffMs = 250;
+  int64_t maxBackoffMs = 8000;
+};
+
+class Executor {
+ public:
+  Executor(ProviderSet& providers, Clock& clock, ExecutionListener& listener,
+           ExecutorOptions options);
+  // Runs every create / update / replace / delete of `plan`; other actions are not results.
+  std::vector<ActionResult> run(const Plan& plan);
+
+ private:
+  ActionResult execute(const PlanAction& action);
+  int64_t backoffMs(int attempt);
+
+  ProviderSet& providers_;
+  Clock& clock_;
+  ExecutionListener& listener_;
+  ExecutorOptions options_;
+};
+
+}  // namespace hx

@@ -1,0 +1,74 @@
+#include "state/migrations.h"
+
+namespace hx {
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kSteps = {
+      {1, R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE runs(
+  id INTEGER PRIMARY KEY,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  user TEXT NOT NULL,
+  hostname TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  command TEXT NOT NULL,
+  spec_digest TEXT,
+  status TEXT NOT NULL DEFAULT 'running',
+  exit_code INTEGER,
+  summary TEXT);
+CREATE TABLE actions(
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  resource TEXT NOT NULL,
+  action TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT,
+  error TEXT,
+  error_kind TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  duration_ms INTEGER);
+CREATE INDEX actions_by_run ON actions(run_id);
+CREATE INDEX actions_by_resource ON actions(resource);
+CREATE TABLE inventory(
+  resource TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  host TEXT NOT NULL,
+  key TEXT NOT NULL,
+  origin TEXT NOT NULL CHECK (origin IN ('created', 'adopted')),
+  spec_digest TEXT,
+  confirmed INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL);
+CREATE TABLE observations(
+  kind TEXT NOT NULL,
+  host TEXT NOT NULL,
+  key TEXT NOT NULL,
+  fields_json TEXT NOT NULL,
+  observed_at INTEGER NOT NULL,
+  PRIMARY KEY (kind, host, key));
+CREATE TABLE host_observations(
+  host TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  since INTEGER NOT NULL,
+  evidence TEXT,
+  observed_at INTEGER NOT NULL);
+CREATE TABLE lock(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  lock_id TEXT NOT NULL,
+  holder TEXT NOT NULL,
+  hostname TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  operation TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL);
+)sql"},
+  };
+  return kSteps;
+}
+
+}  // namespace hx

@@ -1,0 +1,270 @@
+// Opening, migrating, and the run / action history.
+#include "state/store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <random>
+
+#include "state/migrations.h"
+
+namespace hx {
+
+namespace {
+Status storeError(const std::exception& e) {
+  std::string what = e.what();
+  ErrorKind kind = what.find("locked") != std::string::npos || what.find("busy") != std::string::npos
+                       ? ErrorKind::kTransient
+                       : ErrorKind::kInternal;
+  return Status::error(kind, "state store: " + what);
+}
+}  // namespace
+
+Store::Store(std::unique_ptr<SQLite::Database> db, Clock& clock)
+    : db_(std::move(db)), clock_(clock) {}
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& path, Clock& clock) {
+  try {
+    auto db = std::make_unique<SQLite::Database>(path,
+                                                 SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db->setBusyTimeout(10000);
+    db->exec("PRAGMA journal_mode=WAL");
+    db->exec("PRAGMA synchronous=NORMAL");
+    db->exec("PRAGMA foreign_keys=ON");
+    std::unique_ptr<Store> store(new Store(std::move(db), clock));
+    Status migrated = store->migrate();
+    if (!migrated) return migrated;
+    return store;
+  } catch (const std::exception& e) {
+    return Status::error(ErrorKind::kUnavailable, "cannot open state store " + path + ": " + e.what());
+  }
+}
+
+int Store::schemaVersion() {
+  try {
+    return db_->execAndGet("PRAGMA user_version").getInt();
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
+Status Store::migrate() {
+  try {
+    int current = schemaVersion();
+    if (current > kSchemaVersion)
+      return Status::error(ErrorKind::kConflict,
+                           "state store has schema version " + std::to_string(current) +
+                               ", newer than this hxctl understands (" +
+                               std::to_string(kSchemaVersion) + "); upgrade hxctl");
+    for (const auto& step : migrations()) {
+      if (step.version <= current) continue;
+      SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+      // Another process may have migrated while we waited for the write lock.
+      if (db_->execAndGet("PRAGMA user_version").getInt() >= step.version) continue;
+      db_->exec(step.sql);
+      db_->exec("PRAGMA user_version = " + std::to_string(step.version));
+      tx.commit();
+    }
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<int64_t> Store::beginRun(const RunInfo& info) {
+  try {
+    SQLite::Statement q(*db_,
+                        "INSERT INTO runs(started_at, user, hostname, pid, command, spec_digest) "
+                        "VALUES (?, ?, ?, ?, ?, ?)");
+    q.bind(1, clock_.nowSeconds());
+    q.bind(2, info.user);
+    q.bind(3, info.hostname);
+    q.bind(4, info.pid);
+    q.bind(5, info.command);
+    q.bind(6, info.specDigest);
+    q.exec();
+    return db_->getLastInsertRowid();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Status Store::endRun(int64_t runId, int exitCode, const std::string& status,
+                     const std::string& summary) {
+  try {
+    SQLite::Statement q(*db_,
+                        "UPDATE runs SET ended_at = ?, exit_code = ?, status = ?, summary = ? "
+                        "WHERE id = ?");
+    q.bind(1, clock_.nowSeconds());
+    q.bind(2, exitCode);
+    q.bind(3, status);
+    q.bind(4, summary);
+    q.bind(5, runId);
+    q.exec();
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<int64_t> Store::actionStarted(int64_t runId, const PlanAction& action) {
+  try {
+    SQLite::Statement q(*db_,
+                        "INSERT INTO actions(run_id, resource, action, status, reason, started_at) "
+                        "VALUES (?, ?, ?, 'started', ?, ?)");
+    q.bind(1, runId);
+    q.bind(2, action.id.str());
+    q.bind(3, actionTypeName(action.type));
+    q.bind(4, action.reason);
+    q.bind(5, clock_.nowSeconds());
+    q.exec();
+    return db_->getLastInsertRowid();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Status Store::actionFinished(int64_t actionId, const std::string& status, const Status& error,
+                             int attempts, int64_t durationMs) {
+  try {
+    SQLite::Statement q(*db_,
+                        "UPDATE actions SET status = ?, error = ?, error_kind = ?, attempts = ?, "
+                        "ended_at = ?, duration_ms = ? WHERE id = ?");
+    q.bind(1, status);
+    if (error.isOk()) {
+      q.bind(2);
+      q.bind(3);
+    } else {
+      q.bind(2, error.message());
+      q.bind(3, errorKindName(error.kind()));
+    }
+    q.bind(4, attempts);
+    q.bind(5, clock_.nowSeconds());
+    q.bind(6, durationMs);
+    q.bind(7, actionId);
+    q.exec();
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Status Store::recordAction(int64_t runId, const PlanAction& action, const std::string& status,
+                           const std::string& why) {
+  auto id = actionStarted(runId, action);
+  if (!id) return id.status();
+  try {
+    SQLite::Statement q(*db_,
+                        "UPDATE actions SET status = ?, error = ?, ended_at = started_at, "
+                        "duration_ms = 0 WHERE id = ?");
+    q.bind(1, status);
+    if (why.empty()) q.bind(2);
+    else q.bind(2, why);
+    q.bind(3, id.value());
+    q.exec();
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<int> Store::recoverInterrupted() {
+  try {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    int n = db_->exec(
+        "UPDATE actions SET status = 'interrupted', "
+        "error = 'the process running this action stopped before recording its result' "
+        "WHERE status = 'started' AND run_id IN "
+        "(SELECT id FROM runs WHERE status = 'running' AND command IN ('apply', 'daemon'))");
+    SQLite::Statement q(*db_,
+                        "UPDATE runs SET status = 'interrupted', ended_at = ? "
+                        "WHERE status = 'running' AND command IN ('apply', 'daemon')");
+    q.bind(1, clock_.nowSeconds());
+    q.exec();
+    tx.commit();
+    return n;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<std::vector<RunRecord>> Store::runs(int limit) {
+  try {
+    SQLite::Statement q(*db_,
+                        "SELECT id, started_at, COALESCE(ended_at, 0), user, hostname, pid, "
+                        "command, COALESCE(spec_digest, ''), status, exit_code, "
+                        "COALESCE(summary, '') FROM runs ORDER BY id DESC LIMIT ?");
+    q.bind(1, limit);
+    std::vector<RunRecord> out;
+    while (q.executeStep()) {
+      RunRecord r;
+      r.id = q.getColumn(0).getInt64();
+      r.startedAt = q.getColumn(1).getInt64();
+      r.endedAt = q.getColumn(2).getInt64();
+      r.user = q.getColumn(3).getString();
+      r.hostname = q.getColumn(4).getString();
+      r.pid = q.getColumn(5).getInt();
+      r.command = q.getColumn(6).getString();
+      r.specDigest = q.getColumn(7).getString();
+      r.status = q.getColumn(8).getString();
+      if (!q.getColumn(9).isNull()) r.exitCode = q.getColumn(9).getInt();
+      r.summary = q.getColumn(10).getString();
+      out.push_back(std::move(r));
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<std::vector<ActionRecord>> Store::actions(int64_t runId) {
+  try {
+    SQLite::Statement q(*db_,
+                        "SELECT id, run_id, resource, action, status, COALESCE(reason, ''), "
+                        "COALESCE(error, ''), COALESCE(error_kind, ''), attempts, started_at, "
+                        "COALESCE(ended_at, 0), COALESCE(duration_ms, 0) FROM actions "
+                        "WHERE run_id = ? ORDER BY id");
+    q.bind(1, runId);
+    std::vector<ActionRecord> out;
+    while (q.executeStep()) {
+      ActionRecord a;
+      a.id = q.getColumn(0).getInt64();
+      a.runId = q.getColumn(1).getInt64();
+      a.resource = q.getColumn(2).getString();
+      a.action = q.getColumn(3).getString();
+      a.status = q.getColumn(4).getString();
+      a.reason = q.getColumn(5).getString();
+      a.error = q.getColumn(6).getString();
+      a.errorKind = q.getColumn(7).getString();
+      a.attempts = q.getColumn(8).getInt();
+      a.startedAt = q.getColumn(9).getInt64();
+      a.endedAt = q.getColumn(10).getInt64();
+      a.durationMs = q.getColumn(11).getInt64();
+      out.push_back(std::move(a));
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<std::string> Store::secretSalt() {
+  try {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement get(*db_, "SELECT value FROM meta WHERE key = 'secret_salt'");
+    if (get.executeStep()) return get.getColumn(0).getString();
+    std::random_device rd;
+    std::string salt;
+    static const char* kHex = "0123456789abcdef";
+    for (int i = 0; i < 64; ++i) salt += kHex[rd() % 16];
+    SQLite::Statement put(*db_, "INSERT INTO meta(key, value) VALUES ('secret_salt', ?)");
+    put.bind(1, salt);
+    put.exec();
+    tx.commit();
+    return salt;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+}  // namespace hx

@@ -1,0 +1,114 @@
+// The SQLite store: the only code that knows SQL. Authoritative tables (runs, actions, inventory,
+// lock) are migrated forward in a transaction and never reset; the observation cache may be
+// dropped and rebuilt at any time.
+//
+// Thread-safety: one Store per thread. Several processes may open the same file (WAL mode); the
+// lock row decides who may write changes to the estate.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reconciler/clock.h"
+#include "reconciler/inventory.h"
+#include "reconciler/observed.h"
+#include "reconciler/plan.h"
+#include "reconciler/status.h"
+
+namespace SQLite {
+class Database;
+}
+
+namespace hx {
+
+struct RunInfo {
+  std::string command;  // "apply", "plan", ...
+  std::string user;
+  std::string hostname;
+  int pid = 0;
+  std::string specDigest;
+};
+
+struct RunRecord {
+  int64_t id = 0;
+  int64_t startedAt = 0, endedAt = 0;
+  std::string user, hostname, command, specDigest, status, summary;
+  int pid = 0;
+  std::optional<int> exitCode;
+};
+
+struct ActionRecord {
+  int64_t id = 0, runId = 0;
+  std::string resource, action, status, reason, error, errorKind;
+  int attempts = 0;
+  int64_t startedAt = 0, endedAt = 0, durationMs = 0;
+};
+
+struct LockInfo {
+  std::string lockId;
+  std::string holder, hostname, operation;
+  int pid = 0;
+  int64_t startedAt = 0, heartbeatAt = 0;
+};
+
+class Store {
+ public:
+  static constexpr int kSchemaVersion = 1;
+
+  // Opens (creating if needed) and migrates the store. Fails with kConflict when the file was
+  // written by a newer hxctl.
+  static Result<std::unique_ptr<Store>> open(const std::string& path, Clock& clock);
+  ~Store();
+
+  int schemaVersion();
+
+  // Runs and actions. An action row is written as "started" before the provider is called
+  // and finished afterwards, so a crash in between leaves evidence that recover() turns into
+  // "interrupted".
+  Result<int64_t> beginRun(const RunInfo& info);
+  Status endRun(int64_t runId, int exitCode, const std::string& status, const std::string& summary);
+  Result<int64_t> actionStarted(int64_t runId, const PlanAction& action);
+  Status actionFinished(int64_t actionId, const std::string& status, const Status& error,
+                        int attempts, int64_t durationMs);
+  Status recordAction(int64_t runId, const PlanAction& action, const std::string& status,
+                      const std::string& why);
+  // Marks unfinished actions and runs of dead processes as interrupted. Returns how many actions.
+  Result<int> recoverInterrupted();
+  Result<std::vector<RunRecord>> runs(int limit);
+  Result<std::vector<ActionRecord>> actions(int64_t runId);
+
+  // Inventory: what hxctl owns. Intent is written before the effect (origin, confirmed=0).
+  Result<Inventory> inventory();
+  Status putInventory(const InventoryEntry& entry, bool confirmed);
+  Status removeInventory(const ResourceId& id);
+
+  // Observation cache, for --offline plans.
+  Status saveObservations(const ObservedState& observed);
+  Result<ObservedState> loadObservations();
+  // Drops cached objects of one kind on one host (after a change there, the cache is stale).
+  Status forgetObservations(const std::string& kind, const std::string& host);
+
+  // The single-writer lock. acquire fails with kConflict (message names the holder) when held.
+  Result<LockInfo> acquireLock(const std::string& operation, const RunInfo& who);
+  Status heartbeat(const std::string& lockId);
+  Status releaseLock(const std::string& lockId);
+  Result<std::optional<LockInfo>> currentLock();
+  Status forceUnlock(const std::string& lockId);
+
+  // A keyed-hash salt private to this store (never leaves it).
+  Result<std::string> secretSalt();
+
+ private:
+  Store(std::unique_ptr<SQLite::Database> db, Clock& clock);
+  Status migrate();
+
+  std::unique_ptr<SQLite::Database> db_;
+  Clock& clock_;
+};
+
+std::string describeLock(const LockInfo& lock);
+
+}  // namespace hx

@@ -1,0 +1,154 @@
+// The inventory (authoritative) and the observation cache (disposable).
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "state/store.h"
+
+namespace hx {
+
+namespace {
+Status storeError(const std::exception& e) {
+  return Status::error(ErrorKind::kInternal, std::string("state store: ") + e.what());
+}
+}  // namespace
+
+Result<Inventory> Store::inventory() {
+  try {
+    SQLite::Statement q(*db_,
+                        "SELECT kind, name, host, key, origin, COALESCE(spec_digest, '') "
+                        "FROM inventory ORDER BY resource");
+    Inventory inv;
+    while (q.executeStep()) {
+      InventoryEntry e;
+      e.id = ResourceId{q.getColumn(0).getString(), q.getColumn(1).getString()};
+      e.host = q.getColumn(2).getString();
+      e.key = q.getColumn(3).getString();
+      e.origin = q.getColumn(4).getString();
+      e.specDigest = q.getColumn(5).getString();
+      inv.entries.push_back(std::move(e));
+    }
+    return inv;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Status Store::putInventory(const InventoryEntry& entry, bool confirmed) {
+  try {
+    SQLite::Statement q(*db_,
+                        "INSERT INTO inventory(resource, kind, name, host, key, origin, "
+                        "spec_digest, confirmed, created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT(resource) DO UPDATE SET host = excluded.host, "
+                        "key = excluded.key, origin = excluded.origin, "
+                        "spec_digest = excluded.spec_digest, confirmed = excluded.confirmed, "
+                        "updated_at = excluded.updated_at");
+    int64_t now = clock_.nowSeconds();
+    q.bind(1, entry.id.str());
+    q.bind(2, entry.id.kind);
+    q.bind(3, entry.id.name);
+    q.bind(4, entry.host);
+    q.bind(5, entry.key);
+    q.bind(6, entry.origin);
+    q.bind(7, entry.specDigest);
+    q.bind(8, confirmed ? 1 : 0);
+    q.bind(9, now);
+    q.bind(10, now);
+    q.exec();
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Status Store::removeInventory(const ResourceId& id) {
+  try {
+    SQLite::Statement q(*db_, "DELETE FROM inventory WHERE resource = ?");
+    q.bind(1, id.str());
+    q.exec();
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Status Store::saveObservations(const ObservedState& observed) {
+  try {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    int64_t now = clock_.nowSeconds();
+    // Replace the cache per (kind, host) that was observed successfully; keep what could not be.
+    std::vector<std::pair<std::string, std::string>> scopes;
+    for (const auto& o : observed.objects) scopes.emplace_back(o.kind, o.host);
+    SQLite::Statement wipe(*db_, "DELETE FROM observations WHERE kind = ? AND host = ?");
+    for (const auto& [kind, host] : scopes) {
+      wipe.bind(1, kind);
+      wipe.bind(2, host);
+      wipe.exec();
+      wipe.reset();
+    }
+    SQLite::Statement put(*db_,
+                          "INSERT OR REPLACE INTO observations(kind, host, key, fields_json, "
+                          "observed_at) VALUES (?, ?, ?, ?, ?)");
+    for (const auto& o : observed.objects) {
+      put.bind(1, o.kind);
+      put.bind(2, o.host);
+      put.bind(3, o.key);
+      put.bind(4, o.fields.dump());
+      put.bind(5, now);
+      put.exec();
+      put.reset();
+    }
+    SQLite::Statement host(*db_,
+                           "INSERT OR REPLACE INTO host_observations(host, status, since, "
+                           "evidence, observed_at) VALUES (?, ?, ?, ?, ?)");
+    for (const auto& [name, h] : observed.hosts) {
+      host.bind(1, name);
+      host.bind(2, hostStatusName(h.status));
+      host.bind(3, h.since);
+      host.bind(4, h.evidence);
+      host.bind(5, now);
+      host.exec();
+      host.reset();
+    }
+    tx.commit();
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Status Store::forgetObservations(const std::string& kind, const std::string& host) {
+  try {
+    SQLite::Statement wipe(*db_, "DELETE FROM observations WHERE kind = ? AND host = ?");
+    wipe.bind(1, kind);
+    wipe.bind(2, host);
+    wipe.exec();
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<ObservedState> Store::loadObservations() {
+  try {
+    ObservedState out;
+    SQLite::Statement q(*db_, "SELECT kind, host, key, fields_json FROM observations");
+    while (q.executeStep()) {
+      out.objects.push_back(ObservedObject{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                                           q.getColumn(2).getString(),
+                                           Json::parse(q.getColumn(3).getString())});
+    }
+    SQLite::Statement h(*db_, "SELECT host, status, since, COALESCE(evidence, '') FROM host_observations");
+    while (h.executeStep()) {
+      HostObservation obs;
+      obs.status = parseHostStatus(h.getColumn(1).getString()).value_or(HostStatus::kPendingInstallation);
+      obs.since = h.getColumn(2).getInt64();
+      obs.evidence = h.getColumn(3).getString();
+      out.hosts[h.getColumn(0).getString()] = obs;
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+}  // namespace hx
