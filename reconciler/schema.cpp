@@ -179,6 +179,11 @@ class Checker {
 
 bool plainScalar(const YAML::Node& node) { return node.Tag() == "?"; }
 
+std::string showBound(double v) {
+  if (v == static_cast<double>(static_cast<int64_t>(v))) return std::to_string(static_cast<int64_t>(v));
+  return Json(v).dump();
+}
+
 Json Checker::checkNumber(const YAML::Node& node, const Schema& s, const std::string& path) {
   const bool wantInt = s.type == ValueType::kInt;
   const std::string& text = node.Scalar();
@@ -191,11 +196,11 @@ Json Checker::checkNumber(const YAML::Node& node, const Schema& s, const std::st
     return nullptr;
   }
   if (s.min && value < *s.min) {
-    error(node, path, "must be at least " + Json(*s.min).dump() + ", got " + text);
+    error(node, path, "must be at least " + showBound(*s.min) + ", got " + text);
     return nullptr;
   }
   if (s.max && value > *s.max) {
-    error(node, path, "must be at most " + Json(*s.max).dump() + ", got " + text);
+    error(node, path, "must be at most " + showBound(*s.max) + ", got " + text);
     return nullptr;
   }
   if (wantInt) return static_cast<int64_t>(value);

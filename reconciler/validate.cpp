@@ -78,7 +78,7 @@ class CrossChecker {
     if (!host) return;
     std::string type = host->spec["api"].value("type", "");
     if (!types.count(type))
-      report(r, "spec." + field, host->id.str() + " is a " + type + " host, not " + what,
+      report(r, "spec." + field, host->id.str() + " has api.type " + type + "; expected " + what,
              r.locate("spec." + field));
   }
 

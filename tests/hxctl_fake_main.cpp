@@ -1,0 +1,22 @@
+// hxctl wired to a file-backed FakeWorld ($HXCTL_FAKE_WORLD): the real CLI, store, lock and
+// executor, with fake providers, so tests can run, kill and race whole hxctl processes.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "fakes/fake_world.h"
+#include "src/cli.h"
+#include "src/real_clock.h"
+
+int main(int argc, char** argv) {
+  const char* world = std::getenv("HXCTL_FAKE_WORLD");
+  if (!world || !*world) {
+    std::cerr << "hxctl-fake: set HXCTL_FAKE_WORLD to the world file\n";
+    return 1;
+  }
+  hx::RealClock clock;
+  hx::fake::FakeWorld fake(clock, world);
+  hx::CliEnv env{fake, fake, clock, std::cout, std::cerr, isatty(STDOUT_FILENO) == 1};
+  return hx::runCli(argc, argv, env);
+}

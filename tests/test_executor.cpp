@@ -1,0 +1,122 @@
+#include <catch2/catch.hpp>
+
+#include <mutex>
+
+#include "fakes/estate_fixture.h"
+#include "fakes/fake_world.h"
+#include "fakes/manual_clock.h"
+#include "reconciler/planner.h"
+#include "reconciler/spec_parser.h"
+#include "src/engine.h"
+#include "src/executor.h"
+
+using namespace hx;
+
+namespace {
+
+struct Recorder : ExecutionListener {
+  std::vector<std::string> events;
+  void started(const PlanAction& a) override { events.push_back("start " + a.id.str()); }
+  void finished(const PlanAction& a, const ActionResult& r) override {
+    events.push_back(r.outcome + " " + a.id.str());
+  }
+};
+
+struct Harness {
+  fake::ManualClock clock;
+  fake::FakeWorld world{clock};
+  DesiredState desired;
+  Inventory inventory;
+
+  Harness() {
+    desired.resources = parseSpecs(fake::kSmallEstate, "estate.yaml").resources;
+    for (auto& r : desired.resources)
+      if (r.id.kind == "ApiKey") r.spec["secretDigest"] = "hmac-sha256:1111";
+    world.setHost("qdrant", HostStatus::kActive);
+    world.setHost("llm", HostStatus::kActive);
+  }
+  Plan makePlan() {
+    ObservedState seen = observeEstate(desired, inventory, ObservedState{}, world, world, 4);
+    return plan(desired, seen, inventory, PlanOptions{}, 0);
+  }
+  std::vector<ActionResult> apply(Recorder& rec) {
+    Plan p = makePlan();
+    Executor ex(world, clock, rec, ExecutorOptions{});
+    auto results = ex.run(p);
+    for (const auto& r : results)
+      if (r.outcome == "succeeded") {
+        const PlanAction* a = p.find(r.id);
+        inventory.entries.push_back({a->id, a->host, a->key, "created", ""});
+      }
+    return results;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("apply then plan again gives no changes, and the second apply calls nothing",
+          "[executor]") {
+  Harness h;
+  Recorder rec;
+  auto results = h.apply(rec);
+  CHECK(results.size() == 5);
+  for (const auto& r : results) CHECK(r.outcome == "succeeded");
+  h.world.clearCalls();
+  Plan again = h.makePlan();
+  CHECK(summaryLine(again.summary()) ==
+        "Plan: 0 to add, 0 to change, 0 to replace, 0 to destroy, 1 deferred.");
+  Recorder rec2;
+  Executor ex(h.world, h.clock, rec2, ExecutorOptions{});
+  CHECK(ex.run(again).empty());
+  for (const auto& call : h.world.calls()) CHECK(call.rfind("apply ", 0) != 0);
+}
+
+TEST_CASE("a failure skips its dependents while independent branches are applied",
+          "[executor]") {
+  Harness h;
+  h.world.failApply("Model/embed", ErrorKind::kTerminal);
+  Recorder rec;
+  auto results = h.apply(rec);
+  std::map<std::string, std::string> outcome;
+  for (const auto& r : results) outcome[r.id.str()] = r.outcome;
+  CHECK(outcome["Model/embed"] == "failed");
+  CHECK(outcome["Collection/docs"] == "skipped");
+  CHECK(outcome["Collection/plain"] == "succeeded");
+  CHECK(outcome["Model/chat"] == "succeeded");
+  CHECK(outcome["ApiKey/app"] == "succeeded");
+  for (const auto& r : results)
+    if (r.id.str() == "Collection/docs")
+      CHECK(r.error.message() == "skipped: depends on Model/embed, which did not succeed");
+  // Terminal errors are not retried.
+  int embedCalls = 0;
+  for (const auto& c : h.world.calls()) embedCalls += c == "apply create Model/embed";
+  CHECK(embedCalls == 1);
+}
+
+TEST_CASE("transient failures are retried with capped, growing back-off", "[executor]") {
+  Harness h;
+  h.world.failApply("Collection/plain", ErrorKind::kTransient, 2);
+  Recorder rec;
+  auto results = h.apply(rec);
+  for (const auto& r : results)
+    if (r.id.str() == "Collection/plain") {
+      CHECK(r.outcome == "succeeded");
+      CHECK(r.attempts == 3);
+    }
+  // Two back-offs with equal jitter: [125, 250] + [250, 500] ms.
+  CHECK(h.clock.slept() >= 375);
+  CHECK(h.clock.slept() <= 750);
+}
+
+TEST_CASE("retries give up after the attempt limit with the last error", "[executor]") {
+  Harness h;
+  h.world.failApply("Collection/plain", ErrorKind::kTransient);
+  Recorder rec;
+  auto results = h.apply(rec);
+  for (const auto& r : results)
+    if (r.id.str() == "Collection/plain") {
+      CHECK(r.outcome == "failed");
+      CHECK(r.attempts == ExecutorOptions{}.maxAttempts);
+      CHECK(r.error.message() == "injected failure applying Collection/plain");
+    }
+}

@@ -1,0 +1,108 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "fakes/manual_clock.h"
+#include "state/store.h"
+
+using namespace hx;
+
+namespace {
+std::string tempDb(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / ("hxctl-store-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  auto path = dir / name;
+  std::filesystem::remove(path);
+  return path.string();
+}
+RunInfo who(int pid) { return RunInfo{"apply", "alice", "box", pid, "digest"}; }
+}  // namespace
+
+TEST_CASE("a new store is migrated to the current schema, and reopening keeps it", "[store]") {
+  fake::ManualClock clock;
+  std::string path = tempDb("migrate.db");
+  {
+    auto s = Store::open(path, clock);
+    REQUIRE(s);
+    CHECK(s.value()->schemaVersion() == Store::kSchemaVersion);
+    REQUIRE(s.value()->putInventory({{"Collection", "a"}, "q", "a", "created", ""}, true));
+  }
+  auto again = Store::open(path, clock);
+  REQUIRE(again);
+  auto inv = again.value()->inventory();
+  REQUIRE(inv);
+  REQUIRE(inv.value().entries.size() == 1);
+  CHECK(inv.value().entries[0].origin == "created");
+}
+
+TEST_CASE("a store written by a newer hxctl is refused", "[store]") {
+  fake::ManualClock clock;
+  std::string path = tempDb("newer.db");
+  { REQUIRE(Store::open(path, clock)); }
+  {
+    auto s = Store::open(path, clock);
+    REQUIRE(s);
+  }
+  // Bump the version as a future hxctl would.
+  std::string cmd = "sqlite3 " + path + " 'PRAGMA user_version = 99'";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  auto s = Store::open(path, clock);
+  REQUIRE_FALSE(s);
+  CHECK(s.status().message() ==
+        "state store has schema version 99, newer than this hxctl understands (1); upgrade hxctl");
+}
+
+TEST_CASE("the lock admits one writer and names the holder to the second", "[store][lock]") {
+  fake::ManualClock clock;
+  std::string path = tempDb("lock.db");
+  auto a = Store::open(path, clock);
+  auto b = Store::open(path, clock);
+  REQUIRE((a && b));
+  auto first = a.value()->acquireLock("apply", who(111));
+  REQUIRE(first);
+  auto second = b.value()->acquireLock("apply", who(222));
+  REQUIRE_FALSE(second);
+  CHECK(second.status().kind() == ErrorKind::kConflict);
+  CHECK(second.status().message().find("held by alice (apply, pid 111 on box") != std::string::npos);
+  CHECK_FALSE(b.value()->forceUnlock("nope").isOk());
+  REQUIRE(b.value()->forceUnlock(first.value().lockId));
+  CHECK(b.value()->acquireLock("apply", who(222)));
+}
+
+TEST_CASE("actions started but never finished become interrupted", "[store]") {
+  fake::ManualClock clock;
+  std::string path = tempDb("recover.db");
+  auto s = Store::open(path, clock);
+  REQUIRE(s);
+  auto run = s.value()->beginRun(who(1));
+  REQUIRE(run);
+  PlanAction a;
+  a.id = {"Collection", "docs"};
+  a.type = ActionType::kCreate;
+  REQUIRE(s.value()->actionStarted(run.value(), a));
+  auto recovered = s.value()->recoverInterrupted();
+  REQUIRE(recovered);
+  CHECK(recovered.value() == 1);
+  auto actions = s.value()->actions(run.value());
+  REQUIRE(actions);
+  CHECK(actions.value()[0].status == "interrupted");
+  auto runs = s.value()->runs(5);
+  REQUIRE(runs);
+  CHECK(runs.value()[0].status == "interrupted");
+}
+
+TEST_CASE("observations are cached per kind and host for offline plans", "[store]") {
+  fake::ManualClock clock;
+  auto s = Store::open(tempDb("cache.db"), clock);
+  REQUIRE(s);
+  ObservedState o;
+  o.hosts["q"] = HostObservation{HostStatus::kActive, 42, "ok"};
+  o.objects.push_back({"Collection", "q", "docs", {{"hnsw", {{"m", 16}}}}});
+  REQUIRE(s.value()->saveObservations(o));
+  auto back = s.value()->loadObservations();
+  REQUIRE(back);
+  CHECK(back.value().host("q").status == HostStatus::kActive);
+  CHECK(back.value().host("q").since == 42);
+  REQUIRE(back.value().find("Collection", "q", "docs") != nullptr);
+  CHECK(back.value().find("Collection", "q", "docs")->fields["hnsw"]["m"] == 16);
+}
