@@ -25,7 +25,7 @@ TEST_CASE("parsed resources keep typed values, field locations and references", 
   CHECK(docs.spec["vectors"]["size"] == 4);
   CHECK(docs.spec["hnsw"]["m"].is_number_integer());
   SourceLoc size = docs.locate("spec.vectors.size");
-  CHECK(size.line == 28);
+  CHECK(size.line == 32);
   CHECK(size.column == 19);
   REQUIRE(docs.references.size() == 2);
   CHECK(docs.references[0].target.str() == "Host/qdrant");
@@ -53,7 +53,7 @@ TEST_CASE("all errors of a run are reported, not just the first", "[specs]") {
   LoadResult r = loadSpecs(src, {"a.yaml", "b.yaml"});
   REQUIRE(r.diagnostics.size() == 2);
   CHECK(formatDiagnostic(r.diagnostics[0]) ==
-        "a.yaml:4:43: Model/m spec.capability: \"chat\" is not one of: generate, embed");
+        "a.yaml:4:39: Model/m spec.capability: \"chat\" is not one of: generate, embed");
   CHECK(formatDiagnostic(r.diagnostics[1]) ==
         "b.yaml:1:13: apiVersion: unsupported apiVersion \"hx/v2\" (expected hx/v1)");
 }
