@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "src/exit_codes.h"
 
@@ -25,10 +26,24 @@ RunInfo currentProcess(const std::string& command) {
   return info;
 }
 
+namespace {
+// A process that exists and is not a zombie (a killed holder whose parent never reaped it).
+bool processRunning(int pid) {
+  if (kill(pid, 0) != 0 && errno == ESRCH) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;  // no /proc: trust kill()
+  auto close = line.rfind(')');
+  if (close == std::string::npos || close + 2 >= line.size()) return true;
+  char state = line[close + 2];
+  return state != 'Z' && state != 'X';
+}
+}  // namespace
+
 bool holderAlive(const LockInfo& lock, int64_t nowSeconds, int64_t staleAfterSeconds) {
   char host[256] = {};
   gethostname(host, sizeof host - 1);
-  if (lock.hostname == host) return kill(lock.pid, 0) == 0 || errno != ESRCH;
+  if (lock.hostname == host) return processRunning(lock.pid);
   if (nowSeconds > 0 && nowSeconds - lock.heartbeatAt > staleAfterSeconds) return false;
   return true;
 }

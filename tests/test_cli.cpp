@@ -1,1 +1,261 @@
-// placeholder
+// hxctl as operators and scripts see it: whole processes, exit codes, the store on disk.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <regex>
+
+#include "cli_harness.h"
+#include "fakes/estate_fixture.h"
+#include "src/render.h"
+
+using namespace hx;
+using hx::test::CliHarness;
+using hx::test::Run;
+
+namespace {
+
+const std::string kKeyEnv = "HX_TEST_APP_KEY=sekret-value-0123456789";
+
+// The fixture estate with the hold lifted, so that everything can converge.
+std::string openEstate() {
+  std::string text = fake::kSmallEstate;
+  return std::regex_replace(text, std::regex("  hold: \\{reason: the user deferred hardening\\}\n"), "");
+}
+
+void activeHosts(CliHarness& h) {
+  h.world().setHost("qdrant", HostStatus::kActive);
+  h.world().setHost("llm", HostStatus::kActive);
+}
+
+int countCalls(CliHarness& h, const std::string& prefix) {
+  int n = 0;
+  for (const auto& c : h.world().calls()) n += c.rfind(prefix, 0) == 0;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("apply twice: the second plan is No changes and the second apply changes nothing",
+          "[cli]") {
+  CliHarness h("twice");
+  activeHosts(h);
+  h.writeSpec("estate.yaml", openEstate());
+  Run before = h.run("plan -f specs --detailed-exitcode", kKeyEnv);
+  CHECK(before.code == 2);
+  CHECK(before.out.find("Plan: 6 to add, 0 to change, 0 to replace, 0 to destroy, 0 deferred.") !=
+        std::string::npos);
+  Run first = h.run("apply -f specs", kKeyEnv);
+  INFO(first.out << first.err);
+  CHECK(first.code == 0);
+  CHECK(countCalls(h, "apply create") == 6);
+  h.world().clearCalls();
+  Run plan = h.run("plan -f specs --detailed-exitcode", kKeyEnv);
+  CHECK(plan.code == 0);
+  CHECK(plan.out.find("No changes.") != std::string::npos);
+  Run second = h.run("apply -f specs", kKeyEnv);
+  CHECK(second.code == 0);
+  CHECK(countCalls(h, "apply ") == 0);
+}
+
+TEST_CASE("a failure in one branch leaves the others applied and every result recorded",
+          "[cli]") {
+  CliHarness h("partial");
+  activeHosts(h);
+  h.writeSpec("estate.yaml", openEstate());
+  h.world().failApply("Model/embed", ErrorKind::kTerminal);
+  Run r = h.run("apply -f specs", kKeyEnv);
+  INFO(r.out << r.err);
+  CHECK(r.code == 5);
+  CHECK(r.out.find("Applied: 4 succeeded, 1 failed, 1 skipped.") != std::string::npos);
+  CHECK(h.world().object("Collection", "qdrant", "plain") != nullptr);
+  CHECK(h.world().object("Collection", "qdrant", "docs") == nullptr);
+
+  Run history = h.run("history 1 -o json");
+  Json run = Json::parse(history.out);
+  CHECK(run["status"] == "partial");
+  CHECK(run["exit_code"] == 5);
+  std::map<std::string, std::string> status;
+  for (const auto& a : run["actions"]) status[a["resource"]] = a["status"];
+  CHECK(status["Model/embed"] == "failed");
+  CHECK(status["Collection/docs"] == "skipped");
+  CHECK(status["Collection/plain"] == "succeeded");
+
+  h.world().failApply("Model/embed", ErrorKind::kTerminal, 0);
+  CHECK(h.run("apply -f specs", kKeyEnv).code == 0);
+  CHECK(h.run("plan -f specs", kKeyEnv).out.find("No changes.") != std::string::npos);
+}
+
+TEST_CASE("a process killed mid-apply leaves a store the next run converges from", "[cli]") {
+  CliHarness h("killed");
+  activeHosts(h);
+  h.writeSpec("estate.yaml", openEstate());
+  // The effect lands, then the process dies before recording it: the worst moment.
+  h.world().delayApply("Collection/plain", 0, 30000);
+  int pid = h.start("apply -f specs --parallelism 1", kKeyEnv);
+  REQUIRE(pid > 0);
+  REQUIRE(h.waitForCall("apply create Collection/plain"));
+  usleep(300000);
+  REQUIRE(kill(pid, SIGKILL) == 0);
+  usleep(200000);
+  h.world().delayApply("Collection/plain", 0, 0);
+  REQUIRE(h.world().object("Collection", "qdrant", "plain") != nullptr);
+
+  Run refused = h.run("apply -f specs", kKeyEnv);
+  INFO(refused.out << refused.err);
+  CHECK(refused.code == 4);
+  CHECK(refused.err.find("The holder is no longer running") != std::string::npos);
+  std::smatch m;
+  REQUIRE(std::regex_search(refused.err, m, std::regex("hxctl force-unlock ([0-9a-f]{12})")));
+  Run unlocked = h.run("force-unlock " + m[1].str());
+  CHECK(unlocked.code == 0);
+
+  Run next = h.run("apply -f specs", kKeyEnv);
+  INFO(next.out << next.err);
+  CHECK(next.code == 0);
+  CHECK(next.err.find("were interrupted") != std::string::npos);
+  CHECK(next.out.find("Collection/plain") == std::string::npos);  // recorded intent: no conflict
+  CHECK(h.run("plan -f specs", kKeyEnv).out.find("No changes.") != std::string::npos);
+  Json runs = Json::parse(h.run("history -o json").out);
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[1]["status"] == "interrupted");
+  Json killed = Json::parse(h.run("history " + std::to_string(runs[1]["id"].get<int>()) + " -o json").out);
+  bool sawInterrupted = false;
+  for (const auto& a : killed["actions"])
+    sawInterrupted |= a["resource"] == "Collection/plain" && a["status"] == "interrupted";
+  CHECK(sawInterrupted);
+}
+
+TEST_CASE("a second concurrent apply is refused and names the holder, or waits with a timeout",
+          "[cli]") {
+  CliHarness h("concurrent");
+  activeHosts(h);
+  h.writeSpec("estate.yaml", openEstate());
+  h.world().delayApply("Collection/plain", 2000, 0);
+  int pid = h.start("apply -f specs", kKeyEnv);
+  REQUIRE(h.waitForCall("apply create Collection/plain"));
+  Run second = h.run("apply -f specs", kKeyEnv);
+  CHECK(second.code == 4);
+  CHECK(second.err.find("the state store is locked: lock ") != std::string::npos);
+  CHECK(second.err.find("(apply, pid " + std::to_string(pid) + " on ") != std::string::npos);
+  CHECK(second.err.find("Wait for it to finish, or pass --lock-timeout to wait.") != std::string::npos);
+  // The holder is alive: force-unlock refuses without --force.
+  std::smatch m;
+  REQUIRE(std::regex_search(second.err, m, std::regex("lock ([0-9a-f]{12}) held by")));
+  Run unlock = h.run("force-unlock " + m[1].str());
+  CHECK(unlock.code == 4);
+  CHECK(unlock.err.find("that process is still running") != std::string::npos);
+  // Plans are readers: they do not wait for the lock.
+  CHECK(h.run("plan -f specs", kKeyEnv).code == 0);
+  Run waited = h.run("apply -f specs --lock-timeout 30s", kKeyEnv);
+  CHECK(waited.code == 0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+}
+
+TEST_CASE("no secret value appears in output, JSON, history or the database", "[cli][secrets]") {
+  CliHarness h("secrets");
+  activeHosts(h);
+  h.writeSpec("estate.yaml", openEstate());
+  const std::string secret = "sekret-value-0123456789";
+  std::string all;
+  for (const char* args : {"validate -f specs", "plan -f specs", "plan -f specs -o json",
+                           "apply -f specs", "history", "history 1 -o json"}) {
+    Run r = h.run(args, kKeyEnv);
+    all += r.out + r.err;
+  }
+  // Rotate the key: the plan says it changes without showing either value.
+  Run rotated = h.run("plan -f specs", "HX_TEST_APP_KEY=another-sekret-9876543210");
+  CHECK(rotated.out.find("secretDigest: (sensitive) changed") != std::string::npos);
+  all += rotated.out + rotated.err + h.run("apply -f specs -o json", "HX_TEST_APP_KEY=another-sekret-9876543210").out;
+  CHECK(all.find(secret) == std::string::npos);
+  CHECK(all.find("another-sekret-9876543210") == std::string::npos);
+  for (const char* file : {"state.db", "state.db-wal"}) {
+    std::string bytes = test::slurp(h.dir() / file);
+    CHECK(bytes.find(secret) == std::string::npos);
+    CHECK(bytes.find("another-sekret") == std::string::npos);
+  }
+}
+
+TEST_CASE("invalid specs exit 3 with file:line:col and change nothing", "[cli]") {
+  CliHarness h("invalid");
+  activeHosts(h);
+  h.writeSpec("estate.yaml", openEstate());
+  h.writeSpec("broken.yaml", "apiVersion: hx/v1\nkind: Model\nmetadata: {name: m}\nspec: {host: nowhere, model: x, capability: generate}\n");
+  Run r = h.run("apply -f specs", kKeyEnv);
+  CHECK(r.code == 3);
+  CHECK(r.err.find("specs/broken.yaml:4:14: Model/m spec.host: refers to unknown Host/nowhere") !=
+        std::string::npos);
+  CHECK(h.world().calls().empty());
+  CHECK_FALSE(std::filesystem::exists(h.dir() / "state.db"));
+  Run json = h.run("validate -f specs -o json");
+  CHECK(json.code == 3);
+  Json v = Json::parse(json.out);
+  CHECK(v["valid"] == false);
+  CHECK(v["errors"][0]["line"] == 4);
+  CHECK(v["errors"][0]["column"] == 14);
+  CHECK(v["errors"][0]["path"] == "Model/m spec.host");
+}
+
+TEST_CASE("prune deletes what hxctl created and leaves objects made by hand", "[cli]") {
+  CliHarness h("prune");
+  activeHosts(h);
+  h.writeSpec("estate.yaml", openEstate());
+  REQUIRE(h.run("apply -f specs", kKeyEnv).code == 0);
+  h.world().putObject("Collection", "qdrant", "by-hand", {{"vectors", {{"size", 3}, {"distance", "Dot"}}}});
+  std::string text = openEstate();
+  auto cut = text.find("apiVersion: hx/v1\nkind: Collection\nmetadata: {name: plain}");
+  auto end = text.find("---", cut);
+  h.writeSpec("estate.yaml", text.substr(0, cut) + text.substr(end + 4));
+  Run keep = h.run("plan -f specs", kKeyEnv);
+  CHECK(keep.out.find("? Collection/plain") != std::string::npos);
+  CHECK(keep.out.find("re-run with --prune to delete it") != std::string::npos);
+  Run pruned = h.run("apply -f specs --prune", kKeyEnv);
+  CHECK(pruned.code == 0);
+  CHECK(h.world().object("Collection", "qdrant", "plain") == nullptr);
+  CHECK(h.world().object("Collection", "qdrant", "by-hand") != nullptr);
+  CHECK(h.run("apply -f specs --prune", kKeyEnv).out.find("by-hand") == std::string::npos);
+}
+
+TEST_CASE("offline plans use the last observations and call no provider", "[cli]") {
+  CliHarness h("offline");
+  activeHosts(h);
+  h.writeSpec("estate.yaml", openEstate());
+  REQUIRE(h.run("apply -f specs", kKeyEnv).code == 0);
+  h.world().clearCalls();
+  h.world().setHost("llm", HostStatus::kPendingInstallation);  // offline must not notice
+  Run offline = h.run("plan -f specs --offline --detailed-exitcode", kKeyEnv);
+  CHECK(offline.code == 0);
+  CHECK(offline.out.find("No changes.") != std::string::npos);
+  CHECK(h.world().calls().empty());
+}
+
+TEST_CASE("deferred items get their own exit code with --detailed-exitcode", "[cli]") {
+  CliHarness h("deferred");
+  h.world().setHost("qdrant", HostStatus::kActive);
+  h.writeSpec("estate.yaml", openEstate());
+  Run r = h.run("apply -f specs --detailed-exitcode", kKeyEnv);
+  INFO(r.out << r.err);
+  CHECK(r.code == 6);
+  CHECK(r.out.find("deferred: host llm is pending_installation (never seen healthy)") !=
+        std::string::npos);
+  CHECK(h.world().object("Collection", "qdrant", "plain") != nullptr);
+  Json history = Json::parse(h.run("history 1 -o json").out);
+  int deferred = 0;
+  for (const auto& a : history["actions"]) deferred += a["status"] == "deferred";
+  CHECK(deferred == 3);  // Model/embed, Model/chat, Collection/docs
+}
+
+TEST_CASE("text output is colored only on a TTY and never with NO_COLOR", "[cli]") {
+  CliHarness h("color");
+  h.writeSpec("estate.yaml", openEstate());
+  Run piped = h.run("plan -f specs", kKeyEnv);
+  CHECK(piped.out.find("\033[") == std::string::npos);
+  unsetenv("NO_COLOR");
+  CHECK(detectStyle(true, false).color);
+  CHECK_FALSE(detectStyle(false, false).color);
+  CHECK_FALSE(detectStyle(true, true).color);
+  setenv("NO_COLOR", "1", 1);
+  CHECK_FALSE(detectStyle(true, false).color);
+  unsetenv("NO_COLOR");
+}

@@ -1,0 +1,91 @@
+// Runs whole hxctl-fake processes against a temporary estate: specs, a file-backed fake world
+// and a state store of their own, removed afterwards.
+#pragma once
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "fakes/fake_world.h"
+#include "src/real_clock.h"
+
+namespace hx::test {
+
+struct Run {
+  int code = -1;
+  std::string out, err;
+};
+
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class CliHarness {
+ public:
+  explicit CliHarness(const std::string& name) {
+    static int counter = 0;
+    dir_ = std::filesystem::temp_directory_path() /
+           ("hxctl-cli-" + std::to_string(getpid()) + "-" + std::to_string(++counter) + "-" + name);
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_ / "specs");
+    world_ = std::make_unique<fake::FakeWorld>(clock_, (dir_ / "world.json").string());
+  }
+  ~CliHarness() { std::filesystem::remove_all(dir_); }
+
+  void writeSpec(const std::string& file, const std::string& text) {
+    std::ofstream(dir_ / "specs" / file) << text;
+  }
+  void removeSpec(const std::string& file) { std::filesystem::remove(dir_ / "specs" / file); }
+  fake::FakeWorld& world() { return *world_; }
+  std::filesystem::path dir() const { return dir_; }
+  std::string statePath() const { return (dir_ / "state.db").string(); }
+
+  std::string command(const std::string& args, const std::string& env = "") const {
+    return "cd " + dir_.string() + " && exec env HXCTL_FAKE_WORLD=world.json HXCTL_STATE=state.db " +
+           env + " " + HX_FAKE_BIN + " " + args;
+  }
+
+  Run run(const std::string& args, const std::string& env = "") const {
+    static int n = 0;
+    std::string out = (dir_ / ("out" + std::to_string(++n))).string();
+    std::string err = out + ".err";
+    int status = std::system((command(args, env) + " > " + out + " 2> " + err).c_str());
+    Run r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(out);
+    r.err = slurp(err);
+    return r;
+  }
+
+  // Starts hxctl in the background; returns its pid.
+  int start(const std::string& args, const std::string& env = "") const {
+    std::string pidFile = (dir_ / "bg.pid").string();
+    std::string cmd = "(" + command(args, env) + " > " + (dir_ / "bg.out").string() + " 2> " +
+                      (dir_ / "bg.err").string() + " & echo $! > " + pidFile + ")";
+    if (std::system(cmd.c_str()) != 0) return -1;
+    return std::stoi(slurp(pidFile));
+  }
+
+  // Waits (up to 20 s) until the fake world has recorded `call`.
+  bool waitForCall(const std::string& call) {
+    for (int i = 0; i < 400; ++i) {
+      for (const auto& c : world_->calls())
+        if (c == call) return true;
+      usleep(50000);
+    }
+    return false;
+  }
+
+ private:
+  RealClock clock_;
+  std::filesystem::path dir_;
+  std::unique_ptr<fake::FakeWorld> world_;
+};
+
+}  // namespace hx::test
