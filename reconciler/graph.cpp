@@ -20,7 +20,8 @@ DependencyGraph::DependencyGraph(const DesiredState& desired) {
   };
   for (const auto& r : desired.resources) {
     for (const auto& ref : r.references) {
-      if (ref.role == RefRole::kRequires || ref.role == RefRole::kWaitsOn) addEdge(r.id, ref.target);
+      if (ref.role == RefRole::kRequires || ref.role == RefRole::kWaitsOn)
+        addEdge(r.id, ref.target);
       if (ref.role == RefRole::kGates) {
         addEdge(ref.target, r.id);
         if (declared.count(ref.target)) gates_[ref.target].push_back(r.id);

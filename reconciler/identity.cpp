@@ -18,7 +18,8 @@ std::string normalizeModelName(std::string name) {
     if (name.rfind(prefix, 0) == 0) name = name.substr(std::string(prefix).size());
   auto slash = name.rfind('/');
   auto colon = name.rfind(':');
-  if (colon == std::string::npos || (slash != std::string::npos && colon < slash)) name += ":latest";
+  if (colon == std::string::npos || (slash != std::string::npos && colon < slash))
+    name += ":latest";
   return name;
 }
 

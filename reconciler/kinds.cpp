@@ -134,9 +134,9 @@ Schema collectionSpec() {
       opt("shardNumber", integer(1, 1024)),
       opt("replicationFactor", integer(1, 64)),
       opt("payloadIndexes",
-          listOf(object({req("field", str()),
-                         req("type", oneOf({"keyword", "integer", "float", "geo", "text", "bool",
-                                            "datetime", "uuid"}))}))),
+          listOf(object(
+              {req("field", str()), req("type", oneOf({"keyword", "integer", "float", "geo", "text",
+                                                       "bool", "datetime", "uuid"}))}))),
       opt("aliases", listOf(name())),
       opt("embeddingModel", ref("Model")),
       opt("adopt", boolean()),
@@ -185,7 +185,8 @@ Schema firewallRuleSpec() {
 void validateFirewallRule(const Resource& r, Diagnostics& diags) {
   const Json* port = r.field("port");
   const Json* proto = r.field("proto");
-  if (port && port->is_string() && port->get<std::string>().find_first_of(":-") != std::string::npos &&
+  if (port && port->is_string() &&
+      port->get<std::string>().find_first_of(":-") != std::string::npos &&
       (!proto || *proto == "any"))
     report(diags, r, "spec.port", "a port range needs proto: tcp or proto: udp (ufw requires it)");
   const Json* from = r.field("from");
@@ -234,12 +235,12 @@ Schema apiKeySpec() {
       req("secret", secretRef(true)),
       opt("description", str()),
       opt("expires", date()),
-      opt("deliver", object({
-                         opt("gateway", object({req("host", ref("Host")), opt("keyFile", str()),
-                                                opt("reloadCommand", listOf(str(), true))})),
-                         opt("qdrant", object({req("server", ref("Host")),
-                                               opt("tokenFile", str())})),
-                     })),
+      opt("deliver",
+          object({
+              opt("gateway", object({req("host", ref("Host")), opt("keyFile", str()),
+                                     opt("reloadCommand", listOf(str(), true))})),
+              opt("qdrant", object({req("server", ref("Host")), opt("tokenFile", str())})),
+          })),
   });
 }
 
@@ -260,20 +261,18 @@ Schema criterionSpec() {
                               opt("maxLatency", duration())})),
       opt("embed", object({req("model", mention("Model"))})),
       opt("collectionReady", object({req("collection", mention("Collection"))})),
-      opt("ingest", object({req("model", mention("Model")),
-                            req("collection", mention("Collection")),
-                            opt("samples", integer(1, 1000))})),
+      opt("ingest",
+          object({req("model", mention("Model")), req("collection", mention("Collection")),
+                  opt("samples", integer(1, 1000))})),
       opt("load", object({req("target", oneKey({opt("model", mention("Model")),
                                                 opt("collection", mention("Collection")),
                                                 opt("url", url())})),
                           opt("requests", integer(1, 10000000)),
-                          opt("concurrency", integer(1, 10000)),
-                          opt("duration", duration()),
-                          opt("thresholds", object({opt("avgLatency", duration()),
-                                                    opt("p95Latency", duration()),
-                                                    opt("p99Latency", duration()),
-                                                    opt("minRps", number(0)),
-                                                    opt("maxErrorRate", number(0, 1))}))})),
+                          opt("concurrency", integer(1, 10000)), opt("duration", duration()),
+                          opt("thresholds",
+                              object({opt("avgLatency", duration()), opt("p95Latency", duration()),
+                                      opt("p99Latency", duration()), opt("minRps", number(0)),
+                                      opt("maxErrorRate", number(0, 1))}))})),
       opt("httpOk", object({req("url", url()), opt("timeout", duration())})),
       opt("metricsScraped", object({req("url", url()), opt("metric", str())})),
       opt("portExposure", object({req("host", mention("Host")), req("port", portOrRange()),
@@ -302,25 +301,50 @@ Schema taskSpec() {
 void validateTask(const Resource& r, Diagnostics& diags) {
   const Json* criteria = r.field("criteria");
   if ((!criteria || criteria->empty()) && !r.field("hold"))
-    report(diags, r, "spec.criteria",
-           "a task needs at least one completion criterion (or a hold)");
+    report(diags, r, "spec.criteria", "a task needs at least one completion criterion (or a hold)");
 }
 
 std::vector<KindDescriptor> buildKinds() {
   std::vector<KindDescriptor> k;
   k.push_back({"Host", hostSpec(), validateHost, false, {}, {}, {}, false, false});
-  k.push_back({"Model", modelSpec(), validateModel, true, {"host", "model"},
-               {"capability", "dimensions"}, {}, false, true});
-  k.push_back({"Collection", collectionSpec(), validateCollection, true,
-               {"server", "vectors.size", "vectors.distance", "vectors.datatype",
-                "vectors.*.size", "vectors.*.distance", "vectors.*.datatype", "shardNumber"},
-               {"embeddingModel", "adopt"}, {}, true, false});
-  k.push_back({"FirewallRule", firewallRuleSpec(), validateFirewallRule, true,
+  k.push_back({"Model",
+               modelSpec(),
+               validateModel,
+               true,
+               {"host", "model"},
+               {"capability", "dimensions"},
+               {},
+               false,
+               true});
+  k.push_back({"Collection",
+               collectionSpec(),
+               validateCollection,
+               true,
+               {"server", "vectors.size", "vectors.distance", "vectors.datatype", "vectors.*.size",
+                "vectors.*.distance", "vectors.*.datatype", "shardNumber"},
+               {"embeddingModel", "adopt"},
+               {},
+               true,
+               false});
+  k.push_back({"FirewallRule",
+               firewallRuleSpec(),
+               validateFirewallRule,
+               true,
                {"host", "action", "direction", "from", "to", "port", "proto", "interface"},
-               {"position"}, {}, false, true});
+               {"position"},
+               {},
+               false,
+               true});
   k.push_back({"Role", roleSpec(), validateRole, false, {}, {}, {}, false, false});
-  k.push_back({"ApiKey", apiKeySpec(), validateApiKey, true, {}, {"secret", "description"},
-               {"secretDigest"}, false, false});
+  k.push_back({"ApiKey",
+               apiKeySpec(),
+               validateApiKey,
+               true,
+               {},
+               {"secret", "description"},
+               {"secretDigest"},
+               false,
+               false});
   k.push_back({"Task", taskSpec(), validateTask, false, {}, {}, {}, false, false});
   return k;
 }

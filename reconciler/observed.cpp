@@ -6,9 +6,12 @@ namespace hx {
 
 const char* hostStatusName(HostStatus s) {
   switch (s) {
-    case HostStatus::kPendingInstallation: return "pending_installation";
-    case HostStatus::kActive: return "active";
-    case HostStatus::kDegraded: return "degraded";
+    case HostStatus::kPendingInstallation:
+      return "pending_installation";
+    case HostStatus::kActive:
+      return "active";
+    case HostStatus::kDegraded:
+      return "degraded";
   }
   return "pending_installation";
 }

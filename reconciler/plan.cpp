@@ -4,16 +4,26 @@ namespace hx {
 
 const char* actionTypeName(ActionType t) {
   switch (t) {
-    case ActionType::kNoOp: return "no-op";
-    case ActionType::kCreate: return "create";
-    case ActionType::kUpdate: return "update";
-    case ActionType::kReplace: return "replace";
-    case ActionType::kDelete: return "delete";
-    case ActionType::kDeferred: return "deferred";
-    case ActionType::kNeedsReplace: return "needs-replace";
-    case ActionType::kConflict: return "conflict";
-    case ActionType::kUnobservable: return "unobservable";
-    case ActionType::kOrphan: return "orphan";
+    case ActionType::kNoOp:
+      return "no-op";
+    case ActionType::kCreate:
+      return "create";
+    case ActionType::kUpdate:
+      return "update";
+    case ActionType::kReplace:
+      return "replace";
+    case ActionType::kDelete:
+      return "delete";
+    case ActionType::kDeferred:
+      return "deferred";
+    case ActionType::kNeedsReplace:
+      return "needs-replace";
+    case ActionType::kConflict:
+      return "conflict";
+    case ActionType::kUnobservable:
+      return "unobservable";
+    case ActionType::kOrphan:
+      return "orphan";
   }
   return "no-op";
 }
@@ -32,12 +42,24 @@ PlanSummary Plan::summary() const {
   PlanSummary s;
   for (const auto& a : actions) {
     switch (a.type) {
-      case ActionType::kCreate: ++s.add; break;
-      case ActionType::kUpdate: ++s.change; break;
-      case ActionType::kReplace: ++s.replace; break;
-      case ActionType::kDelete: ++s.destroy; break;
-      case ActionType::kDeferred: ++s.deferred; break;
-      case ActionType::kOrphan: ++s.orphaned; break;
+      case ActionType::kCreate:
+        ++s.add;
+        break;
+      case ActionType::kUpdate:
+        ++s.change;
+        break;
+      case ActionType::kReplace:
+        ++s.replace;
+        break;
+      case ActionType::kDelete:
+        ++s.destroy;
+        break;
+      case ActionType::kDeferred:
+        ++s.deferred;
+        break;
+      case ActionType::kOrphan:
+        ++s.orphaned;
+        break;
       default:
         if (isRefusal(a.type)) ++s.refused;
     }
@@ -54,8 +76,8 @@ const PlanAction* Plan::find(const ResourceId& id) const {
 std::string summaryLine(const PlanSummary& s) {
   if (!s.hasChanges() && s.deferred == 0 && s.refused == 0) return "No changes.";
   return "Plan: " + std::to_string(s.add) + " to add, " + std::to_string(s.change) +
-         " to change, " + std::to_string(s.replace) + " to replace, " +
-         std::to_string(s.destroy) + " to destroy, " + std::to_string(s.deferred) + " deferred.";
+         " to change, " + std::to_string(s.replace) + " to replace, " + std::to_string(s.destroy) +
+         " to destroy, " + std::to_string(s.deferred) + " deferred.";
 }
 
 }  // namespace hx

@@ -16,15 +16,15 @@ enum class ActionType {
   kUpdate,
   kReplace,
   kDelete,
-  kDeferred,        // a dependency is not ready; reason names it
-  kNeedsReplace,    // an immutable field changed and replacement was not allowed
-  kConflict,        // exists but hxctl does not own it and may not adopt it
-  kUnobservable,    // the provider could not observe; nothing is known
-  kOrphan,          // hxctl created it, the specs no longer declare it, prune is off
+  kDeferred,      // a dependency is not ready; reason names it
+  kNeedsReplace,  // an immutable field changed and replacement was not allowed
+  kConflict,      // exists but hxctl does not own it and may not adopt it
+  kUnobservable,  // the provider could not observe; nothing is known
+  kOrphan,        // hxctl created it, the specs no longer declare it, prune is off
 };
 const char* actionTypeName(ActionType t);
-bool isChange(ActionType t);  // create, update, replace, delete
-bool isRefusal(ActionType t); // needs-replace, conflict, unobservable
+bool isChange(ActionType t);   // create, update, replace, delete
+bool isRefusal(ActionType t);  // needs-replace, conflict, unobservable
 
 struct FieldChange {
   std::string path;  // "hnsw.m"
@@ -39,12 +39,12 @@ struct PlanAction {
   ActionType type = ActionType::kNoOp;
   std::string reason;
   std::vector<FieldChange> changes;
-  std::string host;  // where the object lives ("" if host-less)
-  std::string key;   // its identity there
+  std::string host;                       // where the object lives ("" if host-less)
+  std::string key;                        // its identity there
   std::string previousHost, previousKey;  // replace / delete of an object known under another key
   bool adopting = false;
-  Json desired;   // spec fields to converge to (empty for deletes)
-  Json observed;  // what was seen (null if nothing)
+  Json desired;                       // spec fields to converge to (empty for deletes)
+  Json observed;                      // what was seen (null if nothing)
   std::vector<ResourceId> dependsOn;  // managed resources that must succeed first
 };
 

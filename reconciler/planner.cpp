@@ -29,7 +29,10 @@ class Planner {
  public:
   Planner(const DesiredState& desired, const ObservedState& observed, const Inventory& inventory,
           const PlanOptions& options)
-      : desired_(desired), observed_(observed), inventory_(inventory), options_(options),
+      : desired_(desired),
+        observed_(observed),
+        inventory_(inventory),
+        options_(options),
         graph_(desired) {}
 
   Plan run() {
@@ -39,9 +42,12 @@ class Planner {
     for (const auto& id : graph_.topologicalOrder()) {
       if (!selected_.count(id)) continue;
       const Resource* r = desired_.find(id);
-      if (id.kind == "Host") noteHost(*r);
-      else if (id.kind == "Task") noteTask(*r);
-      else if (findKind(id.kind)->managed) plan_.actions.push_back(planManaged(*r));
+      if (id.kind == "Host")
+        noteHost(*r);
+      else if (id.kind == "Task")
+        noteTask(*r);
+      else if (findKind(id.kind)->managed)
+        plan_.actions.push_back(planManaged(*r));
     }
     planUndeclared();
     return std::move(plan_);
@@ -95,7 +101,8 @@ class Planner {
     for (const auto& dep : graph_.dependenciesOf(r.id)) {
       auto it = blocked_.find(dep);
       if (it == blocked_.end()) continue;
-      if (dep.kind == "Task" && it->second.find(" is held: ") != std::string::npos) return it->second;
+      if (dep.kind == "Task" && it->second.find(" is held: ") != std::string::npos)
+        return it->second;
       if (dep.kind == "Host" && !host) host = it->second;
       if (!other)
         other = (dep.kind == "Host" || dep.kind == "Task")
@@ -163,8 +170,8 @@ class Planner {
     return a;
   }
 
-  PlanAction planAbsent(const Resource& r, const KindDescriptor& kind,
-                        const InventoryEntry* owned, PlanAction a) {
+  PlanAction planAbsent(const Resource& r, const KindDescriptor& kind, const InventoryEntry* owned,
+                        PlanAction a) {
     // Known under another identity (model tag or rule changed, collection moved): replace it.
     if (owned && (owned->key != a.key || owned->host != a.host) &&
         observed_.find(r.id.kind, owned->host, owned->key)) {

@@ -14,8 +14,8 @@
 namespace hx {
 
 struct PlanOptions {
-  bool prune = false;          // delete objects hxctl created that the specs no longer declare
-  bool allowReplace = false;   // allow destructive replacement (e.g. a collection's vector size)
+  bool prune = false;         // delete objects hxctl created that the specs no longer declare
+  bool allowReplace = false;  // allow destructive replacement (e.g. a collection's vector size)
   std::optional<ResourceId> target;  // only this resource and what it depends on
 };
 

@@ -34,7 +34,6 @@ class ProviderSet {
 
 namespace hx {
 
-
 // Observes a Host's health. `previous` is the last recorded observation, so implementations can
 // apply thresholds and keep "since" across runs.
 class HostProber {

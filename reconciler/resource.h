@@ -38,9 +38,9 @@ struct Reference {
 struct Resource {
   ResourceId id;
   std::map<std::string, std::string> labels;
-  Json spec;  // validated, typed; keys as written in the spec (camelCase)
-  SourceLoc loc;                             // where the document starts
-  std::map<std::string, SourceLoc> fields;   // field path ("spec.vectors.size") -> location
+  Json spec;      // validated, typed; keys as written in the spec (camelCase)
+  SourceLoc loc;  // where the document starts
+  std::map<std::string, SourceLoc> fields;  // field path ("spec.vectors.size") -> location
   std::vector<Reference> references;
 
   // The location of a field, falling back to the nearest enclosing field, then the document.

@@ -117,10 +117,14 @@ namespace {
 
 const char* describe(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Null: return "nothing (null)";
-    default: return "a scalar";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Null:
+      return "nothing (null)";
+    default:
+      return "a scalar";
   }
 }
 
@@ -131,18 +135,24 @@ class Checker {
   Json check(const YAML::Node& node, const Schema& s, const std::string& path) {
     ctx_.resource->fields.emplace(path, locOf(node, ctx_.file));
     switch (s.type) {
-      case ValueType::kObject: return checkObject(node, s, path, false);
-      case ValueType::kOneKeyObject: return checkObject(node, s, path, true);
-      case ValueType::kMap: return checkMap(node, s, path);
-      case ValueType::kList: return checkList(node, s, path);
-      case ValueType::kSecretRef: return checkSecret(node, s, path);
+      case ValueType::kObject:
+        return checkObject(node, s, path, false);
+      case ValueType::kOneKeyObject:
+        return checkObject(node, s, path, true);
+      case ValueType::kMap:
+        return checkMap(node, s, path);
+      case ValueType::kList:
+        return checkList(node, s, path);
+      case ValueType::kSecretRef:
+        return checkSecret(node, s, path);
       case ValueType::kEither: {
         bool keyed = false;
         if (node.IsMap())
           for (const auto& k : s.choices) keyed = keyed || static_cast<bool>(node[k]);
         return check(node, keyed ? *s.element : *s.alternative, path);
       }
-      default: return checkScalar(node, s, path);
+      default:
+        return checkScalar(node, s, path);
     }
   }
 
@@ -180,7 +190,8 @@ class Checker {
 bool plainScalar(const YAML::Node& node) { return node.Tag() == "?"; }
 
 std::string showBound(double v) {
-  if (v == static_cast<double>(static_cast<int64_t>(v))) return std::to_string(static_cast<int64_t>(v));
+  if (v == static_cast<double>(static_cast<int64_t>(v)))
+    return std::to_string(static_cast<int64_t>(v));
   return Json(v).dump();
 }
 
@@ -219,7 +230,8 @@ Json Checker::checkScalar(const YAML::Node& node, const Schema& s, const std::st
   std::string problem;
   switch (s.type) {
     case VT::kInt:
-    case VT::kNumber: return checkNumber(node, s, path);
+    case VT::kNumber:
+      return checkNumber(node, s, path);
     case VT::kBool: {
       std::string lower = text;
       std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
@@ -232,16 +244,27 @@ Json Checker::checkScalar(const YAML::Node& node, const Schema& s, const std::st
       {
         std::string list;
         for (const auto& c : s.choices) list += (list.empty() ? "" : ", ") + c;
-        error(node, path,
-              "\"" + text + "\" is not one of: " + list + didYouMean(text, s.choices));
+        error(node, path, "\"" + text + "\" is not one of: " + list + didYouMean(text, s.choices));
       }
       return nullptr;
-    case VT::kDuration: problem = checkDuration(text); break;
-    case VT::kCidrOrAny: problem = text == "any" ? "" : checkCidr(text); break;
-    case VT::kAddress: problem = checkAddress(text); break;
-    case VT::kUrl: problem = checkUrl(text); break;
-    case VT::kName: problem = checkName(text); break;
-    case VT::kDate: problem = checkDate(text); break;
+    case VT::kDuration:
+      problem = checkDuration(text);
+      break;
+    case VT::kCidrOrAny:
+      problem = text == "any" ? "" : checkCidr(text);
+      break;
+    case VT::kAddress:
+      problem = checkAddress(text);
+      break;
+    case VT::kUrl:
+      problem = checkUrl(text);
+      break;
+    case VT::kName:
+      problem = checkName(text);
+      break;
+    case VT::kDate:
+      problem = checkDate(text);
+      break;
     case VT::kRef:
       problem = checkName(text);
       if (problem.empty()) addReference(node, path, ResourceId{s.refKind, text}, s.role);
@@ -251,8 +274,7 @@ Json Checker::checkScalar(const YAML::Node& node, const Schema& s, const std::st
       if (slash == std::string::npos || slash == 0 || slash + 1 == text.size())
         problem = "\"" + text + "\" is not a resource reference (use Kind/name)";
       else
-        addReference(node, path, ResourceId{text.substr(0, slash), text.substr(slash + 1)},
-                     s.role);
+        addReference(node, path, ResourceId{text.substr(0, slash), text.substr(slash + 1)}, s.role);
       break;
     }
     default:
@@ -350,9 +372,9 @@ Json Checker::checkSecret(const YAML::Node& node, const Schema& s, const std::st
   for (const auto& kv : node) {
     std::string key = kv.first.as<std::string>("");
     if (key == "value") {
-      error(kv.first, path + ".value",
-            std::string("inline secret values are not allowed; reference the secret with ") +
-                forms);
+      error(
+          kv.first, path + ".value",
+          std::string("inline secret values are not allowed; reference the secret with ") + forms);
       return nullptr;
     }
   }
@@ -360,9 +382,12 @@ Json Checker::checkSecret(const YAML::Node& node, const Schema& s, const std::st
   if (!out.is_object()) return out;
   bool env = out.contains("env"), file = out.contains("file");
   bool generate = out.value("generate", false);
-  if (generate && env) error(node, path, "generate: true cannot be combined with env:");
-  else if (generate && !file) error(node, path, "generate: true needs file: PATH to write it to");
-  else if (!generate && env == file) error(node, path, std::string("expected exactly one of ") + forms);
+  if (generate && env)
+    error(node, path, "generate: true cannot be combined with env:");
+  else if (generate && !file)
+    error(node, path, "generate: true needs file: PATH to write it to");
+  else if (!generate && env == file)
+    error(node, path, std::string("expected exactly one of ") + forms);
   return out;
 }
 

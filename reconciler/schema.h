@@ -26,15 +26,15 @@ enum class ValueType {
   kBool,
   kEnum,
   kDuration,
-  kCidrOrAny,     // "any", an IP address or a CIDR
-  kAddress,       // IP or DNS name
+  kCidrOrAny,  // "any", an IP address or a CIDR
+  kAddress,    // IP or DNS name
   kUrl,
-  kPortOrRange,   // 22, "22", "6000:6010"
-  kName,          // a resource-style name
-  kRef,           // the name of a resource of refKind
-  kResourceRef,   // "Kind/name"
+  kPortOrRange,  // 22, "22", "6000:6010"
+  kName,         // a resource-style name
+  kRef,          // the name of a resource of refKind
+  kResourceRef,  // "Kind/name"
   kDate,
-  kSecretRef,     // {env: NAME} | {file: PATH} (| {generate: true, file: PATH})
+  kSecretRef,  // {env: NAME} | {file: PATH} (| {generate: true, file: PATH})
   kObject,
   kMap,           // string keys, values of `element`
   kList,          // items of `element`
@@ -99,7 +99,8 @@ struct SchemaContext {
 };
 
 // Checks `node` against `s`; returns the converted value (null where the input was unusable).
-Json checkNode(const YAML::Node& node, const Schema& s, const std::string& path, SchemaContext& ctx);
+Json checkNode(const YAML::Node& node, const Schema& s, const std::string& path,
+               SchemaContext& ctx);
 
 SourceLoc locOf(const YAML::Node& node, const std::string& file);
 

@@ -31,12 +31,14 @@ struct DocumentParser {
     }
     const YAML::Node version = doc["apiVersion"];
     if (!version) {
-      error(doc, "", "missing required field \"apiVersion\" (expected " + std::string(kApiVersion) + ")");
+      error(doc, "",
+            "missing required field \"apiVersion\" (expected " + std::string(kApiVersion) + ")");
       ok = false;
     } else if (!version.IsScalar() || version.Scalar() != kApiVersion) {
       error(version, "apiVersion",
-            "unsupported apiVersion \"" + (version.IsScalar() ? version.Scalar() : std::string("?")) +
-                "\" (expected " + kApiVersion + ")");
+            "unsupported apiVersion \"" +
+                (version.IsScalar() ? version.Scalar() : std::string("?")) + "\" (expected " +
+                kApiVersion + ")");
       ok = false;
     }
     const YAML::Node kindNode = doc["kind"];
@@ -48,8 +50,9 @@ struct DocumentParser {
     if (!*kind) {
       std::string list;
       for (const auto& n : kindNames()) list += (list.empty() ? "" : ", ") + n;
-      error(kindNode, "kind", "unknown kind \"" + kindNode.Scalar() + "\" (known: " + list + ")" +
-                                  didYouMean(kindNode.Scalar(), kindNames()));
+      error(kindNode, "kind",
+            "unknown kind \"" + kindNode.Scalar() + "\" (known: " + list + ")" +
+                didYouMean(kindNode.Scalar(), kindNames()));
       return false;
     }
     if (!doc["spec"]) {
@@ -74,8 +77,8 @@ struct DocumentParser {
     r.id.kind = kind->name;
     const YAML::Node meta = doc["metadata"];
     SchemaContext metaCtx{file, kind->name, diags, &r};
-    Schema metaSchema = schema::object({schema::req("name", schema::name()),
-                                        schema::opt("labels", schema::mapOf(schema::str()))});
+    Schema metaSchema = schema::object(
+        {schema::req("name", schema::name()), schema::opt("labels", schema::mapOf(schema::str()))});
     Json metaJson = meta ? checkNode(meta, metaSchema, "metadata", metaCtx)
                          : (error(doc, kind->name, "missing required field \"metadata\""), Json());
     if (metaJson.is_object() && metaJson.contains("name") && metaJson["name"].is_string())

@@ -11,13 +11,13 @@
 namespace hx {
 
 enum class ErrorKind {
-  kInvalidSpec,   // the operator's input is wrong; nothing was changed
-  kNotFound,      // the object does not exist
-  kConflict,      // exists already / owned by someone else / lock held
-  kTransient,     // timeout, refused connection, 5xx: retrying may help
-  kTerminal,      // the remote refused for good (4xx, bad model name): do not retry
-  kUnavailable,   // the dependency is not reachable or not ready (host down, breaker open)
-  kInternal,      // a bug or an impossible state
+  kInvalidSpec,  // the operator's input is wrong; nothing was changed
+  kNotFound,     // the object does not exist
+  kConflict,     // exists already / owned by someone else / lock held
+  kTransient,    // timeout, refused connection, 5xx: retrying may help
+  kTerminal,     // the remote refused for good (4xx, bad model name): do not retry
+  kUnavailable,  // the dependency is not reachable or not ready (host down, breaker open)
+  kInternal,     // a bug or an impossible state
 };
 
 const char* errorKindName(ErrorKind kind);
@@ -52,7 +52,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : value_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool isOk() const { return std::holds_alternative<T>(value_); }

@@ -47,9 +47,10 @@ class CrossChecker {
     for (const auto& ref : r.references) {
       const KindDescriptor* kind = findKind(ref.target.kind);
       if (!kind) {
-        report(r, ref.path,
-               "unknown kind \"" + ref.target.kind + "\"" + didYouMean(ref.target.kind, kindNames()),
-               ref.loc);
+        report(
+            r, ref.path,
+            "unknown kind \"" + ref.target.kind + "\"" + didYouMean(ref.target.kind, kindNames()),
+            ref.loc);
         continue;
       }
       if (ref.role == RefRole::kGates && !kind->managed) {
@@ -84,7 +85,8 @@ class CrossChecker {
 
   void checkShapes(const Resource& r) {
     const std::string& k = r.id.kind;
-    if (k == "Model") requireHostType(r, "host", {"ollama", "openai"}, "an LLM host (ollama | openai)");
+    if (k == "Model")
+      requireHostType(r, "host", {"ollama", "openai"}, "an LLM host (ollama | openai)");
     if (k == "Collection") {
       requireHostType(r, "server", {"qdrant"}, "a qdrant server");
       checkEmbeddingModel(r);
@@ -110,8 +112,9 @@ class CrossChecker {
     if (!model) return;
     const std::string path = "spec.embeddingModel";
     if (model->spec.value("capability", "") != "embed") {
-      report(r, path, model->id.str() + " is not an embedding model (capability: " +
-                          model->spec.value("capability", "?") + ")",
+      report(r, path,
+             model->id.str() + " is not an embedding model (capability: " +
+                 model->spec.value("capability", "?") + ")",
              r.locate(path));
       return;
     }
@@ -137,12 +140,11 @@ class CrossChecker {
   void checkCycles() {
     DependencyGraph graph(desired_);
     if (auto cycle = graph.findCycle()) {
-      ResourceId first{cycle->substr(0, cycle->find('/')),
-                       cycle->substr(cycle->find('/') + 1,
-                                     cycle->find(" -> ") - cycle->find('/') - 1)};
+      ResourceId first{
+          cycle->substr(0, cycle->find('/')),
+          cycle->substr(cycle->find('/') + 1, cycle->find(" -> ") - cycle->find('/') - 1)};
       const Resource* r = desired_.find(first);
-      diags_.push_back(Diagnostic{r ? r->loc : SourceLoc{}, "",
-                                  "dependency cycle: " + *cycle});
+      diags_.push_back(Diagnostic{r ? r->loc : SourceLoc{}, "", "dependency cycle: " + *cycle});
     }
   }
 

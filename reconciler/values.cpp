@@ -36,12 +36,18 @@ std::optional<int64_t> parseDurationMs(std::string_view text) {
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     std::string_view unit = text.substr(unitStart, i - unitStart);
     int64_t scale = 0;
-    if (unit == "ms") scale = 1;
-    else if (unit == "s") scale = 1000;
-    else if (unit == "m") scale = 60'000;
-    else if (unit == "h") scale = 3'600'000;
-    else if (unit == "d") scale = 86'400'000;
-    else return std::nullopt;
+    if (unit == "ms")
+      scale = 1;
+    else if (unit == "s")
+      scale = 1000;
+    else if (unit == "m")
+      scale = 60'000;
+    else if (unit == "h")
+      scale = 3'600'000;
+    else if (unit == "d")
+      scale = 86'400'000;
+    else
+      return std::nullopt;
     total += *number * scale;
   }
   return total;
@@ -77,9 +83,10 @@ bool isIpv6(std::string_view cidr) { return cidr.find(':') != std::string_view::
 
 std::string checkAddress(std::string_view text) {
   if (text.find('/') == std::string_view::npos && checkCidr(text).empty()) return "";
-  if (text.empty() || text.size() > 253) return "\"" + std::string(text) + "\" is not a host address";
-  bool digitsAndDots = std::all_of(text.begin(), text.end(),
-                                   [](char c) { return std::isdigit(c) || c == '.'; });
+  if (text.empty() || text.size() > 253)
+    return "\"" + std::string(text) + "\" is not a host address";
+  bool digitsAndDots =
+      std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(c) || c == '.'; });
   bool dnsChars = std::all_of(text.begin(), text.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
   });
@@ -91,9 +98,12 @@ std::string checkAddress(std::string_view text) {
 std::string checkUrl(std::string_view text) {
   std::string s(text);
   std::string rest;
-  if (s.rfind("http://", 0) == 0) rest = s.substr(7);
-  else if (s.rfind("https://", 0) == 0) rest = s.substr(8);
-  else return "\"" + s + "\" is not a URL: it must start with http:// or https://";
+  if (s.rfind("http://", 0) == 0)
+    rest = s.substr(7);
+  else if (s.rfind("https://", 0) == 0)
+    rest = s.substr(8);
+  else
+    return "\"" + s + "\" is not a URL: it must start with http:// or https://";
   std::string authority = rest.substr(0, rest.find('/'));
   std::string host = authority;
   if (!authority.empty() && authority.front() == '[') {
@@ -139,7 +149,8 @@ std::string checkName(std::string_view text) {
   if (text.empty()) return "a name must not be empty";
   if (text.size() > 253) return "a name must be at most 253 characters";
   if (!std::isalnum(static_cast<unsigned char>(text.front())))
-    return "\"" + std::string(text) + "\" is not a valid name: it must start with a letter or digit";
+    return "\"" + std::string(text) +
+           "\" is not a valid name: it must start with a letter or digit";
   for (char c : text)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_')
       return "\"" + std::string(text) +

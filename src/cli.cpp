@@ -41,7 +41,8 @@ int runCli(int argc, char** argv, CliEnv& env) {
   app.add_flag("--no-color", common.noColor, "Never color the output (NO_COLOR is honored too)");
 
   auto* validate = app.add_subcommand("validate", "Check specs: schema and references, no network");
-  validate->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")->required();
+  validate->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->required();
 
   PlanCommandOptions planOpts;
   auto* plan = app.add_subcommand("plan", "Observe, diff, and print what apply would change");

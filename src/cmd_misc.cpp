@@ -24,7 +24,8 @@ Style detectStyle(bool isTty, bool noColorFlag) {
 std::string defaultStatePath() {
   if (const char* p = std::getenv("HXCTL_STATE"); p && *p) return p;
   if (const char* p = std::getenv("STATE_DIRECTORY"); p && *p) return std::string(p) + "/state.db";
-  if (const char* p = std::getenv("XDG_STATE_HOME"); p && *p) return std::string(p) + "/hxctl/state.db";
+  if (const char* p = std::getenv("XDG_STATE_HOME"); p && *p)
+    return std::string(p) + "/hxctl/state.db";
   const char* home = std::getenv("HOME");
   return std::string(home && *home ? home : ".") + "/.local/state/hxctl/state.db";
 }
@@ -32,8 +33,10 @@ std::string defaultStatePath() {
 int cmdValidate(CliEnv& env, const CommonOptions& common) {
   FsSpecSource source;
   LoadResult loaded = loadSpecs(source, common.files);
-  if (common.json()) env.out << diagnosticsJson(loaded.diagnostics, loaded.files.size()).dump(2) << "\n";
-  else renderDiagnosticsText(env.out, loaded.diagnostics, loaded.files.size(), common.style);
+  if (common.json())
+    env.out << diagnosticsJson(loaded.diagnostics, loaded.files.size()).dump(2) << "\n";
+  else
+    renderDiagnosticsText(env.out, loaded.diagnostics, loaded.files.size(), common.style);
   return loaded.ok() ? exit_code::kOk : exit_code::kInvalidSpec;
 }
 
@@ -92,8 +95,8 @@ int cmdForceUnlock(CliEnv& env, const CommonOptions& common, const std::string& 
   }
   Status s = store.value()->forceUnlock(lockId);
   if (!s) return reportError(env, s);
-  env.out << "Lock " << lockId << " broken (was held by " << l.holder << ", pid " << l.pid
-          << " on " << l.hostname << ").\n";
+  env.out << "Lock " << lockId << " broken (was held by " << l.holder << ", pid " << l.pid << " on "
+          << l.hostname << ").\n";
   return exit_code::kOk;
 }
 

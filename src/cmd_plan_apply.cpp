@@ -32,8 +32,10 @@ int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded) {
   FsSpecSource source;
   loaded = loadSpecs(source, common.files);
   if (loaded.ok()) return exit_code::kOk;
-  if (common.json()) env.out << diagnosticsJson(loaded.diagnostics, loaded.files.size()).dump(2) << "\n";
-  else renderDiagnosticsText(env.err, loaded.diagnostics, loaded.files.size(), common.style);
+  if (common.json())
+    env.out << diagnosticsJson(loaded.diagnostics, loaded.files.size()).dump(2) << "\n";
+  else
+    renderDiagnosticsText(env.err, loaded.diagnostics, loaded.files.size(), common.style);
   return exit_code::kInvalidSpec;
 }
 
@@ -46,7 +48,8 @@ int checkTarget(CliEnv& env, const Prepared& p, PlanCommandOptions& o) {
   }
   ResourceId id{o.target.substr(0, slash), o.target.substr(slash + 1)};
   if (!p.loaded.desired.find(id) && !p.inventory.find(id)) {
-    env.err << "error: --target " << o.target << ": no such resource in the specs or the inventory\n";
+    env.err << "error: --target " << o.target
+            << ": no such resource in the specs or the inventory\n";
     return exit_code::kError;
   }
   o.plan.target = id;
@@ -104,15 +107,19 @@ class ApplyRecorder : public ExecutionListener {
 
   void finished(const PlanAction& a, const ActionResult& r) override {
     auto it = ids_.find(a.id);
-    if (it == ids_.end()) note(store_.recordAction(runId_, a, r.outcome, r.error.message()));
-    else note(store_.actionFinished(it->second, r.outcome, r.error, r.attempts, r.durationMs));
+    if (it == ids_.end())
+      note(store_.recordAction(runId_, a, r.outcome, r.error.message()));
+    else
+      note(store_.actionFinished(it->second, r.outcome, r.error, r.attempts, r.durationMs));
     if (r.outcome == "succeeded") {
-      if (a.type == ActionType::kDelete) note(store_.removeInventory(a.id));
-      else if (a.type != ActionType::kUpdate || a.adopting) note(store_.putInventory(entryFor(a), true));
+      if (a.type == ActionType::kDelete)
+        note(store_.removeInventory(a.id));
+      else if (a.type != ActionType::kUpdate || a.adopting)
+        note(store_.putInventory(entryFor(a), true));
     }
     if (!quiet_)
-      env_.err << "  " << a.id.str() << ": " << actionTypeName(a.type) << " " << r.outcome
-               << " (" << r.durationMs << " ms)\n";
+      env_.err << "  " << a.id.str() << ": " << actionTypeName(a.type) << " " << r.outcome << " ("
+               << r.durationMs << " ms)\n";
   }
 
  private:
@@ -189,8 +196,10 @@ int lockRefused(CliEnv& env, Store& store, const Status& status) {
 
 void recordNonExecuted(Store& store, int64_t runId, const Plan& plan) {
   for (const auto& a : plan.actions) {
-    if (a.type == ActionType::kDeferred) (void)store.recordAction(runId, a, "deferred", a.reason);
-    else if (isRefusal(a.type)) (void)store.recordAction(runId, a, "refused", a.reason);
+    if (a.type == ActionType::kDeferred)
+      (void)store.recordAction(runId, a, "deferred", a.reason);
+    else if (isRefusal(a.type))
+      (void)store.recordAction(runId, a, "refused", a.reason);
   }
 }
 
@@ -199,8 +208,10 @@ void recordNonExecuted(Store& store, int64_t runId, const Plan& plan) {
 int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options) {
   Prepared p;
   if (int rc = prepare(env, common, options, p, nullptr)) return rc;
-  if (common.json()) env.out << planJson(p.plan).dump(2) << "\n";
-  else renderPlanText(env.out, p.plan, common.style);
+  if (common.json())
+    env.out << planJson(p.plan).dump(2) << "\n";
+  else
+    renderPlanText(env.out, p.plan, common.style);
   if (options.detailedExitcode && p.plan.summary().hasChanges()) return exit_code::kChanges;
   return exit_code::kOk;
 }
@@ -257,8 +268,10 @@ int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
   int failed = 0;
   for (const auto& r : results) failed += r.outcome != "succeeded";
   PlanSummary s = p.plan.summary();
-  if (failed > 0 || s.refused > 0) rc = exit_code::kPartialFailure;
-  else if (options.detailedExitcode && s.deferred > 0) rc = exit_code::kDeferred;
+  if (failed > 0 || s.refused > 0)
+    rc = exit_code::kPartialFailure;
+  else if (options.detailedExitcode && s.deferred > 0)
+    rc = exit_code::kDeferred;
   std::string summary = std::to_string(results.size() - failed) + " applied, " +
                         std::to_string(failed) + " failed, " + std::to_string(s.refused) +
                         " refused, " + std::to_string(s.deferred) + " deferred";
@@ -267,8 +280,10 @@ int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
   (void)store.releaseLock(lock.value().lockId);
 
   if (common.json()) {
-    env.out << Json{{"run", runId.value()}, {"plan", planJson(p.plan)},
-                    {"results", resultsJson(results)}, {"exit_code", rc}}
+    env.out << Json{{"run", runId.value()},
+                    {"plan", planJson(p.plan)},
+                    {"results", resultsJson(results)},
+                    {"exit_code", rc}}
                    .dump(2)
             << "\n";
   } else {

@@ -52,7 +52,8 @@ ObservedState observeEstate(const DesiredState& desired, const Inventory& invent
       }
       auto objects = p->observe(host);
       std::lock_guard<std::mutex> lock(mu);
-      if (!objects) out.failures[scope] = objects.status().message();
+      if (!objects)
+        out.failures[scope] = objects.status().message();
       else
         for (auto& o : objects.value()) out.objects.push_back(std::move(o));
     }

@@ -83,15 +83,21 @@ std::vector<ActionResult> Executor::run(const Plan& plan) {
       for (const auto& dep : a.dependsOn) {
         if (!inPlan.count(dep)) continue;
         auto it = outcome.find(dep);
-        if (it == outcome.end()) waiting = true;
-        else if (it->second != "succeeded") failedDep = dep.str();
+        if (it == outcome.end())
+          waiting = true;
+        else if (it->second != "succeeded")
+          failedDep = dep.str();
       }
       if (!failedDep.empty()) {
         taken.insert(i);
-        ActionResult skipped{a.id, a.type, "skipped",
-                             Status::error(ErrorKind::kUnavailable,
-                                           "skipped: depends on " + failedDep + ", which did not succeed"),
-                             0, 0};
+        ActionResult skipped{
+            a.id,
+            a.type,
+            "skipped",
+            Status::error(ErrorKind::kUnavailable,
+                          "skipped: depends on " + failedDep + ", which did not succeed"),
+            0,
+            0};
         outcome[a.id] = "skipped";
         if (a.type != ActionType::kDelete) --nonDeletesLeft;
         listener_.finished(a, skipped);

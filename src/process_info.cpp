@@ -20,9 +20,12 @@ RunInfo currentProcess(const std::string& command) {
   char host[256] = {};
   gethostname(host, sizeof host - 1);
   info.hostname = host;
-  if (const char* user = std::getenv("USER"); user && *user) info.user = user;
-  else if (const passwd* pw = getpwuid(getuid())) info.user = pw->pw_name;
-  else info.user = "uid" + std::to_string(getuid());
+  if (const char* user = std::getenv("USER"); user && *user)
+    info.user = user;
+  else if (const passwd* pw = getpwuid(getuid()))
+    info.user = pw->pw_name;
+  else
+    info.user = "uid" + std::to_string(getuid());
   return info;
 }
 

@@ -31,7 +31,8 @@ void renderResultsText(std::ostream& out, const std::vector<ActionResult>& resul
 Json resultsJson(const std::vector<ActionResult>& results);
 
 void renderHistoryText(std::ostream& out, const std::vector<RunRecord>& runs);
-void renderRunText(std::ostream& out, const RunRecord& run, const std::vector<ActionRecord>& actions);
+void renderRunText(std::ostream& out, const RunRecord& run,
+                   const std::vector<ActionRecord>& actions);
 Json runJson(const RunRecord& run);
 Json actionJson(const ActionRecord& action);
 

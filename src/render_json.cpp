@@ -5,18 +5,22 @@ namespace hx {
 Json diagnosticsJson(const Diagnostics& diags, size_t files) {
   Json errors = Json::array();
   for (const auto& d : diags)
-    errors.push_back({{"file", d.loc.file}, {"line", d.loc.line}, {"column", d.loc.column},
-                      {"path", d.path}, {"message", d.message}});
+    errors.push_back({{"file", d.loc.file},
+                      {"line", d.loc.line},
+                      {"column", d.loc.column},
+                      {"path", d.path},
+                      {"message", d.message}});
   return {{"valid", diags.empty()}, {"files", files}, {"errors", errors}};
 }
 
 Json planJson(const Plan& plan) {
   Json hosts = Json::array();
   for (const auto& h : plan.hosts)
-    hosts.push_back({{"name", h.name},
-                     {"status", hostStatusName(h.observation.status)},
-                     {"since", h.observation.since > 0 ? Json(formatTime(h.observation.since)) : Json()},
-                     {"evidence", h.observation.evidence}});
+    hosts.push_back(
+        {{"name", h.name},
+         {"status", hostStatusName(h.observation.status)},
+         {"since", h.observation.since > 0 ? Json(formatTime(h.observation.since)) : Json()},
+         {"evidence", h.observation.evidence}});
   Json actions = Json::array();
   for (const auto& a : plan.actions) {
     Json changes = Json::array();
@@ -44,8 +48,13 @@ Json planJson(const Plan& plan) {
           {"hosts", hosts},
           {"actions", actions},
           {"summary",
-           {{"add", s.add}, {"change", s.change}, {"replace", s.replace}, {"destroy", s.destroy},
-            {"deferred", s.deferred}, {"refused", s.refused}, {"orphaned", s.orphaned},
+           {{"add", s.add},
+            {"change", s.change},
+            {"replace", s.replace},
+            {"destroy", s.destroy},
+            {"deferred", s.deferred},
+            {"refused", s.refused},
+            {"orphaned", s.orphaned},
             {"line", summaryLine(s)}}}};
 }
 
@@ -63,20 +72,30 @@ Json resultsJson(const std::vector<ActionResult>& results) {
 }
 
 Json runJson(const RunRecord& r) {
-  return {{"id", r.id},         {"started_at", formatTime(r.startedAt)},
+  return {{"id", r.id},
+          {"started_at", formatTime(r.startedAt)},
           {"ended_at", r.endedAt ? Json(formatTime(r.endedAt)) : Json()},
-          {"user", r.user},     {"hostname", r.hostname},
-          {"pid", r.pid},       {"command", r.command},
+          {"user", r.user},
+          {"hostname", r.hostname},
+          {"pid", r.pid},
+          {"command", r.command},
           {"spec_digest", r.specDigest},
-          {"status", r.status}, {"exit_code", r.exitCode ? Json(*r.exitCode) : Json()},
+          {"status", r.status},
+          {"exit_code", r.exitCode ? Json(*r.exitCode) : Json()},
           {"summary", r.summary}};
 }
 
 Json actionJson(const ActionRecord& a) {
-  return {{"id", a.id},           {"resource", a.resource},   {"action", a.action},
-          {"status", a.status},   {"reason", a.reason},       {"error", a.error},
-          {"error_kind", a.errorKind}, {"attempts", a.attempts},
-          {"started_at", formatTime(a.startedAt)}, {"duration_ms", a.durationMs}};
+  return {{"id", a.id},
+          {"resource", a.resource},
+          {"action", a.action},
+          {"status", a.status},
+          {"reason", a.reason},
+          {"error", a.error},
+          {"error_kind", a.errorKind},
+          {"attempts", a.attempts},
+          {"started_at", formatTime(a.startedAt)},
+          {"duration_ms", a.durationMs}};
 }
 
 }  // namespace hx

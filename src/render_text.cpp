@@ -15,25 +15,38 @@ constexpr const char* kBold = "1";
 
 const char* symbolOf(ActionType t) {
   switch (t) {
-    case ActionType::kCreate: return "+";
-    case ActionType::kUpdate: return "~";
-    case ActionType::kReplace: return "-/+";
-    case ActionType::kDelete: return "-";
-    case ActionType::kDeferred: return "…";
-    case ActionType::kOrphan: return "?";
-    default: return "!";
+    case ActionType::kCreate:
+      return "+";
+    case ActionType::kUpdate:
+      return "~";
+    case ActionType::kReplace:
+      return "-/+";
+    case ActionType::kDelete:
+      return "-";
+    case ActionType::kDeferred:
+      return "…";
+    case ActionType::kOrphan:
+      return "?";
+    default:
+      return "!";
   }
 }
 
 const char* colorOf(ActionType t) {
   switch (t) {
-    case ActionType::kCreate: return kGreen;
-    case ActionType::kUpdate: return kYellow;
+    case ActionType::kCreate:
+      return kGreen;
+    case ActionType::kUpdate:
+      return kYellow;
     case ActionType::kReplace:
-    case ActionType::kDelete: return kRed;
-    case ActionType::kDeferred: return kCyan;
-    case ActionType::kOrphan: return kDim;
-    default: return kRed;
+    case ActionType::kDelete:
+      return kRed;
+    case ActionType::kDeferred:
+      return kCyan;
+    case ActionType::kOrphan:
+      return kDim;
+    default:
+      return kRed;
   }
 }
 
@@ -60,8 +73,7 @@ void renderDiagnosticsText(std::ostream& out, const Diagnostics& diags, size_t f
   if (diags.empty())
     out << "Valid: " << files << " file" << (files == 1 ? "" : "s") << ", no errors.\n";
   else
-    out << diags.size() << " error" << (diags.size() == 1 ? "" : "s")
-        << "; nothing was changed.\n";
+    out << diags.size() << " error" << (diags.size() == 1 ? "" : "s") << "; nothing was changed.\n";
 }
 
 void renderPlanText(std::ostream& out, const Plan& plan, const Style& style) {
@@ -71,8 +83,10 @@ void renderPlanText(std::ostream& out, const Plan& plan, const Style& style) {
       std::string status = hostStatusName(h.observation.status);
       const char* color = h.observation.status == HostStatus::kActive ? kGreen : kYellow;
       out << "  " << std::left << std::setw(20) << h.name << style.paint(status, color);
-      if (h.observation.since > 0) out << " since " << formatTime(h.observation.since);
-      else out << " (never seen healthy)";
+      if (h.observation.since > 0)
+        out << " since " << formatTime(h.observation.since);
+      else
+        out << " (never seen healthy)";
       if (!h.observation.evidence.empty()) out << style.paint("  " + h.observation.evidence, kDim);
       out << "\n";
     }
@@ -88,15 +102,19 @@ void renderPlanText(std::ostream& out, const Plan& plan, const Style& style) {
     if (a.adopting) out << "  (adopting)";
     out << "\n";
     if (!a.reason.empty() && a.type != ActionType::kCreate)
-      out << "      " << style.paint(a.reason, a.type == ActionType::kDeferred ? kCyan : kDim) << "\n";
+      out << "      " << style.paint(a.reason, a.type == ActionType::kDeferred ? kCyan : kDim)
+          << "\n";
     if (a.type == ActionType::kDeferred || a.type == ActionType::kOrphan ||
         a.type == ActionType::kConflict || a.type == ActionType::kUnobservable)
       continue;
     for (const auto& c : a.changes) {
       out << "      " << c.path << ": ";
-      if (a.type == ActionType::kCreate) out << showValue(c.after, c.sensitive);
-      else if (c.sensitive) out << "(sensitive) changed";
-      else out << showValue(c.before, false) << " -> " << showValue(c.after, false);
+      if (a.type == ActionType::kCreate)
+        out << showValue(c.after, c.sensitive);
+      else if (c.sensitive)
+        out << "(sensitive) changed";
+      else
+        out << showValue(c.before, false) << " -> " << showValue(c.after, false);
       if (c.forcesReplace && a.type != ActionType::kCreate)
         out << style.paint("  (forces replacement)", kRed);
       out << "\n";
@@ -120,7 +138,8 @@ void renderResultsText(std::ostream& out, const std::vector<ActionResult>& resul
   std::map<std::string, int> counts;
   for (const auto& r : results) {
     ++counts[r.outcome];
-    const char* color = r.outcome == "succeeded" ? kGreen : (r.outcome == "failed" ? kRed : kYellow);
+    const char* color =
+        r.outcome == "succeeded" ? kGreen : (r.outcome == "failed" ? kRed : kYellow);
     out << "  " << std::left << std::setw(34) << r.id.str() << std::setw(9)
         << actionTypeName(r.type) << style.paint(r.outcome, color);
     if (r.attempts > 1) out << " after " << r.attempts << " attempts";
@@ -138,8 +157,8 @@ void renderHistoryText(std::ostream& out, const std::vector<RunRecord>& runs) {
     return;
   }
   out << std::left << std::setw(6) << "RUN" << std::setw(22) << "STARTED" << std::setw(9)
-      << "COMMAND" << std::setw(13) << "STATUS" << std::setw(6) << "EXIT" << std::setw(16)
-      << "WHO" << "SUMMARY\n";
+      << "COMMAND" << std::setw(13) << "STATUS" << std::setw(6) << "EXIT" << std::setw(16) << "WHO"
+      << "SUMMARY\n";
   for (const auto& r : runs) {
     out << std::left << std::setw(6) << r.id << std::setw(22) << formatTime(r.startedAt)
         << std::setw(9) << r.command << std::setw(13) << r.status << std::setw(6)
@@ -161,8 +180,10 @@ void renderRunText(std::ostream& out, const RunRecord& run,
         << std::setw(12) << a.status;
     if (a.attempts > 0) out << a.attempts << " attempt" << (a.attempts == 1 ? "" : "s") << ", ";
     out << a.durationMs << " ms\n";
-    if (!a.error.empty()) out << "      " << a.error << "\n";
-    else if (!a.reason.empty() && a.status != "succeeded") out << "      " << a.reason << "\n";
+    if (!a.error.empty())
+      out << "      " << a.error << "\n";
+    else if (!a.reason.empty() && a.status != "succeeded")
+      out << "      " << a.reason << "\n";
   }
 }
 

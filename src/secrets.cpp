@@ -36,8 +36,10 @@ Result<std::string> secretDigest(const Json& reference, const std::string& salt)
   if (reference.contains("env")) {
     std::string name = reference["env"];
     const char* v = std::getenv(name.c_str());
-    if (!v) return Status::error(ErrorKind::kInvalidSpec, "environment variable " + name + " is not set");
-    if (!*v) return Status::error(ErrorKind::kInvalidSpec, "environment variable " + name + " is empty");
+    if (!v)
+      return Status::error(ErrorKind::kInvalidSpec, "environment variable " + name + " is not set");
+    if (!*v)
+      return Status::error(ErrorKind::kInvalidSpec, "environment variable " + name + " is empty");
     value = v;
   } else if (reference.contains("file")) {
     std::string path = reference["file"];
@@ -45,9 +47,9 @@ Result<std::string> secretDigest(const Json& reference, const std::string& salt)
     if (stat(path.c_str(), &st) != 0)
       return Status::error(ErrorKind::kInvalidSpec, "secret file " + path + " does not exist");
     if (st.st_mode & (S_IRWXG | S_IRWXO))
-      return Status::error(ErrorKind::kInvalidSpec,
-                           "secret file " + path +
-                               " is readable by group or others; chmod 600 it before use");
+      return Status::error(
+          ErrorKind::kInvalidSpec,
+          "secret file " + path + " is readable by group or others; chmod 600 it before use");
     std::ifstream in(path);
     if (!in) return Status::error(ErrorKind::kInvalidSpec, "cannot read secret file " + path);
     std::ostringstream text;

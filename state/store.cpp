@@ -12,9 +12,10 @@ namespace hx {
 namespace {
 Status storeError(const std::exception& e) {
   std::string what = e.what();
-  ErrorKind kind = what.find("locked") != std::string::npos || what.find("busy") != std::string::npos
-                       ? ErrorKind::kTransient
-                       : ErrorKind::kInternal;
+  ErrorKind kind =
+      what.find("locked") != std::string::npos || what.find("busy") != std::string::npos
+          ? ErrorKind::kTransient
+          : ErrorKind::kInternal;
   return Status::error(kind, "state store: " + what);
 }
 }  // namespace
@@ -25,8 +26,8 @@ Store::~Store() = default;
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, Clock& clock) {
   try {
-    auto db = std::make_unique<SQLite::Database>(path,
-                                                 SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    auto db =
+        std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db->setBusyTimeout(10000);
     db->exec("PRAGMA journal_mode=WAL");
     db->exec("PRAGMA synchronous=NORMAL");
@@ -36,7 +37,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Clock& clock
     if (!migrated) return migrated;
     return store;
   } catch (const std::exception& e) {
-    return Status::error(ErrorKind::kUnavailable, "cannot open state store " + path + ": " + e.what());
+    return Status::error(ErrorKind::kUnavailable,
+                         "cannot open state store " + path + ": " + e.what());
   }
 }
 
@@ -158,8 +160,10 @@ Status Store::recordAction(int64_t runId, const PlanAction& action, const std::s
                         "UPDATE actions SET status = ?, error = ?, ended_at = started_at, "
                         "duration_ms = 0 WHERE id = ?");
     q.bind(1, status);
-    if (why.empty()) q.bind(2);
-    else q.bind(2, why);
+    if (why.empty())
+      q.bind(2);
+    else
+      q.bind(2, why);
     q.bind(3, id.value());
     q.exec();
     return Status::ok();

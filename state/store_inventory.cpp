@@ -137,10 +137,12 @@ Result<ObservedState> Store::loadObservations() {
                                            q.getColumn(2).getString(),
                                            Json::parse(q.getColumn(3).getString())});
     }
-    SQLite::Statement h(*db_, "SELECT host, status, since, COALESCE(evidence, '') FROM host_observations");
+    SQLite::Statement h(
+        *db_, "SELECT host, status, since, COALESCE(evidence, '') FROM host_observations");
     while (h.executeStep()) {
       HostObservation obs;
-      obs.status = parseHostStatus(h.getColumn(1).getString()).value_or(HostStatus::kPendingInstallation);
+      obs.status =
+          parseHostStatus(h.getColumn(1).getString()).value_or(HostStatus::kPendingInstallation);
       obs.since = h.getColumn(2).getInt64();
       obs.evidence = h.getColumn(3).getString();
       out.hosts[h.getColumn(0).getString()] = obs;

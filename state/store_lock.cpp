@@ -50,7 +50,8 @@ Result<LockInfo> Store::acquireLock(const std::string& operation, const RunInfo&
     SQLite::Statement current(*db_, kSelectLock);
     if (current.executeStep()) {
       LockInfo held = readLock(current);
-      return Status::error(ErrorKind::kConflict, "the state store is locked: " + describeLock(held));
+      return Status::error(ErrorKind::kConflict,
+                           "the state store is locked: " + describeLock(held));
     }
     LockInfo mine;
     mine.lockId = newLockId();

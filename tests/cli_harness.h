@@ -47,8 +47,9 @@ class CliHarness {
   std::string statePath() const { return (dir_ / "state.db").string(); }
 
   std::string command(const std::string& args, const std::string& env = "") const {
-    return "cd " + dir_.string() + " && exec env HXCTL_FAKE_WORLD=world.json HXCTL_STATE=state.db " +
-           env + " " + HX_FAKE_BIN + " " + args;
+    return "cd " + dir_.string() +
+           " && exec env HXCTL_FAKE_WORLD=world.json HXCTL_STATE=state.db " + env + " " +
+           HX_FAKE_BIN + " " + args;
   }
 
   Run run(const std::string& args, const std::string& env = "") const {

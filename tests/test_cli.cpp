@@ -20,7 +20,8 @@ const std::string kKeyEnv = "HX_TEST_APP_KEY=sekret-value-0123456789";
 // The fixture estate with the hold lifted, so that everything can converge.
 std::string openEstate() {
   std::string text = fake::kSmallEstate;
-  return std::regex_replace(text, std::regex("  hold: \\{reason: the user deferred hardening\\}\n"), "");
+  return std::regex_replace(text, std::regex("  hold: \\{reason: the user deferred hardening\\}\n"),
+                            "");
 }
 
 void activeHosts(CliHarness& h) {
@@ -58,8 +59,7 @@ TEST_CASE("apply twice: the second plan is No changes and the second apply chang
   CHECK(countCalls(h, "apply ") == 0);
 }
 
-TEST_CASE("a failure in one branch leaves the others applied and every result recorded",
-          "[cli]") {
+TEST_CASE("a failure in one branch leaves the others applied and every result recorded", "[cli]") {
   CliHarness h("partial");
   activeHosts(h);
   h.writeSpec("estate.yaml", openEstate());
@@ -119,7 +119,8 @@ TEST_CASE("a process killed mid-apply leaves a store the next run converges from
   Json runs = Json::parse(h.run("history -o json").out);
   REQUIRE(runs.size() == 2);
   CHECK(runs[1]["status"] == "interrupted");
-  Json killed = Json::parse(h.run("history " + std::to_string(runs[1]["id"].get<int>()) + " -o json").out);
+  Json killed =
+      Json::parse(h.run("history " + std::to_string(runs[1]["id"].get<int>()) + " -o json").out);
   bool sawInterrupted = false;
   for (const auto& a : killed["actions"])
     sawInterrupted |= a["resource"] == "Collection/plain" && a["status"] == "interrupted";
@@ -138,7 +139,8 @@ TEST_CASE("a second concurrent apply is refused and names the holder, or waits w
   CHECK(second.code == 4);
   CHECK(second.err.find("the state store is locked: lock ") != std::string::npos);
   CHECK(second.err.find("(apply, pid " + std::to_string(pid) + " on ") != std::string::npos);
-  CHECK(second.err.find("Wait for it to finish, or pass --lock-timeout to wait.") != std::string::npos);
+  CHECK(second.err.find("Wait for it to finish, or pass --lock-timeout to wait.") !=
+        std::string::npos);
   // The holder is alive: force-unlock refuses without --force.
   std::smatch m;
   REQUIRE(std::regex_search(second.err, m, std::regex("lock ([0-9a-f]{12}) held by")));
@@ -167,7 +169,8 @@ TEST_CASE("no secret value appears in output, JSON, history or the database", "[
   // Rotate the key: the plan says it changes without showing either value.
   Run rotated = h.run("plan -f specs", "HX_TEST_APP_KEY=another-sekret-9876543210");
   CHECK(rotated.out.find("secretDigest: (sensitive) changed") != std::string::npos);
-  all += rotated.out + rotated.err + h.run("apply -f specs -o json", "HX_TEST_APP_KEY=another-sekret-9876543210").out;
+  all += rotated.out + rotated.err +
+         h.run("apply -f specs -o json", "HX_TEST_APP_KEY=another-sekret-9876543210").out;
   CHECK(all.find(secret) == std::string::npos);
   CHECK(all.find("another-sekret-9876543210") == std::string::npos);
   for (const char* file : {"state.db", "state.db-wal"}) {
@@ -181,7 +184,9 @@ TEST_CASE("invalid specs exit 3 with file:line:col and change nothing", "[cli]")
   CliHarness h("invalid");
   activeHosts(h);
   h.writeSpec("estate.yaml", openEstate());
-  h.writeSpec("broken.yaml", "apiVersion: hx/v1\nkind: Model\nmetadata: {name: m}\nspec: {host: nowhere, model: x, capability: generate}\n");
+  h.writeSpec("broken.yaml",
+              "apiVersion: hx/v1\nkind: Model\nmetadata: {name: m}\nspec: {host: nowhere, model: "
+              "x, capability: generate}\n");
   Run r = h.run("apply -f specs", kKeyEnv);
   CHECK(r.code == 3);
   CHECK(r.err.find("specs/broken.yaml:4:14: Model/m spec.host: refers to unknown Host/nowhere") !=
@@ -202,7 +207,8 @@ TEST_CASE("prune deletes what hxctl created and leaves objects made by hand", "[
   activeHosts(h);
   h.writeSpec("estate.yaml", openEstate());
   REQUIRE(h.run("apply -f specs", kKeyEnv).code == 0);
-  h.world().putObject("Collection", "qdrant", "by-hand", {{"vectors", {{"size", 3}, {"distance", "Dot"}}}});
+  h.world().putObject("Collection", "qdrant", "by-hand",
+                      {{"vectors", {{"size", 3}, {"distance", "Dot"}}}});
   std::string text = openEstate();
   auto cut = text.find("apiVersion: hx/v1\nkind: Collection\nmetadata: {name: plain}");
   auto end = text.find("---", cut);

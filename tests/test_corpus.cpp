@@ -1,7 +1,6 @@
 // Every file in tests/corpus/ is a broken spec ending with the exact diagnostics it must produce,
 // as "# expect: FILE:LINE:COL: PATH: MESSAGE" lines.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>

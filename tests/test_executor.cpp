@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <mutex>
 
 #include "fakes/estate_fixture.h"
@@ -71,8 +70,7 @@ TEST_CASE("apply then plan again gives no changes, and the second apply calls no
   for (const auto& call : h.world.calls()) CHECK(call.rfind("apply ", 0) != 0);
 }
 
-TEST_CASE("a failure skips its dependents while independent branches are applied",
-          "[executor]") {
+TEST_CASE("a failure skips its dependents while independent branches are applied", "[executor]") {
   Harness h;
   h.world.failApply("Model/embed", ErrorKind::kTerminal);
   Recorder rec;

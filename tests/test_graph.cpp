@@ -27,7 +27,8 @@ TEST_CASE("a cycle is reported with its whole path", "[graph]") {
   auto task = [](std::string name, std::string dep) {
     Resource r;
     r.id = {"Task", name};
-    r.references.push_back(Reference{{"Task", dep}, RefRole::kWaitsOn, "spec.dependsOn.tasks[0]", {}});
+    r.references.push_back(
+        Reference{{"Task", dep}, RefRole::kWaitsOn, "spec.dependsOn.tasks[0]", {}});
     return r;
   };
   d.resources = {task("a", "b"), task("b", "c"), task("c", "a")};

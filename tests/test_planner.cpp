@@ -144,12 +144,14 @@ TEST_CASE("prune deletes only what the inventory says hxctl created", "[planner]
   w.observed.objects.push_back({"Collection", "qdrant", "old", {{"vectors", {{"size", 4}}}}});
   w.inventory.entries.push_back({{"Collection", "old"}, "qdrant", "old", "created", ""});
   w.observed.objects.push_back({"Collection", "qdrant", "adopted-one", Json::object()});
-  w.inventory.entries.push_back({{"Collection", "adopted-one"}, "qdrant", "adopted-one", "adopted", ""});
+  w.inventory.entries.push_back(
+      {{"Collection", "adopted-one"}, "qdrant", "adopted-one", "adopted", ""});
   w.observed.objects.push_back({"Collection", "qdrant", "made-by-hand", Json::object()});
 
   Plan keep = w.run();
   CHECK(get(keep, "Collection", "old").type == ActionType::kOrphan);
-  CHECK(get(keep, "Collection", "old").reason == "no longer declared; re-run with --prune to delete it");
+  CHECK(get(keep, "Collection", "old").reason ==
+        "no longer declared; re-run with --prune to delete it");
   CHECK(keep.find({"Collection", "made-by-hand"}) == nullptr);
 
   PlanOptions prune;
@@ -213,17 +215,19 @@ TEST_CASE("a secret change is shown as a sensitive change", "[planner]") {
 TEST_CASE("what cannot be observed or resolved is refused, with the reason", "[planner]") {
   World w;
   w.observed.failures["Collection@qdrant"] = "connection refused";
-  w.desired.unresolved[{"ApiKey", "app"}] = "spec.secret: environment variable HX_TEST_APP_KEY is not set";
+  w.desired.unresolved[{"ApiKey", "app"}] =
+      "spec.secret: environment variable HX_TEST_APP_KEY is not set";
   Plan p = w.run();
   CHECK(get(p, "Collection", "plain").type == ActionType::kUnobservable);
   CHECK(get(p, "Collection", "plain").reason ==
         "cannot observe Collection on host qdrant: connection refused");
   CHECK(get(p, "ApiKey", "app").reason ==
-        "cannot resolve the desired value: spec.secret: environment variable HX_TEST_APP_KEY is not set");
+        "cannot resolve the desired value: spec.secret: environment variable HX_TEST_APP_KEY is "
+        "not set");
   CHECK(p.summary().refused == 3);  // docs, plain, and the key
 }
 
-TEST_CASE("--target plans the target and its dependencies only", "[planner]") {
+TEST_CASE("a targeted plan covers the target and its dependencies only", "[planner]") {
   World w;
   PlanOptions o;
   o.target = ResourceId{"Collection", "docs"};

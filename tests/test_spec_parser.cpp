@@ -12,9 +12,13 @@ TEST_CASE("every kind parses from one multi-document file", "[specs]") {
   REQUIRE(parsed.diagnostics.empty());
   std::map<std::string, int> counts;
   for (const auto& r : parsed.resources) ++counts[r.id.kind];
-  CHECK(counts == std::map<std::string, int>{{"ApiKey", 1}, {"Collection", 2},
-                                             {"FirewallRule", 1}, {"Host", 2},
-                                             {"Model", 2}, {"Role", 1}, {"Task", 1}});
+  CHECK(counts == std::map<std::string, int>{{"ApiKey", 1},
+                                             {"Collection", 2},
+                                             {"FirewallRule", 1},
+                                             {"Host", 2},
+                                             {"Model", 2},
+                                             {"Role", 1},
+                                             {"Task", 1}});
 }
 
 TEST_CASE("parsed resources keep typed values, field locations and references", "[specs]") {
@@ -46,7 +50,9 @@ TEST_CASE("loading sorts nothing itself but skips repeated files and digests con
 
 TEST_CASE("all errors of a run are reported, not just the first", "[specs]") {
   fake::MemorySpecSource src;
-  src.add("a.yaml", "apiVersion: hx/v1\nkind: Model\nmetadata: {name: m}\nspec: {host: h, model: x, capability: chat}\n");
+  src.add("a.yaml",
+          "apiVersion: hx/v1\nkind: Model\nmetadata: {name: m}\nspec: {host: h, model: x, "
+          "capability: chat}\n");
   src.add("b.yaml",
           "apiVersion: hx/v2\nkind: Host\nmetadata: {name: h}\n"
           "spec: {address: 127.0.0.1, api: {type: ollama, url: \"http://127.0.0.1:1\"}}\n");

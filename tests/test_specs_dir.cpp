@@ -54,5 +54,6 @@ TEST_CASE("specs/: the 1.5.x tasks are held and gate the firewall rules and keys
   REQUIRE(mixtral != nullptr);
   CHECK(mixtral->reason ==
         "deferred: host llm-primary is pending_installation (never seen healthy)");
-  CHECK(summaryLine(p.summary()) == "Plan: 0 to add, 0 to change, 0 to replace, 0 to destroy, 28 deferred.");
+  CHECK(summaryLine(p.summary()) ==
+        "Plan: 0 to add, 0 to change, 0 to replace, 0 to destroy, 28 deferred.");
 }

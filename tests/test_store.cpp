@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 
 #include "fakes/manual_clock.h"
@@ -63,7 +62,8 @@ TEST_CASE("the lock admits one writer and names the holder to the second", "[sto
   auto second = b.value()->acquireLock("apply", who(222));
   REQUIRE_FALSE(second);
   CHECK(second.status().kind() == ErrorKind::kConflict);
-  CHECK(second.status().message().find("held by alice (apply, pid 111 on box") != std::string::npos);
+  CHECK(second.status().message().find("held by alice (apply, pid 111 on box") !=
+        std::string::npos);
   CHECK_FALSE(b.value()->forceUnlock("nope").isOk());
   REQUIRE(b.value()->forceUnlock(first.value().lockId));
   CHECK(b.value()->acquireLock("apply", who(222)));

@@ -10,10 +10,16 @@ TEST_CASE("durations parse to milliseconds", "[values]") {
     const char* text;
     std::optional<int64_t> ms;
   };
-  for (const Case& c : std::vector<Case>{{"500ms", 500}, {"5s", 5000}, {"1m30s", 90000},
-                                         {"2h", 7200000}, {"1d", 86400000}, {"", std::nullopt},
-                                         {"5", std::nullopt}, {"5x", std::nullopt},
-                                         {"s", std::nullopt}, {"-5s", std::nullopt}}) {
+  for (const Case& c : std::vector<Case>{{"500ms", 500},
+                                         {"5s", 5000},
+                                         {"1m30s", 90000},
+                                         {"2h", 7200000},
+                                         {"1d", 86400000},
+                                         {"", std::nullopt},
+                                         {"5", std::nullopt},
+                                         {"5x", std::nullopt},
+                                         {"s", std::nullopt},
+                                         {"-5s", std::nullopt}}) {
     INFO(c.text);
     CHECK(parseDurationMs(c.text) == c.ms);
   }
@@ -44,7 +50,8 @@ TEST_CASE("names and dates", "[values]") {
   CHECK(checkName("1.3.1").empty());
   CHECK(checkName("WebUI.1").empty());
   CHECK(checkName("-x") == "\"-x\" is not a valid name: it must start with a letter or digit");
-  CHECK(checkName("a b") == "\"a b\" is not a valid name: use letters, digits, '.', '-' and '_' only");
+  CHECK(checkName("a b") ==
+        "\"a b\" is not a valid name: use letters, digits, '.', '-' and '_' only");
   CHECK(parseDateSeconds("1970-01-02") == 86400);
   CHECK(parseDateSeconds("2027-06-30T00:00:00Z").has_value());
   CHECK_FALSE(parseDateSeconds("30/06/2027").has_value());

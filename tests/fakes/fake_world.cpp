@@ -13,7 +13,7 @@ namespace hx::fake {
 namespace {
 
 Json emptyWorld() {
-  return {{"hosts", Json::object()}, {"objects", Json::array()}, {"faults", Json::object()},
+  return {{"hosts", Json::object()},        {"objects", Json::array()}, {"faults", Json::object()},
           {"observeFaults", Json::array()}, {"delays", Json::object()}, {"calls", Json::array()}};
 }
 
@@ -69,7 +69,10 @@ auto FakeWorld::withWorld(F&& f) const {
 }
 
 void FakeWorld::setHost(const std::string& name, HostStatus status) {
-  withWorld([&](Json& w) { w["hosts"][name] = hostStatusName(status); return 0; });
+  withWorld([&](Json& w) {
+    w["hosts"][name] = hostStatusName(status);
+    return 0;
+  });
 }
 
 void FakeWorld::putObject(const std::string& kind, const std::string& host, const std::string& key,
@@ -104,7 +107,10 @@ void FakeWorld::failApply(const std::string& resource, ErrorKind kind, int times
 }
 
 void FakeWorld::failObserve(const std::string& kind, const std::string& host) {
-  withWorld([&](Json& w) { w["observeFaults"].push_back(kind + "@" + host); return 0; });
+  withWorld([&](Json& w) {
+    w["observeFaults"].push_back(kind + "@" + host);
+    return 0;
+  });
 }
 
 void FakeWorld::delayApply(const std::string& resource, int64_t beforeMs, int64_t afterMs) {
@@ -119,7 +125,10 @@ std::vector<std::string> FakeWorld::calls() const {
 }
 
 void FakeWorld::clearCalls() {
-  withWorld([](Json& w) { w["calls"] = Json::array(); return 0; });
+  withWorld([](Json& w) {
+    w["calls"] = Json::array();
+    return 0;
+  });
 }
 
 Json FakeWorld::objects() const {
@@ -143,12 +152,12 @@ Provider* FakeWorld::providerFor(const std::string& kind, const std::string&) {
 }
 
 HostObservation FakeWorld::probe(const Resource& host, const HostObservation& previous) {
-  std::string status = withWorld([&](Json& w) {
-    return w["hosts"].value(host.id.name, std::string("pending_installation"));
-  });
+  std::string status = withWorld(
+      [&](Json& w) { return w["hosts"].value(host.id.name, std::string("pending_installation")); });
   HostObservation h;
   h.status = parseHostStatus(status).value_or(HostStatus::kPendingInstallation);
-  h.since = (h.status == previous.status && previous.since > 0) ? previous.since : clock_.nowSeconds();
+  h.since =
+      (h.status == previous.status && previous.since > 0) ? previous.since : clock_.nowSeconds();
   if (h.status == HostStatus::kPendingInstallation && previous.since == 0) h.since = 0;
   h.evidence = "fake world says " + status;
   return h;
@@ -191,7 +200,9 @@ Status FakeWorld::apply(const PlanAction& a) {
   const std::string oldHost = a.previousKey.empty() ? a.host : a.previousHost;
   const std::string oldKey = a.previousKey.empty() ? a.key : a.previousKey;
   switch (a.type) {
-    case ActionType::kCreate: putObject(a.id.kind, a.host, a.key, a.desired); break;
+    case ActionType::kCreate:
+      putObject(a.id.kind, a.host, a.key, a.desired);
+      break;
     case ActionType::kReplace:
       eraseObject(a.id.kind, oldHost, oldKey);
       putObject(a.id.kind, a.host, a.key, a.desired);
@@ -202,8 +213,11 @@ Status FakeWorld::apply(const PlanAction& a) {
       putObject(a.id.kind, a.host, a.key, merged);
       break;
     }
-    case ActionType::kDelete: eraseObject(a.id.kind, a.host, a.key); break;
-    default: return Status::error(ErrorKind::kInternal, "not an executable action");
+    case ActionType::kDelete:
+      eraseObject(a.id.kind, a.host, a.key);
+      break;
+    default:
+      return Status::error(ErrorKind::kInternal, "not an executable action");
   }
   if (after > 0) clock_.sleepMillis(after);
   return Status::ok();

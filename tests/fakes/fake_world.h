@@ -37,7 +37,8 @@ class FakeWorld : public ProviderSet, public HostProber {
   std::vector<std::string> calls() const;  // "apply create Collection/x", "observe Model@h"
   void clearCalls();
   Json objects() const;
-  const Json* object(const std::string& kind, const std::string& host, const std::string& key) const;
+  const Json* object(const std::string& kind, const std::string& host,
+                     const std::string& key) const;
 
   Provider* providerFor(const std::string& kind, const std::string& host) override;
   HostObservation probe(const Resource& host, const HostObservation& previous) override;

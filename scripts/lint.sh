@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Style checks that run in CI: clang-format on every C++ file, no trailing whitespace, and a
+# final newline on every text file we track.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+status=0
+mapfile -t cxx < <(git ls-files '*.cpp' '*.h')
+if ! clang-format --dry-run -Werror "${cxx[@]}" 2>/tmp/hxctl-format.log; then
+  echo "lint: clang-format would change these files (run: clang-format -i <file>):"
+  grep -o '^[^:]*' /tmp/hxctl-format.log | sort -u
+  status=1
+fi
+while IFS= read -r f; do
+  [ -f "$f" ] || continue
+  case "$f" in *.json) continue ;; esac
+  if grep -nE '[[:space:]]+$' "$f" >/dev/null; then echo "lint: trailing whitespace in $f"; status=1; fi
+  if [ -s "$f" ] && [ -n "$(tail -c1 "$f")" ]; then echo "lint: no final newline in $f"; status=1; fi
+done < <(git ls-files)
+[ $status -eq 0 ] && echo "lint: ok"
+exit $status
