@@ -43,7 +43,9 @@ CREATE TABLE inventory(
   spec_digest TEXT,
   confirmed INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL);
+  updated_at INTEGER NOT NULL,
+  observed_json TEXT,
+  observed_at INTEGER);
 CREATE TABLE observations(
   kind TEXT NOT NULL,
   host TEXT NOT NULL,

@@ -97,6 +97,18 @@ Status Store::saveObservations(const ObservedState& observed) {
       put.exec();
       put.reset();
     }
+    SQLite::Statement owned(*db_,
+                            "UPDATE inventory SET observed_json = ?, observed_at = ? "
+                            "WHERE kind = ? AND host = ? AND key = ?");
+    for (const auto& o : observed.objects) {
+      owned.bind(1, o.fields.dump());
+      owned.bind(2, now);
+      owned.bind(3, o.kind);
+      owned.bind(4, o.host);
+      owned.bind(5, o.key);
+      owned.exec();
+      owned.reset();
+    }
     SQLite::Statement host(*db_,
                            "INSERT OR REPLACE INTO host_observations(host, status, since, "
                            "evidence, observed_at) VALUES (?, ?, ?, ?, ?)");

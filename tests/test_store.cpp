@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 
 #include "fakes/manual_clock.h"
 #include "state/store.h"
@@ -105,4 +106,26 @@ TEST_CASE("observations are cached per kind and host for offline plans", "[store
   CHECK(back.value().host("q").since == 42);
   REQUIRE(back.value().find("Collection", "q", "docs") != nullptr);
   CHECK(back.value().find("Collection", "q", "docs")->fields["hnsw"]["m"] == 16);
+}
+
+TEST_CASE("inventory rows carry the spec digest and the last observed state", "[store]") {
+  fake::ManualClock clock;
+  std::string path = tempDb("owned.db");
+  auto s = Store::open(path, clock);
+  REQUIRE(s);
+  REQUIRE(
+      s.value()->putInventory({{"Collection", "docs"}, "q", "docs", "created", "abc123"}, true));
+  ObservedState o;
+  o.objects.push_back({"Collection", "q", "docs", {{"hnsw", {{"m", 32}}}}});
+  REQUIRE(s.value()->saveObservations(o));
+  auto inv = s.value()->inventory();
+  REQUIRE(inv);
+  CHECK(inv.value().entries[0].specDigest == "abc123");
+  std::string cmd =
+      "sqlite3 " + path + " \"SELECT observed_json FROM inventory\" > " + path + ".out";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  std::ifstream in(path + ".out");
+  std::string line;
+  std::getline(in, line);
+  CHECK(line == R"({"hnsw":{"m":32}})");
 }
