@@ -5,25 +5,13 @@
 
 #include "reconciler/spec_parser.h"
 #include "reconciler/validate.h"
+#include "reconciler/values.h"
 
 namespace hx {
-namespace {
-
-// FNV-1a, 64 bit: enough to tell spec sets apart in the run history; not a security boundary.
-uint64_t fnv1a(const std::string& text, uint64_t h) {
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-}  // namespace
-
 LoadResult loadSpecs(SpecSource& source, const std::vector<std::string>& paths) {
   LoadResult out;
   std::set<std::string> seen;
-  uint64_t h = 14695981039346656037ULL;
+  std::string all;
   for (const auto& path : paths) {
     auto files = source.list(path);
     if (!files) {
@@ -38,7 +26,7 @@ LoadResult loadSpecs(SpecSource& source, const std::vector<std::string>& paths) 
         continue;
       }
       out.files.push_back(file);
-      h = fnv1a(file + "\n" + text.value(), h);
+      all += file + "\n" + text.value() + "\n";
       ParsedSpecs parsed = parseSpecs(text.value(), file);
       out.diagnostics.insert(out.diagnostics.end(), parsed.diagnostics.begin(),
                              parsed.diagnostics.end());
@@ -49,9 +37,7 @@ LoadResult loadSpecs(SpecSource& source, const std::vector<std::string>& paths) 
     out.diagnostics.push_back(Diagnostic{SourceLoc{paths.empty() ? "" : paths[0], 0, 0}, "",
                                          "no spec files found (*.yaml, *.yml)"});
   if (out.diagnostics.empty()) out.diagnostics = validateDesiredState(out.desired);
-  char buf[17];
-  snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  out.digest = buf;
+  out.digest = contentDigest(all);
   return out;
 }
 

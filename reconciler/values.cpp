@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <ctime>
 #include <vector>
 
@@ -176,6 +177,17 @@ std::string checkDate(std::string_view text) {
   if (!parseDateSeconds(text))
     return "\"" + std::string(text) + "\" is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)";
   return "";
+}
+
+std::string contentDigest(std::string_view text) {
+  uint64_t h = 14695981039346656037ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[17];
+  snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
 }
 
 size_t editDistance(std::string_view a, std::string_view b) {

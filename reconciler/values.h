@@ -29,6 +29,10 @@ std::string checkDate(std::string_view text);
 // Seconds since the epoch (UTC) of a checkDate()-valid text.
 std::optional<int64_t> parseDateSeconds(std::string_view text);
 
+// FNV-1a 64-bit of `text` as 16 hex digits: tells contents apart in records; not a security
+// boundary (secrets use HMAC, src/secrets.h).
+std::string contentDigest(std::string_view text);
+
 // Levenshtein distance, for "did you mean".
 size_t editDistance(std::string_view a, std::string_view b);
 

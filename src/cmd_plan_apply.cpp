@@ -89,18 +89,6 @@ int prepare(CliEnv& env, const CommonOptions& common, PlanCommandOptions& o, Pre
   return exit_code::kOk;
 }
 
-// Which desired value an inventory entry was last applied from (FNV-1a of the canonical JSON).
-std::string digestOf(const Json& desired) {
-  uint64_t h = 14695981039346656037ULL;
-  for (unsigned char c : desired.dump()) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char buf[17];
-  snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
 // Records each action as it starts and ends, and keeps the inventory in step: intent is written
 // before the provider is called, confirmation after.
 class ApplyRecorder : public ExecutionListener {
@@ -139,7 +127,7 @@ class ApplyRecorder : public ExecutionListener {
     std::string origin = a.adopting ? "adopted" : "created";
     if (a.type == ActionType::kUpdate)
       if (const InventoryEntry* e = inventory_.find(a.id)) origin = e->origin;
-    return InventoryEntry{a.id, a.host, a.key, origin, digestOf(a.desired)};
+    return InventoryEntry{a.id, a.host, a.key, origin, contentDigest(a.desired.dump())};
   }
   void note(const Status& s) {
     if (!s) env_.err << "warning: could not record in the state store: " << s.message() << "\n";

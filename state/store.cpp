@@ -6,19 +6,9 @@
 #include <random>
 
 #include "state/migrations.h"
+#include "state/store_error.h"
 
 namespace hx {
-
-namespace {
-Status storeError(const std::exception& e) {
-  std::string what = e.what();
-  ErrorKind kind =
-      what.find("locked") != std::string::npos || what.find("busy") != std::string::npos
-          ? ErrorKind::kTransient
-          : ErrorKind::kInternal;
-  return Status::error(kind, "state store: " + what);
-}
-}  // namespace
 
 Store::Store(std::unique_ptr<SQLite::Database> db, Clock& clock)
     : db_(std::move(db)), clock_(clock) {}

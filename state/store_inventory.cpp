@@ -2,14 +2,9 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "state/store.h"
+#include "state/store_error.h"
 
 namespace hx {
-
-namespace {
-Status storeError(const std::exception& e) {
-  return Status::error(ErrorKind::kInternal, std::string("state store: ") + e.what());
-}
-}  // namespace
 
 Result<Inventory> Store::inventory() {
   try {

@@ -5,13 +5,11 @@
 #include <random>
 
 #include "state/store.h"
+#include "state/store_error.h"
 
 namespace hx {
 
 namespace {
-Status storeError(const std::exception& e) {
-  return Status::error(ErrorKind::kInternal, std::string("state store: ") + e.what());
-}
 
 std::string newLockId() {
   std::random_device rd;
