@@ -26,6 +26,12 @@ class Provider {
 class ProviderSet {
  public:
   virtual ~ProviderSet() = default;
+  // Called once per run with the specs, before any observation, so that implementations can
+  // build their per-host clients (URLs, credentials). Errors name the host and the reference.
+  virtual Status configure(const DesiredState& desired) {
+    (void)desired;
+    return Status::ok();
+  }
   // nullptr when no provider serves that kind on that host.
   virtual Provider* providerFor(const std::string& kind, const std::string& host) = 0;
 };

@@ -21,6 +21,8 @@ ObservedState observeEstate(const DesiredState& desired, const Inventory& invent
                             HostProber& prober, int parallelism) {
   ObservedState out;
   out.tasks = previous.tasks;
+  Status configured = providers.configure(desired);
+  if (!configured) out.failures["*"] = configured.message();
   for (const auto* host : desired.ofKind("Host"))
     out.hosts[host->id.name] = prober.probe(*host, previous.host(host->id.name));
 

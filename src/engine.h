@@ -21,10 +21,4 @@ class RecordedHostStatus : public HostProber {
   HostObservation probe(const Resource& host, const HostObservation& previous) override;
 };
 
-// For builds that have no provider for a kind yet: every request says so.
-class NoProviders : public ProviderSet {
- public:
-  Provider* providerFor(const std::string&, const std::string&) override { return nullptr; }
-};
-
 }  // namespace hx

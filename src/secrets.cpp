@@ -31,7 +31,7 @@ std::string trimTrailingNewline(std::string s) {
 }
 }  // namespace
 
-Result<std::string> secretDigest(const Json& reference, const std::string& salt) {
+Result<std::string> readSecret(const Json& reference) {
   std::string value;
   if (reference.contains("env")) {
     std::string name = reference["env"];
@@ -60,7 +60,13 @@ Result<std::string> secretDigest(const Json& reference, const std::string& salt)
   } else {
     return Status::error(ErrorKind::kInvalidSpec, "generated secrets are not supported yet");
   }
-  return "hmac-sha256:" + hmacHex(salt, value);
+  return value;
+}
+
+Result<std::string> secretDigest(const Json& reference, const std::string& salt) {
+  auto value = readSecret(reference);
+  if (!value) return value.status();
+  return "hmac-sha256:" + hmacHex(salt, value.value());
 }
 
 void resolveSecretDigests(DesiredState& desired, const std::string& salt) {

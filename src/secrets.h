@@ -13,6 +13,9 @@ namespace hx {
 // the value): "environment variable WEBUI_API_KEY is not set".
 Result<std::string> secretDigest(const Json& reference, const std::string& salt);
 
+// The secret's value, for building a request header; never store, print or log it.
+Result<std::string> readSecret(const Json& reference);
+
 // Adds spec.secretDigest to every ApiKey; a key whose secret cannot be read goes to
 // desired.unresolved with the reason (which names the reference, never a value).
 void resolveSecretDigests(DesiredState& desired, const std::string& salt);

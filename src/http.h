@@ -1,0 +1,54 @@
+// HTTP as an external system. CurlTransport is the real one; tests wrap or replace it.
+//
+// The loopback guard: with loopbackOnly (HXCTL_LOOPBACK_ONLY=1, which the test suite sets), every
+// connection is checked at the moment its socket would open, after DNS and redirects, and any
+// address outside 127.0.0.0/8 and ::1 is refused without a packet being sent.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "reconciler/status.h"
+
+namespace hx {
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  int64_t timeoutMs = 10000;
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string contentType;
+  std::string body;
+  int64_t elapsedMs = 0;
+};
+
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+  // A response of any status, or kTransient (refused, reset, timeout, truncated) /
+  // kUnavailable (refused by the loopback guard) when no complete response arrived.
+  virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
+};
+
+class CurlTransport : public HttpTransport {
+ public:
+  explicit CurlTransport(bool loopbackOnly);
+  ~CurlTransport() override;
+  Result<HttpResponse> send(const HttpRequest& request) override;
+
+ private:
+  bool loopbackOnly_;
+};
+
+// True when HXCTL_LOOPBACK_ONLY is set to a non-empty value other than "0".
+bool loopbackOnlyFromEnvironment();
+
+}  // namespace hx

@@ -1,0 +1,122 @@
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+
+#include <cstdlib>
+#include <mutex>
+
+#include "src/http.h"
+
+namespace hx {
+
+namespace {
+
+struct Exchange {
+  bool loopbackOnly = false;
+  bool refusedByGuard = false;
+  std::string refusedAddress;
+  std::string body;
+};
+
+size_t collect(char* data, size_t size, size_t n, void* user) {
+  static_cast<Exchange*>(user)->body.append(data, size * n);
+  return size * n;
+}
+
+bool isLoopback(const sockaddr* addr, std::string* printable) {
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (addr->sa_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(addr);
+    inet_ntop(AF_INET, &in->sin_addr, buf, sizeof buf);
+    *printable = buf;
+    return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+  }
+  if (addr->sa_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(addr);
+    inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof buf);
+    *printable = buf;
+    return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+  }
+  *printable = "(non-IP address)";
+  return false;
+}
+
+// Called by curl right before it creates each socket: the one place every connection passes.
+curl_socket_t openSocket(void* user, curlsocktype, curl_sockaddr* address) {
+  auto* ex = static_cast<Exchange*>(user);
+  std::string printable;
+  if (ex->loopbackOnly && !isLoopback(&address->addr, &printable)) {
+    ex->refusedByGuard = true;
+    ex->refusedAddress = printable;
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
+
+void globalInit() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+}  // namespace
+
+bool loopbackOnlyFromEnvironment() {
+  const char* v = std::getenv("HXCTL_LOOPBACK_ONLY");
+  return v && *v && std::string(v) != "0";
+}
+
+CurlTransport::CurlTransport(bool loopbackOnly) : loopbackOnly_(loopbackOnly) { globalInit(); }
+CurlTransport::~CurlTransport() = default;
+
+Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
+  CURL* curl = curl_easy_init();
+  if (!curl) return Status::error(ErrorKind::kInternal, "cannot initialise libcurl");
+  Exchange ex;
+  ex.loopbackOnly = loopbackOnly_;
+  curl_slist* headers = nullptr;
+  for (const auto& [k, v] : request.headers)
+    headers = curl_slist_append(headers, (k + ": " + v).c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+      request.method == "PATCH") {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
+  }
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeoutMs));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.timeoutMs));
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &ex);
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, openSocket);
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &ex);
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  CURLcode rc = curl_easy_perform(curl);
+  HttpResponse response;
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  char* type = nullptr;
+  curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
+  double seconds = 0;
+  curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME, &seconds);
+  response.status = static_cast<int>(status);
+  response.contentType = type ? type : "";
+  response.elapsedMs = static_cast<int64_t>(seconds * 1000);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  if (ex.refusedByGuard)
+    return Status::error(ErrorKind::kUnavailable,
+                         "refused to connect to " + ex.refusedAddress +
+                             ": HXCTL_LOOPBACK_ONLY allows loopback addresses only");
+  if (rc != CURLE_OK) {
+    std::string what = curl_easy_strerror(rc);
+    if (rc == CURLE_OPERATION_TIMEDOUT)
+      what = "timed out after " + std::to_string(request.timeoutMs) + " ms";
+    return Status::error(ErrorKind::kTransient, request.method + " " + request.url + ": " + what);
+  }
+  response.body = std::move(ex.body);
+  return response;
+}
+
+}  // namespace hx

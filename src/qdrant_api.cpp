@@ -1,0 +1,144 @@
+#include "src/qdrant_api.h"
+
+namespace hx {
+
+namespace {
+std::string escapePath(const std::string& segment) {
+  std::string out;
+  static const char* kHex = "0123456789ABCDEF";
+  for (unsigned char c : segment) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+      out += static_cast<char>(c);
+    else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string messageOf(const HttpResponse& r) {
+  if (r.contentType.find("json") != std::string::npos) {
+    Json body = Json::parse(r.body, nullptr, false);
+    if (body.is_object() && body.contains("status") && body["status"].is_object())
+      return body["status"].value("error", r.body);
+  }
+  return r.body.empty() ? "(empty body)" : r.body;
+}
+}  // namespace
+
+Status qdrantError(const std::string& what, const HttpResponse& r) {
+  std::string msg = messageOf(r);
+  std::string head = what + ": HTTP " + std::to_string(r.status) + ": " + msg;
+  if (r.status >= 500 || r.status == 408 || r.status == 429)
+    return Status::error(ErrorKind::kTransient, head);
+  if (r.status == 401)
+    return Status::error(ErrorKind::kTerminal,
+                         head + " (the host's api.auth key is missing or not accepted)");
+  if (r.status == 403)
+    return Status::error(ErrorKind::kTerminal,
+                         head +
+                             " (the key is valid but lacks the rights for this change; a "
+                             "read-only key can plan but not apply)");
+  if (r.status == 404) return Status::error(ErrorKind::kNotFound, head);
+  if (r.status == 409) return Status::error(ErrorKind::kConflict, head);
+  return Status::error(ErrorKind::kTerminal, head);
+}
+
+QdrantApi::QdrantApi(HttpTransport& http, std::string baseUrl, std::string apiKey,
+                     int64_t timeoutMs)
+    : http_(http), baseUrl_(std::move(baseUrl)), apiKey_(std::move(apiKey)), timeoutMs_(timeoutMs) {
+  while (!baseUrl_.empty() && baseUrl_.back() == '/') baseUrl_.pop_back();
+}
+
+Result<Json> QdrantApi::call(const std::string& method, const std::string& path, const Json* body) {
+  HttpRequest req;
+  req.method = method;
+  req.url = baseUrl_ + path;
+  req.timeoutMs = timeoutMs_;
+  if (!apiKey_.empty()) req.headers.emplace_back("api-key", apiKey_);
+  if (body) {
+    req.headers.emplace_back("Content-Type", "application/json");
+    req.body = body->dump();
+  }
+  auto res = http_.send(req);
+  const std::string what = method + " " + path;
+  if (!res) return res.status();
+  const HttpResponse& r = res.value();
+  if (r.status < 200 || r.status >= 300) return qdrantError(what, r);
+  Json envelope = Json::parse(r.body, nullptr, false);
+  if (!envelope.is_object() || !envelope.contains("result"))
+    return Status::error(ErrorKind::kTransient, what + ": HTTP " + std::to_string(r.status) +
+                                                    " without a Qdrant envelope (truncated?)");
+  return envelope["result"];
+}
+
+Result<std::vector<std::string>> QdrantApi::listCollections() {
+  auto r = call("GET", "/collections");
+  if (!r) return r.status();
+  std::vector<std::string> names;
+  for (const auto& c : r.value().value("collections", Json::array()))
+    names.push_back(c.value("name", ""));
+  return names;
+}
+
+Result<Json> QdrantApi::collectionInfo(const std::string& name) {
+  return call("GET", "/collections/" + escapePath(name));
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> QdrantApi::aliases() {
+  auto r = call("GET", "/aliases");
+  if (!r) return r.status();
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& a : r.value().value("aliases", Json::array()))
+    out.emplace_back(a.value("alias_name", ""), a.value("collection_name", ""));
+  return out;
+}
+
+Status QdrantApi::createCollection(const std::string& name, const Json& body) {
+  return call("PUT", "/collections/" + escapePath(name), &body).status();
+}
+
+Status QdrantApi::updateCollection(const std::string& name, const Json& body) {
+  return call("PATCH", "/collections/" + escapePath(name), &body).status();
+}
+
+Status QdrantApi::deleteCollection(const std::string& name) {
+  return call("DELETE", "/collections/" + escapePath(name)).status();
+}
+
+Status QdrantApi::updateAliases(const Json& actions) {
+  Json body = {{"actions", actions}};
+  return call("POST", "/collections/aliases", &body).status();
+}
+
+Status QdrantApi::createPayloadIndex(const std::string& collection, const std::string& field,
+                                     const std::string& type) {
+  Json body = {{"field_name", field}, {"field_schema", type}};
+  return call("PUT", "/collections/" + escapePath(collection) + "/index?wait=true", &body).status();
+}
+
+Status QdrantApi::deletePayloadIndex(const std::string& collection, const std::string& field) {
+  return call("DELETE", "/collections/" + escapePath(collection) + "/index/" + escapePath(field) +
+                            "?wait=true")
+      .status();
+}
+
+Status QdrantApi::createNamedVector(const std::string& collection, const std::string& vector,
+                                    const Json& dense) {
+  Json body = {{"dense", dense}};
+  return call("PUT",
+              "/collections/" + escapePath(collection) + "/vectors/" + escapePath(vector) +
+                  "?wait=true",
+              &body)
+      .status();
+}
+
+Status QdrantApi::deleteNamedVector(const std::string& collection, const std::string& vector) {
+  return call("DELETE", "/collections/" + escapePath(collection) + "/vectors/" +
+                            escapePath(vector) + "?wait=true")
+      .status();
+}
+
+}  // namespace hx
