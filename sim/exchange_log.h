@@ -1,0 +1,46 @@
+// Every request and response a simulated host handled, one JSON object per line. Credentials
+// are never written: header names only.
+#pragma once
+
+#include <httplib.h>
+
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace hxsim {
+
+class ExchangeLog {
+ public:
+  explicit ExchangeLog(const std::string& path) : out_(path, std::ios::app) {}
+  bool ok() const { return out_.good(); }
+  // `injected` names the fault hx-sim injected into this exchange ("error", "drop"), if any.
+  void write(const std::string& host, const std::string& personality, const httplib::Request& req,
+             const httplib::Response& res, const std::string& injected) {
+    nlohmann::json query = nlohmann::json::object();
+    for (const auto& [k, v] : req.params) query[k] = v;
+    nlohmann::json line = {
+        {"host", host},
+        {"personality", personality},
+        {"method", req.method},
+        {"path", req.path},
+        {"query", query},
+        {"request_content_type", req.get_header_value("Content-Type")},
+        {"request_body", req.body},
+        {"status", res.status},
+        {"response_content_type", res.get_header_value("Content-Type")},
+        {"response_body", res.body},
+        {"injected", injected.empty() ? nlohmann::json() : nlohmann::json(injected)},
+    };
+    std::lock_guard<std::mutex> lock(mu_);
+    out_ << line.dump() << "\n";
+    out_.flush();
+  }
+
+ private:
+  std::mutex mu_;
+  std::ofstream out_;
+};
+
+}  // namespace hxsim

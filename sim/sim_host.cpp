@@ -1,0 +1,155 @@
+#include "sim_host.h"
+
+#include <sys/socket.h>
+
+#include <chrono>
+
+#include "exchange_log.h"
+
+namespace hxsim {
+
+namespace {
+// The fault injected into the request this thread is handling (httplib runs a request's
+// handlers and its logger on one thread).
+thread_local std::string tInjected;
+
+bool isAdmin(const std::string& path) { return path.rfind("/__hxsim/", 0) == 0; }
+}  // namespace
+
+SimHost::SimHost(HostOptions options, std::unique_ptr<Personality> personality, ExchangeLog* log)
+    : options_(std::move(options)),
+      personality_(std::move(personality)),
+      log_(log),
+      faults_(options_.faults),
+      rng_(options_.seed) {
+  installAdmin();
+  personality_->install(server_);
+  server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    tInjected.clear();
+    if (isAdmin(req.path)) return httplib::Server::HandlerResponse::Unhandled;
+    if (injectFaults(req, res)) return httplib::Server::HandlerResponse::Handled;
+    if (!personality_->authorize(req, res)) return httplib::Server::HandlerResponse::Handled;
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    if (log_ && !isAdmin(req.path))
+      log_->write(options_.address + ":" + std::to_string(options_.port), options_.personality, req,
+                  res, tInjected);
+  });
+  server_.set_keep_alive_max_count(1000);
+  server_.set_socket_options([this](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listenFd_ = sock;
+  });
+}
+
+SimHost::~SimHost() { stop(); }
+
+bool SimHost::injectFaults(const httplib::Request& req, httplib::Response& res) {
+  Faults f;
+  double roll = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    f = faults_;
+    roll = std::uniform_real_distribution<double>(0, 1)(rng_);
+  }
+  if (f.latencyMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(f.latencyMs));
+  if (personality_->isHealthPath(req.path)) return false;
+  if (roll < f.errorRate) {
+    tInjected = "error";
+    personality_->internalError(res);
+    return true;
+  }
+  if (roll < f.errorRate + f.dropRate) {
+    tInjected = "drop";
+    // The headers promise a body the provider never delivers: the client sees the connection
+    // close mid-response.
+    res.set_content_provider(64, "application/json",
+                             [](size_t, size_t, httplib::DataSink&) { return false; });
+    return true;
+  }
+  return false;
+}
+
+void SimHost::installAdmin() {
+  server_.Get("/__hxsim/faults", [this](const httplib::Request&, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(mu_);
+    res.set_content(Json{{"latency_ms", faults_.latencyMs},
+                         {"error_rate", faults_.errorRate},
+                         {"drop_rate", faults_.dropRate}}
+                        .dump(),
+                    "application/json");
+  });
+  server_.Post("/__hxsim/faults", [this](const httplib::Request& req, httplib::Response& res) {
+    Json body = Json::parse(req.body, nullptr, false);
+    if (!body.is_object()) {
+      res.status = 400;
+      res.set_content("{\"error\":\"expected a JSON object\"}", "application/json");
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    faults_.latencyMs = body.value("latency_ms", faults_.latencyMs);
+    faults_.errorRate = body.value("error_rate", faults_.errorRate);
+    faults_.dropRate = body.value("drop_rate", faults_.dropRate);
+    res.set_content("{\"ok\":true}", "application/json");
+  });
+  server_.Post("/__hxsim/down", [this](const httplib::Request& req, httplib::Response& res) {
+    int seconds = req.has_param("seconds") ? std::stoi(req.get_param_value("seconds")) : 0;
+    res.set_content("{\"ok\":true}", "application/json");
+    // Close the socket after this answer has gone out.
+    std::thread([this, seconds] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      goDown(seconds);
+    }).detach();
+  });
+}
+
+void SimHost::listenLoop() {
+  while (running_) {
+    if (down_) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
+    // httplib 0.11 listens with a backlog of 5; a burst of connections then waits a SYN
+    // retransmit (1 s). Qdrant's actix listens with 2048: raise it on the bound socket.
+    listenFd_ = -1;
+    if (!server_.bind_to_port(options_.address, options_.port)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      continue;
+    }
+    if (listenFd_ >= 0) ::listen(listenFd_, 2048);
+    server_.listen_after_bind();
+  }
+}
+
+void SimHost::start() {
+  running_ = true;
+  if (options_.downForSeconds > 0) goDown(options_.downForSeconds);
+  thread_ = std::thread([this] { listenLoop(); });
+}
+
+void SimHost::goDown(int seconds) {
+  down_ = true;
+  server_.stop();
+  if (seconds > 0) {
+    if (downTimer_.joinable()) downTimer_.detach();
+    downTimer_ = std::thread([this, seconds] {
+      for (int i = 0; i < seconds * 10 && running_ && down_; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      comeUp();
+    });
+  }
+}
+
+void SimHost::comeUp() { down_ = false; }
+
+void SimHost::stop() {
+  if (!running_.exchange(false)) return;
+  down_ = true;
+  server_.stop();
+  if (thread_.joinable()) thread_.join();
+  if (downTimer_.joinable()) downTimer_.join();
+}
+
+}  // namespace hxsim

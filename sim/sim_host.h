@@ -1,0 +1,87 @@
+// One simulated host: an HTTP server on a loopback port with a personality (Qdrant here; the
+// LLM personalities plug in the same way), fault knobs, and an exchange log.
+//
+// Fault knobs apply to the personality's API, not to its health endpoints or the admin path
+// /__hxsim/ (a path no real server uses):
+//   latency_ms   added before every answer
+//   error_rate   fraction of requests answered 500 in the personality's error shape
+//   drop_rate    fraction of requests whose connection is cut after the headers
+//   down         refuse connections (the listening socket is closed) for N seconds
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <thread>
+
+namespace hxsim {
+
+using Json = nlohmann::json;
+
+class ExchangeLog;
+
+struct Faults {
+  int latencyMs = 0;
+  double errorRate = 0;
+  double dropRate = 0;
+};
+
+struct HostOptions {
+  std::string personality;  // "qdrant"
+  std::string address = "127.0.0.1";
+  int port = 0;
+  std::string apiKey;
+  std::string readOnlyKey;
+  Faults faults;
+  int downForSeconds = 0;  // start down, come up after this long (0: up at once)
+  unsigned seed = 1;
+};
+
+class Personality {
+ public:
+  virtual ~Personality() = default;
+  virtual void install(httplib::Server& server) = 0;
+  // Paths exempt from faults and auth (health endpoints).
+  virtual bool isHealthPath(const std::string& path) const = 0;
+  // A 500 in this server's own error shape.
+  virtual void internalError(httplib::Response& res) const = 0;
+  // Auth check before routing; returns false after filling `res` when refused.
+  virtual bool authorize(const httplib::Request& req, httplib::Response& res) = 0;
+};
+
+class SimHost {
+ public:
+  SimHost(HostOptions options, std::unique_ptr<Personality> personality, ExchangeLog* log);
+  ~SimHost();
+  void start();
+  void stop();
+  void goDown(int seconds);  // 0: until told otherwise
+  void comeUp();
+  const HostOptions& options() const { return options_; }
+
+ private:
+  void installAdmin();
+  bool injectFaults(const httplib::Request& req, httplib::Response& res);
+  void listenLoop();
+
+  HostOptions options_;
+  std::unique_ptr<Personality> personality_;
+  ExchangeLog* log_;
+  httplib::Server server_;
+  std::thread thread_;
+  std::thread downTimer_;
+  std::atomic<bool> running_{false};
+  std::atomic<bool> down_{false};
+  std::atomic<int> listenFd_{-1};  // the bound socket, to raise its backlog
+  std::mutex mu_;                  // guards faults_ and rng_
+  Faults faults_;
+  std::mt19937 rng_;
+};
+
+}  // namespace hxsim
