@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   hx::RealClock clock;
   hx::CurlTransport http(hx::loopbackOnlyFromEnvironment());
   hx::HttpHostProber prober(http, clock);
-  hx::RealProviders providers(http);
+  hx::RealProviders providers(http, clock);
   hx::CliEnv env{providers, prober, clock, std::cout, std::cerr, isatty(STDOUT_FILENO) == 1};
   try {
     return hx::runCli(argc, argv, env);

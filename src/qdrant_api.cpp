@@ -1,5 +1,7 @@
 #include "src/qdrant_api.h"
 
+#include <random>
+
 namespace hx {
 
 namespace {
@@ -46,13 +48,36 @@ Status qdrantError(const std::string& what, const HttpResponse& r) {
   return Status::error(ErrorKind::kTerminal, head);
 }
 
-QdrantApi::QdrantApi(HttpTransport& http, std::string baseUrl, std::string apiKey,
+QdrantApi::QdrantApi(HttpTransport& http, Clock& clock, std::string baseUrl, std::string apiKey,
                      int64_t timeoutMs)
-    : http_(http), baseUrl_(std::move(baseUrl)), apiKey_(std::move(apiKey)), timeoutMs_(timeoutMs) {
+    : QdrantApi(http, clock, std::move(baseUrl), std::move(apiKey), timeoutMs, RetryPolicy{}) {}
+
+QdrantApi::QdrantApi(HttpTransport& http, Clock& clock, std::string baseUrl, std::string apiKey,
+                     int64_t timeoutMs, RetryPolicy retry)
+    : clock_(clock),
+      retry_(retry),
+      http_(http),
+      baseUrl_(std::move(baseUrl)),
+      apiKey_(std::move(apiKey)),
+      timeoutMs_(timeoutMs) {
   while (!baseUrl_.empty() && baseUrl_.back() == '/') baseUrl_.pop_back();
 }
 
 Result<Json> QdrantApi::call(const std::string& method, const std::string& path, const Json* body) {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  for (int attempt = 1;; ++attempt) {
+    auto r = callOnce(method, path, body);
+    if (r || !r.status().retryable()) return r;
+    if (attempt >= retry_.attempts)
+      return Status::error(ErrorKind::kUnavailable, r.status().message() + " (after " +
+                                                        std::to_string(attempt) + " attempts)");
+    int64_t backoff = std::min(retry_.initialBackoffMs << (attempt - 1), retry_.maxBackoffMs);
+    clock_.sleepMillis(std::uniform_int_distribution<int64_t>(backoff / 2, backoff)(rng));
+  }
+}
+
+Result<Json> QdrantApi::callOnce(const std::string& method, const std::string& path,
+                                 const Json* body) {
   HttpRequest req;
   req.method = method;
   req.url = baseUrl_ + path;

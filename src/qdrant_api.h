@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "reconciler/clock.h"
 #include "reconciler/resource.h"
 #include "reconciler/status.h"
 #include "src/http.h"
@@ -15,9 +16,21 @@ namespace hx {
 
 class QdrantApi {
  public:
+  // Every call hxctl makes is safe to repeat (a create that landed answers 409, which callers
+  // accept), so connection errors, timeouts and 5xx / 408 / 429 are retried here, up to
+  // `attempts` times with capped exponential back-off and jitter. What still fails is returned
+  // as kUnavailable, so that callers above do not multiply the retries.
+  struct RetryPolicy {
+    int attempts = 5;
+    int64_t initialBackoffMs = 100;
+    int64_t maxBackoffMs = 2000;
+  };
+
   // `apiKey` may be empty (no auth). Sent as the `api-key` header, never logged.
-  QdrantApi(HttpTransport& http, std::string baseUrl, std::string apiKey,
+  QdrantApi(HttpTransport& http, Clock& clock, std::string baseUrl, std::string apiKey,
             int64_t timeoutMs = 10000);
+  QdrantApi(HttpTransport& http, Clock& clock, std::string baseUrl, std::string apiKey,
+            int64_t timeoutMs, RetryPolicy retry);
 
   Result<std::vector<std::string>> listCollections();
   Result<Json> collectionInfo(const std::string& name);
@@ -37,6 +50,10 @@ class QdrantApi {
   Result<Json> call(const std::string& method, const std::string& path, const Json* body = nullptr);
 
  private:
+  Result<Json> callOnce(const std::string& method, const std::string& path, const Json* body);
+
+  Clock& clock_;
+  RetryPolicy retry_;
   HttpTransport& http_;
   std::string baseUrl_;
   std::string apiKey_;

@@ -26,7 +26,7 @@ Status RealProviders::configure(const DesiredState& desired) {
           parseDurationMs(host->spec["health"]["timeout"].get<std::string>()).value_or(10000),
           5000);
     QdrantHost q;
-    q.api = std::make_unique<QdrantApi>(http_, api.value("url", ""), key, timeout);
+    q.api = std::make_unique<QdrantApi>(http_, clock_, api.value("url", ""), key, timeout);
     q.provider = std::make_unique<QdrantProvider>(*q.api, host->id.name);
     qdrant_[host->id.name] = std::move(q);
   }

@@ -15,7 +15,7 @@ namespace hx {
 
 class RealProviders : public ProviderSet {
  public:
-  explicit RealProviders(HttpTransport& http) : http_(http) {}
+  RealProviders(HttpTransport& http, Clock& clock) : http_(http), clock_(clock) {}
   Status configure(const DesiredState& desired) override;
   Provider* providerFor(const std::string& kind, const std::string& host) override;
 
@@ -25,6 +25,7 @@ class RealProviders : public ProviderSet {
     std::unique_ptr<QdrantProvider> provider;
   };
   HttpTransport& http_;
+  Clock& clock_;
   std::map<std::string, QdrantHost> qdrant_;   // by host name
   std::map<std::string, std::string> broken_;  // host -> why its provider could not be built
 };

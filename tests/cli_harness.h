@@ -28,7 +28,9 @@ inline std::string slurp(const std::filesystem::path& p) {
 
 class CliHarness {
  public:
-  explicit CliHarness(const std::string& name) {
+  // `binary`: hxctl-fake (fake providers, the default) or the real hxctl.
+  explicit CliHarness(const std::string& name, std::string binary = HX_FAKE_BIN)
+      : binary_(std::move(binary)) {
     static int counter = 0;
     dir_ = std::filesystem::temp_directory_path() /
            ("hxctl-cli-" + std::to_string(getpid()) + "-" + std::to_string(++counter) + "-" + name);
@@ -48,8 +50,8 @@ class CliHarness {
 
   std::string command(const std::string& args, const std::string& env = "") const {
     return "cd " + dir_.string() +
-           " && exec env HXCTL_FAKE_WORLD=world.json HXCTL_STATE=state.db " + env + " " +
-           HX_FAKE_BIN + " " + args;
+           " && exec env HXCTL_FAKE_WORLD=world.json HXCTL_STATE=state.db HXCTL_LOOPBACK_ONLY=1 " +
+           env + " " + binary_ + " " + args;
   }
 
   Run run(const std::string& args, const std::string& env = "") const {
@@ -85,6 +87,7 @@ class CliHarness {
 
  private:
   RealClock clock_;
+  std::string binary_;
   std::filesystem::path dir_;
   std::unique_ptr<fake::FakeWorld> world_;
 };

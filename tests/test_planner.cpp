@@ -94,7 +94,7 @@ TEST_CASE("drift in a mutable field is an update with old -> new", "[planner]") 
   CHECK_FALSE(a.changes[0].forcesReplace);
 }
 
-TEST_CASE("fields the spec leaves unset are not compared; lists compare as sets", "[planner]") {
+TEST_CASE("fields the spec leaves unset are not compared, and lists compare as sets", "[planner]") {
   World w;
   w.convergeAllManaged();
   for (auto& o : w.observed.objects)

@@ -1,0 +1,90 @@
+// Starts hx-sim as a child process on free loopback ports, waits until every host answers, and
+// stops it (SIGTERM) when it goes out of scope.
+#pragma once
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "src/http.h"
+
+extern char** environ;
+
+namespace hx::test {
+
+inline int freePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+class SimProcess {
+ public:
+  // `hostArgs`: one entry per host, e.g. {"--qdrant", "{PORT}", "--api-key", "k"}; {PORT} is
+  // replaced by a free port, reported by port(i).
+  SimProcess(const std::vector<std::vector<std::string>>& hostArgs,
+             const std::string& exchangeLog) {
+    std::vector<std::string> args = {HX_SIM_BIN, "--exchange-log", exchangeLog};
+    for (const auto& host : hostArgs) {
+      ports_.push_back(freePort());
+      for (auto a : host) {
+        if (a == "{PORT}") a = "127.0.0.1:" + std::to_string(ports_.back());
+        args.push_back(a);
+      }
+    }
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn(&pid_, HX_SIM_BIN, nullptr, nullptr, argv.data(), environ);
+    CurlTransport http(true);
+    for (int port : ports_) {
+      for (int i = 0; i < 200; ++i) {
+        HttpRequest req;
+        req.url = urlOf(port) + "/healthz";
+        req.timeoutMs = 200;
+        auto r = http.send(req);
+        if (r && r.value().status == 200) break;
+        usleep(20000);
+      }
+    }
+  }
+  ~SimProcess() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      int status = 0;
+      waitpid(pid_, &status, 0);
+    }
+  }
+  int port(size_t i) const { return ports_.at(i); }
+  static std::string urlOf(int port) { return "http://127.0.0.1:" + std::to_string(port); }
+  std::string url(size_t i) const { return urlOf(ports_.at(i)); }
+
+  // POST to the admin path of host i.
+  void admin(size_t i, const std::string& path, const std::string& body) {
+    CurlTransport http(true);
+    HttpRequest req;
+    req.method = "POST";
+    req.url = url(i) + "/__hxsim/" + path;
+    req.body = body;
+    req.headers.emplace_back("Content-Type", "application/json");
+    (void)http.send(req);
+  }
+
+ private:
+  pid_t pid_ = -1;
+  std::vector<int> ports_;
+};
+
+}  // namespace hx::test

@@ -1,0 +1,280 @@
+// hxctl against hx-sim's Qdrant, end to end: the real binary, the real HTTP client, the
+// simulator in its own process. Every exchange is logged to exchanges/ and checked against
+// Qdrant's OpenAPI document by the conformance test (tests/conformance/).
+#include <catch2/catch.hpp>
+#include <regex>
+
+#include "cli_harness.h"
+#include "sim_process.h"
+#include "src/qdrant_api.h"
+#include "src/real_clock.h"
+
+using namespace hx;
+using hx::test::CliHarness;
+using hx::test::Run;
+using hx::test::SimProcess;
+
+namespace {
+
+const std::string kNames[] = {"mixtral",   "hermes", "openchat", "phi3",   "yi34b",
+                              "deepcoder", "imp",    "deepseek", "general"};
+
+std::string exchangeLog(const std::string& test) {
+  std::filesystem::create_directories(HX_EXCHANGE_DIR);
+  std::string path = std::string(HX_EXCHANGE_DIR) + "/" + test + ".jsonl";
+  std::filesystem::remove(path);
+  return path;
+}
+
+std::string hostSpec(const std::string& name, int port, bool auth = true) {
+  return "apiVersion: hx/v1\nkind: Host\nmetadata: {name: " + name +
+         "}\nspec:\n  address: 127.0.0.1\n"
+         "  api: {type: qdrant, url: \"http://127.0.0.1:" +
+         std::to_string(port) + "\"" + (auth ? ", auth: {env: HX_E2E_QDRANT_KEY}" : "") +
+         "}\n  health: {timeout: 2s}\n";
+}
+
+std::string collectionSpec(const std::string& name, const std::string& server, int size = 8,
+                           const std::string& distance = "Cosine", int m = 16) {
+  return "apiVersion: hx/v1\nkind: Collection\nmetadata: {name: " + name +
+         "}\nspec:\n  server: " + server + "\n  vectors: {size: " + std::to_string(size) +
+         ", distance: " + distance + "}\n  hnsw: {m: " + std::to_string(m) +
+         "}\n  payloadIndexes: [{field: source, type: keyword}]\n  aliases: [" + name +
+         "-current]\n";
+}
+
+std::string seedCollections(const std::string& server) {
+  std::string out;
+  for (const auto& n : kNames) out += "---\n" + collectionSpec(n, server);
+  return out;
+}
+
+const std::string kKey = "HX_E2E_QDRANT_KEY=e2e-admin-key-41";
+
+struct Qdrant {
+  CurlTransport http{true};
+  RealClock clock;
+  QdrantApi api;
+  Qdrant(const std::string& url, const std::string& key) : api(http, clock, url, key) {}
+};
+
+}  // namespace
+
+TEST_CASE(
+    "qdrant: apply creates every collection with its settings, indexes and aliases, "
+    "a second apply changes nothing",
+    "[qdrant][e2e]") {
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "e2e-admin-key-41"}}, exchangeLog("create"));
+  CliHarness h("q-create", HX_BIN);
+  h.writeSpec("estate.yaml", hostSpec("vector-db", sim.port(0)) + seedCollections("vector-db"));
+  Run first = h.run("apply -f specs", kKey);
+  INFO(first.out << first.err);
+  REQUIRE(first.code == 0);
+  CHECK(first.out.find("Plan: 9 to add, 0 to change, 0 to replace, 0 to destroy, 0 deferred.") !=
+        std::string::npos);
+  Qdrant q(sim.url(0), "e2e-admin-key-41");
+  auto names = q.api.listCollections();
+  REQUIRE(names);
+  CHECK(names.value().size() == 9);
+  auto info = q.api.collectionInfo("phi3");
+  REQUIRE(info);
+  CHECK(info.value()["config"]["params"]["vectors"]["size"] == 8);
+  CHECK(info.value()["config"]["hnsw_config"]["m"] == 16);
+  CHECK(info.value()["payload_schema"]["source"]["data_type"] == "keyword");
+  auto aliases = q.api.aliases();
+  REQUIRE(aliases);
+  CHECK(aliases.value().size() == 9);
+  Run again = h.run("plan -f specs --detailed-exitcode", kKey);
+  CHECK(again.code == 0);
+  CHECK(again.out.find("No changes.") != std::string::npos);
+  Run second = h.run("apply -f specs", kKey);
+  CHECK(second.code == 0);
+  CHECK(second.out.find("Nothing to apply.") != std::string::npos);
+}
+
+TEST_CASE("qdrant: drift made out of band is shown old -> new and apply restores it",
+          "[qdrant][e2e]") {
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "e2e-admin-key-41"}}, exchangeLog("drift"));
+  CliHarness h("q-drift", HX_BIN);
+  h.writeSpec("estate.yaml", hostSpec("vector-db", sim.port(0)) + seedCollections("vector-db"));
+  REQUIRE(h.run("apply -f specs", kKey).code == 0);
+  Qdrant q(sim.url(0), "e2e-admin-key-41");
+  REQUIRE(q.api.updateCollection("hermes", Json{{"hnsw_config", {{"m", 32}}}}));
+  REQUIRE(q.api.updateAliases(
+      Json::array({{{"delete_alias", {{"alias_name", "mixtral-current"}}}},
+                   {{"create_alias", {{"collection_name", "phi3"}, {"alias_name", "stray"}}}}})));
+  Run plan = h.run("plan -f specs --detailed-exitcode", kKey);
+  INFO(plan.out);
+  CHECK(plan.code == 2);
+  CHECK(plan.out.find("~ Collection/hermes") != std::string::npos);
+  CHECK(plan.out.find("hnsw.m: 32 -> 16") != std::string::npos);
+  CHECK(plan.out.find("~ Collection/mixtral") != std::string::npos);
+  CHECK(plan.out.find("aliases: [] -> [\"mixtral-current\"]") != std::string::npos);
+  CHECK(plan.out.find("~ Collection/phi3") != std::string::npos);
+  CHECK(plan.out.find("aliases: [\"phi3-current\",\"stray\"] -> [\"phi3-current\"]") !=
+        std::string::npos);
+  REQUIRE(h.run("apply -f specs", kKey).code == 0);
+  CHECK(q.api.collectionInfo("hermes").value()["config"]["hnsw_config"]["m"] == 16);
+  auto aliases = q.api.aliases().value();
+  std::map<std::string, std::string> byAlias(aliases.begin(), aliases.end());
+  CHECK(byAlias["mixtral-current"] == "mixtral");
+  CHECK(byAlias.count("stray") == 0);
+  CHECK(h.run("plan -f specs", kKey).out.find("No changes.") != std::string::npos);
+}
+
+TEST_CASE("qdrant: a vector size or distance change needs --allow-replace, then replaces",
+          "[qdrant][e2e]") {
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "e2e-admin-key-41"}}, exchangeLog("replace"));
+  CliHarness h("q-replace", HX_BIN);
+  std::string host = hostSpec("vector-db", sim.port(0));
+  h.writeSpec("estate.yaml", host + "---\n" + collectionSpec("phi3", "vector-db") + "---\n" +
+                                 collectionSpec("yi34b", "vector-db"));
+  REQUIRE(h.run("apply -f specs", kKey).code == 0);
+  h.writeSpec("estate.yaml", host + "---\n" + collectionSpec("phi3", "vector-db", 16) + "---\n" +
+                                 collectionSpec("yi34b", "vector-db", 8, "Dot"));
+  Run plan = h.run("plan -f specs", kKey);
+  CHECK(plan.out.find("! Collection/phi3") != std::string::npos);
+  CHECK(plan.out.find("changing vectors.size needs the Collection to be deleted and re-created, "
+                      "which destroys its data; re-run with --allow-replace to do it") !=
+        std::string::npos);
+  CHECK(plan.out.find("changing vectors.distance needs") != std::string::npos);
+  Run refused = h.run("apply -f specs", kKey);
+  CHECK(refused.code == 5);
+  Qdrant q(sim.url(0), "e2e-admin-key-41");
+  CHECK(q.api.collectionInfo("phi3").value()["config"]["params"]["vectors"]["size"] == 8);
+  Run replaced = h.run("apply -f specs --allow-replace", kKey);
+  INFO(replaced.out << replaced.err);
+  CHECK(replaced.code == 0);
+  CHECK(replaced.out.find("-/+ Collection/phi3") != std::string::npos);
+  CHECK(replaced.out.find("vectors.size: 8 -> 16  (forces replacement)") != std::string::npos);
+  CHECK(q.api.collectionInfo("phi3").value()["config"]["params"]["vectors"]["size"] == 16);
+  CHECK(q.api.collectionInfo("yi34b").value()["config"]["params"]["vectors"]["distance"] == "Dot");
+  CHECK(q.api.aliases().value().size() == 2);  // aliases were re-created with the collections
+  CHECK(h.run("plan -f specs", kKey).out.find("No changes.") != std::string::npos);
+}
+
+TEST_CASE("qdrant: prune deletes only what hxctl created, and a collection made by hand survives",
+          "[qdrant][e2e]") {
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "e2e-admin-key-41"}}, exchangeLog("prune"));
+  CliHarness h("q-prune", HX_BIN);
+  std::string host = hostSpec("vector-db", sim.port(0));
+  h.writeSpec("estate.yaml", host + "---\n" + collectionSpec("phi3", "vector-db") + "---\n" +
+                                 collectionSpec("yi34b", "vector-db"));
+  REQUIRE(h.run("apply -f specs", kKey).code == 0);
+  Qdrant q(sim.url(0), "e2e-admin-key-41");
+  REQUIRE(q.api.createCollection("by-hand", Json{{"vectors", {{"size", 3}, {"distance", "Dot"}}}}));
+  h.writeSpec("estate.yaml", host + "---\n" + collectionSpec("phi3", "vector-db"));
+  for (int i = 0; i < 2; ++i) {
+    Run pruned = h.run("apply -f specs --prune", kKey);
+    INFO(pruned.out << pruned.err);
+    CHECK(pruned.code == 0);
+  }
+  auto names = q.api.listCollections().value();
+  CHECK(names == std::vector<std::string>{"by-hand", "phi3"});
+}
+
+TEST_CASE("qdrant: with a read-only key the plan works and apply fails with a clear 403",
+          "[qdrant][e2e]") {
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "e2e-admin-key-41", "--read-only-key",
+                   "e2e-reader-key-77"}},
+                 exchangeLog("readonly"));
+  CliHarness h("q-readonly", HX_BIN);
+  h.writeSpec("estate.yaml",
+              hostSpec("vector-db", sim.port(0)) + "---\n" + collectionSpec("phi3", "vector-db"));
+  const std::string reader = "HX_E2E_QDRANT_KEY=e2e-reader-key-77";
+  Run plan = h.run("plan -f specs", reader);
+  CHECK(plan.code == 0);
+  CHECK(plan.out.find("+ Collection/phi3") != std::string::npos);
+  Run apply = h.run("apply -f specs", reader);
+  INFO(apply.out << apply.err);
+  CHECK(apply.code == 5);
+  CHECK(apply.out.find("PUT /collections/phi3: HTTP 403: Forbidden: Global manage access is "
+                       "required (the key is valid but lacks the rights for this change; a "
+                       "read-only key can plan but not apply)") != std::string::npos);
+  CHECK(apply.out.find("after 2 attempts") == std::string::npos);  // 403 is not retried
+  Json run = Json::parse(h.run("history 1 -o json").out);
+  for (const auto& a : run["actions"]) CHECK(a["status"] != "succeeded");
+  Qdrant q(sim.url(0), "e2e-admin-key-41");
+  CHECK(q.api.listCollections().value().empty());
+  CHECK(apply.out.find("e2e-reader-key-77") == std::string::npos);
+  Run wrong = h.run("plan -f specs", "HX_E2E_QDRANT_KEY=not-the-key");
+  CHECK(wrong.out.find("cannot observe Collection on host vector-db: GET /collections: HTTP 401: "
+                       "Invalid API key or JWT (the host's api.auth key is missing or not "
+                       "accepted)") != std::string::npos);
+  CHECK(wrong.out.find("not-the-key") == std::string::npos);
+}
+
+TEST_CASE("qdrant: injected 500s and dropped connections are retried until success",
+          "[qdrant][e2e]") {
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "e2e-admin-key-41", "--error-rate", "0.15",
+                   "--drop-rate", "0.1"}},
+                 exchangeLog("flaky"));
+  CliHarness h("q-flaky", HX_BIN);
+  h.writeSpec("estate.yaml", hostSpec("vector-db", sim.port(0)) + seedCollections("vector-db"));
+  Run r = h.run("apply -f specs --parallelism 3", kKey);
+  INFO(r.out << r.err);
+  // Observation may itself fail; the next run picks up where this one stopped.
+  for (int i = 0; i < 5 && r.code != 0; ++i) r = h.run("apply -f specs --parallelism 3", kKey);
+  CHECK(r.code == 0);
+  sim.admin(0, "faults", R"({"error_rate": 0, "drop_rate": 0})");
+  CHECK(h.run("plan -f specs", kKey).out.find("No changes.") != std::string::npos);
+  std::string log = test::slurp(std::string(HX_EXCHANGE_DIR) + "/flaky.jsonl");
+  CHECK(log.find("\"injected\":\"error\"") != std::string::npos);
+  CHECK(log.find("\"injected\":\"drop\"") != std::string::npos);
+}
+
+TEST_CASE(
+    "qdrant: a server that fails every call is reported per action, another server is "
+    "still applied, and a server that is down defers its work",
+    "[qdrant][e2e]") {
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "e2e-admin-key-41"},
+                  {"--qdrant", "{PORT}", "--api-key", "e2e-admin-key-41"},
+                  {"--qdrant", "{PORT}", "--api-key", "e2e-admin-key-41", "--down-for", "600"}},
+                 exchangeLog("outage"));
+  CliHarness h("q-outage", HX_BIN);
+  h.writeSpec("estate.yaml",
+              hostSpec("broken", sim.port(0)) + "---\n" + hostSpec("fine", sim.port(1)) + "---\n" +
+                  hostSpec("offline", sim.port(2)) + "---\n" + collectionSpec("a1", "broken") +
+                  "---\n" + collectionSpec("a2", "broken") + "---\n" +
+                  collectionSpec("b1", "fine") + "---\n" + collectionSpec("c1", "offline"));
+  REQUIRE(h.run("plan -f specs", kKey).code == 0);  // observation of "broken" works: no faults yet
+  sim.admin(0, "faults", R"({"error_rate": 1.0})");
+  Run r = h.run("apply -f specs", kKey);
+  INFO(r.out << r.err);
+  CHECK(r.code == 5);
+  CHECK(r.out.find("cannot observe Collection on host broken: GET /collections: HTTP 500: Service "
+                   "internal error: injected failure (hx-sim)") != std::string::npos);
+  CHECK(r.out.find("deferred: host offline is pending_installation (never seen healthy)") !=
+        std::string::npos);
+  Qdrant fine(sim.url(1), "e2e-admin-key-41");
+  CHECK(fine.api.listCollections().value() == std::vector<std::string>{"b1"});
+  // Faults that start after observation: the creates themselves fail, each reported.
+  sim.admin(0, "faults", R"({"error_rate": 0})");
+  REQUIRE(h.run("plan -f specs", kKey).code == 0);
+  sim.admin(0, "faults", R"({"latency_ms": 0, "drop_rate": 1.0})");
+  // Observation goes through the same faults, so it fails too: every action of that server is
+  // reported, none is attempted blind.
+  Run again = h.run("apply -f specs -o json", kKey);
+  Json out = Json::parse(again.out);
+  int refused = 0;
+  for (const auto& a : out["plan"]["actions"])
+    if (a["resource"] == "Collection/a1" || a["resource"] == "Collection/a2")
+      refused += a["action"] == "unobservable";
+  CHECK(refused == 2);
+  CHECK(out["exit_code"] == 5);
+}
+
+TEST_CASE("the loopback guard keeps a plan of specs/ from sending a packet to 192.168.10.x",
+          "[qdrant][e2e][network]") {
+  CliHarness h("guard", HX_BIN);
+  Run r = h.run(std::string("plan -f ") + HX_SOURCE_DIR + "/specs -o json");
+  REQUIRE(r.code == 0);
+  Json plan = Json::parse(r.out);
+  REQUIRE(plan["hosts"].size() == 5);
+  for (const auto& host : plan["hosts"]) {
+    CHECK(host["status"] == "pending_installation");
+    CHECK(std::regex_search(host["evidence"].get<std::string>(),
+                            std::regex("^refused to connect to 192\\.168\\.10\\.[0-9]+: "
+                                       "HXCTL_LOOPBACK_ONLY allows loopback addresses only$")));
+  }
+}
