@@ -117,6 +117,7 @@ Status QdrantProvider::syncPayloadIndexes(const std::string& name, const Json& d
 // All alias changes of a collection go in one request, which Qdrant applies atomically.
 Status QdrantProvider::syncAliases(const std::string& name, const Json& desired) {
   if (!desired.contains("aliases")) return Status::ok();
+  std::lock_guard<std::mutex> lock(aliasMu_);
   auto aliases = api_.aliases();
   if (!aliases) return aliases.status();
   std::set<std::string> want = desired["aliases"].get<std::set<std::string>>();

@@ -2,6 +2,7 @@
 // (after a timeout whose request did land) converges instead of failing on "already exists".
 #pragma once
 
+#include <mutex>
 #include <string>
 
 #include "reconciler/provider.h"
@@ -25,6 +26,9 @@ class QdrantProvider : public Provider {
 
   QdrantApi& api_;
   std::string host_;
+  // Alias changes are read-modify-write on one server-wide table; two collections' syncs running
+  // in parallel could undo each other (re-point, then delete). One at a time per server.
+  std::mutex aliasMu_;
 };
 
 }  // namespace hx
