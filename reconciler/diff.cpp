@@ -40,7 +40,8 @@ void walk(const Json& desired, const Json* observed, const std::string& path,
   change.before = observed ? *observed : Json();
   change.after = desired;
   change.sensitive = kind && matchesAny(kind->sensitiveFields, path);
-  change.forcesReplace = kind && matchesAny(kind->immutableFields, path);
+  // An immutable field forces replacement only if it existed: a new named vector is added in place.
+  change.forcesReplace = observed && kind && matchesAny(kind->immutableFields, path);
   out.push_back(std::move(change));
 }
 
@@ -49,7 +50,9 @@ void walk(const Json& desired, const Json* observed, const std::string& path,
 std::vector<FieldChange> diffFields(const Json& desired, const Json& observed,
                                     const std::string& kind) {
   std::vector<FieldChange> out;
-  walk(desired, &observed, "", findKind(kind), out);
+  const KindDescriptor* k = findKind(kind);
+  walk(desired, &observed, "", k, out);
+  if (k && k->extraDiff) k->extraDiff(desired, observed, out);
   return out;
 }
 

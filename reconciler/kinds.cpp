@@ -1,5 +1,6 @@
 #include "reconciler/kinds.h"
 
+#include "reconciler/plan.h"
 #include "reconciler/values.h"
 
 namespace hx {
@@ -165,6 +166,22 @@ void validateCollection(const Resource& r, Diagnostics& diags) {
   }
 }
 
+// Named vectors are a complete set: one on the server that the spec no longer lists is removed.
+void collectionExtraDiff(const Json& desired, const Json& observed, std::vector<FieldChange>& out) {
+  const Json& want = desired.contains("vectors") ? desired["vectors"] : Json();
+  const Json& have = observed.contains("vectors") ? observed["vectors"] : Json();
+  if (!want.is_object() || !have.is_object() || want.contains("size") || have.contains("size"))
+    return;
+  for (auto it = have.begin(); it != have.end(); ++it)
+    if (!want.contains(it.key())) {
+      FieldChange c;
+      c.path = "vectors." + it.key();
+      c.before = it.value();
+      c.after = nullptr;
+      out.push_back(std::move(c));
+    }
+}
+
 // ---- FirewallRule -------------------------------------------------------------------------
 
 Schema firewallRuleSpec() {
@@ -325,7 +342,8 @@ std::vector<KindDescriptor> buildKinds() {
                {"embeddingModel", "adopt"},
                {},
                true,
-               false});
+               false,
+               collectionExtraDiff});
   k.push_back({"FirewallRule",
                firewallRuleSpec(),
                validateFirewallRule,

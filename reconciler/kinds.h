@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "reconciler/diagnostic.h"
+#include "reconciler/plan.h"
 #include "reconciler/resource.h"
 #include "reconciler/schema.h"
 
@@ -31,6 +32,10 @@ struct KindDescriptor {
   bool replaceIsDestructive = false;
   // Whether an existing object hxctl did not create may be taken over without spec.adopt: true.
   bool adoptsExisting = false;
+  // Changes the generic diff cannot see because it walks only what the spec sets: things present
+  // on the server that the spec's complete set leaves out (a collection's removed named vector).
+  void (*extraDiff)(const Json& desired, const Json& observed,
+                    std::vector<FieldChange>& out) = nullptr;
 };
 
 const std::vector<KindDescriptor>& kinds();

@@ -236,3 +236,18 @@ TEST_CASE("a targeted plan covers the target and its dependencies only", "[plann
   for (const auto& a : p.actions) ids.push_back(a.id.str());
   CHECK(ids == std::vector<std::string>{"Model/embed", "Collection/docs"});
 }
+
+TEST_CASE("a named vector on the server that the spec no longer lists is a removal", "[planner]") {
+  World w;
+  for (auto& r : w.desired.resources)
+    if (r.id.name == "plain") r.spec["vectors"] = {{"text", {{"size", 8}, {"distance", "Dot"}}}};
+  w.convergeAllManaged();
+  for (auto& o : w.observed.objects)
+    if (o.key == "plain") o.fields["vectors"]["image"] = {{"size", 4}, {"distance", "Dot"}};
+  PlanAction a = get(w.run(), "Collection", "plain");
+  REQUIRE(a.type == ActionType::kUpdate);
+  REQUIRE(a.changes.size() == 1);
+  CHECK(a.changes[0].path == "vectors.image");
+  CHECK(a.changes[0].after.is_null());
+  CHECK_FALSE(a.changes[0].forcesReplace);
+}

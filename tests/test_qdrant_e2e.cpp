@@ -278,3 +278,69 @@ TEST_CASE("the loopback guard keeps a plan of specs/ from sending a packet to 19
                                        "HXCTL_LOOPBACK_ONLY allows loopback addresses only$")));
   }
 }
+
+TEST_CASE(
+    "qdrant: named vectors are added and removed in place, quantization can be disabled, "
+    "and a hand-made collection is managed only with adopt: true",
+    "[qdrant][e2e]") {
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "e2e-admin-key-41"}}, exchangeLog("named"));
+  CliHarness h("q-named", HX_BIN);
+  std::string host = hostSpec("vector-db", sim.port(0));
+  auto docs = [](const std::string& vectors, const std::string& quantization) {
+    return "---\napiVersion: hx/v1\nkind: Collection\nmetadata: {name: docs}\nspec:\n"
+           "  server: vector-db\n  vectors:\n" +
+           vectors + "  quantization: " + quantization + "\n";
+  };
+  const std::string text = "    text: {size: 8, distance: Cosine}\n";
+  const std::string image = "    image: {size: 4, distance: Dot}\n";
+  h.writeSpec("estate.yaml", host + docs(text, "{scalar: {type: int8, quantile: 0.99}}"));
+  REQUIRE(h.run("apply -f specs", kKey).code == 0);
+  Qdrant q(sim.url(0), "e2e-admin-key-41");
+  CHECK(q.api.collectionInfo("docs").value()["config"]["quantization_config"]["scalar"]["type"] ==
+        "int8");
+
+  // Add a named vector and disable quantization: both in place, no --allow-replace.
+  h.writeSpec("estate.yaml", host + docs(text + image, "{disabled: true}"));
+  Run add = h.run("apply -f specs", kKey);
+  INFO(add.out << add.err);
+  CHECK(add.code == 0);
+  CHECK(add.out.find("~ Collection/docs") != std::string::npos);
+  CHECK(add.out.find("vectors.image.size: (none) -> 4") != std::string::npos);
+  Json info = q.api.collectionInfo("docs").value();
+  CHECK(info["config"]["params"]["vectors"]["image"]["size"] == 4);
+  CHECK(info["config"]["quantization_config"].is_null());
+
+  // Remove it again.
+  h.writeSpec("estate.yaml", host + docs(text, "{disabled: true}"));
+  Run remove = h.run("apply -f specs", kKey);
+  CHECK(remove.code == 0);
+  CHECK(remove.out.find("vectors.image: {\"distance\":\"Dot\"") != std::string::npos);
+  CHECK_FALSE(
+      q.api.collectionInfo("docs").value()["config"]["params"]["vectors"].contains("image"));
+  CHECK(h.run("plan -f specs", kKey).out.find("No changes.") != std::string::npos);
+
+  // A collection made by hand: refused, then adopted on request, and never pruned.
+  REQUIRE(q.api.createCollection("legacy", Json{{"vectors", {{"size", 8}, {"distance", "Cosine"}}},
+                                                {"hnsw_config", {{"m", 8}}}}));
+  std::string legacy =
+      "---\napiVersion: hx/v1\nkind: Collection\nmetadata: {name: legacy}\nspec:\n"
+      "  server: vector-db\n  vectors: {size: 8, distance: Cosine}\n  hnsw: {m: 16}\n";
+  h.writeSpec("estate.yaml", host + docs(text, "{disabled: true}") + legacy);
+  Run conflict = h.run("apply -f specs", kKey);
+  CHECK(conflict.code == 5);
+  CHECK(
+      conflict.out.find("Collection \"legacy\" already exists on vector-db and was not created by "
+                        "hxctl; set spec.adopt: true to manage it") != std::string::npos);
+  CHECK(q.api.collectionInfo("legacy").value()["config"]["hnsw_config"]["m"] == 8);
+  h.writeSpec("estate.yaml", host + docs(text, "{disabled: true}") + legacy + "  adopt: true\n");
+  Run adopted = h.run("apply -f specs", kKey);
+  CHECK(adopted.code == 0);
+  CHECK(adopted.out.find("(adopting)") != std::string::npos);
+  CHECK(q.api.collectionInfo("legacy").value()["config"]["hnsw_config"]["m"] == 16);
+  h.writeSpec("estate.yaml", host + docs(text, "{disabled: true}"));
+  Run pruned = h.run("apply -f specs --prune", kKey);
+  CHECK(pruned.code == 0);
+  CHECK(pruned.out.find("it was adopted, not created, by hxctl, so it is left alone") !=
+        std::string::npos);
+  CHECK(q.api.collectionInfo("legacy"));
+}
