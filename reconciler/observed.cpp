@@ -23,6 +23,25 @@ std::optional<HostStatus> parseHostStatus(const std::string& s) {
   return std::nullopt;
 }
 
+const char* breakerStateName(BreakerState s) {
+  switch (s) {
+    case BreakerState::kClosed:
+      return "closed";
+    case BreakerState::kOpen:
+      return "open";
+    case BreakerState::kHalfOpen:
+      return "half-open";
+  }
+  return "closed";
+}
+
+std::optional<BreakerState> parseBreakerState(const std::string& s) {
+  if (s == "closed") return BreakerState::kClosed;
+  if (s == "open") return BreakerState::kOpen;
+  if (s == "half-open") return BreakerState::kHalfOpen;
+  return std::nullopt;
+}
+
 const ObservedObject* ObservedState::find(const std::string& kind, const std::string& host,
                                           const std::string& key) const {
   for (const auto& o : objects)

@@ -15,10 +15,35 @@ enum class HostStatus { kPendingInstallation, kActive, kDegraded };
 const char* hostStatusName(HostStatus s);
 std::optional<HostStatus> parseHostStatus(const std::string& s);
 
+enum class BreakerState { kClosed, kOpen, kHalfOpen };
+const char* breakerStateName(BreakerState s);
+std::optional<BreakerState> parseBreakerState(const std::string& s);
+
 struct HostObservation {
   HostStatus status = HostStatus::kPendingInstallation;
   int64_t since = 0;     // unix seconds of the last transition; 0 = never observed
   std::string evidence;  // "GET /healthz -> 200 in 3 ms", "connection refused"
+  // Probe bookkeeping, carried from run to run through the store.
+  int successes = 0;        // consecutive successful probes
+  int failures = 0;         // consecutive failed probes
+  std::string version;      // what the host last reported ("ollama 0.5.1")
+  int64_t latencyMs = 0;    // of the last probe
+  int httpStatus = 0;       // of the last probe's failing or final request (0: no answer)
+  int64_t lastProbeMs = 0;  // unix ms of the last probe actually sent
+  BreakerState breaker = BreakerState::kClosed;
+  int64_t breakerOpenedMs = 0;
+};
+
+// A change of a host's status, recorded with its evidence.
+struct HostTransition {
+  std::string host;
+  HostStatus from = HostStatus::kPendingInstallation;
+  HostStatus to = HostStatus::kPendingInstallation;
+  int64_t at = 0;  // unix seconds
+  std::string evidence;
+  int httpStatus = 0;
+  int64_t latencyMs = 0;
+  std::string version;
 };
 
 // One object as it exists on a host, in the spec's shape (camelCase fields).
@@ -37,6 +62,7 @@ struct ObservedState {
   // "Collection@vector-db" -> why that kind could not be observed on that host.
   std::map<std::string, std::string> failures;
   std::map<std::string, TaskProgress> tasks;  // from the last backlog evaluation
+  std::vector<HostTransition> transitions;    // host status changes seen in this run
 
   const ObservedObject* find(const std::string& kind, const std::string& host,
                              const std::string& key) const;

@@ -16,6 +16,35 @@ HostObservation RecordedHostStatus::probe(const Resource&, const HostObservation
   return h;
 }
 
+namespace {
+
+// Probes every host at once (bounded), and notes each status change with its evidence.
+void probeHosts(const DesiredState& desired, const ObservedState& previous, HostProber& prober,
+                int parallelism, ObservedState& out) {
+  std::vector<const Resource*> hosts = desired.ofKind("Host");
+  std::vector<HostObservation> seen(hosts.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&]() {
+    for (size_t i = next++; i < hosts.size(); i = next++)
+      seen[i] = prober.probe(*hosts[i], previous.host(hosts[i]->id.name));
+  };
+  std::vector<std::thread> pool;
+  int threads = std::max(1, std::min<int>(parallelism, static_cast<int>(hosts.size())));
+  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    const std::string& name = hosts[i]->id.name;
+    HostObservation before = previous.host(name);
+    out.hosts[name] = seen[i];
+    if (seen[i].status != before.status)
+      out.transitions.push_back(HostTransition{name, before.status, seen[i].status, seen[i].since,
+                                               seen[i].evidence, seen[i].httpStatus,
+                                               seen[i].latencyMs, seen[i].version});
+  }
+}
+
+}  // namespace
+
 ObservedState observeEstate(const DesiredState& desired, const Inventory& inventory,
                             const ObservedState& previous, ProviderSet& providers,
                             HostProber& prober, int parallelism) {
@@ -23,8 +52,7 @@ ObservedState observeEstate(const DesiredState& desired, const Inventory& invent
   out.tasks = previous.tasks;
   Status configured = providers.configure(desired);
   if (!configured) out.failures["*"] = configured.message();
-  for (const auto* host : desired.ofKind("Host"))
-    out.hosts[host->id.name] = prober.probe(*host, previous.host(host->id.name));
+  probeHosts(desired, previous, prober, parallelism, out);
 
   std::set<std::pair<std::string, std::string>> scopes;
   for (const auto& r : desired.resources)

@@ -11,67 +11,71 @@ std::string trimSlash(std::string url) {
 }
 }  // namespace
 
-std::string HttpHostProber::check(const Resource& host, std::string* detail) {
+// Runs the api type's checks in order; the first failure is the result.
+ProbeResult HttpHostProber::check(const Resource& host, int64_t timeoutMs) {
   const Json& api = host.spec["api"];
   const std::string type = api.value("type", "");
   const std::string base = trimSlash(api.value("url", ""));
-  int64_t timeout = 5000;
-  if (const Json* t = host.field("health.timeout"))
-    timeout = parseDurationMs(t->get<std::string>()).value_or(5000);
-  auto get = [&](const std::string& path, HttpResponse* out) -> std::string {
+  ProbeResult result;
+  HttpResponse r;
+  // Empty when `path` answered 2xx, else what went wrong.
+  auto get = [&](const std::string& path) -> std::string {
     HttpRequest req;
     req.url = base + path;
-    req.timeoutMs = timeout;
-    auto r = http_.send(req);
-    if (!r) return r.status().message();
-    *out = r.value();
-    if (r.value().status < 200 || r.value().status >= 300)
-      return "GET " + path + " -> " + std::to_string(r.value().status);
+    req.timeoutMs = timeoutMs;
+    auto answer = http_.send(req);
+    if (!answer) {
+      result.httpStatus = 0;
+      return answer.status().message();
+    }
+    r = answer.value();
+    result.httpStatus = r.status;
+    if (r.status < 200 || r.status >= 300)
+      return "GET " + (path.empty() ? std::string("/") : path) + " -> " + std::to_string(r.status) +
+             (r.status == 503 ? " (still loading)" : "");
     return "";
   };
-  HttpResponse r;
-  std::string custom =
-      host.field("health.path") ? host.field("health.path")->get<std::string>() : "";
-  if (!custom.empty()) return get(custom, &r);
-  if (type == "qdrant") {
-    if (auto e = get("/healthz", &r); !e.empty()) return e;
-    if (auto e = get("/readyz", &r); !e.empty()) return e;
-    if (get("/", &r).empty()) {
+  auto fail = [&](std::string why) {
+    result.ok = false;
+    result.error = std::move(why);
+    return result;
+  };
+  const Json* custom = host.field("health.path");
+  if (custom) {
+    if (auto e = get(custom->get<std::string>()); !e.empty()) return fail(e);
+  } else if (type == "qdrant") {
+    if (auto e = get("/healthz"); !e.empty()) return fail(e);
+    if (auto e = get("/readyz"); !e.empty()) return fail(e);
+    if (get("/").empty()) {
       Json root = Json::parse(r.body, nullptr, false);
-      if (root.is_object()) *detail = "qdrant " + root.value("version", "?");
+      if (root.is_object()) result.version = "qdrant " + root.value("version", "?");
     }
-    return "";
-  }
-  if (type == "ollama") {
-    if (auto e = get("/", &r); !e.empty()) return e;
-    if (r.body.rfind("Ollama is running", 0) != 0) return "GET / did not say \"Ollama is running\"";
-    if (auto e = get("/api/version", &r); !e.empty()) return e;
+  } else if (type == "ollama") {
+    if (auto e = get("/"); !e.empty()) return fail(e);
+    if (r.body.rfind("Ollama is running", 0) != 0)
+      return fail("GET / did not say \"Ollama is running\"");
+    if (auto e = get("/api/version"); !e.empty()) return fail(e);
     Json v = Json::parse(r.body, nullptr, false);
-    if (!v.is_object() || !v.contains("version")) return "GET /api/version did not answer JSON";
-    *detail = "ollama " + v.value("version", "?");
-    return "";
+    if (!v.is_object() || !v.contains("version"))
+      return fail("GET /api/version did not answer JSON");
+    result.version = "ollama " + v.value("version", "?");
+  } else if (type == "openai") {
+    if (auto e = get("/health"); !e.empty()) return fail(e);
+  } else {
+    if (auto e = get(""); !e.empty()) return fail(e);
   }
-  if (type == "openai") return get("/health", &r);
-  return get("", &r);
+  result.ok = true;
+  return result;
 }
 
 HostObservation HttpHostProber::probe(const Resource& host, const HostObservation& previous) {
+  HealthPolicy policy = healthPolicyOf(host);
   int64_t start = clock_.nowMillis();
-  std::string detail;
-  std::string failure = check(host, &detail);
-  int64_t ms = clock_.nowMillis() - start;
-  HostObservation h = previous;
-  bool wasUp = previous.status == HostStatus::kActive || previous.status == HostStatus::kDegraded;
-  HostStatus next = failure.empty()
-                        ? HostStatus::kActive
-                        : (wasUp ? HostStatus::kDegraded : HostStatus::kPendingInstallation);
-  if (next != previous.status || (next == HostStatus::kActive && previous.since == 0))
-    h.since = next == HostStatus::kPendingInstallation ? 0 : clock_.nowSeconds();
-  h.status = next;
-  h.evidence = failure.empty() ? "healthy in " + std::to_string(ms) + " ms" +
-                                     (detail.empty() ? "" : " (" + detail + ")")
-                               : failure;
-  return h;
+  if (!probeAllowed(previous, policy, start)) return afterWithheldProbe(previous, policy);
+  ProbeResult result = check(host, policy.timeoutMs);
+  int64_t end = clock_.nowMillis();
+  result.latencyMs = end - start;
+  return afterProbe(previous, result, policy, end);
 }
 
 }  // namespace hx

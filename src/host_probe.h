@@ -3,11 +3,11 @@
 //   ollama  GET / ("Ollama is running"), then /api/version;
 //   openai  GET /health (vLLM, llama-server); 503 or a refused connection = still loading;
 //   http    GET <url> answers 2xx.
-// Status: pending_installation until first healthy, then active; degraded when an active host
-// fails. Thresholds, breaker and transition history arrive with issue 4.
+// The status machine, thresholds and circuit breaker are reconciler/host_health.h's.
 #pragma once
 
 #include "reconciler/clock.h"
+#include "reconciler/host_health.h"
 #include "reconciler/provider.h"
 #include "src/http.h"
 
@@ -19,8 +19,7 @@ class HttpHostProber : public HostProber {
   HostObservation probe(const Resource& host, const HostObservation& previous) override;
 
  private:
-  // Empty when healthy, else what failed. Fills `detail` with what the host said (version).
-  std::string check(const Resource& host, std::string* detail);
+  ProbeResult check(const Resource& host, int64_t timeoutMs);
 
   HttpTransport& http_;
   Clock& clock_;

@@ -58,7 +58,26 @@ CREATE TABLE host_observations(
   status TEXT NOT NULL,
   since INTEGER NOT NULL,
   evidence TEXT,
-  observed_at INTEGER NOT NULL);
+  observed_at INTEGER NOT NULL,
+  successes INTEGER NOT NULL DEFAULT 0,
+  failures INTEGER NOT NULL DEFAULT 0,
+  version TEXT,
+  latency_ms INTEGER,
+  http_status INTEGER,
+  last_probe_ms INTEGER,
+  breaker TEXT NOT NULL DEFAULT 'closed',
+  breaker_opened_ms INTEGER);
+CREATE TABLE host_transitions(
+  id INTEGER PRIMARY KEY,
+  host TEXT NOT NULL,
+  from_status TEXT NOT NULL,
+  to_status TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  evidence TEXT,
+  http_status INTEGER,
+  latency_ms INTEGER,
+  version TEXT);
+CREATE INDEX host_transitions_by_host ON host_transitions(host, at);
 CREATE TABLE lock(
   id INTEGER PRIMARY KEY CHECK (id = 1),
   lock_id TEXT NOT NULL,

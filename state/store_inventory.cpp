@@ -106,15 +106,41 @@ Status Store::saveObservations(const ObservedState& observed) {
     }
     SQLite::Statement host(*db_,
                            "INSERT OR REPLACE INTO host_observations(host, status, since, "
-                           "evidence, observed_at) VALUES (?, ?, ?, ?, ?)");
+                           "evidence, observed_at, successes, failures, version, latency_ms, "
+                           "http_status, last_probe_ms, breaker, breaker_opened_ms) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& [name, h] : observed.hosts) {
       host.bind(1, name);
       host.bind(2, hostStatusName(h.status));
       host.bind(3, h.since);
       host.bind(4, h.evidence);
       host.bind(5, now);
+      host.bind(6, h.successes);
+      host.bind(7, h.failures);
+      host.bind(8, h.version);
+      host.bind(9, h.latencyMs);
+      host.bind(10, h.httpStatus);
+      host.bind(11, h.lastProbeMs);
+      host.bind(12, breakerStateName(h.breaker));
+      host.bind(13, h.breakerOpenedMs);
       host.exec();
       host.reset();
+    }
+    SQLite::Statement transition(*db_,
+                                 "INSERT INTO host_transitions(host, from_status, to_status, at, "
+                                 "evidence, http_status, latency_ms, version) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& t : observed.transitions) {
+      transition.bind(1, t.host);
+      transition.bind(2, hostStatusName(t.from));
+      transition.bind(3, hostStatusName(t.to));
+      transition.bind(4, t.at);
+      transition.bind(5, t.evidence);
+      transition.bind(6, t.httpStatus);
+      transition.bind(7, t.latencyMs);
+      transition.bind(8, t.version);
+      transition.exec();
+      transition.reset();
     }
     tx.commit();
     return Status::ok();
@@ -144,14 +170,25 @@ Result<ObservedState> Store::loadObservations() {
                                            q.getColumn(2).getString(),
                                            Json::parse(q.getColumn(3).getString())});
     }
-    SQLite::Statement h(
-        *db_, "SELECT host, status, since, COALESCE(evidence, '') FROM host_observations");
+    SQLite::Statement h(*db_,
+                        "SELECT host, status, since, COALESCE(evidence, ''), successes, failures, "
+                        "COALESCE(version, ''), COALESCE(latency_ms, 0), COALESCE(http_status, 0), "
+                        "COALESCE(last_probe_ms, 0), breaker, COALESCE(breaker_opened_ms, 0) "
+                        "FROM host_observations");
     while (h.executeStep()) {
       HostObservation obs;
       obs.status =
           parseHostStatus(h.getColumn(1).getString()).value_or(HostStatus::kPendingInstallation);
       obs.since = h.getColumn(2).getInt64();
       obs.evidence = h.getColumn(3).getString();
+      obs.successes = h.getColumn(4).getInt();
+      obs.failures = h.getColumn(5).getInt();
+      obs.version = h.getColumn(6).getString();
+      obs.latencyMs = h.getColumn(7).getInt64();
+      obs.httpStatus = h.getColumn(8).getInt();
+      obs.lastProbeMs = h.getColumn(9).getInt64();
+      obs.breaker = parseBreakerState(h.getColumn(10).getString()).value_or(BreakerState::kClosed);
+      obs.breakerOpenedMs = h.getColumn(11).getInt64();
       out.hosts[h.getColumn(0).getString()] = obs;
     }
     return out;

@@ -6,6 +6,7 @@
 #include "reconciler/spec_parser.h"
 
 using namespace hx;
+using hx::fake::hostObserved;
 
 namespace {
 
@@ -20,8 +21,8 @@ struct World {
     desired.resources = parsed.resources;
     for (auto& r : desired.resources)
       if (r.id.kind == "ApiKey") r.spec["secretDigest"] = "hmac-sha256:1111";
-    observed.hosts["qdrant"] = HostObservation{HostStatus::kActive, 1000, ""};
-    observed.hosts["llm"] = HostObservation{HostStatus::kActive, 1000, ""};
+    observed.hosts["qdrant"] = hostObserved(HostStatus::kActive, 1000, "");
+    observed.hosts["llm"] = hostObserved(HostStatus::kActive, 1000, "");
   }
   const Resource& res(const std::string& kind, const std::string& name) {
     return *desired.find({kind, name});
@@ -188,14 +189,14 @@ TEST_CASE("an existing collection not created by hxctl conflicts unless adopted"
 TEST_CASE("work on a host that is not active is deferred, and so is what depends on it",
           "[planner]") {
   World w;
-  w.observed.hosts["llm"] = HostObservation{HostStatus::kPendingInstallation, 0, ""};
+  w.observed.hosts["llm"] = hostObserved(HostStatus::kPendingInstallation, 0, "");
   Plan p = w.run();
   CHECK(get(p, "Model", "chat").reason ==
         "deferred: host llm is pending_installation (never seen healthy)");
   CHECK(get(p, "Collection", "docs").reason ==
         "deferred: depends on Model/embed, which is deferred");
   CHECK(get(p, "Collection", "plain").type == ActionType::kCreate);
-  w.observed.hosts["llm"] = HostObservation{HostStatus::kDegraded, 1795000000, ""};
+  w.observed.hosts["llm"] = hostObserved(HostStatus::kDegraded, 1795000000, "");
   CHECK(get(w.run(), "Model", "chat").reason ==
         "deferred: host llm is degraded since 2026-11-18T11:06:40Z");
 }

@@ -2,10 +2,12 @@
 #include <filesystem>
 #include <fstream>
 
+#include "fakes/estate_fixture.h"
 #include "fakes/manual_clock.h"
 #include "state/store.h"
 
 using namespace hx;
+using hx::fake::hostObserved;
 
 namespace {
 std::string tempDb(const std::string& name) {
@@ -97,7 +99,7 @@ TEST_CASE("observations are cached per kind and host for offline plans", "[store
   auto s = Store::open(tempDb("cache.db"), clock);
   REQUIRE(s);
   ObservedState o;
-  o.hosts["q"] = HostObservation{HostStatus::kActive, 42, "ok"};
+  o.hosts["q"] = hostObserved(HostStatus::kActive, 42, "ok");
   o.objects.push_back({"Collection", "q", "docs", {{"hnsw", {{"m", 16}}}}});
   REQUIRE(s.value()->saveObservations(o));
   auto back = s.value()->loadObservations();

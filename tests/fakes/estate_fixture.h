@@ -78,3 +78,17 @@ spec:
 )";
 
 }  // namespace hx::fake
+
+#include "reconciler/observed.h"
+
+namespace hx::fake {
+
+inline HostObservation hostObserved(HostStatus status, int64_t since, std::string evidence) {
+  HostObservation h;
+  h.status = status;
+  h.since = since;
+  h.evidence = std::move(evidence);
+  return h;
+}
+
+}  // namespace hx::fake
