@@ -2,8 +2,15 @@
 //
 //   hx-sim [--exchange-log FILE] [--seed N]
 //          --qdrant ADDR:PORT [--api-key KEY] [--read-only-key KEY]
-//                             [--latency-ms N] [--error-rate R] [--drop-rate R] [--down-for S]
-//          [--qdrant ADDR:PORT ...]
+//          --ollama ADDR:PORT [--model NAME[=DIMS]]... [--registry NAME[=DIMS]]...
+//                             [--version V] [--pull-stall S] [--pull-error-after N] [--pull-tick-ms
+//                             N]
+//          --vllm ADDR:PORT [--model NAME[=DIMS]]... [--api-key KEY]
+//          --llama-server ADDR:PORT [--model NAME[=DIMS]] [--api-key KEY] [--loading-for S]
+//   and, after any host: [--latency-ms N] [--error-rate R] [--drop-rate R] [--up-after S]
+//
+// DIMS > 0 makes an embedding model of that width. --up-after S (alias --down-for) starts the
+// host down (connections refused) and brings it up S seconds later.
 //
 // Options after a host flag apply to that host, so one process can serve several hosts of
 // several kinds. Addresses must be loopback. Stops on SIGTERM / SIGINT.
@@ -15,6 +22,8 @@
 #include <vector>
 
 #include "exchange_log.h"
+#include "ollama_personality.h"
+#include "openai_personality.h"
 #include "qdrant_personality.h"
 #include "sim_host.h"
 
@@ -22,9 +31,9 @@ namespace {
 
 int usage(const std::string& problem) {
   std::cerr << "hx-sim: " << problem
-            << "\nusage: hx-sim [--exchange-log FILE] [--seed N] --qdrant 127.0.0.1:PORT "
-               "[--api-key KEY] [--read-only-key KEY] [--latency-ms N] [--error-rate R] "
-               "[--drop-rate R] [--down-for S] [--qdrant ...]\n";
+            << "\nusage: hx-sim [--exchange-log FILE] [--seed N] (--qdrant | --ollama | --vllm | "
+               "--llama-server) 127.0.0.1:PORT [host options] ...\n(see the top of sim/main.cpp "
+               "or README.md for the host options)\n";
   return 2;
 }
 
@@ -36,6 +45,31 @@ bool parseAddress(const std::string& text, hxsim::HostOptions* host) {
   bool loopback =
       host->address.rfind("127.", 0) == 0 || host->address == "localhost" || host->address == "::1";
   return loopback && host->port > 0 && host->port < 65536;
+}
+
+std::unique_ptr<hxsim::Personality> makePersonality(const hxsim::HostOptions& h) {
+  if (h.personality == "qdrant")
+    return std::make_unique<hxsim::QdrantPersonality>(h.apiKey, h.readOnlyKey);
+  std::vector<hxsim::SimModel> models, registry;
+  const bool ollama = h.personality == "ollama";
+  for (const auto& m : h.models) models.push_back(hxsim::parseModelFlag(m, ollama));
+  for (const auto& m : h.registry) registry.push_back(hxsim::parseModelFlag(m, ollama));
+  if (h.personality == "ollama") {
+    hxsim::OllamaOptions o;
+    if (!h.version.empty()) o.version = h.version;
+    o.installed = models;
+    o.registry = registry;
+    o.pullStallSeconds = h.pullStallSeconds;
+    o.pullErrorAfter = h.pullErrorAfter;
+    o.pullTickMs = h.pullTickMs;
+    return std::make_unique<hxsim::OllamaPersonality>(o);
+  }
+  hxsim::OpenAiOptions o;
+  o.flavor = h.personality;
+  o.served = models;
+  o.apiKey = h.apiKey;
+  o.loadingSeconds = h.loadingSeconds;
+  return std::make_unique<hxsim::OpenAiPersonality>(o);
 }
 
 }  // namespace
@@ -55,10 +89,11 @@ int main(int argc, char** argv) {
         logPath = value();
       else if (arg == "--seed")
         seed = static_cast<unsigned>(std::stoul(value()));
-      else if (arg == "--qdrant") {
+      else if (arg == "--qdrant" || arg == "--ollama" || arg == "--vllm" ||
+               arg == "--llama-server") {
         hxsim::HostOptions h;
-        h.personality = "qdrant";
-        if (!parseAddress(value(), &h)) return usage("--qdrant takes a loopback ADDR:PORT");
+        h.personality = arg.substr(2);
+        if (!parseAddress(value(), &h)) return usage(arg + " takes a loopback ADDR:PORT");
         hosts.push_back(h);
       } else if (hosts.empty()) {
         return usage(arg + " must follow a host flag such as --qdrant");
@@ -72,8 +107,22 @@ int main(int argc, char** argv) {
         hosts.back().faults.errorRate = std::stod(value());
       else if (arg == "--drop-rate")
         hosts.back().faults.dropRate = std::stod(value());
-      else if (arg == "--down-for")
+      else if (arg == "--down-for" || arg == "--up-after")
         hosts.back().downForSeconds = std::stoi(value());
+      else if (arg == "--model")
+        hosts.back().models.push_back(value());
+      else if (arg == "--registry")
+        hosts.back().registry.push_back(value());
+      else if (arg == "--version")
+        hosts.back().version = value();
+      else if (arg == "--pull-stall")
+        hosts.back().pullStallSeconds = std::stoi(value());
+      else if (arg == "--pull-error-after")
+        hosts.back().pullErrorAfter = std::stoi(value());
+      else if (arg == "--pull-tick-ms")
+        hosts.back().pullTickMs = std::stoi(value());
+      else if (arg == "--loading-for")
+        hosts.back().loadingSeconds = std::stoi(value());
       else
         return usage("unknown option " + arg);
     } catch (const std::exception& e) {
@@ -96,7 +145,7 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<hxsim::SimHost>> servers;
   for (auto& h : hosts) {
     h.seed = seed++;
-    auto personality = std::make_unique<hxsim::QdrantPersonality>(h.apiKey, h.readOnlyKey);
+    std::unique_ptr<hxsim::Personality> personality = makePersonality(h);
     servers.push_back(std::make_unique<hxsim::SimHost>(h, std::move(personality), log.get()));
     servers.back()->start();
     std::cout << "hx-sim: " << h.personality << " on " << h.address << ":" << h.port

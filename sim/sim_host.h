@@ -19,6 +19,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace hxsim {
 
@@ -41,6 +42,15 @@ struct HostOptions {
   Faults faults;
   int downForSeconds = 0;  // start down, come up after this long (0: up at once)
   unsigned seed = 1;
+  // LLM personalities.
+  std::vector<std::string>
+      models;  // installed (Ollama) or served (vLLM, llama-server): NAME[=DIMS]
+  std::vector<std::string> registry;  // Ollama: what pulls can fetch
+  std::string version;                // Ollama: /api/version
+  int pullStallSeconds = 0;
+  int pullErrorAfter = -1;
+  int pullTickMs = 20;
+  int loadingSeconds = 0;  // llama-server: 503 "Loading model" phase
 };
 
 class Personality {
