@@ -24,6 +24,8 @@ const char* actionTypeName(ActionType t) {
       return "unobservable";
     case ActionType::kOrphan:
       return "orphan";
+    case ActionType::kUnfixable:
+      return "unfixable-drift";
   }
   return "no-op";
 }
@@ -35,7 +37,7 @@ bool isChange(ActionType t) {
 
 bool isRefusal(ActionType t) {
   return t == ActionType::kNeedsReplace || t == ActionType::kConflict ||
-         t == ActionType::kUnobservable;
+         t == ActionType::kUnobservable || t == ActionType::kUnfixable;
 }
 
 PlanSummary Plan::summary() const {

@@ -21,10 +21,11 @@ enum class ActionType {
   kConflict,      // exists but hxctl does not own it and may not adopt it
   kUnobservable,  // the provider could not observe; nothing is known
   kOrphan,        // hxctl created it, the specs no longer declare it, prune is off
+  kUnfixable,     // drift hxctl cannot repair (a model an OpenAI-compatible server lacks)
 };
 const char* actionTypeName(ActionType t);
 bool isChange(ActionType t);   // create, update, replace, delete
-bool isRefusal(ActionType t);  // needs-replace, conflict, unobservable
+bool isRefusal(ActionType t);  // needs-replace, conflict, unobservable, unfixable
 
 struct FieldChange {
   std::string path;  // "hnsw.m"

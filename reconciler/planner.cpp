@@ -146,6 +146,14 @@ class Planner {
     }
     const InventoryEntry* owned = inventory_.find(r.id);
     const ObservedObject* seen = observed_.find(r.id.kind, a.host, a.key);
+    if (!seen && servedByFixedSet(r)) {
+      a.type = ActionType::kUnfixable;
+      a.reason = "drift: host " + a.host + " does not serve " + a.key +
+                 "; an OpenAI-compatible server's models are fixed by its configuration "
+                 "(vLLM --served-model-name, llama-server -m / --alias), so hxctl cannot add it";
+      blocked_[r.id] = "is missing and cannot be added by hxctl";
+      return a;
+    }
     if (!seen) return planAbsent(r, kind, owned, std::move(a));
     a.observed = seen->fields;
     const InventoryEntry* ownerOfKey = inventory_.findByKey(r.id.kind, a.host, a.key);
@@ -168,6 +176,13 @@ class Planner {
     a.type = a.changes.empty() ? ActionType::kNoOp : ActionType::kUpdate;
     if (a.adopting) a.reason = "adopting the existing object";
     return a;
+  }
+
+  // A Model on an OpenAI-compatible host: the server decides its models, hxctl only observes.
+  bool servedByFixedSet(const Resource& r) const {
+    if (r.id.kind != "Model") return false;
+    const Resource* host = desired_.find({"Host", objectHost(r)});
+    return host && host->spec["api"].value("type", "") == "openai";
   }
 
   PlanAction planAbsent(const Resource& r, const KindDescriptor& kind, const InventoryEntry* owned,

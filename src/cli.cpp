@@ -57,6 +57,13 @@ int runCli(int argc, char** argv, CliEnv& env) {
                     "Wait this long for another hxctl's lock (e.g. 30s); default: fail at once");
   addPlanFlags(apply, applyOpts);
 
+  PlanCommandOptions hostsOpts;
+  auto* hosts =
+      app.add_subcommand("hosts", "Hosts: status, probes, breaker, models present/missing");
+  hosts->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")->required();
+  hosts->add_flag("--offline", hostsOpts.offline,
+                  "Show the last recorded observations; probe nothing");
+
   int64_t runId = 0;
   int limit = 20;
   auto* history = app.add_subcommand("history", "Past runs, or one run's actions");
@@ -82,6 +89,7 @@ int runCli(int argc, char** argv, CliEnv& env) {
   if (*validate) return cmdValidate(env, common);
   if (*plan) return cmdPlan(env, common, planOpts);
   if (*apply) return cmdApply(env, common, applyOpts);
+  if (*hosts) return cmdHosts(env, common, hostsOpts);
   if (*history) return cmdHistory(env, common, runId, limit);
   if (*unlock) return cmdForceUnlock(env, common, lockId, force);
   env.out << "hxctl " << HXCTL_VERSION << " (state schema " << 1 << ")\n";

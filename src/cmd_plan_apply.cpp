@@ -12,82 +12,13 @@
 #include "src/engine.h"
 #include "src/exit_codes.h"
 #include "src/fs_spec_source.h"
+#include "src/prepare.h"
 #include "src/process_info.h"
 #include "src/secrets.h"
 
 namespace hx {
 
 namespace {
-
-struct Prepared {
-  LoadResult loaded;
-  std::unique_ptr<Store> store;
-  Inventory inventory;
-  ObservedState observed;
-  Plan plan;
-};
-
-// Loads and validates the specs; on failure prints the errors and returns the exit code.
-int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded) {
-  FsSpecSource source;
-  loaded = loadSpecs(source, common.files);
-  if (loaded.ok()) return exit_code::kOk;
-  if (common.json())
-    env.out << diagnosticsJson(loaded.diagnostics, loaded.files.size()).dump(2) << "\n";
-  else
-    renderDiagnosticsText(env.err, loaded.diagnostics, loaded.files.size(), common.style);
-  return exit_code::kInvalidSpec;
-}
-
-int checkTarget(CliEnv& env, const Prepared& p, PlanCommandOptions& o) {
-  if (o.target.empty()) return exit_code::kOk;
-  auto slash = o.target.find('/');
-  if (slash == std::string::npos) {
-    env.err << "error: --target " << o.target << ": expected KIND/NAME, e.g. Collection/mixtral\n";
-    return exit_code::kError;
-  }
-  ResourceId id{o.target.substr(0, slash), o.target.substr(slash + 1)};
-  if (!p.loaded.desired.find(id) && !p.inventory.find(id)) {
-    env.err << "error: --target " << o.target
-            << ": no such resource in the specs or the inventory\n";
-    return exit_code::kError;
-  }
-  o.plan.target = id;
-  return exit_code::kOk;
-}
-
-// Everything up to the plan. Returns an exit code when it cannot get that far.
-int prepare(CliEnv& env, const CommonOptions& common, PlanCommandOptions& o, Prepared& p,
-            Store* lockedStore) {
-  if (int rc = loadValid(env, common, p.loaded)) return rc;
-  if (lockedStore) {
-    p.store = nullptr;
-  } else {
-    auto store = openStore(env, common.statePath);
-    if (!store) return exit_code::kError;
-    p.store = std::move(store.value());
-  }
-  Store& store = lockedStore ? *lockedStore : *p.store;
-  auto salt = store.secretSalt();
-  if (!salt) return reportError(env, salt.status());
-  resolveSecretDigests(p.loaded.desired, salt.value());
-  auto inventory = store.inventory();
-  if (!inventory) return reportError(env, inventory.status());
-  p.inventory = std::move(inventory.value());
-  if (int rc = checkTarget(env, p, o)) return rc;
-  auto previous = store.loadObservations();
-  if (!previous) return reportError(env, previous.status());
-  if (o.offline) {
-    p.observed = std::move(previous.value());
-  } else {
-    p.observed = observeEstate(p.loaded.desired, p.inventory, previous.value(), env.providers,
-                               env.prober, o.parallelism);
-    Status saved = store.saveObservations(p.observed);
-    if (!saved) env.err << "warning: could not cache observations: " << saved.message() << "\n";
-  }
-  p.plan = plan(p.loaded.desired, p.observed, p.inventory, o.plan, env.clock.nowSeconds());
-  return exit_code::kOk;
-}
 
 // Records each action as it starts and ends, and keeps the inventory in step: intent is written
 // before the provider is called, confirmation after.

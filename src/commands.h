@@ -31,6 +31,7 @@ struct PlanCommandOptions {
 int cmdValidate(CliEnv& env, const CommonOptions& common);
 int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options);
 int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions options);
+int cmdHosts(CliEnv& env, const CommonOptions& common, PlanCommandOptions options);
 int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limit);
 int cmdForceUnlock(CliEnv& env, const CommonOptions& common, const std::string& lockId, bool force);
 

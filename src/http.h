@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -36,6 +37,14 @@ class HttpTransport {
   // A response of any status, or kTransient (refused, reset, timeout, truncated) /
   // kUnavailable (refused by the loopback guard) when no complete response arrived.
   virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
+
+  // Streams the body to `onChunk` as it arrives (the response's body stays empty); returning
+  // false aborts. `keepGoing` is polled about once a second, also while nothing arrives, and
+  // aborts by returning false: the place for a stall watchdog. No total deadline applies;
+  // request.timeoutMs bounds the connection only.
+  virtual Result<HttpResponse> stream(const HttpRequest& request,
+                                      const std::function<bool(std::string_view)>& onChunk,
+                                      const std::function<bool()>& keepGoing) = 0;
 };
 
 class CurlTransport : public HttpTransport {
@@ -43,8 +52,14 @@ class CurlTransport : public HttpTransport {
   explicit CurlTransport(bool loopbackOnly);
   ~CurlTransport() override;
   Result<HttpResponse> send(const HttpRequest& request) override;
+  Result<HttpResponse> stream(const HttpRequest& request,
+                              const std::function<bool(std::string_view)>& onChunk,
+                              const std::function<bool()>& keepGoing) override;
 
  private:
+  Result<HttpResponse> perform(const HttpRequest& request,
+                               const std::function<bool(std::string_view)>* onChunk,
+                               const std::function<bool()>* keepGoing);
   bool loopbackOnly_;
 };
 

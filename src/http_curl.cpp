@@ -16,11 +16,31 @@ struct Exchange {
   bool refusedByGuard = false;
   std::string refusedAddress;
   std::string body;
+  const std::function<bool(std::string_view)>* onChunk = nullptr;
+  const std::function<bool()>* keepGoing = nullptr;
+  bool aborted = false;
 };
 
 size_t collect(char* data, size_t size, size_t n, void* user) {
-  static_cast<Exchange*>(user)->body.append(data, size * n);
+  auto* ex = static_cast<Exchange*>(user);
+  if (ex->onChunk) {
+    if (!(*ex->onChunk)(std::string_view(data, size * n))) {
+      ex->aborted = true;
+      return 0;  // curl stops with CURLE_WRITE_ERROR
+    }
+    return size * n;
+  }
+  ex->body.append(data, size * n);
   return size * n;
+}
+
+int progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* ex = static_cast<Exchange*>(user);
+  if (ex->keepGoing && !(*ex->keepGoing)()) {
+    ex->aborted = true;
+    return 1;  // curl stops with CURLE_ABORTED_BY_CALLBACK
+  }
+  return 0;
 }
 
 bool isLoopback(const sockaddr* addr, std::string* printable) {
@@ -69,10 +89,24 @@ CurlTransport::CurlTransport(bool loopbackOnly) : loopbackOnly_(loopbackOnly) { 
 CurlTransport::~CurlTransport() = default;
 
 Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
+  return perform(request, nullptr, nullptr);
+}
+
+Result<HttpResponse> CurlTransport::stream(const HttpRequest& request,
+                                           const std::function<bool(std::string_view)>& onChunk,
+                                           const std::function<bool()>& keepGoing) {
+  return perform(request, &onChunk, &keepGoing);
+}
+
+Result<HttpResponse> CurlTransport::perform(const HttpRequest& request,
+                                            const std::function<bool(std::string_view)>* onChunk,
+                                            const std::function<bool()>* keepGoing) {
   CURL* curl = curl_easy_init();
   if (!curl) return Status::error(ErrorKind::kInternal, "cannot initialise libcurl");
   Exchange ex;
   ex.loopbackOnly = loopbackOnly_;
+  ex.onChunk = onChunk;
+  ex.keepGoing = keepGoing;
   curl_slist* headers = nullptr;
   for (const auto& [k, v] : request.headers)
     headers = curl_slist_append(headers, (k + ": " + v).c_str());
@@ -84,7 +118,12 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
   }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeoutMs));
+  if (!onChunk) curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeoutMs));
+  if (keepGoing) {
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, progress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &ex);
+  }
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.timeoutMs));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
@@ -109,6 +148,8 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
     return Status::error(ErrorKind::kUnavailable,
                          "refused to connect to " + ex.refusedAddress +
                              ": HXCTL_LOOPBACK_ONLY allows loopback addresses only");
+  if (ex.aborted)
+    return Status::error(ErrorKind::kUnavailable, request.method + " " + request.url + ": aborted");
   if (rc != CURLE_OK) {
     std::string what = curl_easy_strerror(rc);
     if (rc == CURLE_OPERATION_TIMEDOUT)

@@ -1,6 +1,7 @@
 // hxctl: wires the real clock, HTTP, host probes and providers into the command line.
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "src/cli.h"
@@ -13,7 +14,10 @@ int main(int argc, char** argv) {
   hx::RealClock clock;
   hx::CurlTransport http(hx::loopbackOnlyFromEnvironment());
   hx::HttpHostProber prober(http, clock);
-  hx::RealProviders providers(http, clock);
+  hx::PullProgress progress(std::cerr, isatty(STDERR_FILENO) == 1, clock);
+  hx::RealProviders providers(http, clock, progress);
+  if (const char* stall = std::getenv("HXCTL_PULL_STALL_SECONDS"); stall && *stall)
+    providers.setPullStallMs(std::atoll(stall) * 1000);
   hx::CliEnv env{providers, prober, clock, std::cout, std::cerr, isatty(STDOUT_FILENO) == 1};
   try {
     return hx::runCli(argc, argv, env);

@@ -8,6 +8,8 @@
 
 #include "reconciler/provider.h"
 #include "src/http.h"
+#include "src/model_providers.h"
+#include "src/pull_progress.h"
 #include "src/qdrant_api.h"
 #include "src/qdrant_provider.h"
 
@@ -15,18 +17,29 @@ namespace hx {
 
 class RealProviders : public ProviderSet {
  public:
-  RealProviders(HttpTransport& http, Clock& clock) : http_(http), clock_(clock) {}
+  RealProviders(HttpTransport& http, Clock& clock, PullProgress& progress)
+      : http_(http), clock_(clock), progress_(progress) {}
   Status configure(const DesiredState& desired) override;
   Provider* providerFor(const std::string& kind, const std::string& host) override;
+  // A pull that shows no progress for this long is abandoned (HXCTL_PULL_STALL_SECONDS).
+  void setPullStallMs(int64_t ms) { pullStallMs_ = ms; }
 
  private:
+  void configureLlm(const Resource& host);
+  int64_t pullStallMs_ = 300000;
   struct QdrantHost {
     std::unique_ptr<QdrantApi> api;
     std::unique_ptr<QdrantProvider> provider;
   };
+  struct LlmHost {
+    std::unique_ptr<OllamaApi> ollama;  // null for OpenAI-compatible hosts
+    std::unique_ptr<Provider> models;
+  };
   HttpTransport& http_;
   Clock& clock_;
+  PullProgress& progress_;
   std::map<std::string, QdrantHost> qdrant_;   // by host name
+  std::map<std::string, LlmHost> llm_;         // by host name
   std::map<std::string, std::string> broken_;  // host -> why its provider could not be built
 };
 

@@ -105,7 +105,8 @@ void renderPlanText(std::ostream& out, const Plan& plan, const Style& style) {
       out << "      " << style.paint(a.reason, a.type == ActionType::kDeferred ? kCyan : kDim)
           << "\n";
     if (a.type == ActionType::kDeferred || a.type == ActionType::kOrphan ||
-        a.type == ActionType::kConflict || a.type == ActionType::kUnobservable)
+        a.type == ActionType::kConflict || a.type == ActionType::kUnobservable ||
+        a.type == ActionType::kUnfixable)
       continue;
     for (const auto& c : a.changes) {
       out << "      " << c.path << ": ";

@@ -91,6 +91,9 @@ class Store {
   // Drops cached objects of one kind on one host (after a change there, the cache is stale).
   Status forgetObservations(const std::string& kind, const std::string& host);
 
+  // Host status transitions, newest first.
+  Result<std::vector<HostTransition>> hostTransitions(const std::string& host, int limit);
+
   // The single-writer lock. acquire fails with kConflict (message names the holder) when held.
   Result<LockInfo> acquireLock(const std::string& operation, const RunInfo& who);
   Status heartbeat(const std::string& lockId);

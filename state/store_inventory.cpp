@@ -161,6 +161,34 @@ Status Store::forgetObservations(const std::string& kind, const std::string& hos
   }
 }
 
+Result<std::vector<HostTransition>> Store::hostTransitions(const std::string& host, int limit) {
+  try {
+    SQLite::Statement q(*db_,
+                        "SELECT host, from_status, to_status, at, COALESCE(evidence, ''), "
+                        "COALESCE(http_status, 0), COALESCE(latency_ms, 0), COALESCE(version, '') "
+                        "FROM host_transitions WHERE host = ? ORDER BY id DESC LIMIT ?");
+    q.bind(1, host);
+    q.bind(2, limit);
+    std::vector<HostTransition> out;
+    while (q.executeStep()) {
+      HostTransition t;
+      t.host = q.getColumn(0).getString();
+      t.from =
+          parseHostStatus(q.getColumn(1).getString()).value_or(HostStatus::kPendingInstallation);
+      t.to = parseHostStatus(q.getColumn(2).getString()).value_or(HostStatus::kPendingInstallation);
+      t.at = q.getColumn(3).getInt64();
+      t.evidence = q.getColumn(4).getString();
+      t.httpStatus = q.getColumn(5).getInt();
+      t.latencyMs = q.getColumn(6).getInt64();
+      t.version = q.getColumn(7).getString();
+      out.push_back(std::move(t));
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
 Result<ObservedState> Store::loadObservations() {
   try {
     ObservedState out;

@@ -1,0 +1,76 @@
+#include "src/model_providers.h"
+
+#include "reconciler/identity.h"
+
+namespace hx {
+
+Result<std::vector<ObservedObject>> OllamaModelProvider::observe(const std::string& host) {
+  auto models = api_.tags();
+  if (!models) return models.status();
+  std::vector<ObservedObject> out;
+  for (const auto& m : models.value()) {
+    std::string key = normalizeModelName(m.name);
+    out.push_back(ObservedObject{
+        "Model", host, key,
+        Json{{"host", host}, {"model", key}, {"digest", m.digest}, {"size", m.size}}});
+  }
+  return out;
+}
+
+Status OllamaModelProvider::pull(const PlanAction& a) {
+  const std::string what = a.id.str();
+  Status s =
+      api_.pull(a.key, stallMs_, [&](const std::string& status, int64_t done, int64_t total) {
+        progress_.update(what, status, done, total);
+      });
+  progress_.finish(what, s.isOk() ? "succeeded" : "failed");
+  return s;
+}
+
+Status OllamaModelProvider::apply(const PlanAction& a) {
+  switch (a.type) {
+    case ActionType::kCreate:
+      return pull(a);
+    case ActionType::kUpdate:
+      return Status::ok();  // nothing about a model changes in place
+    case ActionType::kReplace: {
+      if (Status s = pull(a); !s) return s;
+      return api_.remove(a.previousKey);
+    }
+    case ActionType::kDelete:
+      return api_.remove(a.key);
+    default:
+      return Status::error(ErrorKind::kInternal, "not an executable action");
+  }
+}
+
+Result<std::vector<ObservedObject>> OpenAiModelProvider::observe(const std::string& host) {
+  HttpRequest req;
+  req.url = baseUrl_ + "/v1/models";
+  req.timeoutMs = timeoutMs_;
+  if (!apiKey_.empty()) req.headers.emplace_back("Authorization", "Bearer " + apiKey_);
+  auto r = http_.send(req);
+  if (!r) return r.status();
+  if (r.value().status != 200)
+    return ollamaError("GET /v1/models", r.value());  // same {"error"} / nested shapes
+  Json body = Json::parse(r.value().body, nullptr, false);
+  std::vector<ObservedObject> out;
+  if (!body.is_object() || !body.contains("data") || !body["data"].is_array())
+    return out;  // Ollama: null
+  for (const auto& m : body["data"]) {
+    std::string key = normalizeModelName(m.value("id", ""));
+    out.push_back(
+        ObservedObject{"Model", host, key,
+                       Json{{"host", host}, {"model", key}, {"ownedBy", m.value("owned_by", "")}}});
+  }
+  return out;
+}
+
+Status OpenAiModelProvider::apply(const PlanAction& a) {
+  return Status::error(ErrorKind::kTerminal,
+                       a.id.str() +
+                           ": an OpenAI-compatible server's models are fixed by its "
+                           "configuration; hxctl cannot change them");
+}
+
+}  // namespace hx

@@ -1,0 +1,48 @@
+// Models on LLM hosts. On Ollama hxctl pulls what is missing and (with prune) deletes what it
+// pulled; on OpenAI-compatible servers the model set is fixed by the server's configuration, so
+// hxctl only observes (the planner reports what is missing as drift it cannot fix).
+#pragma once
+
+#include <string>
+
+#include "reconciler/provider.h"
+#include "src/http.h"
+#include "src/ollama_api.h"
+#include "src/pull_progress.h"
+
+namespace hx {
+
+class OllamaModelProvider : public Provider {
+ public:
+  OllamaModelProvider(OllamaApi& api, PullProgress& progress, int64_t stallMs)
+      : api_(api), progress_(progress), stallMs_(stallMs) {}
+  Result<std::vector<ObservedObject>> observe(const std::string& host) override;
+  Status apply(const PlanAction& action) override;
+
+ private:
+  Status pull(const PlanAction& action);
+
+  OllamaApi& api_;
+  PullProgress& progress_;
+  int64_t stallMs_;
+};
+
+class OpenAiModelProvider : public Provider {
+ public:
+  OpenAiModelProvider(HttpTransport& http, std::string baseUrl, std::string apiKey,
+                      int64_t timeoutMs)
+      : http_(http),
+        baseUrl_(std::move(baseUrl)),
+        apiKey_(std::move(apiKey)),
+        timeoutMs_(timeoutMs) {}
+  Result<std::vector<ObservedObject>> observe(const std::string& host) override;
+  Status apply(const PlanAction& action) override;
+
+ private:
+  HttpTransport& http_;
+  std::string baseUrl_;
+  std::string apiKey_;
+  int64_t timeoutMs_;
+};
+
+}  // namespace hx

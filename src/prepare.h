@@ -1,0 +1,30 @@
+// The read side every command shares: load and validate the specs, open the store, resolve
+// secrets, observe (or recall) the estate, and plan.
+#pragma once
+
+#include <memory>
+
+#include "reconciler/loader.h"
+#include "src/commands.h"
+#include "state/store.h"
+
+namespace hx {
+
+struct Prepared {
+  LoadResult loaded;
+  std::unique_ptr<Store> store;
+  Inventory inventory;
+  ObservedState previous;  // as recorded before this run
+  ObservedState observed;
+  Plan plan;
+};
+
+// Loads and validates the specs; on failure prints the errors and returns the exit code.
+int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded);
+
+// Everything up to the plan. Returns an exit code when it cannot get that far. With
+// `lockedStore`, uses that store (apply holds its lock); otherwise opens one into p.store.
+int prepare(CliEnv& env, const CommonOptions& common, PlanCommandOptions& o, Prepared& p,
+            Store* lockedStore);
+
+}  // namespace hx
