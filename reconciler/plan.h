@@ -44,8 +44,9 @@ struct PlanAction {
   std::string key;                        // its identity there
   std::string previousHost, previousKey;  // replace / delete of an object known under another key
   bool adopting = false;
-  Json desired;                       // spec fields to converge to (empty for deletes)
-  Json observed;                      // what was seen (null if nothing)
+  Json desired;   // spec fields to converge to (empty for deletes)
+  Json spec;      // the whole spec, for providers that check intent (a model's capability)
+  Json observed;  // what was seen (null if nothing)
   std::vector<ResourceId> dependsOn;  // managed resources that must succeed first
 };
 

@@ -119,6 +119,7 @@ class Planner {
     a.host = objectHost(r);
     a.key = objectKey(r);
     a.desired = comparableFields(r);
+    a.spec = r.spec;
     for (const auto& dep : graph_.dependenciesOf(r.id))
       if (findKind(dep.kind)->managed) a.dependsOn.push_back(dep);
 

@@ -27,14 +27,40 @@ Status OllamaModelProvider::pull(const PlanAction& a) {
   return s;
 }
 
+// A model declared for embeddings must embed, at the declared width: checked once after the
+// pull with one short input. A chat model answers 501, which is a spec error, not a fault.
+Status OllamaModelProvider::verifyEmbedding(const PlanAction& a) {
+  if (a.spec.value("capability", "") != "embed") return Status::ok();
+  auto answer = api_.post("/api/embed", Json{{"model", a.key}, {"input", "hxctl probe"}}, 120000);
+  if (!answer) {
+    Status s = answer.status();
+    if (s.message().find("does not support embeddings") != std::string::npos)
+      return Status::error(ErrorKind::kTerminal,
+                           a.id.str() + " is declared capability: embed, but " + a.key +
+                               " is not an embedding model: " + s.message());
+    return s;
+  }
+  const Json vectors =
+      answer.value().contains("embeddings") ? answer.value()["embeddings"] : Json::array();
+  size_t width = vectors.is_array() && !vectors.empty() ? vectors[0].size() : 0;
+  if (a.spec.contains("dimensions") && width != a.spec["dimensions"].get<size_t>())
+    return Status::error(ErrorKind::kTerminal,
+                         a.id.str() + " declares dimensions: " + a.spec["dimensions"].dump() +
+                             ", but " + a.key + " embeds to " + std::to_string(width));
+  return Status::ok();
+}
+
 Status OllamaModelProvider::apply(const PlanAction& a) {
   switch (a.type) {
-    case ActionType::kCreate:
-      return pull(a);
+    case ActionType::kCreate: {
+      if (Status s = pull(a); !s) return s;
+      return verifyEmbedding(a);
+    }
     case ActionType::kUpdate:
       return Status::ok();  // nothing about a model changes in place
     case ActionType::kReplace: {
       if (Status s = pull(a); !s) return s;
+      if (Status s = verifyEmbedding(a); !s) return s;
       return api_.remove(a.previousKey);
     }
     case ActionType::kDelete:

@@ -21,6 +21,7 @@ class OllamaModelProvider : public Provider {
 
  private:
   Status pull(const PlanAction& action);
+  Status verifyEmbedding(const PlanAction& action);
 
   OllamaApi& api_;
   PullProgress& progress_;

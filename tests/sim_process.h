@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -37,8 +38,11 @@ class SimProcess {
   SimProcess(const std::vector<std::vector<std::string>>& hostArgs,
              const std::string& exchangeLog) {
     std::vector<std::string> args = {HX_SIM_BIN, "--exchange-log", exchangeLog};
+    std::vector<bool> startsUp;
     for (const auto& host : hostArgs) {
       ports_.push_back(freePort());
+      startsUp.push_back(std::find(host.begin(), host.end(), "--up-after") == host.end() &&
+                         std::find(host.begin(), host.end(), "--down-for") == host.end());
       for (auto a : host) {
         if (a == "{PORT}") a = "127.0.0.1:" + std::to_string(ports_.back());
         args.push_back(a);
@@ -48,14 +52,16 @@ class SimProcess {
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     posix_spawn(&pid_, HX_SIM_BIN, nullptr, nullptr, argv.data(), environ);
+    // Ready when each host that starts up answers anything over HTTP (hosts told to start down
+    // are left alone: the test wants them down).
     CurlTransport http(true);
-    for (int port : ports_) {
-      for (int i = 0; i < 200; ++i) {
+    for (size_t i = 0; i < ports_.size(); ++i) {
+      if (!startsUp[i]) continue;
+      for (int attempt = 0; attempt < 200; ++attempt) {
         HttpRequest req;
-        req.url = urlOf(port) + "/healthz";
+        req.url = urlOf(ports_[i]) + "/__hxsim/faults";
         req.timeoutMs = 200;
-        auto r = http.send(req);
-        if (r && r.value().status == 200) break;
+        if (http.send(req)) break;
         usleep(20000);
       }
     }

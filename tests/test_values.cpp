@@ -64,6 +64,12 @@ TEST_CASE("Ollama model names normalise to the canonical form", "[values]") {
   CHECK(normalizeModelName("registry.ollama.ai/library/mixtral") == "mixtral:latest");
   CHECK(normalizeModelName("mattw/pygmalion") == "mattw/pygmalion:latest");
   CHECK(normalizeModelName("hf.co/org/repo:Q4_K_M") == "hf.co/org/repo:q4_k_m");
+  // A registry port is not a tag; a bare name means :latest and never another tag.
+  CHECK(normalizeModelName("my-reg:5000/ns/model") == "my-reg:5000/ns/model:latest");
+  CHECK(normalizeModelName("my-reg:5000/ns/model:v2") == "my-reg:5000/ns/model:v2");
+  CHECK(normalizeModelName("llama3.1") != normalizeModelName("llama3.1:8b-instruct-q8_0"));
+  CHECK(normalizeModelName("nomic-embed-text") ==
+        normalizeModelName("library/nomic-embed-text:latest"));
 }
 
 TEST_CASE("edit distance drives did-you-mean", "[values]") {
