@@ -7,9 +7,11 @@ status=0
 mapfile -t cxx < <(git ls-files '*.cpp' '*.h')
 if ! clang-format --dry-run -Werror "${cxx[@]}" 2>/tmp/hxctl-format.log; then
   echo "lint: clang-format would change these files (run: clang-format -i <file>):"
-  grep -o '^[^:]*' /tmp/hxctl-format.log | sort -u
+  grep 'warning:' /tmp/hxctl-format.log | cut -d: -f1 | sort -u
   status=1
 fi
+mapfile -t tests < <(git ls-files 'tests/*.cpp')
+python3 scripts/check_test_names.py "${tests[@]}" || status=1
 while IFS= read -r f; do
   [ -f "$f" ] || continue
   case "$f" in *.json) continue ;; esac

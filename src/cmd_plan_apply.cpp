@@ -125,12 +125,17 @@ int lockRefused(CliEnv& env, Store& store, const Status& status) {
   return exit_code::kLocked;
 }
 
+// Deferred and refused actions are recorded with their reason; objects that already existed
+// and are taken over without a change (adopted) are written to the inventory as "adopted".
 void recordNonExecuted(Store& store, int64_t runId, const Plan& plan) {
   for (const auto& a : plan.actions) {
     if (a.type == ActionType::kDeferred)
       (void)store.recordAction(runId, a, "deferred", a.reason);
     else if (isRefusal(a.type))
       (void)store.recordAction(runId, a, "refused", a.reason);
+    else if (a.type == ActionType::kNoOp && a.adopting)
+      (void)store.putInventory(
+          InventoryEntry{a.id, a.host, a.key, "adopted", contentDigest(a.desired.dump())}, true);
   }
 }
 

@@ -58,6 +58,13 @@ ObservedState observeEstate(const DesiredState& desired, const Inventory& invent
   for (const auto& r : desired.resources)
     if (findKind(r.id.kind)->managed) scopes.emplace(r.id.kind, objectHost(r));
   for (const auto& e : inventory.entries) scopes.emplace(e.id.kind, e.host);
+  // Every model server and vector database is observed whole, declared objects or not, so
+  // that what runs there unmanaged is visible too.
+  for (const auto* host : desired.ofKind("Host")) {
+    const std::string type = host->spec["api"].value("type", "");
+    if (type == "ollama" || type == "openai") scopes.emplace("Model", host->id.name);
+    if (type == "qdrant") scopes.emplace("Collection", host->id.name);
+  }
 
   std::vector<std::pair<std::string, std::string>> work;
   for (const auto& [kind, host] : scopes) {

@@ -254,3 +254,51 @@ TEST_CASE("llm: a model an OpenAI-compatible host lacks is drift hxctl reports a
   }
   CHECK(requests(log, sim.port(0), "GET", "/v1/models") >= 1);
 }
+
+TEST_CASE("llm: llama-server answering 503 while loading is pending until it has loaded",
+          "[llm][e2e]") {
+  std::string log = exchangeLog("loading");
+  SimProcess sim({{"--llama-server", "{PORT}", "--model", "yi-6b.gguf", "--loading-for", "2"}},
+                 log);
+  CliHarness h("llm-loading", HX_BIN);
+  h.writeSpec("estate.yaml", host("llama", "openai", sim.port(0),
+                                  "{interval: 1s, timeout: 500ms, failureThreshold: 5}") +
+                                 model("yi", "llama", "yi-6b.gguf"));
+  Json loading = hostNamed(hostsJson(h), "llama");
+  CHECK(loading["status"] == "pending_installation");
+  CHECK(loading["evidence"] == "GET /health -> 503 (still loading)");
+  CHECK(loading["http_status"] == 503);
+  REQUIRE(waitFor([&] { return hostNamed(hostsJson(h), "llama")["status"] == "active"; }));
+  Json loaded = hostNamed(hostsJson(h), "llama");
+  CHECK(loaded["models"]["present"] == Json::array({"yi (yi-6b.gguf:latest)"}));
+  CHECK(h.run("plan -f specs --detailed-exitcode").code == 0);
+}
+
+TEST_CASE("llm: prune deletes models hxctl pulled, never models that were already there",
+          "[llm][e2e]") {
+  std::string log = exchangeLog("prune");
+  SimProcess sim({{"--ollama", "{PORT}", "--model", "llama3.1:8b", "--registry", "phi3:3.8b",
+                   "--registry", "yi:6b"}},
+                 log);
+  CliHarness h("llm-prune", HX_BIN);
+  std::string base = host("llm", "ollama", sim.port(0)) + model("phi3", "llm", "phi3:3.8b") +
+                     model("general", "llm", "llama3.1:8b");
+  h.writeSpec("estate.yaml", base + model("yi", "llm", "yi:6b"));
+  Run first = h.run("apply -f specs");
+  CHECK(first.code == 0);
+  CHECK(requests(log, sim.port(0), "POST", "/api/pull") == 2);  // llama3.1:8b was already there
+  h.writeSpec("estate.yaml", host("llm", "ollama", sim.port(0)));
+  Run keep = h.run("plan -f specs");
+  CHECK(keep.out.find("? Model/yi") != std::string::npos);
+  CHECK(keep.out.find("? Model/general") != std::string::npos);
+  Run pruned = h.run("apply -f specs --prune");
+  INFO(pruned.out << pruned.err);
+  CHECK(pruned.code == 0);
+  CHECK(pruned.out.find("- Model/yi") != std::string::npos);
+  CHECK(pruned.out.find("- Model/phi3") != std::string::npos);
+  CHECK(pruned.out.find("Model/general") != std::string::npos);  // listed as left alone
+  CHECK(pruned.out.find("- Model/general") == std::string::npos);
+  CHECK(requests(log, sim.port(0), "DELETE", "/api/delete") == 2);
+  Json hosts = hostsJson(h);
+  CHECK(hostNamed(hosts, "llm")["models"]["unmanaged"] == Json::array({"llama3.1:8b"}));
+}
