@@ -112,7 +112,7 @@ TEST_CASE("llm: a host goes pending -> active -> degraded, each transition store
 }
 
 TEST_CASE(
-    "llm: with llm-primary down, apply does everything else and defers the rest; once it is "
+    "llm: with llm-primary down, apply does everything else and defers the rest, and once it is "
     "up, the next apply does exactly the deferred work",
     "[llm][e2e]") {
   std::string log = exchangeLog("deferral");
