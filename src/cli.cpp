@@ -46,13 +46,17 @@ int runCli(int argc, char** argv, CliEnv& env) {
 
   PlanCommandOptions planOpts;
   auto* plan = app.add_subcommand("plan", "Observe, diff, and print what apply would change");
-  plan->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")->required();
+  plan->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->required()
+      ->allow_extra_args(false);  // one value per -f, so a positional may follow
   plan->add_flag("--offline", planOpts.offline, "Plan against the last recorded observations");
   addPlanFlags(plan, planOpts);
 
   PlanCommandOptions applyOpts;
   auto* apply = app.add_subcommand("apply", "Plan, then carry the plan out");
-  apply->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")->required();
+  apply->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->required()
+      ->allow_extra_args(false);  // one value per -f, so a positional may follow
   apply->add_option("--lock-timeout", applyOpts.lockTimeout,
                     "Wait this long for another hxctl's lock (e.g. 30s); default: fail at once");
   addPlanFlags(apply, applyOpts);
@@ -60,9 +64,23 @@ int runCli(int argc, char** argv, CliEnv& env) {
   PlanCommandOptions hostsOpts;
   auto* hosts =
       app.add_subcommand("hosts", "Hosts: status, probes, breaker, models present/missing");
-  hosts->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")->required();
+  hosts->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->required()
+      ->allow_extra_args(false);  // one value per -f, so a positional may follow
   hosts->add_flag("--offline", hostsOpts.offline,
                   "Show the last recorded observations; probe nothing");
+
+  PlanCommandOptions statusOpts;
+  std::string statusTask;
+  bool refresh = false;
+  auto* status =
+      app.add_subcommand("status", "Hosts and the backlog: task status, what blocks it, evidence");
+  status->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->required()
+      ->allow_extra_args(false);  // one value per -f, so a positional may follow
+  status->add_option("task", statusTask, "One task's whole story");
+  status->add_flag("--refresh", refresh,
+                   "Probe, observe and run the checks now (default: the last records)");
 
   int64_t runId = 0;
   int limit = 20;
@@ -90,6 +108,7 @@ int runCli(int argc, char** argv, CliEnv& env) {
   if (*plan) return cmdPlan(env, common, planOpts);
   if (*apply) return cmdApply(env, common, applyOpts);
   if (*hosts) return cmdHosts(env, common, hostsOpts);
+  if (*status) return cmdStatus(env, common, statusOpts, statusTask, refresh);
   if (*history) return cmdHistory(env, common, runId, limit);
   if (*unlock) return cmdForceUnlock(env, common, lockId, force);
   env.out << "hxctl " << HXCTL_VERSION << " (state schema " << 1 << ")\n";

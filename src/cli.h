@@ -5,6 +5,7 @@
 
 #include "reconciler/clock.h"
 #include "reconciler/provider.h"
+#include "src/http.h"
 
 namespace hx {
 
@@ -12,6 +13,8 @@ struct CliEnv {
   ProviderSet& providers;
   HostProber& prober;
   Clock& clock;
+  HttpTransport& http;  // for the backlog's live checks
+  bool loopbackOnly;    // the load generator's guard, as the transport's
   std::ostream& out;
   std::ostream& err;
   bool outIsTty = false;

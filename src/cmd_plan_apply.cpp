@@ -8,6 +8,7 @@
 #include "reconciler/identity.h"
 #include "reconciler/loader.h"
 #include "reconciler/values.h"
+#include "src/backlog.h"
 #include "src/commands.h"
 #include "src/engine.h"
 #include "src/exit_codes.h"
@@ -200,6 +201,20 @@ int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
   ObservedState after = observeEstate(p.loaded.desired, p.inventory, p.observed, env.providers,
                                       env.prober, options.parallelism);
   (void)store.saveObservations(after);
+  // The backlog moves with the estate: check what can be checked now, and record it.
+  CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
+  auto backlog = evaluateBacklog(p.loaded.desired, after, p.plan, store, &runner, true,
+                                 env.clock.nowSeconds());
+  std::string backlogLine;
+  if (backlog && !backlog.value().empty()) {
+    std::map<std::string, int> counts;
+    for (const auto& e : backlog.value()) ++counts[taskStatusName(e.status)];
+    backlogLine = "Backlog: " + std::to_string(backlog.value().size()) + " tasks";
+    for (const auto& [name, n] : counts) backlogLine += ", " + std::to_string(n) + " " + name;
+    backlogLine += " (hxctl status for details).";
+  } else if (!backlog) {
+    env.err << "warning: could not evaluate the backlog: " << backlog.status().message() << "\n";
+  }
 
   int failed = 0;
   for (const auto& r : results) failed += r.outcome != "succeeded";
@@ -226,6 +241,7 @@ int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
     renderResultsText(env.out, results, common.style);
     if (results.empty()) env.out << "\nNothing to apply.";
     env.out << "\nRun " << runId.value() << ": " << summary << ".\n";
+    if (!backlogLine.empty()) env.out << backlogLine << "\n";
   }
   return rc;
 }

@@ -32,6 +32,8 @@ int cmdValidate(CliEnv& env, const CommonOptions& common);
 int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options);
 int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions options);
 int cmdHosts(CliEnv& env, const CommonOptions& common, PlanCommandOptions options);
+int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions options,
+              const std::string& task, bool refresh);
 int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limit);
 int cmdForceUnlock(CliEnv& env, const CommonOptions& common, const std::string& lockId, bool force);
 

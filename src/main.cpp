@@ -18,7 +18,14 @@ int main(int argc, char** argv) {
   hx::RealProviders providers(http, clock, progress);
   if (const char* stall = std::getenv("HXCTL_PULL_STALL_SECONDS"); stall && *stall)
     providers.setPullStallMs(std::atoll(stall) * 1000);
-  hx::CliEnv env{providers, prober, clock, std::cout, std::cerr, isatty(STDOUT_FILENO) == 1};
+  hx::CliEnv env{providers,
+                 prober,
+                 clock,
+                 http,
+                 hx::loopbackOnlyFromEnvironment(),
+                 std::cout,
+                 std::cerr,
+                 isatty(STDOUT_FILENO) == 1};
   try {
     return hx::runCli(argc, argv, env);
   } catch (const std::exception& e) {

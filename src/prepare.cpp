@@ -1,5 +1,6 @@
 #include "src/prepare.h"
 
+#include "src/backlog.h"
 #include "src/engine.h"
 #include "src/exit_codes.h"
 #include "src/fs_spec_source.h"
@@ -60,6 +61,8 @@ int prepare(CliEnv& env, const CommonOptions& common, PlanCommandOptions& o, Pre
   if (int rc = checkTarget(env, p, o)) return rc;
   auto previous = store.loadObservations();
   if (!previous) return reportError(env, previous.status());
+  auto tasks = store.taskEvaluations();
+  if (tasks) previous.value().tasks = taskProgressOf(tasks.value());
   p.previous = previous.value();
   if (o.offline) {
     p.observed = std::move(previous.value());

@@ -78,6 +78,32 @@ CREATE TABLE host_transitions(
   latency_ms INTEGER,
   version TEXT);
 CREATE INDEX host_transitions_by_host ON host_transitions(host, at);
+CREATE TABLE task_evaluations(
+  task TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  since INTEGER NOT NULL,
+  evaluated_at INTEGER NOT NULL,
+  waiting_on TEXT NOT NULL,
+  criteria TEXT NOT NULL);
+CREATE TABLE criterion_evidence(
+  id INTEGER PRIMARY KEY,
+  task TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  subject TEXT,
+  pass INTEGER NOT NULL,
+  value TEXT,
+  threshold TEXT,
+  detail TEXT,
+  at INTEGER NOT NULL);
+CREATE INDEX criterion_evidence_by_task ON criterion_evidence(task, at);
+CREATE TABLE task_transitions(
+  id INTEGER PRIMARY KEY,
+  task TEXT NOT NULL,
+  from_status TEXT NOT NULL,
+  to_status TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  why TEXT);
 CREATE TABLE lock(
   id INTEGER PRIMARY KEY CHECK (id = 1),
   lock_id TEXT NOT NULL,

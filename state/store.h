@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@
 #include "reconciler/observed.h"
 #include "reconciler/plan.h"
 #include "reconciler/status.h"
+#include "reconciler/task_status.h"
 
 namespace SQLite {
 class Database;
@@ -45,6 +47,13 @@ struct ActionRecord {
   std::string resource, action, status, reason, error, errorKind;
   int attempts = 0;
   int64_t startedAt = 0, endedAt = 0, durationMs = 0;
+};
+
+struct TaskTransition {
+  std::string task;
+  std::string from, to;  // from is "" for a task's first evaluation
+  int64_t at = 0;
+  std::string why;
 };
 
 struct LockInfo {
@@ -90,6 +99,12 @@ class Store {
   Result<ObservedState> loadObservations();
   // Drops cached objects of one kind on one host (after a change there, the cache is stale).
   Status forgetObservations(const std::string& kind, const std::string& host);
+
+  // The backlog: the latest evaluation of each task, the evidence of every criterion run, and a
+  // row per status transition.
+  Status recordTaskEvaluations(const std::vector<TaskEvaluation>& evaluations);
+  Result<std::map<std::string, TaskEvaluation>> taskEvaluations();
+  Result<std::vector<TaskTransition>> taskTransitions(const std::string& task);
 
   // Host status transitions, newest first.
   Result<std::vector<HostTransition>> hostTransitions(const std::string& host, int limit);

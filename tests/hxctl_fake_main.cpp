@@ -7,6 +7,7 @@
 
 #include "fakes/fake_world.h"
 #include "src/cli.h"
+#include "src/http.h"
 #include "src/real_clock.h"
 
 int main(int argc, char** argv) {
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   }
   hx::RealClock clock;
   hx::fake::FakeWorld fake(clock, world);
-  hx::CliEnv env{fake, fake, clock, std::cout, std::cerr, isatty(STDOUT_FILENO) == 1};
+  hx::CurlTransport http(true);
+  hx::CliEnv env{fake, fake, clock, http, true, std::cout, std::cerr, isatty(STDOUT_FILENO) == 1};
   return hx::runCli(argc, argv, env);
 }

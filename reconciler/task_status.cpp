@@ -1,0 +1,103 @@
+#include "reconciler/task_status.h"
+
+#include "reconciler/graph.h"
+
+namespace hx {
+
+const char* taskStatusName(TaskStatus s) {
+  switch (s) {
+    case TaskStatus::kHeld: return "held";
+    case TaskStatus::kBlocked: return "blocked";
+    case TaskStatus::kReady: return "ready";
+    case TaskStatus::kInProgress: return "in_progress";
+    case TaskStatus::kCompleted: return "completed";
+    case TaskStatus::kRegressed: return "regressed";
+  }
+  return "ready";
+}
+
+std::optional<TaskStatus> parseTaskStatus(const std::string& s) {
+  for (auto t : {TaskStatus::kHeld, TaskStatus::kBlocked, TaskStatus::kReady, TaskStatus::kInProgress,
+                 TaskStatus::kCompleted, TaskStatus::kRegressed})
+    if (s == taskStatusName(t)) return t;
+  return std::nullopt;
+}
+
+std::vector<std::string> unmetDependencies(const Resource& task, const ObservedState& observed,
+                                           const std::map<std::string, TaskStatus>& statuses,
+                                           const std::map<std::string, TaskRecord>& previous) {
+  std::vector<std::string> out;
+  for (const auto& ref : task.references) {
+    if (ref.role != RefRole::kWaitsOn) continue;
+    if (ref.target.kind == "Host") {
+      HostObservation h = observed.host(ref.target.name);
+      if (h.status == HostStatus::kActive) continue;
+      out.push_back("host " + ref.target.name + " is " + hostStatusName(h.status) +
+                    (h.since > 0 ? " since " + formatTime(h.since) : " (never seen healthy)"));
+    } else if (ref.target.kind == "Task") {
+      auto s = statuses.find(ref.target.name);
+      if (s != statuses.end() && s->second == TaskStatus::kCompleted) continue;
+      std::string state = s == statuses.end() ? "not evaluated" : taskStatusName(s->second);
+      auto p = previous.find(ref.target.name);
+      out.push_back("task " + ref.target.name + " is " + state +
+                    (p != previous.end() && p->second.since > 0 ? " since " + formatTime(p->second.since) : ""));
+    }
+  }
+  return out;
+}
+
+namespace {
+
+bool resourcesConverged(const Resource& task, const Plan& plan) {
+  for (const auto& ref : task.references) {
+    if (ref.role != RefRole::kGates) continue;
+    const PlanAction* a = plan.find(ref.target);
+    if (a && a->type != ActionType::kNoOp) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired, const ObservedState& observed,
+                                          const Plan& plan, const CriteriaSource& criteria,
+                                          const std::map<std::string, TaskRecord>& previous,
+                                          int64_t now) {
+  std::map<std::string, TaskStatus> statuses;
+  std::vector<TaskEvaluation> out;
+  DependencyGraph graph(desired);
+  for (const auto& id : graph.topologicalOrder()) {
+    if (id.kind != "Task") continue;
+    const Resource& task = *desired.find(id);
+    TaskEvaluation e;
+    e.task = id.name;
+    auto prev = previous.find(id.name);
+    if (prev != previous.end()) e.previous = prev->second.status;
+    if (task.spec.contains("hold")) {
+      e.status = TaskStatus::kHeld;
+      e.waitingOn.push_back("held: " + task.spec["hold"].value("reason", ""));
+    } else if (auto unmet = unmetDependencies(task, observed, statuses, previous); !unmet.empty()) {
+      e.status = TaskStatus::kBlocked;
+      e.waitingOn = std::move(unmet);
+    } else {
+      e.criteria = criteria(task);
+      size_t passed = 0;
+      for (const auto& c : e.criteria) passed += c.pass;
+      bool all = !e.criteria.empty() && passed == e.criteria.size();
+      bool wasDone = e.previous == TaskStatus::kCompleted || e.previous == TaskStatus::kRegressed;
+      if (all) e.status = TaskStatus::kCompleted;
+      else if (wasDone) e.status = TaskStatus::kRegressed;
+      else if (passed > 0 || !resourcesConverged(task, plan)) e.status = TaskStatus::kInProgress;
+      else e.status = TaskStatus::kReady;
+      for (const auto& c : e.criteria)
+        if (!c.pass) e.waitingOn.push_back(c.kind + " " + c.subject + ": " + c.detail);
+    }
+    e.changed = !e.previous || *e.previous != e.status;
+    e.since = e.changed ? now : prev->second.since;
+    statuses[id.name] = e.status;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace hx

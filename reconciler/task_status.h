@@ -1,0 +1,70 @@
+// Task status is derived, never typed in (DESIGN §5). Pure: the caller passes what was observed,
+// the criteria's results and the task's previous status.
+//
+//   held         a hold is set (its reason is shown)
+//   blocked      a dependency is not met: a host not active, a task not completed (each named)
+//   ready        dependencies met, nothing proven yet, its resources not yet converged
+//   in_progress  its resources are being applied, or some (not all) criteria pass
+//   completed    every criterion passes
+//   regressed    was completed, and a criterion now fails
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reconciler/observed.h"
+#include "reconciler/plan.h"
+#include "reconciler/resource.h"
+
+namespace hx {
+
+enum class TaskStatus { kHeld, kBlocked, kReady, kInProgress, kCompleted, kRegressed };
+const char* taskStatusName(TaskStatus s);
+std::optional<TaskStatus> parseTaskStatus(const std::string& s);
+
+struct CriterionResult {
+  std::string kind;       // "generate", "load", ...
+  std::string subject;    // what it checked: "Model/mixtral", "http://.../metrics"
+  bool pass = false;
+  std::string value;      // what was measured: "412 ms", "768 dims", "1530 rps, 0.2% errors"
+  std::string threshold;  // what was required: "< 30 s", "= 768", ">= 1000 rps"
+  std::string detail;     // why it failed, when it did
+  int64_t at = 0;         // unix seconds
+};
+
+struct TaskRecord {
+  TaskStatus status = TaskStatus::kReady;
+  int64_t since = 0;  // unix seconds of the last transition
+};
+
+struct TaskEvaluation {
+  std::string task;
+  TaskStatus status = TaskStatus::kReady;
+  std::vector<std::string> waitingOn;  // "host llm-primary is pending_installation since ..."
+  std::vector<CriterionResult> criteria;
+  int64_t since = 0;
+  bool changed = false;               // status differs from the previous record
+  std::optional<TaskStatus> previous;
+};
+
+// Supplies a task's criterion results; called only for tasks that are neither held nor blocked,
+// in dependency order, so live checks never run against work that cannot be done yet.
+using CriteriaSource = std::function<std::vector<CriterionResult>(const Resource& task)>;
+
+// Evaluates every task in dependency order. `plan` says whether gated resources are converged;
+// `previous` is the last recorded status of each task.
+std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired, const ObservedState& observed,
+                                          const Plan& plan, const CriteriaSource& criteria,
+                                          const std::map<std::string, TaskRecord>& previous,
+                                          int64_t now);
+
+// Whether a task's criteria should be run now: not held, and nothing it waits on is missing.
+std::vector<std::string> unmetDependencies(const Resource& task, const ObservedState& observed,
+                                           const std::map<std::string, TaskStatus>& statuses,
+                                           const std::map<std::string, TaskRecord>& previous);
+
+}  // namespace hx

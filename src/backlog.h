@@ -1,0 +1,25 @@
+// Evaluates the backlog after a plan or an apply: derives every task's status, running live
+// checks only where they can mean something, and records the evaluation.
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include "reconciler/task_status.h"
+#include "src/criteria.h"
+#include "state/store.h"
+
+namespace hx {
+
+// With a runner, criteria of tasks that are neither held nor blocked are checked live; without,
+// their last recorded evidence is reused (no network). Records the result when `record` is set.
+Result<std::vector<TaskEvaluation>> evaluateBacklog(const DesiredState& desired,
+                                                    const ObservedState& observed, const Plan& plan,
+                                                    Store& store, CriteriaRunner* runner,
+                                                    bool record, int64_t now);
+
+// The recorded statuses, as the planner's view of which tasks are completed.
+std::map<std::string, TaskProgress> taskProgressOf(
+    const std::map<std::string, TaskEvaluation>& recorded);
+
+}  // namespace hx
