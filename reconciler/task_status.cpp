@@ -24,8 +24,7 @@ std::optional<TaskStatus> parseTaskStatus(const std::string& s) {
 }
 
 std::vector<std::string> unmetDependencies(const Resource& task, const ObservedState& observed,
-                                           const std::map<std::string, TaskStatus>& statuses,
-                                           const std::map<std::string, TaskRecord>& previous) {
+                                           const std::map<std::string, TaskRecord>& current) {
   std::vector<std::string> out;
   for (const auto& ref : task.references) {
     if (ref.role != RefRole::kWaitsOn) continue;
@@ -35,12 +34,11 @@ std::vector<std::string> unmetDependencies(const Resource& task, const ObservedS
       out.push_back("host " + ref.target.name + " is " + hostStatusName(h.status) +
                     (h.since > 0 ? " since " + formatTime(h.since) : " (never seen healthy)"));
     } else if (ref.target.kind == "Task") {
-      auto s = statuses.find(ref.target.name);
-      if (s != statuses.end() && s->second == TaskStatus::kCompleted) continue;
-      std::string state = s == statuses.end() ? "not evaluated" : taskStatusName(s->second);
-      auto p = previous.find(ref.target.name);
+      auto s = current.find(ref.target.name);
+      if (s != current.end() && s->second.status == TaskStatus::kCompleted) continue;
+      std::string state = s == current.end() ? "not evaluated" : taskStatusName(s->second.status);
       out.push_back("task " + ref.target.name + " is " + state +
-                    (p != previous.end() && p->second.since > 0 ? " since " + formatTime(p->second.since) : ""));
+                    (s != current.end() && s->second.since > 0 ? " since " + formatTime(s->second.since) : ""));
     }
   }
   return out;
@@ -63,7 +61,7 @@ std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired, const Obs
                                           const Plan& plan, const CriteriaSource& criteria,
                                           const std::map<std::string, TaskRecord>& previous,
                                           int64_t now) {
-  std::map<std::string, TaskStatus> statuses;
+  std::map<std::string, TaskRecord> current;
   std::vector<TaskEvaluation> out;
   DependencyGraph graph(desired);
   for (const auto& id : graph.topologicalOrder()) {
@@ -76,7 +74,7 @@ std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired, const Obs
     if (task.spec.contains("hold")) {
       e.status = TaskStatus::kHeld;
       e.waitingOn.push_back("held: " + task.spec["hold"].value("reason", ""));
-    } else if (auto unmet = unmetDependencies(task, observed, statuses, previous); !unmet.empty()) {
+    } else if (auto unmet = unmetDependencies(task, observed, current); !unmet.empty()) {
       e.status = TaskStatus::kBlocked;
       e.waitingOn = std::move(unmet);
     } else {
@@ -94,7 +92,7 @@ std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired, const Obs
     }
     e.changed = !e.previous || *e.previous != e.status;
     e.since = e.changed ? now : prev->second.since;
-    statuses[id.name] = e.status;
+    current[id.name] = TaskRecord{e.status, e.since};
     out.push_back(std::move(e));
   }
   return out;

@@ -62,9 +62,9 @@ std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired, const Obs
                                           const std::map<std::string, TaskRecord>& previous,
                                           int64_t now);
 
-// Whether a task's criteria should be run now: not held, and nothing it waits on is missing.
+// What a task waits on that is not there yet: hosts not active, tasks not completed (with their
+// current status and since when, from `current`: this evaluation's results so far).
 std::vector<std::string> unmetDependencies(const Resource& task, const ObservedState& observed,
-                                           const std::map<std::string, TaskStatus>& statuses,
-                                           const std::map<std::string, TaskRecord>& previous);
+                                           const std::map<std::string, TaskRecord>& current);
 
 }  // namespace hx

@@ -1,0 +1,136 @@
+#include <catch2/catch.hpp>
+
+#include "reconciler/spec_parser.h"
+#include "reconciler/task_status.h"
+
+using namespace hx;
+
+namespace {
+
+const char* kBacklog = R"(apiVersion: hx/v1
+kind: Host
+metadata: {name: llm}
+spec: {address: 127.0.0.1, api: {type: ollama, url: "http://127.0.0.1:1"}}
+---
+apiVersion: hx/v1
+kind: Model
+metadata: {name: m}
+spec: {host: llm, model: "m:1b", capability: generate}
+---
+apiVersion: hx/v1
+kind: Task
+metadata: {name: first}
+spec:
+  title: first
+  priority: high
+  dependsOn: {hosts: [llm]}
+  resources: [Model/m]
+  criteria: [{modelAvailable: {model: m}}, {generate: {model: m}}]
+---
+apiVersion: hx/v1
+kind: Task
+metadata: {name: second}
+spec:
+  title: second
+  priority: low
+  dependsOn: {tasks: [first]}
+  criteria: [{hostActive: {host: llm}}]
+---
+apiVersion: hx/v1
+kind: Task
+metadata: {name: later}
+spec:
+  title: later
+  priority: low
+  hold: {reason: not now}
+  criteria: [{hostActive: {host: llm}}]
+)";
+
+struct Backlog {
+  DesiredState desired;
+  ObservedState observed;
+  Plan plan;
+  std::map<std::string, std::vector<bool>> passes;  // task -> criteria pass/fail
+  std::map<std::string, TaskRecord> previous;
+
+  Backlog() {
+    ParsedSpecs parsed = parseSpecs(kBacklog, "backlog.yaml");
+    REQUIRE(parsed.diagnostics.empty());
+    desired.resources = parsed.resources;
+  }
+  void hostActive(bool up) {
+    observed.hosts["llm"].status = up ? HostStatus::kActive : HostStatus::kPendingInstallation;
+    observed.hosts["llm"].since = up ? 100 : 0;
+  }
+  std::map<std::string, TaskEvaluation> evaluate(int64_t now) {
+    CriteriaSource criteria = [&](const Resource& task) {
+      std::vector<CriterionResult> out;
+      for (bool pass : passes[task.id.name]) out.push_back(CriterionResult{"x", "y", pass, "", "", pass ? "" : "fails", now});
+      return out;
+    };
+    std::map<std::string, TaskEvaluation> out;
+    for (auto& e : evaluateTasks(desired, observed, plan, criteria, previous, now)) {
+      previous[e.task] = TaskRecord{e.status, e.since};
+      out[e.task] = std::move(e);
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("task status: held, blocked on a host, blocked on a task", "[backlog]") {
+  Backlog b;
+  b.hostActive(false);
+  auto e = b.evaluate(1000);
+  CHECK(e["later"].status == TaskStatus::kHeld);
+  CHECK(e["later"].waitingOn == std::vector<std::string>{"held: not now"});
+  CHECK(e["first"].status == TaskStatus::kBlocked);
+  CHECK(e["first"].waitingOn == std::vector<std::string>{"host llm is pending_installation (never seen healthy)"});
+  CHECK(e["first"].criteria.empty());  // blocked tasks are not checked
+  CHECK(e["second"].status == TaskStatus::kBlocked);
+  CHECK(e["second"].waitingOn == std::vector<std::string>{"task first is blocked since 1970-01-01T00:16:40Z"});
+  CHECK(e["first"].changed);
+  CHECK(e["first"].since == 1000);
+}
+
+TEST_CASE("task status: ready, in progress, completed, regressed, and back", "[backlog]") {
+  Backlog b;
+  b.hostActive(true);
+  b.passes["first"] = {false, false};
+  auto e = b.evaluate(1000);
+  CHECK(e["first"].status == TaskStatus::kReady);
+  CHECK(e["first"].waitingOn.size() == 2);
+
+  PlanAction pull;
+  pull.id = {"Model", "m"};
+  pull.type = ActionType::kCreate;
+  b.plan.actions.push_back(pull);  // its resource is being applied
+  CHECK(b.evaluate(1100)["first"].status == TaskStatus::kInProgress);
+  b.plan.actions.clear();
+
+  b.passes["first"] = {true, false};  // some criteria pass
+  e = b.evaluate(1200);
+  CHECK(e["first"].status == TaskStatus::kInProgress);
+  CHECK_FALSE(e["first"].changed);
+  CHECK(e["first"].since == 1100);
+
+  b.passes["first"] = {true, true};
+  b.passes["second"] = {true};
+  e = b.evaluate(1300);
+  CHECK(e["first"].status == TaskStatus::kCompleted);
+  CHECK(e["second"].status == TaskStatus::kCompleted);  // unblocked in the same pass
+
+  b.passes["first"] = {true, false};
+  e = b.evaluate(1400);
+  CHECK(e["first"].status == TaskStatus::kRegressed);
+  CHECK(e["first"].previous == TaskStatus::kCompleted);
+  CHECK(e["second"].status == TaskStatus::kBlocked);
+  CHECK(e["second"].waitingOn == std::vector<std::string>{"task first is regressed since 1970-01-01T00:23:20Z"});
+  CHECK(b.evaluate(1450)["first"].status == TaskStatus::kRegressed);  // stays regressed while failing
+
+  b.passes["first"] = {true, true};
+  CHECK(b.evaluate(1500)["first"].status == TaskStatus::kCompleted);
+  b.hostActive(false);
+  CHECK(b.evaluate(1600)["first"].status == TaskStatus::kBlocked);
+}
