@@ -6,19 +6,25 @@ namespace hx {
 
 const char* taskStatusName(TaskStatus s) {
   switch (s) {
-    case TaskStatus::kHeld: return "held";
-    case TaskStatus::kBlocked: return "blocked";
-    case TaskStatus::kReady: return "ready";
-    case TaskStatus::kInProgress: return "in_progress";
-    case TaskStatus::kCompleted: return "completed";
-    case TaskStatus::kRegressed: return "regressed";
+    case TaskStatus::kHeld:
+      return "held";
+    case TaskStatus::kBlocked:
+      return "blocked";
+    case TaskStatus::kReady:
+      return "ready";
+    case TaskStatus::kInProgress:
+      return "in_progress";
+    case TaskStatus::kCompleted:
+      return "completed";
+    case TaskStatus::kRegressed:
+      return "regressed";
   }
   return "ready";
 }
 
 std::optional<TaskStatus> parseTaskStatus(const std::string& s) {
-  for (auto t : {TaskStatus::kHeld, TaskStatus::kBlocked, TaskStatus::kReady, TaskStatus::kInProgress,
-                 TaskStatus::kCompleted, TaskStatus::kRegressed})
+  for (auto t : {TaskStatus::kHeld, TaskStatus::kBlocked, TaskStatus::kReady,
+                 TaskStatus::kInProgress, TaskStatus::kCompleted, TaskStatus::kRegressed})
     if (s == taskStatusName(t)) return t;
   return std::nullopt;
 }
@@ -38,7 +44,9 @@ std::vector<std::string> unmetDependencies(const Resource& task, const ObservedS
       if (s != current.end() && s->second.status == TaskStatus::kCompleted) continue;
       std::string state = s == current.end() ? "not evaluated" : taskStatusName(s->second.status);
       out.push_back("task " + ref.target.name + " is " + state +
-                    (s != current.end() && s->second.since > 0 ? " since " + formatTime(s->second.since) : ""));
+                    (s != current.end() && s->second.since > 0
+                         ? " since " + formatTime(s->second.since)
+                         : ""));
     }
   }
   return out;
@@ -57,8 +65,9 @@ bool resourcesConverged(const Resource& task, const Plan& plan) {
 
 }  // namespace
 
-std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired, const ObservedState& observed,
-                                          const Plan& plan, const CriteriaSource& criteria,
+std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired,
+                                          const ObservedState& observed, const Plan& plan,
+                                          const CriteriaSource& criteria,
                                           const std::map<std::string, TaskRecord>& previous,
                                           int64_t now) {
   std::map<std::string, TaskRecord> current;
@@ -83,10 +92,14 @@ std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired, const Obs
       for (const auto& c : e.criteria) passed += c.pass;
       bool all = !e.criteria.empty() && passed == e.criteria.size();
       bool wasDone = e.previous == TaskStatus::kCompleted || e.previous == TaskStatus::kRegressed;
-      if (all) e.status = TaskStatus::kCompleted;
-      else if (wasDone) e.status = TaskStatus::kRegressed;
-      else if (passed > 0 || !resourcesConverged(task, plan)) e.status = TaskStatus::kInProgress;
-      else e.status = TaskStatus::kReady;
+      if (all)
+        e.status = TaskStatus::kCompleted;
+      else if (wasDone)
+        e.status = TaskStatus::kRegressed;
+      else if (passed > 0 || !resourcesConverged(task, plan))
+        e.status = TaskStatus::kInProgress;
+      else
+        e.status = TaskStatus::kReady;
       for (const auto& c : e.criteria)
         if (!c.pass) e.waitingOn.push_back(c.kind + " " + c.subject + ": " + c.detail);
     }

@@ -27,8 +27,8 @@ const char* taskStatusName(TaskStatus s);
 std::optional<TaskStatus> parseTaskStatus(const std::string& s);
 
 struct CriterionResult {
-  std::string kind;       // "generate", "load", ...
-  std::string subject;    // what it checked: "Model/mixtral", "http://.../metrics"
+  std::string kind;     // "generate", "load", ...
+  std::string subject;  // what it checked: "Model/mixtral", "http://.../metrics"
   bool pass = false;
   std::string value;      // what was measured: "412 ms", "768 dims", "1530 rps, 0.2% errors"
   std::string threshold;  // what was required: "< 30 s", "= 768", ">= 1000 rps"
@@ -47,7 +47,7 @@ struct TaskEvaluation {
   std::vector<std::string> waitingOn;  // "host llm-primary is pending_installation since ..."
   std::vector<CriterionResult> criteria;
   int64_t since = 0;
-  bool changed = false;               // status differs from the previous record
+  bool changed = false;  // status differs from the previous record
   std::optional<TaskStatus> previous;
 };
 
@@ -57,8 +57,9 @@ using CriteriaSource = std::function<std::vector<CriterionResult>(const Resource
 
 // Evaluates every task in dependency order. `plan` says whether gated resources are converged;
 // `previous` is the last recorded status of each task.
-std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired, const ObservedState& observed,
-                                          const Plan& plan, const CriteriaSource& criteria,
+std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired,
+                                          const ObservedState& observed, const Plan& plan,
+                                          const CriteriaSource& criteria,
                                           const std::map<std::string, TaskRecord>& previous,
                                           int64_t now);
 

@@ -37,6 +37,9 @@ SimHost::SimHost(HostOptions options, std::unique_ptr<Personality> personality, 
                   res, tInjected);
   });
   server_.set_keep_alive_max_count(1000);
+  // Headers and body go out in separate writes; without TCP_NODELAY, Nagle holds the body until
+  // the client's delayed ACK (40 ms), which would swamp any latency a test injects.
+  server_.set_tcp_nodelay(true);
   server_.set_socket_options([this](int sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);

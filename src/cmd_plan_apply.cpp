@@ -202,9 +202,13 @@ int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
                                       env.prober, options.parallelism);
   (void)store.saveObservations(after);
   // The backlog moves with the estate: check what can be checked now, and record it.
+  // Checks judge the estate as it is now, so they get a plan made from what was just observed.
+  auto inventoryNow = store.inventory();
+  Plan now = plan(p.loaded.desired, after, inventoryNow ? inventoryNow.value() : p.inventory,
+                  options.plan, env.clock.nowSeconds());
   CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
-  auto backlog = evaluateBacklog(p.loaded.desired, after, p.plan, store, &runner, true,
-                                 env.clock.nowSeconds());
+  auto backlog =
+      evaluateBacklog(p.loaded.desired, after, now, store, &runner, true, env.clock.nowSeconds());
   std::string backlogLine;
   if (backlog && !backlog.value().empty()) {
     std::map<std::string, int> counts;

@@ -177,15 +177,14 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
   Prepared p;
   if (int rc = prepare(env, common, options, p, nullptr)) return rc;
   CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
-  auto evaluations = evaluateBacklog(p.loaded.desired, p.observed, p.plan, *p.store,
-                                     refresh ? &runner : nullptr, refresh, env.clock.nowSeconds());
+  // A read-only view records nothing, so it dates nothing: "since" stays as recorded.
+  auto evaluations =
+      evaluateBacklog(p.loaded.desired, p.observed, p.plan, *p.store, refresh ? &runner : nullptr,
+                      refresh, refresh ? env.clock.nowSeconds() : 0);
   if (!evaluations) {
     env.err << "error: " << evaluations.status().message() << "\n";
     return exit_code::kError;
   }
-  if (!refresh)  // a read-only view: a task never evaluated has no "since"
-    for (auto& e : evaluations.value())
-      if (!e.previous) e.since = 0;
   if (!task.empty()) return renderTask(env, common, p, evaluations.value(), task);
   if (common.json()) {
     Json tasks = Json::array();

@@ -65,7 +65,8 @@ struct Backlog {
   std::map<std::string, TaskEvaluation> evaluate(int64_t now) {
     CriteriaSource criteria = [&](const Resource& task) {
       std::vector<CriterionResult> out;
-      for (bool pass : passes[task.id.name]) out.push_back(CriterionResult{"x", "y", pass, "", "", pass ? "" : "fails", now});
+      for (bool pass : passes[task.id.name])
+        out.push_back(CriterionResult{"x", "y", pass, "", "", pass ? "" : "fails", now});
       return out;
     };
     std::map<std::string, TaskEvaluation> out;
@@ -86,10 +87,12 @@ TEST_CASE("task status: held, blocked on a host, blocked on a task", "[backlog]"
   CHECK(e["later"].status == TaskStatus::kHeld);
   CHECK(e["later"].waitingOn == std::vector<std::string>{"held: not now"});
   CHECK(e["first"].status == TaskStatus::kBlocked);
-  CHECK(e["first"].waitingOn == std::vector<std::string>{"host llm is pending_installation (never seen healthy)"});
+  CHECK(e["first"].waitingOn ==
+        std::vector<std::string>{"host llm is pending_installation (never seen healthy)"});
   CHECK(e["first"].criteria.empty());  // blocked tasks are not checked
   CHECK(e["second"].status == TaskStatus::kBlocked);
-  CHECK(e["second"].waitingOn == std::vector<std::string>{"task first is blocked since 1970-01-01T00:16:40Z"});
+  CHECK(e["second"].waitingOn ==
+        std::vector<std::string>{"task first is blocked since 1970-01-01T00:16:40Z"});
   CHECK(e["first"].changed);
   CHECK(e["first"].since == 1000);
 }
@@ -126,8 +129,10 @@ TEST_CASE("task status: ready, in progress, completed, regressed, and back", "[b
   CHECK(e["first"].status == TaskStatus::kRegressed);
   CHECK(e["first"].previous == TaskStatus::kCompleted);
   CHECK(e["second"].status == TaskStatus::kBlocked);
-  CHECK(e["second"].waitingOn == std::vector<std::string>{"task first is regressed since 1970-01-01T00:23:20Z"});
-  CHECK(b.evaluate(1450)["first"].status == TaskStatus::kRegressed);  // stays regressed while failing
+  CHECK(e["second"].waitingOn ==
+        std::vector<std::string>{"task first is regressed since 1970-01-01T00:23:20Z"});
+  CHECK(b.evaluate(1450)["first"].status ==
+        TaskStatus::kRegressed);  // stays regressed while failing
 
   b.passes["first"] = {true, true};
   CHECK(b.evaluate(1500)["first"].status == TaskStatus::kCompleted);

@@ -1,0 +1,223 @@
+// The backlog on the simulator: statuses move as hosts come up and work is applied; holds gate
+// resources; the checks prove (or disprove) completion with evidence.
+#include <catch2/catch.hpp>
+#include <regex>
+
+#include "cli_harness.h"
+#include "sim_process.h"
+
+using namespace hx;
+using hx::test::CliHarness;
+using hx::test::Run;
+using hx::test::SimProcess;
+
+namespace {
+
+std::string exchangeLog(const std::string& test) {
+  std::filesystem::create_directories(HX_EXCHANGE_DIR);
+  std::string path = std::string(HX_EXCHANGE_DIR) + "/backlog-" + test + ".jsonl";
+  std::filesystem::remove(path);
+  return path;
+}
+
+std::string doc(const std::string& kind, const std::string& name, const std::string& spec) {
+  return "---\napiVersion: hx/v1\nkind: " + kind + "\nmetadata: {name: \"" + name + "\"}\nspec:\n" +
+         spec;
+}
+
+std::string estate(int llmPort, int qdrantPort, bool hold) {
+  std::string s;
+  s += doc("Host", "llm",
+           "  address: 127.0.0.1\n  api: {type: ollama, url: \"http://127.0.0.1:" +
+               std::to_string(llmPort) + "\"}\n  health: {interval: 1s, timeout: 500ms}\n");
+  s += doc("Host", "qdrant",
+           "  address: 127.0.0.1\n  api: {type: qdrant, url: \"http://127.0.0.1:" +
+               std::to_string(qdrantPort) + "\", auth: {env: HX_BACKLOG_KEY}}\n");
+  s += doc("Model", "chat", "  {host: llm, model: \"chat:7b\", capability: generate}\n");
+  s += doc("Model", "embed", "  {host: llm, model: embed, capability: embed, dimensions: 8}\n");
+  s += doc("Collection", "docs",
+           "  {server: qdrant, embeddingModel: embed, vectors: {size: 8, distance: Cosine}}\n");
+  s += doc("Collection", "wide", "  {server: qdrant, vectors: {size: 16, distance: Cosine}}\n");
+  s += doc("Collection", "secure", "  {server: qdrant, vectors: {size: 8, distance: Dot}}\n");
+  s += doc(
+      "Task", "models",
+      "  title: models answer\n  group: Live\n  priority: high\n  dependsOn: {hosts: [llm]}\n"
+      "  resources: [Model/chat, Model/embed]\n  criteria:\n    - modelAvailable: {model: chat}\n"
+      "    - generate: {model: chat, maxLatency: 5s}\n    - embed: {model: embed}\n");
+  s += doc("Task", "ingest",
+           "  title: vectors ingested\n  group: Live\n  priority: high\n"
+           "  dependsOn: {hosts: [qdrant], tasks: [models]}\n  resources: [Collection/docs]\n"
+           "  criteria:\n    - collectionReady: {collection: docs}\n"
+           "    - ingest: {model: embed, collection: docs, samples: 3}\n");
+  s += doc("Task", "mismatch",
+           "  title: ingest into the wrong width\n  group: Live\n  priority: low\n"
+           "  dependsOn: {hosts: [qdrant, llm]}\n  criteria:\n    - ingest: {model: embed, "
+           "collection: wide}\n");
+  s += doc("Task", "hardening",
+           "  title: hardening\n  group: Security\n  priority: medium\n" +
+               std::string(hold ? "  hold: {reason: the user deferred hardening}\n" : "") +
+               "  resources: [Collection/secure]\n  criteria:\n    - collectionReady: {collection: "
+               "secure}\n");
+  return s;
+}
+
+const std::string kKey = "HX_BACKLOG_KEY=backlog-admin-key";
+
+std::map<std::string, Json> statusOf(CliHarness& h, bool refresh = false) {
+  Json out = Json::parse(
+      h.run(std::string("status -f specs -o json") + (refresh ? " --refresh" : ""), kKey).out);
+  std::map<std::string, Json> tasks;
+  for (const auto& t : out["tasks"]) tasks[t["id"]] = t;
+  return tasks;
+}
+
+bool hasCollection(const SimProcess& sim, size_t i, const std::string& name) {
+  CurlTransport http(true);
+  HttpRequest req;
+  req.url = sim.url(i) + "/collections/" + name + "/exists";
+  req.headers.emplace_back("api-key", "backlog-admin-key");
+  auto r = http.send(req);
+  return r && Json::parse(r.value().body)["result"]["exists"] == true;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "backlog: tasks move from blocked to completed as the host comes up, the hold gates its "
+    "resource, and a failing check regresses a completed task",
+    "[backlog][e2e]") {
+  std::string log = exchangeLog("story");
+  SimProcess sim(
+      {{"--ollama", "{PORT}", "--registry", "chat:7b", "--registry", "embed=8", "--up-after", "3"},
+       {"--qdrant", "{PORT}", "--api-key", "backlog-admin-key"}},
+      log);
+  CliHarness h("backlog-story", HX_BIN);
+  h.writeSpec("estate.yaml", estate(sim.port(0), sim.port(1), true));
+  Run first = h.run("apply -f specs", kKey);
+  INFO(first.out << first.err);
+  CHECK(first.out.find("Backlog: 4 tasks") != std::string::npos);
+  auto s = statusOf(h);
+  CHECK(s["models"]["status"] == "blocked");
+  CHECK(s["models"]["waiting_on"][0] == "host llm is pending_installation (never seen healthy)");
+  CHECK(s["ingest"]["status"] == "blocked");
+  CHECK(s["hardening"]["status"] == "held");
+  CHECK(s["hardening"]["waiting_on"][0] == "held: the user deferred hardening");
+  CHECK_FALSE(hasCollection(sim, 1, "secure"));
+
+  // The host comes up; applies move the work along until nothing changes.
+  usleep(3200000);
+  for (int i = 0; i < 3; ++i) h.run("apply -f specs", kKey);
+  s = statusOf(h);
+  CHECK(s["models"]["status"] == "completed");
+  CHECK(s["ingest"]["status"] == "completed");
+  for (const auto& c : s["ingest"]["criteria"]) CHECK(c["pass"] == true);
+  CHECK(s["ingest"]["criteria"][1]["value"] == "3/3 found first");
+  CHECK(s["models"]["criteria"][2]["value"] == "8 dims");
+  // Ingestion cleaned up after itself.
+  CurlTransport http(true);
+  HttpRequest count;
+  count.method = "POST";
+  count.url = sim.url(1) + "/collections/docs/points/count";
+  count.body = "{}";
+  count.headers = {{"api-key", "backlog-admin-key"}, {"Content-Type", "application/json"}};
+  CHECK(Json::parse(http.send(count).value().body)["result"]["count"] == 0);
+
+  // The width mismatch is reported, with Qdrant's own words.
+  CHECK(s["mismatch"]["status"] != "completed");
+  CHECK(s["mismatch"]["criteria"][0]["detail"].get<std::string>().find(
+            "Vector dimension error: expected dim: 16, got 8") != std::string::npos);
+
+  // Held: never applied. Lift the hold in the spec, and it is.
+  CHECK(s["hardening"]["status"] == "held");
+  CHECK_FALSE(hasCollection(sim, 1, "secure"));
+  h.writeSpec("estate.yaml", estate(sim.port(0), sim.port(1), false));
+  h.run("apply -f specs", kKey);
+  CHECK(hasCollection(sim, 1, "secure"));
+  CHECK(statusOf(h)["hardening"]["status"] == "completed");
+
+  // A model deleted behind hxctl's back: the completed task regresses.
+  HttpRequest del;
+  del.method = "DELETE";
+  del.url = sim.url(0) + "/api/delete";
+  del.body = R"({"model":"chat:7b"})";
+  REQUIRE(http.send(del).value().status == 200);
+  s = statusOf(h, true);
+  CHECK(s["models"]["status"] == "regressed");
+  CHECK(s["models"]["criteria"][0]["pass"] == false);
+  Json story = Json::parse(h.run("status -f specs models -o json", kKey).out);
+  std::vector<std::string> path;
+  for (const auto& t : story["transitions"]) path.push_back(t["to"]);
+  REQUIRE(path.size() >= 3);
+  CHECK(path.front() == "blocked");
+  CHECK(std::find(path.begin(), path.end(), "completed") != path.end());
+  CHECK(path.back() == "regressed");
+}
+
+TEST_CASE("backlog: the load check reports injected latency and errors accurately",
+          "[backlog][e2e]") {
+  std::string log = exchangeLog("load");
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "backlog-admin-key", "--latency-ms", "20",
+                   "--error-rate", "0.1"}},
+                 log);
+  CliHarness h("backlog-load", HX_BIN);
+  std::string spec =
+      doc("Host", "qdrant",
+          "  address: 127.0.0.1\n  api: {type: qdrant, url: \"http://127.0.0.1:" +
+              std::to_string(sim.port(0)) + "\", auth: {env: HX_BACKLOG_KEY}}\n") +
+      doc("Collection", "docs", "  {server: qdrant, vectors: {size: 8, distance: Cosine}}\n") +
+      doc("Task", "perf",
+          "  title: load\n  priority: high\n  dependsOn: {hosts: [qdrant]}\n  criteria:\n    - "
+          "load:\n"
+          "        target: {collection: docs}\n        requests: 600\n        concurrency: 4\n"
+          "        thresholds: {avgLatency: 100ms, maxErrorRate: 0.01}\n");
+  h.writeSpec("estate.yaml", spec);
+  for (int i = 0; i < 5 && h.run("apply -f specs", kKey).code != 0; ++i) {
+  }
+  Json c = statusOf(h)["perf"]["criteria"][0];
+  std::string value = c["value"];
+  INFO(value);
+  std::smatch m;
+  REQUIRE(std::regex_search(
+      value, m,
+      std::regex("^600 requests in [0-9.]+ s: [0-9]+ rps, avg ([0-9.]+) ms, "
+                 "p50 [0-9.]+ ms, p95 [0-9.]+ ms, p99 [0-9.]+ ms, ([0-9.]+)% errors$")));
+  double avg = std::stod(m[1]), errors = std::stod(m[2]);
+  CHECK(avg >= 20.0);
+  CHECK(avg <= 23.0);  // 20 ms injected, plus a little processing
+  CHECK(errors >= 6.5);
+  CHECK(errors <= 13.5);      // 10% injected
+  CHECK(c["pass"] == false);  // fails the 1% error threshold, and says so
+  CHECK(c["detail"].get<std::string>().find("errors") != std::string::npos);
+  CHECK(c["threshold"] == "avg < 100ms, errors <= 1.00%");
+}
+
+TEST_CASE(
+    "backlog: hxctl status of the seed specs offline lists every task, blocked on the right "
+    "hosts, with 1.5.x held",
+    "[backlog][seed]") {
+  CliHarness h("backlog-seed", HX_BIN);
+  Run r = h.run(std::string("status -f ") + HX_SOURCE_DIR + "/specs");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("17 tasks: 11 blocked, 6 held.") != std::string::npos);
+  Json out = Json::parse(h.run(std::string("status -f ") + HX_SOURCE_DIR + "/specs -o json").out);
+  REQUIRE(out["tasks"].size() == 17);
+  std::map<std::string, Json> t;
+  for (const auto& x : out["tasks"]) t[x["id"]] = x;
+  for (int i = 1; i <= 6; ++i) {
+    CHECK(t["1.5." + std::to_string(i)]["status"] == "held");
+    CHECK(
+        t["1.5." + std::to_string(i)]["waiting_on"][0] ==
+        "held: User decision: security hardening is deferred until the estate is live and tested");
+  }
+  CHECK(t["1.3.3"]["waiting_on"] ==
+        Json::array({"host llm-primary is pending_installation (never seen healthy)",
+                     "host llm-secondary is pending_installation (never seen healthy)",
+                     "host orchestration is pending_installation (never seen healthy)",
+                     "host vector-db is pending_installation (never seen healthy)"}));
+  CHECK(t["WebUI.1"]["waiting_on"] ==
+        Json::array({"host web is pending_installation (never seen healthy)",
+                     "host vector-db is pending_installation (never seen healthy)"}));
+  CHECK(t["SEC.1"]["waiting_on"] ==
+        Json::array({"task 1.5.1 is held", "task 1.5.2 is held", "task 1.5.3 is held"}));
+  CHECK(std::filesystem::exists(h.dir() / "state.db"));  // status reads; probing nothing
+}
