@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds, and shows hxctl's main job on a loopback estate:
-#   1. hx-sim serves a Qdrant on 127.0.0.1:46333 (it answers as Qdrant 1.19 does);
-#   2. hxctl applies examples/local/ (the seed's nine collections), then plans again: No changes;
-#   3. someone changes a collection by hand; hxctl shows the drift and repairs it;
-#   4. hxctl history shows what was done; the real estate in specs/ is planned offline.
+#   1. hx-sim serves a Qdrant (127.0.0.1:46333) and an Ollama (127.0.0.1:41434) that is not
+#      installed yet: it refuses connections for the first seconds;
+#   2. hxctl applies examples/local/: what can be done is done, what waits for the LLM host is
+#      deferred with the reason, and the backlog shows its tasks blocked;
+#   3. the host comes up; the next apply does exactly the deferred work and the checks prove the
+#      tasks done (models answer, vectors are ingested and found, load targets met);
+#   4. someone changes a collection by hand; hxctl shows the drift and repairs it;
+#   5. hxctl history shows what was done; the real estate in specs/ is shown offline.
 # Nothing leaves this machine: HXCTL_LOOPBACK_ONLY=1 makes hxctl refuse any other address.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +20,9 @@ export HXCTL_STATE="$demo/state.db" HXCTL_LOOPBACK_ONLY=1 NO_COLOR="${NO_COLOR:-
 HXCTL_DEMO_QDRANT_KEY="demo-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 export HXCTL_DEMO_QDRANT_KEY
 ./build/hx-sim --exchange-log "$demo/exchanges.jsonl" \
-  --qdrant 127.0.0.1:46333 --api-key "$HXCTL_DEMO_QDRANT_KEY" >"$demo/sim.log" 2>&1 &
+  --qdrant 127.0.0.1:46333 --api-key "$HXCTL_DEMO_QDRANT_KEY" \
+  --ollama 127.0.0.1:41434 --registry mixtral:8x7b --registry nomic-embed-text=8 --up-after 6 \
+  >"$demo/sim.log" 2>&1 &
 sim=$!
 trap 'kill $sim 2>/dev/null; wait $sim 2>/dev/null; rm -rf "$demo"' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:46333/healthz >/dev/null && break; sleep 0.1; done
@@ -24,10 +30,23 @@ for _ in $(seq 50); do curl -sf http://127.0.0.1:46333/healthz >/dev/null && bre
 say() { printf '\n\033[1m# %s\033[0m\n' "$*"; }
 run() { printf '\033[1m$ %s\033[0m\n' "$*"; "$@"; }
 
-say "A Qdrant (simulated by hx-sim) is listening on 127.0.0.1:46333 with an API key. It is empty."
+say "hx-sim serves a Qdrant (empty) and an Ollama host, llm-primary, that is not installed yet."
 run ./build/hxctl validate -f examples/local/
-say "Apply the seed's nine collections: hxctl probes the host, plans, creates, and records each action."
+say "Apply: the collections that need nothing else are created; llm-primary's models and the collections its embedding model fills wait for it."
+run ./build/hxctl apply -f examples/local/ 2>/dev/null || echo "(exit $?: see above)"
+say "The backlog: tasks blocked on llm-primary, 1.5.1 held by the user's decision."
+run ./build/hxctl status -f examples/local/
+say "The install of llm-primary finishes (hx-sim brings it up)..."
+for _ in $(seq 100); do
+  ./build/hxctl hosts -f examples/local/ -o json 2>/dev/null | grep -q '"status": "active"' &&
+    [ "$(./build/hxctl hosts -f examples/local/ -o json | grep -c '"status": "active"')" -ge 2 ] && break
+  sleep 0.2
+done
+run ./build/hxctl hosts -f examples/local/
+say "Apply again: exactly the deferred work (two pulls, three collections); then the checks run."
 run ./build/hxctl apply -f examples/local/ 2>/dev/null
+run ./build/hxctl status -f examples/local/
+run ./build/hxctl status -f examples/local/ 1.3.5 | sed -n '1,4p;/^Criteria/,$p'
 say "Plan again: the estate matches the specs."
 run ./build/hxctl plan -f examples/local/ --detailed-exitcode && echo "(exit 0: no changes)"
 say "Someone changes hermes' HNSW m to 32 and re-points an alias, by hand, behind hxctl's back."
@@ -42,7 +61,8 @@ run ./build/hxctl apply -f examples/local/ 2>/dev/null
 run ./build/hxctl plan -f examples/local/
 say "The store remembers every run and action."
 run ./build/hxctl history
-run ./build/hxctl history 1 | head -14
-say "The real estate (specs/, 192.168.10.x) planned offline: nothing is contacted; every host is still pending_installation, so all of its work is deferred, with the reason."
-run ./build/hxctl plan -f specs/ --offline | tail -12
+run ./build/hxctl history 2
+say "The real estate (specs/, 192.168.10.x), offline: nothing is contacted. Every host is still pending_installation, so its work is deferred and its backlog blocked or held."
+run ./build/hxctl plan -f specs/ --offline | tail -1
+run ./build/hxctl status -f specs/ | tail -1
 say "hx-sim logged $(wc -l <"$demo/exchanges.jsonl") HTTP exchanges; the test suite checks such logs against Qdrant's OpenAPI document."
