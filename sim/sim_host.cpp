@@ -40,6 +40,9 @@ SimHost::SimHost(HostOptions options, std::unique_ptr<Personality> personality, 
   // Headers and body go out in separate writes; without TCP_NODELAY, Nagle holds the body until
   // the client's delayed ACK (40 ms), which would swamp any latency a test injects.
   server_.set_tcp_nodelay(true);
+  // A thread per kept-alive connection: httplib's default pool (8) would queue the 9th client
+  // behind idle connections, which no real server does; load tests use dozens.
+  server_.new_task_queue = [] { return new httplib::ThreadPool(96); };
   server_.set_socket_options([this](int sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
