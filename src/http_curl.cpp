@@ -1,10 +1,9 @@
-#include <arpa/inet.h>
 #include <curl/curl.h>
-#include <netinet/in.h>
 
 #include <cstdlib>
 #include <mutex>
 
+#include "src/curl_guard.h"
 #include "src/http.h"
 
 namespace hx {
@@ -12,9 +11,7 @@ namespace hx {
 namespace {
 
 struct Exchange {
-  bool loopbackOnly = false;
-  bool refusedByGuard = false;
-  std::string refusedAddress;
+  CurlGuard guard;
   std::string body;
   const std::function<bool(std::string_view)>* onChunk = nullptr;
   const std::function<bool()>* keepGoing = nullptr;
@@ -41,36 +38,6 @@ int progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
     return 1;  // curl stops with CURLE_ABORTED_BY_CALLBACK
   }
   return 0;
-}
-
-bool isLoopback(const sockaddr* addr, std::string* printable) {
-  char buf[INET6_ADDRSTRLEN] = {};
-  if (addr->sa_family == AF_INET) {
-    const auto* in = reinterpret_cast<const sockaddr_in*>(addr);
-    inet_ntop(AF_INET, &in->sin_addr, buf, sizeof buf);
-    *printable = buf;
-    return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-  }
-  if (addr->sa_family == AF_INET6) {
-    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(addr);
-    inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof buf);
-    *printable = buf;
-    return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
-  }
-  *printable = "(non-IP address)";
-  return false;
-}
-
-// Called by curl right before it creates each socket: the one place every connection passes.
-curl_socket_t openSocket(void* user, curlsocktype, curl_sockaddr* address) {
-  auto* ex = static_cast<Exchange*>(user);
-  std::string printable;
-  if (ex->loopbackOnly && !isLoopback(&address->addr, &printable)) {
-    ex->refusedByGuard = true;
-    ex->refusedAddress = printable;
-    return CURL_SOCKET_BAD;
-  }
-  return socket(address->family, address->socktype, address->protocol);
 }
 
 void globalInit() {
@@ -104,7 +71,7 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request,
   CURL* curl = curl_easy_init();
   if (!curl) return Status::error(ErrorKind::kInternal, "cannot initialise libcurl");
   Exchange ex;
-  ex.loopbackOnly = loopbackOnly_;
+  ex.guard.loopbackOnly = loopbackOnly_;
   ex.onChunk = onChunk;
   ex.keepGoing = keepGoing;
   curl_slist* headers = nullptr;
@@ -128,8 +95,7 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request,
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &ex);
-  curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, openSocket);
-  curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &ex);
+  installCurlGuard(curl, &ex.guard);
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   CURLcode rc = curl_easy_perform(curl);
   HttpResponse response;
@@ -144,9 +110,9 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request,
   response.elapsedMs = static_cast<int64_t>(seconds * 1000);
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
-  if (ex.refusedByGuard)
+  if (ex.guard.refused)
     return Status::error(ErrorKind::kUnavailable,
-                         "refused to connect to " + ex.refusedAddress +
+                         "refused to connect to " + ex.guard.refusedAddress +
                              ": HXCTL_LOOPBACK_ONLY allows loopback addresses only");
   if (ex.aborted)
     return Status::error(ErrorKind::kUnavailable, request.method + " " + request.url + ": aborted");

@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -29,6 +32,27 @@ inline int freePort() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   close(fd);
   return ntohs(addr.sin_port);
+}
+
+// A fresh exchange-log path under the build's exchange directory, which the OpenAPI
+// conformance test reads once every simulator test has run.
+inline std::string freshExchangeLog(const std::string& name) {
+  std::filesystem::create_directories(HX_EXCHANGE_DIR);
+  std::string path = std::string(HX_EXCHANGE_DIR) + "/" + name + ".jsonl";
+  std::filesystem::remove(path);
+  return path;
+}
+
+// Every exchange hx-sim logged so far, in order.
+inline std::vector<nlohmann::json> readExchanges(const std::string& log) {
+  std::vector<nlohmann::json> out;
+  std::ifstream in(log);
+  std::string line;
+  while (std::getline(in, line)) {
+    nlohmann::json e = nlohmann::json::parse(line, nullptr, false);
+    if (e.is_object()) out.push_back(std::move(e));
+  }
+  return out;
 }
 
 class SimProcess {

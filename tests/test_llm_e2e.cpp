@@ -14,10 +14,7 @@ using hx::test::SimProcess;
 namespace {
 
 std::string exchangeLog(const std::string& test) {
-  std::filesystem::create_directories(HX_EXCHANGE_DIR);
-  std::string path = std::string(HX_EXCHANGE_DIR) + "/llm-" + test + ".jsonl";
-  std::filesystem::remove(path);
-  return path;
+  return hx::test::freshExchangeLog("llm-" + test);
 }
 
 std::string host(
@@ -47,15 +44,11 @@ std::string collection(const std::string& name, const std::string& server,
 
 // Requests the simulator logged for `port` matching `method path`.
 int requests(const std::string& log, int port, const std::string& method, const std::string& path) {
-  std::ifstream in(log);
-  std::string line;
   int n = 0;
-  while (std::getline(in, line)) {
-    Json e = Json::parse(line, nullptr, false);
-    if (e.is_object() && e["host"] == "127.0.0.1:" + std::to_string(port) &&
-        e["method"] == method && e["path"] == path)
+  for (const Json& e : hx::test::readExchanges(log))
+    if (e["host"] == "127.0.0.1:" + std::to_string(port) && e["method"] == method &&
+        e["path"] == path)
       ++n;
-  }
   return n;
 }
 
@@ -246,12 +239,9 @@ TEST_CASE("llm: a model an OpenAI-compatible host lacks is drift hxctl reports a
             "are fixed by its configuration") != std::string::npos);
   CHECK(r.out.find("Model/qwen") == std::string::npos);  // present: a no-op
   CHECK(r.out.find("Nothing to apply.") != std::string::npos);
-  std::ifstream in(log);
-  std::string line;
-  while (std::getline(in, line)) {
-    Json e = Json::parse(line);
-    CHECK(e["method"] == "GET");
-  }
+  std::vector<Json> sent = hx::test::readExchanges(log);
+  CHECK_FALSE(sent.empty());
+  for (const Json& e : sent) CHECK(e["method"] == "GET");
   CHECK(requests(log, sim.port(0), "GET", "/v1/models") >= 1);
 }
 

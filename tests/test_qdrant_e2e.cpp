@@ -19,12 +19,7 @@ namespace {
 const std::string kNames[] = {"mixtral",   "hermes", "openchat", "phi3",   "yi34b",
                               "deepcoder", "imp",    "deepseek", "general"};
 
-std::string exchangeLog(const std::string& test) {
-  std::filesystem::create_directories(HX_EXCHANGE_DIR);
-  std::string path = std::string(HX_EXCHANGE_DIR) + "/" + test + ".jsonl";
-  std::filesystem::remove(path);
-  return path;
-}
+std::string exchangeLog(const std::string& test) { return hx::test::freshExchangeLog(test); }
 
 std::string hostSpec(const std::string& name, int port, bool auth = true) {
   return "apiVersion: hx/v1\nkind: Host\nmetadata: {name: " + name +
