@@ -54,19 +54,25 @@ std::vector<std::string> unmetDependencies(const Resource& task, const ObservedS
 
 namespace {
 
-bool resourcesConverged(const Resource& task, const Plan& plan) {
+// Whether hxctl has done, or is doing, the task's own work: its gated resources are all
+// converged, or the current run acted on one of them. A task with no resources has no such work.
+bool workUnderway(const Resource& task, const Plan& plan, const std::set<ResourceId>& applying) {
+  bool any = false, converged = true;
   for (const auto& ref : task.references) {
     if (ref.role != RefRole::kGates) continue;
+    any = true;
+    if (applying.count(ref.target)) return true;
     const PlanAction* a = plan.find(ref.target);
-    if (a && a->type != ActionType::kNoOp) return false;
+    if (a && a->type != ActionType::kNoOp) converged = false;
   }
-  return true;
+  return any && converged;
 }
 
 }  // namespace
 
 std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired,
                                           const ObservedState& observed, const Plan& plan,
+                                          const std::set<ResourceId>& applying,
                                           const CriteriaSource& criteria,
                                           const std::map<std::string, TaskRecord>& previous,
                                           int64_t now) {
@@ -96,7 +102,7 @@ std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired,
         e.status = TaskStatus::kCompleted;
       else if (wasDone)
         e.status = TaskStatus::kRegressed;
-      else if (passed > 0 || !resourcesConverged(task, plan))
+      else if (passed > 0 || workUnderway(task, plan, applying))
         e.status = TaskStatus::kInProgress;
       else
         e.status = TaskStatus::kReady;

@@ -3,8 +3,10 @@
 //
 //   held         a hold is set (its reason is shown)
 //   blocked      a dependency is not met: a host not active, a task not completed (each named)
-//   ready        dependencies met, nothing proven yet, its resources not yet converged
-//   in_progress  its resources are being applied, or some (not all) criteria pass
+//   ready        dependencies met, nothing proven yet, its resources not yet converged: the work
+//                can start (a task with no resources of its own is ready until a check passes)
+//   in_progress  its resources are being applied (this run acted on them) or are applied and
+//                await proof, or some (not all) criteria pass
 //   completed    every criterion passes
 //   regressed    was completed, and a criterion now fails
 #pragma once
@@ -13,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,9 +59,11 @@ struct TaskEvaluation {
 using CriteriaSource = std::function<std::vector<CriterionResult>(const Resource& task)>;
 
 // Evaluates every task in dependency order. `plan` says whether gated resources are converged;
-// `previous` is the last recorded status of each task.
+// `applying` holds the resources the current run acted on (empty outside an apply); `previous` is
+// the last recorded status of each task.
 std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired,
                                           const ObservedState& observed, const Plan& plan,
+                                          const std::set<ResourceId>& applying,
                                           const CriteriaSource& criteria,
                                           const std::map<std::string, TaskRecord>& previous,
                                           int64_t now);

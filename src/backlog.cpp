@@ -13,6 +13,7 @@ std::map<std::string, TaskProgress> taskProgressOf(
 
 Result<std::vector<TaskEvaluation>> evaluateBacklog(const DesiredState& desired,
                                                     const ObservedState& observed, const Plan& plan,
+                                                    const std::set<ResourceId>& applying,
                                                     Store& store, CriteriaRunner* runner,
                                                     bool record, int64_t now) {
   auto recorded = store.taskEvaluations();
@@ -25,7 +26,7 @@ Result<std::vector<TaskEvaluation>> evaluateBacklog(const DesiredState& desired,
     return it == recorded.value().end() ? std::vector<CriterionResult>{} : it->second.criteria;
   };
   std::vector<TaskEvaluation> evaluations =
-      evaluateTasks(desired, observed, plan, criteria, previous, now);
+      evaluateTasks(desired, observed, plan, applying, criteria, previous, now);
   if (record)
     if (Status s = store.recordTaskEvaluations(evaluations); !s) return s;
   return evaluations;

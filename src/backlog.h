@@ -12,9 +12,11 @@
 namespace hx {
 
 // With a runner, criteria of tasks that are neither held nor blocked are checked live; without,
-// their last recorded evidence is reused (no network). Records the result when `record` is set.
+// their last recorded evidence is reused (no network). `applying`: the resources the current
+// apply acted on. Records the result when `record` is set.
 Result<std::vector<TaskEvaluation>> evaluateBacklog(const DesiredState& desired,
                                                     const ObservedState& observed, const Plan& plan,
+                                                    const std::set<ResourceId>& applying,
                                                     Store& store, CriteriaRunner* runner,
                                                     bool record, int64_t now);
 

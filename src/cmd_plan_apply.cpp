@@ -207,8 +207,10 @@ int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
   Plan now = plan(p.loaded.desired, after, inventoryNow ? inventoryNow.value() : p.inventory,
                   options.plan, env.clock.nowSeconds());
   CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
-  auto backlog =
-      evaluateBacklog(p.loaded.desired, after, now, store, &runner, true, env.clock.nowSeconds());
+  std::set<ResourceId> applying;
+  for (const auto& r : results) applying.insert(r.id);
+  auto backlog = evaluateBacklog(p.loaded.desired, after, now, applying, store, &runner, true,
+                                 env.clock.nowSeconds());
   std::string backlogLine;
   if (backlog && !backlog.value().empty()) {
     std::map<std::string, int> counts;

@@ -179,8 +179,8 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
   CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
   // A read-only view records nothing, so it dates nothing: "since" stays as recorded.
   auto evaluations =
-      evaluateBacklog(p.loaded.desired, p.observed, p.plan, *p.store, refresh ? &runner : nullptr,
-                      refresh, refresh ? env.clock.nowSeconds() : 0);
+      evaluateBacklog(p.loaded.desired, p.observed, p.plan, {}, *p.store,
+                      refresh ? &runner : nullptr, refresh, refresh ? env.clock.nowSeconds() : 0);
   if (!evaluations) {
     env.err << "error: " << evaluations.status().message() << "\n";
     return exit_code::kError;

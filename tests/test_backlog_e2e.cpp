@@ -150,6 +150,83 @@ TEST_CASE(
   CHECK(path.back() == "regressed");
 }
 
+TEST_CASE(
+    "backlog: one task goes through every status on the simulator: held, blocked, ready, in "
+    "progress, completed, regressed, completed again, blocked, held",
+    "[backlog][e2e]") {
+  std::string log = exchangeLog("lifecycle");
+  SimProcess sim({{"--ollama", "{PORT}", "--registry", "chat:7b", "--up-after", "3"}}, log);
+  CliHarness h("backlog-lifecycle", HX_BIN);
+  auto spec = [&](bool hold) {
+    return doc("Host", "llm",
+               "  address: 127.0.0.1\n  api: {type: ollama, url: \"http://127.0.0.1:" +
+                   std::to_string(sim.port(0)) +
+                   "\"}\n  health: {interval: 1s, timeout: 800ms, failureThreshold: 1}\n") +
+           doc("Model", "chat", "  {host: llm, model: \"chat:7b\", capability: generate}\n") +
+           doc("Task", "work",
+               "  title: chat works\n  priority: high\n" +
+                   std::string(hold ? "  hold: {reason: waiting for the hardware budget}\n" : "") +
+                   "  dependsOn: {hosts: [llm]}\n  resources: [Model/chat]\n  criteria:\n"
+                   "    - modelAvailable: {model: chat}\n"
+                   "    - generate: {model: chat, maxLatency: 250ms}\n");
+  };
+  auto statusNow = [&] { return statusOf(h, true)["work"]; };
+
+  h.writeSpec("estate.yaml", spec(true));
+  Json t = statusNow();
+  CHECK(t["status"] == "held");
+  CHECK(t["waiting_on"][0] == "held: waiting for the hardware budget");
+
+  h.writeSpec("estate.yaml", spec(false));  // the hold is lifted; the host is not there yet
+  t = statusNow();
+  CHECK(t["status"] == "blocked");
+  CHECK(t["waiting_on"][0] == "host llm is pending_installation (never seen healthy)");
+
+  usleep(3200000);  // the host comes up; nothing is applied yet
+  t = statusNow();
+  CHECK(t["status"] == "ready");
+  CHECK(t["criteria"][0]["pass"] == false);
+
+  // Applied, but the model answers too slowly: the work is in progress, not done.
+  sim.admin(0, "faults", R"({"latency_ms": 400})");
+  Run applied = h.run("apply -f specs");
+  INFO(applied.out << applied.err);
+  CHECK(applied.code == 0);
+  t = statusOf(h)["work"];
+  CHECK(t["status"] == "in_progress");
+  CHECK(t["criteria"][0]["pass"] == true);
+  CHECK(t["criteria"][1]["pass"] == false);
+
+  sim.admin(0, "faults", R"({"latency_ms": 0})");
+  CHECK(statusNow()["status"] == "completed");
+
+  CurlTransport http(true);
+  HttpRequest del;
+  del.method = "DELETE";
+  del.url = sim.url(0) + "/api/delete";
+  del.body = R"({"model":"chat:7b"})";
+  REQUIRE(http.send(del).value().status == 200);
+  CHECK(statusNow()["status"] == "regressed");
+
+  h.run("apply -f specs");  // pulls it again
+  CHECK(statusOf(h)["work"]["status"] == "completed");
+
+  sim.admin(0, "down?seconds=30", "{}");
+  usleep(300000);  // hx-sim goes down just after answering
+  t = statusNow();
+  CHECK(t["status"] == "blocked");
+  CHECK(t["waiting_on"][0].get<std::string>().rfind("host llm is ", 0) == 0);
+
+  h.writeSpec("estate.yaml", spec(true));
+  CHECK(statusNow()["status"] == "held");
+
+  Json story = Json::parse(h.run("status -f specs work -o json").out);
+  std::vector<std::string> path;
+  for (const auto& tr : story["transitions"]) path.push_back(tr["to"]);
+  CHECK(path == std::vector<std::string>{"held", "blocked", "ready", "in_progress", "completed",
+                                         "regressed", "completed", "blocked", "held"});
+}
+
 TEST_CASE("backlog: the load check reports injected latency and errors accurately",
           "[backlog][e2e]") {
   std::string log = exchangeLog("load");

@@ -52,6 +52,7 @@ struct Backlog {
   Plan plan;
   std::map<std::string, std::vector<bool>> passes;  // task -> criteria pass/fail
   std::map<std::string, TaskRecord> previous;
+  std::set<ResourceId> applying;
 
   Backlog() {
     ParsedSpecs parsed = parseSpecs(kBacklog, "backlog.yaml");
@@ -70,7 +71,7 @@ struct Backlog {
       return out;
     };
     std::map<std::string, TaskEvaluation> out;
-    for (auto& e : evaluateTasks(desired, observed, plan, criteria, previous, now)) {
+    for (auto& e : evaluateTasks(desired, observed, plan, applying, criteria, previous, now)) {
       previous[e.task] = TaskRecord{e.status, e.since};
       out[e.task] = std::move(e);
     }
@@ -101,16 +102,24 @@ TEST_CASE("task status: ready, in progress, completed, regressed, and back", "[b
   Backlog b;
   b.hostActive(true);
   b.passes["first"] = {false, false};
-  auto e = b.evaluate(1000);
-  CHECK(e["first"].status == TaskStatus::kReady);
-  CHECK(e["first"].waitingOn.size() == 2);
-
   PlanAction pull;
   pull.id = {"Model", "m"};
   pull.type = ActionType::kCreate;
-  b.plan.actions.push_back(pull);  // its resource is being applied
+  b.plan.actions.push_back(pull);  // its resource is not converged: the work can start
+  auto e = b.evaluate(1000);
+  CHECK(e["first"].status == TaskStatus::kReady);
+  CHECK(e["first"].waitingOn.size() == 2);
+  CHECK(e["second"].status == TaskStatus::kBlocked);
+
+  b.applying.insert({"Model", "m"});  // this run is applying it (the pull failed half-way)
+  e = b.evaluate(1050);
+  CHECK(e["first"].status == TaskStatus::kInProgress);
+  CHECK(e["first"].previous == TaskStatus::kReady);
+  b.applying.clear();
+  CHECK(b.evaluate(1060)["first"].status == TaskStatus::kReady);  // not applied, not underway
+
+  b.plan.actions.clear();  // applied: converged, awaiting proof
   CHECK(b.evaluate(1100)["first"].status == TaskStatus::kInProgress);
-  b.plan.actions.clear();
 
   b.passes["first"] = {true, false};  // some criteria pass
   e = b.evaluate(1200);
@@ -119,6 +128,9 @@ TEST_CASE("task status: ready, in progress, completed, regressed, and back", "[b
   CHECK(e["first"].since == 1100);
 
   b.passes["first"] = {true, true};
+  b.passes["second"] = {false};
+  e = b.evaluate(1250);
+  CHECK(e["second"].status == TaskStatus::kReady);  // no resources of its own, nothing proven
   b.passes["second"] = {true};
   e = b.evaluate(1300);
   CHECK(e["first"].status == TaskStatus::kCompleted);
