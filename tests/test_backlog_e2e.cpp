@@ -227,6 +227,44 @@ TEST_CASE(
                                          "regressed", "completed", "blocked", "held"});
 }
 
+TEST_CASE(
+    "backlog: keyEnforced passes where the server refuses a request without the key and accepts "
+    "it with, and fails where the server is open",
+    "[backlog][e2e]") {
+  std::string log = exchangeLog("key");
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "backlog-admin-key"}, {"--qdrant", "{PORT}"}},
+                 log);
+  CliHarness h("backlog-key", HX_BIN);
+  std::string spec;
+  for (size_t i = 0; i < 2; ++i) {
+    std::string name = i == 0 ? "guarded" : "open";
+    spec += doc("Host", name,
+                "  address: 127.0.0.1\n  api: {type: qdrant, url: \"" + sim.url(i) + "\"" +
+                    (i == 0 ? ", auth: {env: HX_BACKLOG_KEY}" : "") + "}\n");
+    spec += doc("Task", name,
+                "  title: key enforced\n  priority: high\n  dependsOn: {hosts: [" + name +
+                    "]}\n  criteria:\n    - keyEnforced: {url: \"" + sim.url(i) +
+                    "/collections\", key: admin}\n");
+  }
+  spec += doc("Role", "admin", "  qdrant: {global: m}\n");
+  spec += doc("ApiKey", "admin", "  role: admin\n  secret: {env: HX_BACKLOG_KEY}\n");
+  h.writeSpec("estate.yaml", spec);
+  auto s = statusOf(h, true);
+  Json guarded = s["guarded"]["criteria"][0], open = s["open"]["criteria"][0];
+  INFO(guarded.dump() << "\n" << open.dump());
+  CHECK(s["guarded"]["status"] == "completed");
+  CHECK(guarded["pass"] == true);
+  CHECK(guarded["value"] == "without: 401, with: 200");
+  CHECK(s["open"]["status"] == "ready");
+  CHECK(open["pass"] == false);
+  CHECK(open["value"] == "without: 200, with: 200");
+  CHECK(open["detail"] == "the key is not enforced as required");
+  // The key itself appears nowhere in what hxctl says.
+  Run story = h.run("status -f specs guarded", kKey);
+  CHECK(story.out.find("backlog-admin-key") == std::string::npos);
+  CHECK(story.err.find("backlog-admin-key") == std::string::npos);
+}
+
 TEST_CASE("backlog: the load check reports injected latency and errors accurately",
           "[backlog][e2e]") {
   std::string log = exchangeLog("load");
