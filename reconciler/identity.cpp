@@ -3,12 +3,14 @@
 #include <algorithm>
 
 #include "reconciler/kinds.h"
+#include "reconciler/ufw_rule.h"
 
 namespace hx {
 
 std::string objectHost(const Resource& r) {
   if (r.id.kind == "Collection") return r.spec.value("server", "");
-  if (r.id.kind == "Model" || r.id.kind == "FirewallRule") return r.spec.value("host", "");
+  if (r.id.kind == "Model" || r.id.kind == "FirewallRule" || r.id.kind == "Firewall")
+    return r.spec.value("host", "");
   return "";
 }
 
@@ -23,20 +25,12 @@ std::string normalizeModelName(std::string name) {
   return name;
 }
 
-std::string firewallRuleKey(const Json& spec) {
-  std::string port = spec.value("port", "");
-  std::replace(port.begin(), port.end(), '-', ':');
-  std::string key = spec.value("action", "allow") + " " + spec.value("direction", "in");
-  if (spec.contains("interface")) key += " on " + spec.value("interface", "");
-  key += " " + spec.value("proto", "any") + " from " + spec.value("from", "any") + " to " +
-         spec.value("to", "any");
-  if (!port.empty()) key += " port " + port;
-  return key;
-}
+std::string firewallRuleKey(const Json& spec) { return ufwRuleFromSpec(spec).key(); }
 
 std::string objectKey(const Resource& r) {
   if (r.id.kind == "Model") return normalizeModelName(r.spec.value("model", ""));
   if (r.id.kind == "FirewallRule") return firewallRuleKey(r.spec);
+  if (r.id.kind == "Firewall") return "ufw";
   return r.id.name;
 }
 
@@ -45,10 +39,12 @@ Json comparableFields(const Resource& r) {
   if (const KindDescriptor* kind = findKind(r.id.kind))
     for (const auto& f : kind->specOnlyFields) fields.erase(f);
   if (r.id.kind == "Model") fields["model"] = objectKey(r);
-  if (r.id.kind == "FirewallRule" && fields.contains("port")) {
-    std::string port = fields["port"];
-    std::replace(port.begin(), port.end(), '-', ':');
-    fields["port"] = port;
+  if (r.id.kind == "FirewallRule") {
+    // Compared as ufw stores it; the comment only when the spec gives one.
+    Json normal = ufwRuleFields(ufwRuleFromSpec(r.spec));
+    normal["host"] = r.spec.value("host", "");
+    if (r.spec.contains("position")) normal["position"] = r.spec["position"];
+    return normal;
   }
   return fields;
 }

@@ -43,6 +43,7 @@ Schema hostSpec() {
                                               opt("outgoing", oneOf({"allow", "deny", "reject"})),
                                           })),
                           opt("logging", oneOf({"off", "low", "medium", "high", "full"})),
+                          opt("enabled", boolean()),
                           opt("exclusive", boolean()),
                           opt("sshPort", integer(1, 65535)),
                           opt("operatorNetwork", cidrOrAny()),
@@ -219,6 +220,20 @@ void validateFirewallRule(const Resource& r, Diagnostics& diags) {
     report(diags, r, "spec", "matches all traffic: give at least a port, from or to");
 }
 
+// ---- Firewall (derived from Host spec.firewall) ---------------------------------------------
+
+Schema firewallSpec() {
+  return object({
+      req("host", ref("Host")),
+      opt("enabled", boolean()),
+      opt("defaults", object({
+                          opt("incoming", oneOf({"allow", "deny", "reject"})),
+                          opt("outgoing", oneOf({"allow", "deny", "reject"})),
+                      })),
+      opt("logging", oneOf({"off", "low", "medium", "high", "full"})),
+  });
+}
+
 // ---- Role ---------------------------------------------------------------------------------
 
 Schema roleSpec() {
@@ -349,10 +364,12 @@ std::vector<KindDescriptor> buildKinds() {
                validateFirewallRule,
                true,
                {"host", "action", "direction", "from", "to", "port", "proto", "interface"},
-               {"position"},
+               {},
                {},
                false,
                true});
+  k.push_back(
+      {"Firewall", firewallSpec(), nullptr, true, {"host"}, {}, {}, false, true, nullptr, true});
   k.push_back({"Role", roleSpec(), validateRole, false, {}, {}, {}, false, false});
   k.push_back({"ApiKey",
                apiKeySpec(),
@@ -382,7 +399,8 @@ const KindDescriptor* findKind(std::string_view name) {
 
 std::vector<std::string> kindNames() {
   std::vector<std::string> names;
-  for (const auto& k : kinds()) names.push_back(k.name);
+  for (const auto& k : kinds())
+    if (!k.derived) names.push_back(k.name);
   return names;
 }
 

@@ -36,6 +36,9 @@ struct KindDescriptor {
   // on the server that the spec's complete set leaves out (a collection's removed named vector).
   void (*extraDiff)(const Json& desired, const Json& observed,
                     std::vector<FieldChange>& out) = nullptr;
+  // Derived kinds are made by the loader from other resources (a Host's spec.firewall becomes
+  // Firewall/<host>); specs may not declare them.
+  bool derived = false;
 };
 
 const std::vector<KindDescriptor>& kinds();

@@ -3,6 +3,7 @@
 #include <functional>
 #include <set>
 
+#include "reconciler/derive.h"
 #include "reconciler/spec_parser.h"
 #include "reconciler/validate.h"
 #include "reconciler/values.h"
@@ -37,6 +38,7 @@ LoadResult loadSpecs(SpecSource& source, const std::vector<std::string>& paths) 
     out.diagnostics.push_back(Diagnostic{SourceLoc{paths.empty() ? "" : paths[0], 0, 0}, "",
                                          "no spec files found (*.yaml, *.yml)"});
   if (out.diagnostics.empty()) out.diagnostics = validateDesiredState(out.desired);
+  if (out.diagnostics.empty()) deriveResources(out.desired);
   out.digest = contentDigest(all);
   return out;
 }

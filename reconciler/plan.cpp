@@ -26,6 +26,8 @@ const char* actionTypeName(ActionType t) {
       return "orphan";
     case ActionType::kUnfixable:
       return "unfixable-drift";
+    case ActionType::kUnsafe:
+      return "unsafe";
   }
   return "no-op";
 }
@@ -37,7 +39,7 @@ bool isChange(ActionType t) {
 
 bool isRefusal(ActionType t) {
   return t == ActionType::kNeedsReplace || t == ActionType::kConflict ||
-         t == ActionType::kUnobservable || t == ActionType::kUnfixable;
+         t == ActionType::kUnobservable || t == ActionType::kUnfixable || t == ActionType::kUnsafe;
 }
 
 PlanSummary Plan::summary() const {

@@ -22,10 +22,11 @@ enum class ActionType {
   kUnobservable,  // the provider could not observe; nothing is known
   kOrphan,        // hxctl created it, the specs no longer declare it, prune is off
   kUnfixable,     // drift hxctl cannot repair (a model an OpenAI-compatible server lacks)
+  kUnsafe,        // would lock the operators out of a host (SSH); needs --force
 };
 const char* actionTypeName(ActionType t);
 bool isChange(ActionType t);   // create, update, replace, delete
-bool isRefusal(ActionType t);  // needs-replace, conflict, unobservable, unfixable
+bool isRefusal(ActionType t);  // needs-replace, conflict, unobservable, unfixable, unsafe
 
 struct FieldChange {
   std::string path;  // "hnsw.m"

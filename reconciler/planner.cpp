@@ -5,6 +5,7 @@
 #include <set>
 
 #include "reconciler/diff.h"
+#include "reconciler/firewall_guard.h"
 #include "reconciler/graph.h"
 #include "reconciler/identity.h"
 #include "reconciler/kinds.h"
@@ -50,6 +51,8 @@ class Planner {
         plan_.actions.push_back(planManaged(*r));
     }
     planUndeclared();
+    planExclusiveFirewalls();
+    guardFirewalls();
     return std::move(plan_);
   }
 
@@ -254,6 +257,108 @@ class Planner {
       return kindIndex(x.id.kind) > kindIndex(y.id.kind);
     });
     for (auto& d : deletes) plan_.actions.push_back(std::move(d));
+  }
+
+  // Rules on a host whose rule set is exclusive that no spec declares and hxctl did not record.
+  void planExclusiveFirewalls() {
+    for (const auto* host : desired_.ofKind("Host")) {
+      const Json* fw = host->field("firewall");
+      if (!fw || !fw->value("exclusive", false) || blocked_.count(host->id)) continue;
+      if (options_.target) continue;  // a targeted run touches only its target
+      if (observed_.failures.count("FirewallRule@" + host->id.name)) continue;
+      std::set<std::string> declared;
+      for (const auto* r : desired_.ofKind("FirewallRule"))
+        if (objectHost(*r) == host->id.name) declared.insert(objectKey(*r));
+      for (const auto& o : observed_.objects) {
+        if (o.kind != "FirewallRule" || o.host != host->id.name || declared.count(o.key)) continue;
+        if (inventory_.findByKey("FirewallRule", o.host, o.key)) continue;  // planned above
+        PlanAction a;
+        a.id = {"FirewallRule", "(unmanaged) " + o.key};
+        a.host = o.host;
+        a.key = o.key;
+        a.observed = o.fields;
+        a.type = options_.prune ? ActionType::kDelete : ActionType::kOrphan;
+        a.reason = options_.prune
+                       ? "not declared, and " + host->id.name + "'s rule set is exclusive (--prune)"
+                       : "not declared, and " + host->id.name +
+                             "'s rule set is exclusive; re-run with --prune to delete it";
+        plan_.actions.push_back(std::move(a));
+      }
+    }
+  }
+
+  // The lockout guard: a host's firewall changes go ahead only if SSH stays reachable from the
+  // operators' network once they are all done (or with --force).
+  void guardFirewalls() {
+    for (const auto* host : desired_.ofKind("Host")) {
+      const Json* fw = host->field("firewall");
+      if (!fw) continue;
+      const std::string name = host->id.name;
+      auto onHost = [&](const PlanAction& a) {
+        return a.host == name && (a.id.kind == "FirewallRule" || a.id.kind == "Firewall");
+      };
+      bool changes = std::any_of(plan_.actions.begin(), plan_.actions.end(),
+                                 [&](const auto& a) { return onHost(a) && isChange(a.type); });
+      if (!changes) continue;
+      auto problem = sshLockout(outcomeOf(name), fw->value("sshPort", 22),
+                                fw->value("operatorNetwork", std::string("any")));
+      if (!problem) continue;
+      for (auto& a : plan_.actions) {
+        if (!onHost(a) || !isChange(a.type)) continue;
+        if (options_.force) {
+          a.reason += std::string(a.reason.empty() ? "" : "; ") + "forced: " + *problem;
+          continue;
+        }
+        a.type = ActionType::kUnsafe;
+        a.reason = "refused: " + *problem +
+                   (fw->contains("operatorNetwork")
+                        ? ""
+                        : " (spec.firewall.operatorNetwork is not set, so every address counts)") +
+                   "; no firewall change on " + name +
+                   " is made. Re-run with --force to apply anyway";
+      }
+    }
+  }
+
+  // The host's firewall as it would be after this plan's changes: observed rules in ufw's order,
+  // without the ones deleted or replaced, with the new ones at their positions or appended.
+  FirewallOutcome outcomeOf(const std::string& host) const {
+    std::vector<std::pair<int, UfwRule>> rules;
+    for (const auto& o : observed_.objects)
+      if (o.kind == "FirewallRule" && o.host == host)
+        rules.emplace_back(o.fields.value("position", 0), ufwRuleFromSpec(o.fields));
+    std::stable_sort(rules.begin(), rules.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<UfwRule> order;
+    for (auto& r : rules) order.push_back(std::move(r.second));
+    auto drop = [&](const std::string& key) {
+      order.erase(std::remove_if(order.begin(), order.end(),
+                                 [&](const UfwRule& r) { return r.key() == key; }),
+                  order.end());
+    };
+    FirewallOutcome out;
+    const ObservedObject* state = observed_.find("Firewall", host, "ufw");
+    Json fw = state ? state->fields : Json::object();
+    for (const auto& a : plan_.actions) {
+      if (a.host != host || !isChange(a.type)) continue;
+      if (a.id.kind == "Firewall") {
+        for (const auto& [k, v] : a.desired.items()) fw[k] = v;
+        continue;
+      }
+      if (a.id.kind != "FirewallRule") continue;
+      drop(a.type == ActionType::kDelete ? a.key : a.previousKey.empty() ? a.key : a.previousKey);
+      if (a.type == ActionType::kDelete) continue;
+      UfwRule r = ufwRuleFromSpec(a.desired);
+      int pos = a.desired.value("position", 0);
+      if (pos > 0 && static_cast<size_t>(pos) <= order.size())
+        order.insert(order.begin() + (pos - 1), r);
+      else
+        order.push_back(r);
+    }
+    out.enabled = fw.value("enabled", false);
+    out.incoming = fw.contains("defaults") ? fw["defaults"].value("incoming", "deny") : "deny";
+    out.rules = std::move(order);
+    return out;
   }
 
   const DesiredState& desired_;

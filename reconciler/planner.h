@@ -16,6 +16,7 @@ namespace hx {
 struct PlanOptions {
   bool prune = false;         // delete objects hxctl created that the specs no longer declare
   bool allowReplace = false;  // allow destructive replacement (e.g. a collection's vector size)
+  bool force = false;         // apply firewall changes even if they would lock out SSH
   std::optional<ResourceId> target;  // only this resource and what it depends on
 };
 

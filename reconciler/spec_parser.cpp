@@ -55,6 +55,12 @@ struct DocumentParser {
                 didYouMean(kindNode.Scalar(), kindNames()));
       return false;
     }
+    if ((*kind)->derived) {
+      error(kindNode, "kind",
+            "kind \"" + kindNode.Scalar() +
+                "\" is not declared on its own: hxctl derives it from a Host's spec.firewall");
+      return false;
+    }
     if (!doc["spec"]) {
       error(doc, "", "missing required field \"spec\"");
       ok = false;

@@ -18,6 +18,9 @@ void addPlanFlags(CLI::App* cmd, PlanCommandOptions& o) {
                 "Delete objects hxctl created that the specs no longer declare");
   cmd->add_flag("--allow-replace", o.plan.allowReplace,
                 "Allow deleting and re-creating objects whose immutable fields changed");
+  cmd->add_flag("--force", o.plan.force,
+                "Apply firewall changes even if they would leave SSH unreachable from the "
+                "operators' network");
   cmd->add_option("--target", o.target, "Only this resource (KIND/NAME) and its dependencies");
   cmd->add_flag("--detailed-exitcode", o.detailedExitcode,
                 "Exit 0 when nothing changes, 2 when there are changes (plan) or 6 when items "

@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "reconciler/firewall_guard.h"
 #include "reconciler/identity.h"
 #include "reconciler/values.h"
 #include "src/load_generator.h"
@@ -146,8 +147,39 @@ CriterionResult CriteriaRunner::check(const Json& criterion, const DesiredState&
   if (kind == "load") return load(c, desired);
   if (kind == "httpOk" || kind == "metricsScraped") return httpGet(kind, c, desired);
   if (kind == "keyEnforced") return keyEnforced(c, desired);
-  return result(kind, c.value("host", ""), false, "not checked", "rule present",
-                "hxctl does not observe firewalls yet (UFW support is issue 6)");
+  if (kind == "portExposure") return portExposureOf(c, observed);
+  return result(kind, "", false, "not checked", "", "unknown criterion " + kind);
+}
+
+// Judged from the rules observed on the host (one read of its ufw files, already made).
+CriterionResult CriteriaRunner::portExposureOf(const Json& c, const ObservedState& observed) {
+  std::string host = c["host"];
+  std::string port =
+      c["port"].is_number() ? std::to_string(c["port"].get<int>()) : c["port"].get<std::string>();
+  std::string proto = c.value("proto", "tcp");
+  std::string from = c["from"];
+  std::string subject = "Host/" + host + " " + port + "/" + proto;
+  std::string want = "only from " + from;
+  auto failure = observed.failures.find("FirewallRule@" + host);
+  if (failure != observed.failures.end())
+    return result("portExposure", subject, false, "unobservable", want, failure->second);
+  const ObservedObject* state = observed.find("Firewall", host, "ufw");
+  if (!state)
+    return result("portExposure", subject, false, "not observed", want,
+                  "the firewall of " + host + " was not observed (is the host active?)");
+  FirewallOutcome fw;
+  fw.enabled = state->fields.value("enabled", false);
+  if (state->fields.contains("defaults"))
+    fw.incoming = state->fields["defaults"].value("incoming", "deny");
+  std::vector<std::pair<int, UfwRule>> rules;
+  for (const auto& o : observed.objects)
+    if (o.kind == "FirewallRule" && o.host == host)
+      rules.emplace_back(o.fields.value("position", 0), ufwRuleFromSpec(o.fields));
+  std::stable_sort(rules.begin(), rules.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& r : rules) fw.rules.push_back(std::move(r.second));
+  ExposureVerdict v = portExposure(fw, std::stoi(port), proto, from);
+  return result("portExposure", subject, v.pass, v.value, want, v.detail);
 }
 
 CriterionResult CriteriaRunner::generate(const Json& c, const DesiredState& desired) {

@@ -28,6 +28,7 @@ class CriteriaRunner {
   CriterionResult ingest(const Json& c, const DesiredState& desired);
   CriterionResult load(const Json& c, const DesiredState& desired);
   CriterionResult httpGet(const std::string& kind, const Json& c, const DesiredState& desired);
+  CriterionResult portExposureOf(const Json& c, const ObservedState& observed);
   CriterionResult keyEnforced(const Json& c, const DesiredState& desired);
 
   HttpTransport& http_;

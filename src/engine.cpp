@@ -64,6 +64,10 @@ ObservedState observeEstate(const DesiredState& desired, const Inventory& invent
     const std::string type = host->spec["api"].value("type", "");
     if (type == "ollama" || type == "openai") scopes.emplace("Model", host->id.name);
     if (type == "qdrant") scopes.emplace("Collection", host->id.name);
+    if (host->spec.contains("firewall")) {
+      scopes.emplace("FirewallRule", host->id.name);
+      scopes.emplace("Firewall", host->id.name);
+    }
   }
 
   std::vector<std::pair<std::string, std::string>> work;

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "src/cli.h"
+#include "src/command_runner.h"
 #include "src/host_probe.h"
 #include "src/http.h"
 #include "src/real_clock.h"
@@ -15,7 +16,8 @@ int main(int argc, char** argv) {
   hx::CurlTransport http(hx::loopbackOnlyFromEnvironment());
   hx::HttpHostProber prober(http, clock);
   hx::PullProgress progress(std::cerr, isatty(STDERR_FILENO) == 1, clock);
-  hx::RealProviders providers(http, clock, progress);
+  hx::SpawnRunner commands;
+  hx::RealProviders providers(http, clock, progress, commands, hx::loopbackOnlyFromEnvironment());
   if (const char* stall = std::getenv("HXCTL_PULL_STALL_SECONDS"); stall && *stall)
     providers.setPullStallMs(std::atoll(stall) * 1000);
   hx::CliEnv env{providers,

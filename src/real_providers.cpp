@@ -9,8 +9,11 @@ namespace hx {
 Status RealProviders::configure(const DesiredState& desired) {
   qdrant_.clear();
   llm_.clear();
+  firewalls_.clear();
   broken_.clear();
+  brokenProviders_.clear();
   for (const auto* host : desired.ofKind("Host")) {
+    if (host->spec.contains("firewall")) configureFirewall(*host);
     const Json& api = host->spec["api"];
     const std::string type = api.value("type", "");
     if (type == "ollama" || type == "openai") {
@@ -22,7 +25,7 @@ Status RealProviders::configure(const DesiredState& desired) {
     if (api.contains("auth")) {
       auto secret = readSecret(api["auth"]);
       if (!secret) {
-        broken_[host->id.name] = "spec.api.auth: " + secret.status().message();
+        broken_["api@" + host->id.name] = "spec.api.auth: " + secret.status().message();
         continue;
       }
       key = secret.value();
@@ -54,7 +57,7 @@ void RealProviders::configureLlm(const Resource& host) {
     if (api.contains("auth")) {
       auto secret = readSecret(api["auth"]);
       if (!secret) {
-        broken_[host.id.name] = "spec.api.auth: " + secret.status().message();
+        broken_["api@" + host.id.name] = "spec.api.auth: " + secret.status().message();
         return;
       }
       key = secret.value();
@@ -64,7 +67,35 @@ void RealProviders::configureLlm(const Resource& host) {
   llm_[host.id.name] = std::move(h);
 }
 
+void RealProviders::configureFirewall(const Resource& host) {
+  std::vector<std::string> exec = host.spec["firewall"]["exec"].get<std::vector<std::string>>();
+  // The network rule holds for commands too: under HXCTL_LOOPBACK_ONLY no remote shell runs.
+  if (loopbackOnly_ && !exec.empty() && (exec[0] == "ssh" || exec[0].ends_with("/ssh"))) {
+    broken_["firewall@" + host.id.name] =
+        "refused to run " + exec[0] + ": HXCTL_LOOPBACK_ONLY allows local commands only";
+    return;
+  }
+  FirewallHost f;
+  f.ufw = std::make_unique<UfwHost>(host.id.name, exec, commands_);
+  f.rules = std::make_unique<UfwRuleProvider>(*f.ufw);
+  f.state = std::make_unique<UfwStateProvider>(*f.ufw);
+  firewalls_[host.id.name] = std::move(f);
+}
+
 Provider* RealProviders::providerFor(const std::string& kind, const std::string& host) {
+  bool firewall = kind == "FirewallRule" || kind == "Firewall";
+  std::string part = (firewall ? "firewall@" : "api@") + host;
+  if (auto b = broken_.find(part); b != broken_.end()) {
+    auto& p = brokenProviders_[part];
+    if (!p) p = std::make_unique<BrokenProvider>(b->second);
+    return p.get();
+  }
+  if (kind == "FirewallRule" || kind == "Firewall") {
+    auto it = firewalls_.find(host);
+    if (it == firewalls_.end()) return nullptr;
+    return kind == "Firewall" ? static_cast<Provider*>(it->second.state.get())
+                              : it->second.rules.get();
+  }
   if (kind == "Model") {
     auto it = llm_.find(host);
     if (it != llm_.end()) return it->second.models.get();

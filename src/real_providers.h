@@ -12,13 +12,32 @@
 #include "src/pull_progress.h"
 #include "src/qdrant_api.h"
 #include "src/qdrant_provider.h"
+#include "src/ufw_provider.h"
 
 namespace hx {
 
+// Stands in for a host whose provider could not be built, so every use says why.
+class BrokenProvider : public Provider {
+ public:
+  explicit BrokenProvider(std::string why) : why_(std::move(why)) {}
+  Result<std::vector<ObservedObject>> observe(const std::string&) override {
+    return Status::error(ErrorKind::kTerminal, why_);
+  }
+  Status apply(const PlanAction&) override { return Status::error(ErrorKind::kTerminal, why_); }
+
+ private:
+  std::string why_;
+};
+
 class RealProviders : public ProviderSet {
  public:
-  RealProviders(HttpTransport& http, Clock& clock, PullProgress& progress)
-      : http_(http), clock_(clock), progress_(progress) {}
+  RealProviders(HttpTransport& http, Clock& clock, PullProgress& progress, CommandRunner& commands,
+                bool loopbackOnly)
+      : http_(http),
+        clock_(clock),
+        progress_(progress),
+        commands_(commands),
+        loopbackOnly_(loopbackOnly) {}
   Status configure(const DesiredState& desired) override;
   Provider* providerFor(const std::string& kind, const std::string& host) override;
   // A pull that shows no progress for this long is abandoned (HXCTL_PULL_STALL_SECONDS).
@@ -26,6 +45,7 @@ class RealProviders : public ProviderSet {
 
  private:
   void configureLlm(const Resource& host);
+  void configureFirewall(const Resource& host);
   int64_t pullStallMs_ = 300000;
   struct QdrantHost {
     std::unique_ptr<QdrantApi> api;
@@ -35,12 +55,22 @@ class RealProviders : public ProviderSet {
     std::unique_ptr<OllamaApi> ollama;  // null for OpenAI-compatible hosts
     std::unique_ptr<Provider> models;
   };
+  struct FirewallHost {
+    std::unique_ptr<UfwHost> ufw;
+    std::unique_ptr<UfwRuleProvider> rules;
+    std::unique_ptr<UfwStateProvider> state;
+  };
   HttpTransport& http_;
   Clock& clock_;
   PullProgress& progress_;
-  std::map<std::string, QdrantHost> qdrant_;   // by host name
-  std::map<std::string, LlmHost> llm_;         // by host name
-  std::map<std::string, std::string> broken_;  // host -> why its provider could not be built
+  CommandRunner& commands_;
+  bool loopbackOnly_;
+  std::map<std::string, FirewallHost> firewalls_;  // by host name
+  std::map<std::string, QdrantHost> qdrant_;       // by host name
+  std::map<std::string, LlmHost> llm_;             // by host name
+  // "api@host" / "firewall@host" -> why that provider could not be built
+  std::map<std::string, std::string> broken_;
+  std::map<std::string, std::unique_ptr<BrokenProvider>> brokenProviders_;
 };
 
 }  // namespace hx

@@ -1,7 +1,9 @@
 #include <iomanip>
 #include <map>
 
+#include "src/command_runner.h"
 #include "src/render.h"
+#include "src/ufw_provider.h"
 
 namespace hx {
 
@@ -76,6 +78,16 @@ void renderDiagnosticsText(std::ostream& out, const Diagnostics& diags, size_t f
     out << diags.size() << " error" << (diags.size() == 1 ? "" : "s") << "; nothing was changed.\n";
 }
 
+// What a firewall action will run, so a reviewer sees the exact ufw calls (and that a no-op
+// runs none). Rule numbers for `insert` are as the spec gives them.
+static std::vector<std::vector<std::string>> ufwCommandsOf(const PlanAction& a) {
+  if (!isChange(a.type)) return {};
+  if (a.id.kind == "FirewallRule") return UfwHost::ruleCommands(a, 1 << 20, 1 << 21);
+  if (a.id.kind == "Firewall")
+    return UfwHost::stateCommands(a.desired, a.observed.is_null() ? Json::object() : a.observed);
+  return {};
+}
+
 void renderPlanText(std::ostream& out, const Plan& plan, const Style& style) {
   if (!plan.hosts.empty()) {
     out << style.paint("Hosts:", kBold) << "\n";
@@ -108,6 +120,8 @@ void renderPlanText(std::ostream& out, const Plan& plan, const Style& style) {
         a.type == ActionType::kConflict || a.type == ActionType::kUnobservable ||
         a.type == ActionType::kUnfixable)
       continue;
+    for (const auto& line : ufwCommandsOf(a))
+      out << "      " << style.paint("ufw " + formatCommand(line), kDim) << "\n";
     for (const auto& c : a.changes) {
       out << "      " << c.path << ": ";
       if (a.type == ActionType::kCreate)

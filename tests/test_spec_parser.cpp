@@ -44,7 +44,11 @@ TEST_CASE("loading sorts nothing itself but skips repeated files and digests con
   LoadResult second = loadSpecs(b, {"s"});
   REQUIRE(first.ok());
   CHECK(first.files.size() == 1);
-  CHECK(first.desired.resources.size() == 10);
+  CHECK(first.desired.resources.size() == 11);  // ten declared, and the derived Firewall/qdrant
+  const Resource* fw = first.desired.find({"Firewall", "qdrant"});
+  REQUIRE(fw != nullptr);
+  CHECK(fw->spec["enabled"] == false);
+  CHECK(fw->references.size() == 2);  // its host, and its one rule, which must go in first
   CHECK(first.digest != second.digest);
 }
 

@@ -54,6 +54,10 @@ TEST_CASE("specs/: the 1.5.x tasks are held and gate the firewall rules and keys
   REQUIRE(mixtral != nullptr);
   CHECK(mixtral->reason ==
         "deferred: host llm-primary is pending_installation (never seen healthy)");
+  // The firewall is switched on (default deny) only after its rules, so it waits with them.
+  const PlanAction* fw = p.find({"Firewall", "vector-db"});
+  REQUIRE(fw != nullptr);
+  CHECK(fw->type == ActionType::kDeferred);
   CHECK(summaryLine(p.summary()) ==
-        "Plan: 0 to add, 0 to change, 0 to replace, 0 to destroy, 28 deferred.");
+        "Plan: 0 to add, 0 to change, 0 to replace, 0 to destroy, 29 deferred.");
 }

@@ -9,7 +9,7 @@ metadata: {name: qdrant}
 spec:
   address: 127.0.0.1
   api: {type: qdrant, url: "http://127.0.0.1:6333"}
-  firewall: {manager: ufw, exec: [ufw]}
+  firewall: {manager: ufw, exec: [ufw], enabled: false}
 ---
 apiVersion: hx/v1
 kind: Host

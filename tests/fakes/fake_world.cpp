@@ -144,7 +144,8 @@ const Json* FakeWorld::object(const std::string& kind, const std::string& host,
 }
 
 Provider* FakeWorld::providerFor(const std::string& kind, const std::string&) {
-  if (kind != "Model" && kind != "Collection" && kind != "FirewallRule" && kind != "ApiKey")
+  if (kind != "Model" && kind != "Collection" && kind != "FirewallRule" && kind != "Firewall" &&
+      kind != "ApiKey")
     return nullptr;
   auto& p = providers_[kind];
   if (!p) p = std::make_unique<KindProvider>(*this, kind);
@@ -174,6 +175,9 @@ Result<std::vector<ObservedObject>> FakeWorld::observe(const std::string& kind,
     for (const auto& o : w["objects"])
       if (o["kind"] == kind && o["host"] == host)
         out.push_back(ObservedObject{kind, host, o["key"], o["fields"]});
+    // A host with a firewall always has its state, as ufw does: off until enabled.
+    if (kind == "Firewall" && out.empty())
+      out.push_back(ObservedObject{kind, host, "ufw", Json{{"host", host}, {"enabled", false}}});
     return out;
   });
 }
