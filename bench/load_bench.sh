@@ -9,10 +9,10 @@ cd "$(dirname "$0")/.."
 requests=${1:-20000}
 concurrency=${2:-32}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)" --target hx-sim hx-loadbench >/dev/null
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build-bench -j"$(nproc)" --target hx-sim hx-loadbench >/dev/null
 port=46999
-./build/hx-sim --qdrant 127.0.0.1:$port >/dev/null 2>&1 &
+./build-bench/hx-sim --qdrant 127.0.0.1:$port >/dev/null 2>&1 &
 sim=$!
 trap 'kill $sim 2>/dev/null; wait $sim 2>/dev/null' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.1; done
@@ -27,13 +27,13 @@ LUA
 
 echo "== GET /healthz, $requests requests, concurrency $concurrency"
 printf 'hxctl load generator: '
-./build/hx-loadbench "http://127.0.0.1:$port/healthz" "$requests" "$concurrency"
+./build-bench/hx-loadbench "http://127.0.0.1:$port/healthz" "$requests" "$concurrency"
 echo "wrk (5 s, same concurrency, 2 threads):"
 wrk -t2 -c"$concurrency" -d5s --latency "http://127.0.0.1:$port/healthz" | grep -E "Requests/sec|Latency|50%|99%"
 
 echo "== POST /collections/bench/points/query, $requests requests, concurrency $concurrency"
 printf 'hxctl load generator: '
-./build/hx-loadbench "http://127.0.0.1:$port/collections/bench/points/query" "$requests" "$concurrency" POST "$body"
+./build-bench/hx-loadbench "http://127.0.0.1:$port/collections/bench/points/query" "$requests" "$concurrency" POST "$body"
 echo "wrk (5 s, same concurrency, 2 threads):"
 wrk -t2 -c"$concurrency" -d5s --latency -s "${TMPDIR:-/tmp}/hx-wrk-post.lua" \
   "http://127.0.0.1:$port/collections/bench/points/query" | grep -E "Requests/sec|Latency|50%|99%"
