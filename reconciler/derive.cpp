@@ -3,7 +3,75 @@
 #include <algorithm>
 #include <map>
 
+#include "reconciler/values.h"
+
 namespace hx {
+
+namespace {
+
+// What an ApiKey's role means where the key is delivered, so the plan compares it with what is
+// there: the claims of its Qdrant JWT and its entry in the gateway's key file.
+void deriveKeyGrants(DesiredState& desired) {
+  for (auto& k : desired.resources) {
+    if (k.id.kind != "ApiKey" || !k.spec.contains("deliver")) continue;
+    const Resource* role = desired.find({"Role", k.spec.value("role", "")});
+    if (!role) continue;
+    const Json& deliver = k.spec["deliver"];
+    Json expires = k.spec.contains("expires") ? k.spec["expires"] : Json();
+    if (deliver.contains("qdrant")) {
+      const Json q = role->spec.value("qdrant", Json::object());
+      Json claims = Json::object();
+      if (q.contains("global")) {
+        claims["access"] = q["global"];
+      } else {
+        // A role without Qdrant rights gets an empty list: a token without `access` would be
+        // given full manage rights by Qdrant.
+        Json list = Json::array();
+        for (const auto& c : q.value("collections", Json::array()))
+          list.push_back({{"collection", c["collection"]}, {"access", c["access"]}});
+        claims["access"] = list;
+      }
+      if (expires.is_string())
+        if (auto t = parseDateSeconds(expires.get<std::string>()))
+          claims["exp"] = *t + 86400;  // valid through that day (UTC)
+      k.spec["qdrantClaims"] = claims;
+    }
+  }
+}
+
+// One GatewayKeyFile/<host> per gateway: its entries are every key delivered there, so the file
+// is written once per apply and its reload command run once.
+void deriveGatewayFiles(DesiredState& desired) {
+  std::map<std::string, Resource> files;
+  for (const auto& k : desired.resources) {
+    if (k.id.kind != "ApiKey" || !k.spec.contains("deliver") ||
+        !k.spec["deliver"].contains("gateway"))
+      continue;
+    const Json& g = k.spec["deliver"]["gateway"];
+    std::string host = g.value("host", "");
+    Resource& f = files[host];
+    if (f.id.name.empty()) {
+      f.id = {"GatewayKeyFile", host};
+      f.loc = k.locate("spec.deliver.gateway");
+      f.fields["spec"] = f.loc;
+      f.spec = {{"host", host}, {"keyFile", g.value("keyFile", "")}, {"entries", Json::object()}};
+      f.references.push_back(Reference{{"Host", host}, RefRole::kRequires, "spec.host", f.loc});
+    }
+    if (g.contains("reloadCommand")) f.spec["reloadCommand"] = g["reloadCommand"];
+    const Resource* role = desired.find({"Role", k.spec.value("role", "")});
+    Json perms =
+        role ? role->spec.value("gateway", Json::object()).value("permissions", Json::array())
+             : Json::array();
+    f.spec["entries"][k.id.name] = {
+        {"role", k.spec.value("role", "")},
+        {"permissions", perms},
+        {"expires", k.spec.contains("expires") ? k.spec["expires"] : Json()}};
+    f.references.push_back(Reference{k.id, RefRole::kRequires, "spec.deliver.gateway", f.loc});
+  }
+  for (auto& [host, f] : files) desired.resources.push_back(std::move(f));
+}
+
+}  // namespace
 
 void deriveResources(DesiredState& desired) {
   std::map<std::string, std::vector<Resource*>> rulesOf;
@@ -40,6 +108,8 @@ void deriveResources(DesiredState& desired) {
     derived.push_back(std::move(f));
   }
   for (auto& f : derived) desired.resources.push_back(std::move(f));
+  deriveKeyGrants(desired);
+  deriveGatewayFiles(desired);
 }
 
 }  // namespace hx

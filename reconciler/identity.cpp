@@ -9,7 +9,8 @@ namespace hx {
 
 std::string objectHost(const Resource& r) {
   if (r.id.kind == "Collection") return r.spec.value("server", "");
-  if (r.id.kind == "Model" || r.id.kind == "FirewallRule" || r.id.kind == "Firewall")
+  if (r.id.kind == "Model" || r.id.kind == "FirewallRule" || r.id.kind == "Firewall" ||
+      r.id.kind == "GatewayKeyFile")
     return r.spec.value("host", "");
   return "";
 }
@@ -31,13 +32,24 @@ std::string objectKey(const Resource& r) {
   if (r.id.kind == "Model") return normalizeModelName(r.spec.value("model", ""));
   if (r.id.kind == "FirewallRule") return firewallRuleKey(r.spec);
   if (r.id.kind == "Firewall") return "ufw";
+  if (r.id.kind == "GatewayKeyFile") return r.spec.value("keyFile", "");
   return r.id.name;
 }
 
 Json comparableFields(const Resource& r) {
   Json fields = r.spec;
   if (const KindDescriptor* kind = findKind(r.id.kind))
-    for (const auto& f : kind->specOnlyFields) fields.erase(f);
+    for (const auto& f : kind->specOnlyFields) {
+      // "deliver.gateway.reloadCommand": walk to the parent object, drop the leaf.
+      Json* parent = &fields;
+      std::string path = f;
+      for (auto dot = path.find('.'); dot != std::string::npos && parent; dot = path.find('.')) {
+        std::string head = path.substr(0, dot);
+        parent = parent->is_object() && parent->contains(head) ? &(*parent)[head] : nullptr;
+        path = path.substr(dot + 1);
+      }
+      if (parent && parent->is_object()) parent->erase(path);
+    }
   if (r.id.kind == "Model") fields["model"] = objectKey(r);
   if (r.id.kind == "FirewallRule") {
     // Compared as ufw stores it; the comment only when the spec gives one.

@@ -269,11 +269,42 @@ Schema apiKeySpec() {
       opt("expires", date()),
       opt("deliver",
           object({
-              opt("gateway", object({req("host", ref("Host")), opt("keyFile", str()),
+              opt("gateway", object({req("host", ref("Host")), req("keyFile", str()),
                                      opt("reloadCommand", listOf(str(), true))})),
-              opt("qdrant", object({req("server", ref("Host")), opt("tokenFile", str())})),
+              opt("qdrant", object({req("server", ref("Host")), req("tokenFile", str())})),
           })),
   });
+}
+
+// ---- GatewayKeyFile (derived from the ApiKeys delivered to a gateway) ------------------------
+
+Schema gatewayKeyFileSpec() {
+  return object({
+      req("host", ref("Host")),
+      req("keyFile", str()),
+      opt("reloadCommand", listOf(str(), true)),
+      req("entries", mapOf(object({opt("role", str()), opt("permissions", listOf(str())),
+                                   opt("expires", str()), opt("secretDigest", str())}))),
+  });
+}
+
+// An entry for a key no longer delivered there is removed from the file.
+void gatewayKeyFileExtraDiff(const Json& desired, const Json& observed,
+                             std::vector<FieldChange>& out) {
+  if (!observed.contains("entries")) return;
+  const Json want = desired.value("entries", Json::object());
+  for (const auto& [name, seen] : observed["entries"].items())
+    if (!want.contains(name))
+      out.push_back(FieldChange{"entries." + name, Json("(an entry)"), Json(), false, false});
+}
+
+// A delivery the spec no longer names is withdrawn; the generic diff walks only the spec.
+void apiKeyExtraDiff(const Json& desired, const Json& observed, std::vector<FieldChange>& out) {
+  if (!observed.contains("deliver")) return;
+  const Json want = desired.value("deliver", Json::object());
+  for (const auto& [where, seen] : observed["deliver"].items())
+    if (!want.contains(where))
+      out.push_back(FieldChange{"deliver." + where, seen, Json(), false, false});
 }
 
 void validateApiKey(const Resource& r, Diagnostics& diags) {
@@ -371,15 +402,27 @@ std::vector<KindDescriptor> buildKinds() {
   k.push_back(
       {"Firewall", firewallSpec(), nullptr, true, {"host"}, {}, {}, false, true, nullptr, true});
   k.push_back({"Role", roleSpec(), validateRole, false, {}, {}, {}, false, false});
+  k.push_back({"GatewayKeyFile",
+               gatewayKeyFileSpec(),
+               nullptr,
+               true,
+               {"host"},
+               {"reloadCommand"},
+               {"entries.*.secretDigest"},
+               false,
+               true,
+               gatewayKeyFileExtraDiff,
+               true});
   k.push_back({"ApiKey",
                apiKeySpec(),
                validateApiKey,
                true,
                {},
-               {"secret", "description"},
+               {"secret", "description", "role", "expires", "deliver.gateway"},
                {"secretDigest"},
                false,
-               false});
+               false,
+               apiKeyExtraDiff});
   k.push_back({"Task", taskSpec(), validateTask, false, {}, {}, {}, false, false});
   return k;
 }

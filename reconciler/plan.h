@@ -64,6 +64,7 @@ struct PlanSummary {
 struct Plan {
   std::vector<HostLine> hosts;
   std::vector<PlanAction> actions;  // execution order: dependencies first, deletes last
+  std::vector<std::string> notes;   // what an operator should know before it happens
   PlanSummary summary() const;
   const PlanAction* find(const ResourceId& id) const;
 };

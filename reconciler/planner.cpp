@@ -9,6 +9,7 @@
 #include "reconciler/graph.h"
 #include "reconciler/identity.h"
 #include "reconciler/kinds.h"
+#include "reconciler/values.h"
 
 namespace hx {
 namespace {
@@ -29,8 +30,9 @@ size_t kindIndex(const std::string& kind) {
 class Planner {
  public:
   Planner(const DesiredState& desired, const ObservedState& observed, const Inventory& inventory,
-          const PlanOptions& options)
-      : desired_(desired),
+          const PlanOptions& options, int64_t now)
+      : now_(now),
+        desired_(desired),
         observed_(observed),
         inventory_(inventory),
         options_(options),
@@ -126,6 +128,10 @@ class Planner {
     for (const auto& dep : graph_.dependenciesOf(r.id))
       if (findKind(dep.kind)->managed) a.dependsOn.push_back(dep);
 
+    if (r.id.kind == "GatewayKeyFile") dropExpiredEntries(a.desired);
+    if (auto expired = planExpiry(r, a)) {
+      if (expired->type == ActionType::kDelete || !deferralReason(r)) return *expired;
+    }
     if (auto reason = deferralReason(r)) {
       a.type = ActionType::kDeferred;
       a.reason = "deferred: " + *reason;
@@ -243,6 +249,10 @@ class Planner {
       if (e.origin != "created") {
         a.type = ActionType::kOrphan;
         a.reason = "no longer declared; it was adopted, not created, by hxctl, so it is left alone";
+      } else if (e.id.kind == "ApiKey" || e.id.kind == "GatewayKeyFile") {
+        // A key is a credential: once the specs drop it, it must stop working, prune or not.
+        a.type = ActionType::kDelete;
+        a.reason = "no longer declared: revoked from every delivery";
       } else if (!options_.prune) {
         a.type = ActionType::kOrphan;
         a.reason = "no longer declared; re-run with --prune to delete it";
@@ -361,6 +371,46 @@ class Planner {
     return out;
   }
 
+  // An ApiKey past its expiry is revoked from every delivery; one about to expire is announced.
+  std::optional<PlanAction> planExpiry(const Resource& r, PlanAction a) {
+    if (r.id.kind != "ApiKey" || !r.spec.contains("expires")) return std::nullopt;
+    std::string date = r.spec["expires"];
+    auto start = parseDateSeconds(date);
+    if (!start) return std::nullopt;
+    int64_t end = *start + 86400;  // valid through that day (UTC)
+    if (now_ < end) {
+      int64_t days = (end - now_ + 86399) / 86400 - 1;
+      if (days <= 7)
+        plan_.notes.push_back(r.id.str() + " expires in " + std::to_string(days) + " day" +
+                              (days == 1 ? "" : "s") + " (" + date +
+                              "): it will then be revoked from every delivery");
+      return std::nullopt;
+    }
+    const ObservedObject* seen = observed_.find(r.id.kind, a.host, a.key);
+    if (seen) {
+      a.type = ActionType::kDelete;
+      a.observed = seen->fields;
+    } else {
+      a.type = ActionType::kNoOp;
+    }
+    a.reason = "expired on " + date + ": revoked from every delivery";
+    return a;  // not a blocker: the gateway file still drops its entry
+  }
+
+  void dropExpiredEntries(Json& file) const {
+    if (!file.contains("entries")) return;
+    for (auto it = file["entries"].begin(); it != file["entries"].end();) {
+      auto start = it.value()["expires"].is_string()
+                       ? parseDateSeconds(it.value()["expires"].get<std::string>())
+                       : std::nullopt;
+      if (start && now_ >= *start + 86400)
+        it = file["entries"].erase(it);
+      else
+        ++it;
+    }
+  }
+
+  int64_t now_;
   const DesiredState& desired_;
   const ObservedState& observed_;
   const Inventory& inventory_;
@@ -375,8 +425,7 @@ class Planner {
 
 Plan plan(const DesiredState& desired, const ObservedState& observed, const Inventory& inventory,
           const PlanOptions& options, int64_t now) {
-  (void)now;  // reserved for expiry decisions (keys); times in reasons come from observations
-  return Planner(desired, observed, inventory, options).run();
+  return Planner(desired, observed, inventory, options, now).run();
 }
 
 }  // namespace hx

@@ -7,7 +7,7 @@ status=0
 mapfile -t cxx < <(git ls-files '*.cpp' '*.h')
 if ! clang-format --dry-run -Werror "${cxx[@]}" 2>/tmp/hxctl-format.log; then
   echo "lint: clang-format would change these files (run: clang-format -i <file>):"
-  grep 'warning:' /tmp/hxctl-format.log | cut -d: -f1 | sort -u
+  grep -E '(warning|error):' /tmp/hxctl-format.log | cut -d: -f1 | sort -u
   status=1
 fi
 mapfile -t tests < <(git ls-files 'tests/*.cpp')

@@ -1,7 +1,7 @@
 // hx-sim: simulated estate hosts on loopback ports, for hxctl's tests and demo.
 //
 //   hx-sim [--exchange-log FILE] [--seed N]
-//          --qdrant ADDR:PORT [--api-key KEY] [--read-only-key KEY]
+//          --qdrant ADDR:PORT [--api-key KEY] [--read-only-key KEY] [--jwt-rbac]
 //          --ollama ADDR:PORT [--model NAME[=DIMS]]... [--registry NAME[=DIMS]]...
 //                             [--version V] [--pull-stall S] [--pull-error-after N] [--pull-tick-ms
 //                             N]
@@ -49,7 +49,7 @@ bool parseAddress(const std::string& text, hxsim::HostOptions* host) {
 
 std::unique_ptr<hxsim::Personality> makePersonality(const hxsim::HostOptions& h) {
   if (h.personality == "qdrant")
-    return std::make_unique<hxsim::QdrantPersonality>(h.apiKey, h.readOnlyKey);
+    return std::make_unique<hxsim::QdrantPersonality>(h.apiKey, h.readOnlyKey, h.jwtRbac);
   std::vector<hxsim::SimModel> models, registry;
   const bool ollama = h.personality == "ollama";
   for (const auto& m : h.models) models.push_back(hxsim::parseModelFlag(m, ollama));
@@ -101,6 +101,8 @@ int main(int argc, char** argv) {
         hosts.back().apiKey = value();
       else if (arg == "--read-only-key")
         hosts.back().readOnlyKey = value();
+      else if (arg == "--jwt-rbac")
+        hosts.back().jwtRbac = true;
       else if (arg == "--latency-ms")
         hosts.back().faults.latencyMs = std::stoi(value());
       else if (arg == "--error-rate")

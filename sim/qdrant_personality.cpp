@@ -116,42 +116,56 @@ void QdrantPersonality::internalError(httplib::Response& res) const {
   fail(res, 500, "Service internal error: injected failure (hx-sim)");
 }
 
-QdrantPersonality::Access QdrantPersonality::accessOf(const httplib::Request& req) const {
-  if (apiKey_.empty() && readOnlyKey_.empty()) return Access::kManage;
-  std::string key = req.get_header_value("api-key");
-  if (key.empty()) {
-    std::string auth = req.get_header_value("Authorization");
-    if (auth.rfind("Bearer ", 0) == 0) key = auth.substr(7);
+// The `value_exists` claim, checked against this server's own points (API-FACTS §4.2).
+std::optional<Refusal> QdrantPersonality::valueExists(const Json& claim) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto c = collections_.find(claim.value("collection", ""));
+  if (c == collections_.end())
+    return Refusal{403, "Invalid JWT, stateful validation failed", false};
+  for (const auto& [id, p] : c->second.points) {
+    bool all = true;
+    for (const auto& m : claim.value("matches", Json::array()))
+      all = all && p.payload.is_object() && p.payload.contains(m.value("key", "")) &&
+            p.payload[m.value("key", "")] == m["value"];
+    if (all) return std::nullopt;
   }
-  if (!apiKey_.empty() && key == apiKey_) return Access::kManage;
-  if (!readOnlyKey_.empty() && key == readOnlyKey_) return Access::kRead;
-  return Access::kNone;
+  return Refusal{401, "Invalid JWT, stateful validation failed", false};
 }
 
 bool QdrantPersonality::authorize(const httplib::Request& req, httplib::Response& res) {
   if (apiKey_.empty() && readOnlyKey_.empty()) return true;
   if (isHealthPath(req.path)) return true;
-  bool presented =
-      req.has_header("api-key") || req.get_header_value("Authorization").rfind("Bearer ", 0) == 0;
-  if (!presented) {
+  std::string key = req.get_header_value("api-key");
+  if (key.empty()) {
+    std::string auth = req.get_header_value("Authorization");
+    if (auth.rfind("Bearer ", 0) == 0) key = auth.substr(7);
+  }
+  if (key.empty()) {
     text(res, 401, "Must provide an API key or an Authorization bearer token");
     return false;
   }
-  if (accessOf(req) == Access::kNone) {
+  Grant grant;
+  if (!apiKey_.empty() && key == apiKey_) {
+    grant.global = Grant::Global::kManage;
+  } else if (!readOnlyKey_.empty() && key == readOnlyKey_) {
+    grant.global = Grant::Global::kRead;
+  } else if (jwtRbac_ && !apiKey_.empty()) {
+    auto refused = grantOfJwt(
+        key, apiKey_, static_cast<long>(time(nullptr)),
+        [this](const Json& c) { return valueExists(c); }, &grant);
+    if (refused) {
+      text(res, refused->status, refused->message);
+      return false;
+    }
+  } else {
     text(res, 401, "Invalid API key or JWT");
     return false;
   }
+  if (auto denied = checkRoute(grant, req.method, req.path)) {
+    fail(res, denied->status, denied->message);
+    return false;
+  }
   return true;
-}
-
-bool QdrantPersonality::requireManage(const httplib::Request& req, httplib::Response& res) const {
-  if (accessOf(req) == Access::kManage) return true;
-  fail(res, 403, "Forbidden: Global manage access is required");
-  return false;
-}
-
-bool QdrantPersonality::requireWrite(const httplib::Request& req, httplib::Response& res) const {
-  return requireManage(req, res);  // with API keys, writing points needs the read-write key
 }
 
 QdrantPersonality::Collection* QdrantPersonality::resolve(const std::string& name,
@@ -193,7 +207,6 @@ Json QdrantPersonality::info(const Collection& c) const {
 }
 
 void QdrantPersonality::createCollection(const httplib::Request& req, httplib::Response& res) {
-  if (!requireManage(req, res)) return;
   const std::string name = hxsim::name(req);
   if (std::string why = badName(name); !why.empty()) {
     fail(res, 422, "Validation error in path parameters: [collection_name: " + why + "]");
@@ -262,7 +275,6 @@ void QdrantPersonality::createCollection(const httplib::Request& req, httplib::R
 }
 
 void QdrantPersonality::updateCollection(const httplib::Request& req, httplib::Response& res) {
-  if (!requireManage(req, res)) return;
   Json body;
   if (!parseBody(req, res, &body)) return;
   std::lock_guard<std::mutex> lock(mu_);
@@ -303,7 +315,6 @@ void QdrantPersonality::updateCollection(const httplib::Request& req, httplib::R
 }
 
 void QdrantPersonality::updateAliases(const httplib::Request& req, httplib::Response& res) {
-  if (!requireManage(req, res)) return;
   Json body;
   if (!parseBody(req, res, &body)) return;
   std::lock_guard<std::mutex> lock(mu_);
@@ -336,7 +347,6 @@ void QdrantPersonality::updateAliases(const httplib::Request& req, httplib::Resp
 }
 
 void QdrantPersonality::createIndex(const httplib::Request& req, httplib::Response& res) {
-  if (!requireWrite(req, res)) return;
   Json body;
   if (!parseBody(req, res, &body)) return;
   std::lock_guard<std::mutex> lock(mu_);
@@ -359,7 +369,6 @@ void QdrantPersonality::createIndex(const httplib::Request& req, httplib::Respon
 }
 
 void QdrantPersonality::upsertPoints(const httplib::Request& req, httplib::Response& res) {
-  if (!requireWrite(req, res)) return;
   Json body;
   if (!parseBody(req, res, &body)) return;
   std::lock_guard<std::mutex> lock(mu_);
@@ -450,6 +459,33 @@ void QdrantPersonality::queryPoints(const httplib::Request& req, httplib::Respon
     ok(res, {{"points", out}});
 }
 
+// Scroll with the filter hxctl uses (`must` of exact `match.value` conditions on payload keys).
+void QdrantPersonality::scrollPoints(const httplib::Request& req, httplib::Response& res) {
+  Json body = Json::object();
+  if (!req.body.empty() && !parseBody(req, res, &body)) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  Collection* c = resolve(name(req), res);
+  if (!c) return;
+  size_t limit = body.value("limit", 10);
+  bool withPayload = !body.contains("with_payload") || body["with_payload"] != false;
+  Json must = body.contains("filter") ? body["filter"].value("must", Json::array()) : Json::array();
+  Json points = Json::array();
+  for (const auto& [key, p] : c->points) {
+    bool match = true;
+    for (const auto& cond : must) {
+      std::string field = cond.value("key", "");
+      match = match && p.payload.is_object() && p.payload.contains(field) &&
+              cond.contains("match") && p.payload[field] == cond["match"]["value"];
+    }
+    if (!match) continue;
+    if (points.size() >= limit) break;
+    Json out = {{"id", p.id}};
+    if (withPayload) out["payload"] = p.payload;
+    points.push_back(out);
+  }
+  ok(res, {{"points", points}, {"next_page_offset", nullptr}});
+}
+
 void QdrantPersonality::install(httplib::Server& s) {
   s.Get("/", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(
@@ -501,7 +537,6 @@ void QdrantPersonality::install(httplib::Server& s) {
   s.Patch("/collections/([^/]+)",
           [this](const httplib::Request& q, httplib::Response& r) { updateCollection(q, r); });
   s.Delete("/collections/([^/]+)", [this](const httplib::Request& req, httplib::Response& res) {
-    if (!requireManage(req, res)) return;
     std::lock_guard<std::mutex> lock(mu_);
     const std::string& n = name(req);  // not alias-aware, as in Qdrant
     bool existed = collections_.erase(n) > 0;
@@ -513,7 +548,6 @@ void QdrantPersonality::install(httplib::Server& s) {
         [this](const httplib::Request& q, httplib::Response& r) { createIndex(q, r); });
   s.Delete("/collections/([^/]+)/index/([^/]+)",
            [this](const httplib::Request& req, httplib::Response& res) {
-             if (!requireWrite(req, res)) return;
              std::lock_guard<std::mutex> lock(mu_);
              if (Collection* c = resolve(name(req), res)) {
                c->payloadSchema.erase(second(req));
@@ -522,7 +556,6 @@ void QdrantPersonality::install(httplib::Server& s) {
            });
   s.Put("/collections/([^/]+)/vectors/([^/]+)", [this](const httplib::Request& req,
                                                        httplib::Response& res) {
-    if (!requireWrite(req, res)) return;
     Json body;
     if (!parseBody(req, res, &body)) return;
     std::lock_guard<std::mutex> lock(mu_);
@@ -540,7 +573,6 @@ void QdrantPersonality::install(httplib::Server& s) {
   });
   s.Delete("/collections/([^/]+)/vectors/([^/]+)",
            [this](const httplib::Request& req, httplib::Response& res) {
-             if (!requireWrite(req, res)) return;
              std::lock_guard<std::mutex> lock(mu_);
              Collection* c = resolve(name(req), res);
              if (!c) return;
@@ -557,6 +589,8 @@ void QdrantPersonality::install(httplib::Server& s) {
          [this](const httplib::Request& q, httplib::Response& r) { queryPoints(q, r, false); });
   s.Post("/collections/([^/]+)/points/search",
          [this](const httplib::Request& q, httplib::Response& r) { queryPoints(q, r, true); });
+  s.Post("/collections/([^/]+)/points/scroll",
+         [this](const httplib::Request& q, httplib::Response& r) { scrollPoints(q, r); });
   s.Post("/collections/([^/]+)/points/count",
          [this](const httplib::Request& req, httplib::Response& res) {
            std::lock_guard<std::mutex> lock(mu_);
@@ -564,7 +598,6 @@ void QdrantPersonality::install(httplib::Server& s) {
          });
   s.Post("/collections/([^/]+)/points/delete",
          [this](const httplib::Request& req, httplib::Response& res) {
-           if (!requireWrite(req, res)) return;
            Json body;
            if (!parseBody(req, res, &body)) return;
            std::lock_guard<std::mutex> lock(mu_);

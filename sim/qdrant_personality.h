@@ -4,16 +4,18 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
+#include "qdrant_auth.h"
 #include "sim_host.h"
 
 namespace hxsim {
 
 class QdrantPersonality : public Personality {
  public:
-  QdrantPersonality(std::string apiKey, std::string readOnlyKey)
-      : apiKey_(std::move(apiKey)), readOnlyKey_(std::move(readOnlyKey)) {}
+  QdrantPersonality(std::string apiKey, std::string readOnlyKey, bool jwtRbac)
+      : apiKey_(std::move(apiKey)), readOnlyKey_(std::move(readOnlyKey)), jwtRbac_(jwtRbac) {}
   void install(httplib::Server& server) override;
   bool isHealthPath(const std::string& path) const override;
   void internalError(httplib::Response& res) const override;
@@ -36,10 +38,7 @@ class QdrantPersonality : public Personality {
   };
 
  private:
-  enum class Access { kNone, kRead, kManage };
-  Access accessOf(const httplib::Request& req) const;
-  bool requireManage(const httplib::Request& req, httplib::Response& res) const;
-  bool requireWrite(const httplib::Request& req, httplib::Response& res) const;
+  std::optional<Refusal> valueExists(const Json& claim);
   // Resolves a collection name or alias; fills a 404 when missing. mu_ must be held.
   Collection* resolve(const std::string& name, httplib::Response& res);
   Json info(const Collection& c) const;
@@ -50,8 +49,10 @@ class QdrantPersonality : public Personality {
   void createIndex(const httplib::Request& req, httplib::Response& res);
   void upsertPoints(const httplib::Request& req, httplib::Response& res);
   void queryPoints(const httplib::Request& req, httplib::Response& res, bool legacySearch);
+  void scrollPoints(const httplib::Request& req, httplib::Response& res);
 
   std::string apiKey_, readOnlyKey_;
+  bool jwtRbac_ = false;
   std::mutex mu_;  // guards everything below
   std::map<std::string, Collection> collections_;
   std::map<std::string, std::string> aliases_;  // alias -> collection

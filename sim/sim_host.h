@@ -39,6 +39,7 @@ struct HostOptions {
   int port = 0;
   std::string apiKey;
   std::string readOnlyKey;
+  bool jwtRbac = false;  // Qdrant's service.jwt_rbac: JWTs signed with the api key are accepted
   Faults faults;
   int downForSeconds = 0;  // start down, come up after this long (0: up at once)
   unsigned seed = 1;

@@ -4,6 +4,7 @@
 
 #include "src/commands.h"
 #include "src/exit_codes.h"
+#include "state/store.h"
 
 #ifndef HXCTL_VERSION
 #define HXCTL_VERSION "dev"
@@ -85,6 +86,11 @@ int runCli(int argc, char** argv, CliEnv& env) {
   status->add_flag("--refresh", refresh,
                    "Probe, observe and run the checks now (default: the last records)");
 
+  auto* keys = app.add_subcommand("keys", "API keys: role, deliveries, created, expires, rotated");
+  keys->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->required()
+      ->allow_extra_args(false);
+
   int64_t runId = 0;
   int limit = 20;
   auto* history = app.add_subcommand("history", "Past runs, or one run's actions");
@@ -113,8 +119,9 @@ int runCli(int argc, char** argv, CliEnv& env) {
   if (*hosts) return cmdHosts(env, common, hostsOpts);
   if (*status) return cmdStatus(env, common, statusOpts, statusTask, refresh);
   if (*history) return cmdHistory(env, common, runId, limit);
+  if (*keys) return cmdKeys(env, common);
   if (*unlock) return cmdForceUnlock(env, common, lockId, force);
-  env.out << "hxctl " << HXCTL_VERSION << " (state schema " << 1 << ")\n";
+  env.out << "hxctl " << HXCTL_VERSION << " (state schema " << Store::kSchemaVersion << ")\n";
   return exit_code::kOk;
 }
 

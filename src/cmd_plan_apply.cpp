@@ -128,6 +128,50 @@ int lockRefused(CliEnv& env, Store& store, const Status& status) {
 
 // Deferred and refused actions are recorded with their reason; objects that already existed
 // and are taken over without a change (adopted) are written to the inventory as "adopted".
+// The keys' audit: what happened to each ApiKey that was applied, in words an auditor reads.
+void recordKeyEvents(Store& store, int64_t runId, const Plan& plan,
+                     const std::vector<ActionResult>& results) {
+  for (const auto& r : results) {
+    if (r.id.kind == "GatewayKeyFile" && r.outcome == "succeeded") {
+      const PlanAction* a = plan.find(r.id);
+      if (!a) continue;
+      // "entries.NAME" added or removed, "entries.NAME.secretDigest" rotated, else re-delivered.
+      std::map<std::string, std::string> events;
+      for (const auto& c : a->changes) {
+        if (c.path.rfind("entries.", 0) != 0) continue;
+        std::string rest = c.path.substr(8);
+        auto dot = rest.find('.');
+        std::string name = rest.substr(0, dot);
+        std::string field = dot == std::string::npos ? "" : rest.substr(dot + 1);
+        std::string& ev = events[name];
+        if (field.empty())
+          ev = c.after.is_null() ? "revoked" : "created";
+        else if (field == "secretDigest" && ev.empty())
+          ev = c.before.is_null() ? "created" : "rotated";
+        else if (ev.empty())
+          ev = c.before.is_null() ? "created" : "redelivered";
+      }
+      for (const auto& [name, ev] : events)
+        (void)store.recordKeyEvent(runId, name, ev, "gateway key file on " + a->host);
+      continue;
+    }
+    if (r.id.kind != "ApiKey" || r.outcome != "succeeded") continue;
+    const PlanAction* a = plan.find(r.id);
+    if (!a) continue;
+    std::string event = "redelivered";
+    if (a->type == ActionType::kCreate) event = "created";
+    if (a->type == ActionType::kDelete)
+      event = a->reason.rfind("expired", 0) == 0 ? "expired" : "revoked";
+    std::string detail;
+    for (const auto& c : a->changes) {
+      if (c.path == "secretDigest" && a->type == ActionType::kUpdate) event = "rotated";
+      detail += (detail.empty() ? "" : ", ") + c.path;
+    }
+    if (a->type == ActionType::kDelete) detail = a->reason;
+    (void)store.recordKeyEvent(runId, r.id.name, event, detail);
+  }
+}
+
 void recordNonExecuted(Store& store, int64_t runId, const Plan& plan) {
   for (const auto& a : plan.actions) {
     if (a.type == ActionType::kDeferred)
@@ -206,6 +250,7 @@ int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
   auto inventoryNow = store.inventory();
   Plan now = plan(p.loaded.desired, after, inventoryNow ? inventoryNow.value() : p.inventory,
                   options.plan, env.clock.nowSeconds());
+  recordKeyEvents(store, runId.value(), p.plan, results);
   CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
   std::set<ResourceId> applying;
   for (const auto& r : results) applying.insert(r.id);

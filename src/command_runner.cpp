@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <spdlog/spdlog.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -101,6 +102,7 @@ Result<CommandResult> SpawnRunner::run(const std::vector<std::string>& argv, int
     return Status::error(ErrorKind::kTransient, formatCommand(argv) + ": timed out after " +
                                                     std::to_string(timeoutMs) + " ms");
   result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  spdlog::debug("ran {} -> exit {}", formatCommand(argv), result.exitCode);
   return result;
 }
 

@@ -34,6 +34,7 @@ int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
 int cmdHosts(CliEnv& env, const CommonOptions& common, PlanCommandOptions options);
 int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions options,
               const std::string& task, bool refresh);
+int cmdKeys(CliEnv& env, const CommonOptions& common);
 int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limit);
 int cmdForceUnlock(CliEnv& env, const CommonOptions& common, const std::string& lockId, bool force);
 

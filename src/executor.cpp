@@ -60,8 +60,12 @@ std::vector<ActionResult> Executor::run(const Plan& plan) {
   std::vector<ActionResult> results;          // guarded by mu
   size_t nonDeletesLeft = 0;                  // guarded by mu
   for (const auto* a : todo) nonDeletesLeft += a->type != ActionType::kDelete;
-  std::set<ResourceId> inPlan;
+  std::set<ResourceId> inPlan, deleting;
   for (const auto* a : todo) inPlan.insert(a->id);
+  // A dependency that this plan deletes is not waited for: deletes run last, and there is
+  // nothing to wait for in something that is going away (an expired key its gateway file drops).
+  for (const auto* a : todo)
+    if (a->type == ActionType::kDelete) deleting.insert(a->id);
 
   // Returns the next runnable index, marks skips; mu must be held. npos when nothing is ready.
   std::function<size_t(bool*)> pick = [&](bool* allDone) -> size_t {
@@ -81,7 +85,7 @@ std::vector<ActionResult> Executor::run(const Plan& plan) {
       std::string failedDep;
       bool waiting = false;
       for (const auto& dep : a.dependsOn) {
-        if (!inPlan.count(dep)) continue;
+        if (!inPlan.count(dep) || (a.type != ActionType::kDelete && deleting.count(dep))) continue;
         auto it = outcome.find(dep);
         if (it == outcome.end())
           waiting = true;

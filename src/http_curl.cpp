@@ -1,4 +1,5 @@
 #include <curl/curl.h>
+#include <spdlog/spdlog.h>
 
 #include <cstdlib>
 #include <mutex>
@@ -123,6 +124,8 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request,
     return Status::error(ErrorKind::kTransient, request.method + " " + request.url + ": " + what);
   }
   response.body = std::move(ex.body);
+  spdlog::debug("http {} {} -> {} in {} ms", request.method, request.url, response.status,
+                response.elapsedMs);
   return response;
 }
 

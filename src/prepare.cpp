@@ -54,7 +54,7 @@ int prepare(CliEnv& env, const CommonOptions& common, PlanCommandOptions& o, Pre
   Store& store = lockedStore ? *lockedStore : *p.store;
   auto salt = store.secretSalt();
   if (!salt) return reportError(env, salt.status());
-  resolveSecretDigests(p.loaded.desired, salt.value());
+  resolveSecretDigests(p.loaded.desired, salt.value(), lockedStore != nullptr);
   auto inventory = store.inventory();
   if (!inventory) return reportError(env, inventory.status());
   p.inventory = std::move(inventory.value());

@@ -36,10 +36,20 @@ Status RealProviders::configure(const DesiredState& desired) {
           parseDurationMs(host->spec["health"]["timeout"].get<std::string>()).value_or(10000),
           5000);
     QdrantHost q;
+    q.signingKey = key;
     q.api = std::make_unique<QdrantApi>(http_, clock_, api.value("url", ""), key, timeout);
     q.provider = std::make_unique<QdrantProvider>(*q.api, host->id.name);
     qdrant_[host->id.name] = std::move(q);
   }
+  std::map<std::string, KeyProvider::Server> servers;
+  for (auto& [name, q] : qdrant_)
+    servers[name] = KeyProvider::Server{
+        q.api.get(), q.signingKey,
+        q.signingKey.empty()
+            ? "host " + name + " has no api.auth: Qdrant signs JWTs with its api key"
+            : ""};
+  keys_.configure(desired, std::move(servers));
+  gateways_.configure(desired);
   return Status::ok();
 }
 
@@ -83,6 +93,8 @@ void RealProviders::configureFirewall(const Resource& host) {
 }
 
 Provider* RealProviders::providerFor(const std::string& kind, const std::string& host) {
+  if (kind == "ApiKey") return &keys_;
+  if (kind == "GatewayKeyFile") return &gateways_;
   bool firewall = kind == "FirewallRule" || kind == "Firewall";
   std::string part = (firewall ? "firewall@" : "api@") + host;
   if (auto b = broken_.find(part); b != broken_.end()) {

@@ -7,7 +7,9 @@
 #include <string>
 
 #include "reconciler/provider.h"
+#include "src/gateway_provider.h"
 #include "src/http.h"
+#include "src/key_provider.h"
 #include "src/model_providers.h"
 #include "src/pull_progress.h"
 #include "src/qdrant_api.h"
@@ -48,6 +50,7 @@ class RealProviders : public ProviderSet {
   void configureFirewall(const Resource& host);
   int64_t pullStallMs_ = 300000;
   struct QdrantHost {
+    std::string signingKey;  // the server's api key: it signs the JWTs hxctl mints
     std::unique_ptr<QdrantApi> api;
     std::unique_ptr<QdrantProvider> provider;
   };
@@ -66,8 +69,10 @@ class RealProviders : public ProviderSet {
   CommandRunner& commands_;
   bool loopbackOnly_;
   std::map<std::string, FirewallHost> firewalls_;  // by host name
-  std::map<std::string, QdrantHost> qdrant_;       // by host name
-  std::map<std::string, LlmHost> llm_;             // by host name
+  KeyProvider keys_{commands_};
+  GatewayFileProvider gateways_{commands_};
+  std::map<std::string, QdrantHost> qdrant_;  // by host name
+  std::map<std::string, LlmHost> llm_;        // by host name
   // "api@host" / "firewall@host" -> why that provider could not be built
   std::map<std::string, std::string> broken_;
   std::map<std::string, std::unique_ptr<BrokenProvider>> brokenProviders_;

@@ -47,6 +47,7 @@ Json planJson(const Plan& plan) {
   return {{"format_version", "1"},
           {"hosts", hosts},
           {"actions", actions},
+          {"notes", plan.notes},
           {"summary",
            {{"add", s.add},
             {"change", s.change},

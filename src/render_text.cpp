@@ -136,6 +136,11 @@ void renderPlanText(std::ostream& out, const Plan& plan, const Style& style) {
     }
   }
   if (any) out << "\n";
+  if (!plan.notes.empty()) {
+    out << style.paint("Notes:", kBold) << "\n";
+    for (const auto& n : plan.notes) out << "  " << style.paint(n, kYellow) << "\n";
+    out << "\n";
+  }
   PlanSummary s = plan.summary();
   out << style.paint(summaryLine(s), kBold) << "\n";
   if (s.refused > 0)

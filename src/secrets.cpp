@@ -1,28 +1,26 @@
 #include "src/secrets.h"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "src/jwt.h"
 
 namespace hx {
 
 namespace {
 std::string hmacHex(const std::string& key, const std::string& value) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(value.data()), value.size(), out, &len);
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) {
-    hex += kHex[out[i] >> 4];
-    hex += kHex[out[i] & 15];
-  }
-  return hex;
+  return toHex(hmacSha256(key, value));
 }
 
 std::string trimTrailingNewline(std::string s) {
@@ -69,15 +67,63 @@ Result<std::string> secretDigest(const Json& reference, const std::string& salt)
   return "hmac-sha256:" + hmacHex(salt, value.value());
 }
 
-void resolveSecretDigests(DesiredState& desired, const std::string& salt) {
+Status generateSecretFile(const std::string& path) {
+  std::filesystem::path p(path);
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return Status::error(ErrorKind::kTerminal,
+                         "cannot create secret file " + path + ": " + std::strerror(errno));
+  std::string key;
+  std::string raw(32, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), 32) != 1) {
+    close(fd);
+    unlink(path.c_str());
+    return Status::error(ErrorKind::kInternal, "the system's random generator failed");
+  }
+  key = base64UrlEncode(raw) + "\n";
+  bool ok = write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && fsync(fd) == 0;
+  close(fd);
+  if (!ok) {
+    unlink(path.c_str());
+    return Status::error(ErrorKind::kTerminal, "cannot write secret file " + path);
+  }
+  return Status::ok();
+}
+
+void resolveSecretDigests(DesiredState& desired, const std::string& salt, bool generate) {
   for (auto& r : desired.resources) {
     if (r.id.kind != "ApiKey" || !r.spec.contains("secret")) continue;
+    const Json& ref = r.spec["secret"];
+    if (ref.value("generate", false) && !std::filesystem::exists(ref.value("file", ""))) {
+      if (!generate) {
+        r.spec["secretDigest"] = "(generated on apply)";
+        continue;
+      }
+      if (Status s = generateSecretFile(ref["file"]); !s) {
+        desired.unresolved[r.id] = "spec.secret: " + s.message();
+        continue;
+      }
+    }
     auto digest = secretDigest(r.spec["secret"], salt);
     if (!digest) {
       desired.unresolved[r.id] = "spec.secret: " + digest.status().message();
       continue;
     }
     r.spec["secretDigest"] = digest.value();
+  }
+  // A gateway's key file needs the digest of every key it holds; it cannot be rendered while one
+  // of them is unreadable.
+  for (auto& f : desired.resources) {
+    if (f.id.kind != "GatewayKeyFile") continue;
+    for (auto& [name, entry] : f.spec["entries"].items()) {
+      const Resource* key = desired.find({"ApiKey", name});
+      auto why = desired.unresolved.find({"ApiKey", name});
+      if (why != desired.unresolved.end())
+        desired.unresolved[f.id] = "ApiKey/" + name + " " + why->second;
+      else if (key && key->spec.contains("secretDigest"))
+        entry["secretDigest"] = key->spec["secretDigest"];
+    }
   }
 }
 

@@ -18,6 +18,11 @@ Result<std::string> readSecret(const Json& reference);
 
 // Adds spec.secretDigest to every ApiKey; a key whose secret cannot be read goes to
 // desired.unresolved with the reason (which names the reference, never a value).
-void resolveSecretDigests(DesiredState& desired, const std::string& salt);
+// `{generate: true, file: PATH}` secrets whose file does not exist yet are created (32 random
+// bytes, base64url, mode 0600) when `generate` is set (apply); a plan shows them as new.
+void resolveSecretDigests(DesiredState& desired, const std::string& salt, bool generate);
+
+// Creates PATH (0600, refusing to overwrite) with a new random key; the key is not returned.
+Status generateSecretFile(const std::string& path);
 
 }  // namespace hx

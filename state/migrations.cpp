@@ -114,6 +114,16 @@ CREATE TABLE lock(
   started_at INTEGER NOT NULL,
   heartbeat_at INTEGER NOT NULL);
 )sql"},
+      {2, R"sql(
+CREATE TABLE key_events(
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  key TEXT NOT NULL,
+  event TEXT NOT NULL,
+  detail TEXT,
+  at INTEGER NOT NULL);
+CREATE INDEX key_events_by_key ON key_events(key, at);
+)sql"},
   };
   return kSteps;
 }

@@ -34,6 +34,13 @@ struct RunInfo {
   std::string specDigest;
 };
 
+struct KeyEvent {
+  std::string key, event, detail;  // event: created | rotated | redelivered | revoked | expired
+  int64_t at = 0;
+  int64_t runId = 0;
+  std::string who;  // user@hostname of the run
+};
+
 struct RunRecord {
   int64_t id = 0;
   int64_t startedAt = 0, endedAt = 0;
@@ -65,7 +72,7 @@ struct LockInfo {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Opens (creating if needed) and migrates the store. Fails with kConflict when the file was
   // written by a newer hxctl.
@@ -118,6 +125,11 @@ class Store {
 
   // A keyed-hash salt private to this store (never leaves it).
   Result<std::string> secretSalt();
+
+  // The API keys' audit (state/store_keys.cpp). `key` empty: every key.
+  Status recordKeyEvent(int64_t runId, const std::string& key, const std::string& event,
+                        const std::string& detail);
+  Result<std::vector<KeyEvent>> keyEvents(const std::string& key);
 
  private:
   Store(std::unique_ptr<SQLite::Database> db, Clock& clock);

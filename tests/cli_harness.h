@@ -19,6 +19,13 @@ struct Run {
   std::string out, err;
 };
 
+// One spec document; `spec` is the indented body under `spec:`.
+inline std::string specDoc(const std::string& kind, const std::string& name,
+                           const std::string& spec) {
+  return "---\napiVersion: hx/v1\nkind: " + kind + "\nmetadata: {name: \"" + name + "\"}\nspec:\n" +
+         spec;
+}
+
 inline std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream s;

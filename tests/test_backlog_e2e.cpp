@@ -18,8 +18,7 @@ std::string exchangeLog(const std::string& test) {
 }
 
 std::string doc(const std::string& kind, const std::string& name, const std::string& spec) {
-  return "---\napiVersion: hx/v1\nkind: " + kind + "\nmetadata: {name: \"" + name + "\"}\nspec:\n" +
-         spec;
+  return hx::test::specDoc(kind, name, spec);
 }
 
 std::string estate(int llmPort, int qdrantPort, bool hold) {

@@ -194,6 +194,10 @@ TEST_CASE("llm: pull failures are reported as the right kind, without a retry st
       "POST /api/embed: HTTP 501: This server does not support embeddings. Start it with "
       "`--embeddings`");
   for (const auto& [name, x] : results) CHECK(x["attempts"] == 1);
+  // hx-sim logs an exchange when its handler returns; the stalled pull's handler notices the
+  // abandoned connection at its next progress tick, so wait for that entry rather than race it.
+  for (int i = 0; i < 100 && requests(log, sim.port(1), "POST", "/api/pull") == 0; ++i)
+    usleep(100000);
   for (size_t i = 0; i < 4; ++i) CHECK(requests(log, sim.port(i), "POST", "/api/pull") == 1);
   CHECK(requests(log, sim.port(3), "POST", "/api/embed") == 1);
 }

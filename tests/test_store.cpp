@@ -51,7 +51,7 @@ TEST_CASE("a store written by a newer hxctl is refused", "[store]") {
   auto s = Store::open(path, clock);
   REQUIRE_FALSE(s);
   CHECK(s.status().message() ==
-        "state store has schema version 99, newer than this hxctl understands (1); upgrade hxctl");
+        "state store has schema version 99, newer than this hxctl understands (2); upgrade hxctl");
 }
 
 TEST_CASE("the lock admits one writer and names the holder to the second", "[store][lock]") {

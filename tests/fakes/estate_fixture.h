@@ -62,7 +62,7 @@ metadata: {name: app}
 spec:
   role: reader
   secret: {env: HX_TEST_APP_KEY}
-  deliver: {qdrant: {server: qdrant}}
+  deliver: {qdrant: {server: qdrant, tokenFile: /tmp/hxctl-test-app.jwt}}
 ---
 apiVersion: hx/v1
 kind: Task

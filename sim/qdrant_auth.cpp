@@ -1,0 +1,139 @@
+#include "qdrant_auth.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <set>
+#include <vector>
+
+namespace hxsim {
+namespace {
+
+using Json = nlohmann::json;
+
+std::optional<std::string> fromBase64Url(std::string s) {
+  for (char& c : s) {
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
+  }
+  size_t pad = (4 - s.size() % 4) % 4;
+  s.append(pad, '=');
+  std::string out(s.size() / 4 * 3 + 3, '\0');
+  int n =
+      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                      reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
+  if (n < 0 || static_cast<size_t>(n) < pad) return std::nullopt;
+  out.resize(static_cast<size_t>(n) - pad);
+  return out;
+}
+
+Refusal invalidToken() { return {401, "Invalid API key or JWT", false}; }
+
+std::vector<std::string> segments(const std::string& path) {
+  std::vector<std::string> out;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    out.push_back(path.substr(start, slash == std::string::npos ? slash : slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<Refusal> grantOfJwt(const std::string& token, const std::string& apiKey, long now,
+                                  const ValueExists& valueExists, Grant* grant) {
+  auto a = token.find('.');
+  auto b = a == std::string::npos ? a : token.find('.', a + 1);
+  if (b == std::string::npos) return invalidToken();
+  auto header = fromBase64Url(token.substr(0, a));
+  auto body = fromBase64Url(token.substr(a + 1, b - a - 1));
+  auto signature = fromBase64Url(token.substr(b + 1));
+  if (!header || !body || !signature) return invalidToken();
+  Json h = Json::parse(*header, nullptr, false);
+  Json claims = Json::parse(*body, nullptr, false);
+  if (!h.is_object() || h.value("alg", "") != "HS256" || !claims.is_object()) return invalidToken();
+  // jsonwebtoken checks the signature first, then the expiry (with 30 s of leeway).
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  std::string input = token.substr(0, b);
+  HMAC(EVP_sha256(), apiKey.data(), static_cast<int>(apiKey.size()),
+       reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &len);
+  if (signature->size() != len || CRYPTO_memcmp(signature->data(), mac, len) != 0)
+    return Refusal{403, "InvalidSignature", false};
+  if (claims.contains("exp") && claims["exp"].is_number() && claims["exp"].get<long>() + 30 < now)
+    return Refusal{403, "ExpiredSignature", false};
+  if (claims.contains("payload"))
+    return Refusal{401, "Validation error: the payload claim is no longer supported", false};
+  Grant g;
+  if (!claims.contains("access")) {
+    g.global = Grant::Global::kManage;  // no access claim: full rights, as Qdrant does
+  } else if (claims["access"] == "r") {
+    g.global = Grant::Global::kRead;
+  } else if (claims["access"] == "m") {
+    g.global = Grant::Global::kManage;
+  } else if (claims["access"].is_array()) {
+    for (const auto& c : claims["access"]) {
+      std::string name = c.value("collection", "");
+      std::string mode = c.value("access", "");
+      if (mode != "r" && mode != "rw" && mode != "prw") return invalidToken();
+      if (g.collections.count(name))
+        return Refusal{401, "Validation error: duplicate collection " + name + " in access", false};
+      g.collections[name] = mode;
+    }
+  } else {
+    return invalidToken();
+  }
+  if (claims.contains("value_exists"))
+    if (auto refused = valueExists(claims["value_exists"])) return refused;
+  *grant = g;
+  return std::nullopt;
+}
+
+std::optional<Refusal> checkRoute(const Grant& g, const std::string& method,
+                                  const std::string& path) {
+  using G = Grant::Global;
+  auto forbid = [](const std::string& m) { return Refusal{403, "Forbidden: " + m, true}; };
+  bool collectionToken = g.global == G::kNone;
+  auto manage = [&]() -> std::optional<Refusal> {
+    if (g.global == G::kManage) return std::nullopt;
+    return forbid(collectionToken ? "Global access is required"
+                                  : "Global manage access is required");
+  };
+  std::vector<std::string> s = segments(path);
+  if (s.size() == 1 && s[0] == "metrics") {
+    if (!collectionToken) return std::nullopt;
+    return forbid("Global access is required");
+  }
+  if (s.empty() || s[0] != "collections") return std::nullopt;
+  if (s.size() == 1) return std::nullopt;  // the list: filtered by Qdrant, open to any grant
+  if (s.size() == 2 && s[1] == "aliases") return method == "GET" ? std::nullopt : manage();
+  const std::string& c = s[1];
+  if (s.size() == 2 && method != "GET") return manage();
+  enum class Need { kRead, kWrite, kExtras } need = Need::kRead;
+  if (s.size() >= 3 && (s[2] == "index" || s[2] == "vectors")) need = Need::kExtras;
+  if (s.size() >= 3 && s[2] == "points") {
+    static const std::set<std::string> kReads = {"query", "search", "scroll", "count"};
+    bool read = s.size() >= 4 && kReads.count(s[3]);
+    if (!read && method != "GET") need = Need::kWrite;
+  }
+  if (need == Need::kRead) {
+    if (!collectionToken || g.collections.count(c)) return std::nullopt;
+    return forbid("Access to collection " + c + " is required");
+  }
+  if (g.global == G::kManage) return std::nullopt;
+  if (g.global == G::kRead) return forbid("Global manage access is required");
+  auto it = g.collections.find(c);
+  if (it == g.collections.end()) return forbid("Access to collection " + c + " is required");
+  if (it->second == "r") return forbid("Write access to collection " + c + " is required");
+  if (it->second == "prw" && need == Need::kExtras)
+    return forbid("Only points access is allowed for collection " + c);
+  return std::nullopt;
+}
+
+}  // namespace hxsim

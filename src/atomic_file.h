@@ -1,0 +1,19 @@
+// Files hxctl writes for others to read (JWTs, the gateway's key file, generated secrets):
+// private (0600) from the first byte, and replaced atomically so no reader sees half a file.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "reconciler/status.h"
+
+namespace hx {
+
+// Writes to a temporary file in the same directory, fsyncs it, renames it over `path` and
+// fsyncs the directory. Creates missing parent directories (0700).
+Status writeFileAtomically(const std::string& path, const std::string& content);
+
+// The file's content, nothing if it does not exist, or an error if it cannot be read.
+Result<std::optional<std::string>> readFileIfExists(const std::string& path);
+
+}  // namespace hx
