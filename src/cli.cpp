@@ -103,6 +103,33 @@ int runCli(int argc, char** argv, CliEnv& env) {
   unlock->add_option("id", lockId, "The lock ID that hxctl printed")->required();
   unlock->add_flag("--force", force, "Break it even if its holder still seems to be running");
 
+  DaemonCliOptions daemonCli;
+  auto* daemon = app.add_subcommand(
+      "daemon", "Reconcile continuously: probe hosts, apply what waited on them, serve metrics");
+  daemon->add_option("-f,--file", common.files, "Spec file or directory (repeatable), watched")
+      ->required()
+      ->allow_extra_args(false);
+  daemon->add_option("--interval", daemonCli.interval,
+                     "Reconcile the whole estate this often, with 10% jitter")
+      ->capture_default_str();
+  daemon->add_flag("--no-self-heal", daemonCli.noSelfHeal,
+                   "Detect and report drift (metrics, log, history); change nothing");
+  daemon->add_option("--metrics-address", daemonCli.options.metricsAddress,
+                     "HOST:PORT for /metrics, /healthz, /readyz; \"off\" for none")
+      ->capture_default_str();
+  daemon->add_option("--log-format", daemonCli.logFormat, "Log lines as text or JSON")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  daemon->add_option("--lock-timeout", daemonCli.options.plan.lockTimeout,
+                     "Wait this long for a running apply's lock (e.g. 30s)");
+  daemon->add_flag("--prune", daemonCli.options.plan.plan.prune,
+                   "Delete objects hxctl created that the specs no longer declare");
+  daemon->add_flag("--allow-replace", daemonCli.options.plan.plan.allowReplace,
+                   "Allow deleting and re-creating objects whose immutable fields changed");
+  daemon->add_option("--parallelism", daemonCli.options.plan.parallelism,
+                     "Actions and observations at once")
+      ->check(CLI::Range(1, 256));
+
   app.add_subcommand("version", "Print the version");
 
   try {
@@ -121,6 +148,7 @@ int runCli(int argc, char** argv, CliEnv& env) {
   if (*history) return cmdHistory(env, common, runId, limit);
   if (*keys) return cmdKeys(env, common);
   if (*unlock) return cmdForceUnlock(env, common, lockId, force);
+  if (*daemon) return cmdDaemon(env, common, daemonCli);
   env.out << "hxctl " << HXCTL_VERSION << " (state schema " << Store::kSchemaVersion << ")\n";
   return exit_code::kOk;
 }

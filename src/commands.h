@@ -28,6 +28,23 @@ struct PlanCommandOptions {
   std::string lockTimeout = "0s";
 };
 
+struct DaemonOptions {
+  PlanCommandOptions plan;
+  int64_t intervalMs = 60000;
+  double jitter = 0.1;  // each wait is interval * (1 +- jitter)
+  bool selfHeal = true;
+  std::string metricsAddress = "127.0.0.1:9847";  // "off": no endpoint
+  int64_t debounceMs = 500;
+  int64_t heartbeatMs = 5000;
+};
+
+struct DaemonCliOptions {
+  DaemonOptions options;
+  std::string interval = "60s";
+  bool noSelfHeal = false;
+  std::string logFormat = "text";
+};
+
 int cmdValidate(CliEnv& env, const CommonOptions& common);
 int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options);
 int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions options);
@@ -37,6 +54,7 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
 int cmdKeys(CliEnv& env, const CommonOptions& common);
 int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limit);
 int cmdForceUnlock(CliEnv& env, const CommonOptions& common, const std::string& lockId, bool force);
+int cmdDaemon(CliEnv& env, const CommonOptions& common, DaemonCliOptions cli);
 
 // $HXCTL_STATE, else $STATE_DIRECTORY/state.db (systemd), else $XDG_STATE_HOME/hxctl/state.db,
 // else ~/.local/state/hxctl/state.db.

@@ -38,7 +38,7 @@ ActionResult Executor::execute(const PlanAction& action) {
   for (int attempt = 1; attempt <= options_.maxAttempts; ++attempt) {
     result.attempts = attempt;
     result.error = provider->apply(action);
-    if (result.error.isOk() || !result.error.retryable()) break;
+    if (result.error.isOk() || !result.error.retryable() || cancelled()) break;
     if (attempt < options_.maxAttempts) clock_.sleepMillis(backoffMs(attempt));
   }
   result.outcome = result.error.isOk() ? "succeeded" : "failed";
@@ -119,6 +119,22 @@ std::vector<ActionResult> Executor::run(const Plan& plan) {
   auto worker = [&]() {
     std::unique_lock<std::mutex> lock(mu);
     while (true) {
+      if (cancelled()) {
+        for (size_t i = 0; i < todo.size(); ++i) {
+          if (taken.count(i)) continue;
+          taken.insert(i);
+          const PlanAction& a = *todo[i];
+          ActionResult r{a.id, a.type, "cancelled",
+                         Status::error(ErrorKind::kUnavailable, "cancelled: hxctl is stopping"), 0,
+                         0};
+          outcome[a.id] = r.outcome;
+          if (a.type != ActionType::kDelete) --nonDeletesLeft;
+          listener_.finished(a, r);
+          results.push_back(std::move(r));
+        }
+        cv.notify_all();
+        return;
+      }
       bool allDone = false;
       size_t i = pick(&allDone);
       if (allDone) return;

@@ -3,6 +3,7 @@
 // failed action skipped while independent branches go on. Deletes run after everything else.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,7 +17,7 @@ namespace hx {
 struct ActionResult {
   ResourceId id;
   ActionType type = ActionType::kNoOp;
-  std::string outcome;  // succeeded | failed | skipped
+  std::string outcome;  // succeeded | failed | skipped | cancelled
   Status error;
   int attempts = 0;
   int64_t durationMs = 0;
@@ -36,6 +37,9 @@ struct ExecutorOptions {
   int maxAttempts = 4;
   int64_t initialBackoffMs = 250;
   int64_t maxBackoffMs = 8000;
+  // Set from another thread (SIGTERM): actions in flight finish, none starts after, retries
+  // stop, and every action not started is reported "cancelled".
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 class Executor {
@@ -48,6 +52,7 @@ class Executor {
  private:
   ActionResult execute(const PlanAction& action);
   int64_t backoffMs(int attempt);
+  bool cancelled() const { return options_.cancel && options_.cancel->load(); }
 
   ProviderSet& providers_;
   Clock& clock_;

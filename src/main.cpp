@@ -1,6 +1,4 @@
 // hxctl: wires the real clock, HTTP, host probes and providers into the command line.
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -10,15 +8,12 @@
 #include "src/command_runner.h"
 #include "src/host_probe.h"
 #include "src/http.h"
+#include "src/logging.h"
 #include "src/real_clock.h"
 #include "src/real_providers.h"
 
 int main(int argc, char** argv) {
-  auto logger = spdlog::stderr_color_mt("hxctl");
-  spdlog::set_default_logger(logger);
-  spdlog::set_pattern("[%Y-%m-%dT%H:%M:%S.%e] [%l] %v");
-  const char* level = std::getenv("HXCTL_LOG_LEVEL");
-  spdlog::set_level(level && *level ? spdlog::level::from_str(level) : spdlog::level::warn);
+  hx::configureLogging("text", "warn");
   hx::RealClock clock;
   hx::CurlTransport http(hx::loopbackOnlyFromEnvironment());
   hx::HttpHostProber prober(http, clock);

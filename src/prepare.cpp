@@ -43,7 +43,8 @@ int checkTarget(CliEnv& env, const Prepared& p, PlanCommandOptions& o) {
 
 int prepare(CliEnv& env, const CommonOptions& common, PlanCommandOptions& o, Prepared& p,
             Store* lockedStore) {
-  if (int rc = loadValid(env, common, p.loaded)) return rc;
+  if (!p.preloaded)
+    if (int rc = loadValid(env, common, p.loaded)) return rc;
   if (lockedStore) {
     p.store = nullptr;
   } else {

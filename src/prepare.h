@@ -12,6 +12,7 @@ namespace hx {
 
 struct Prepared {
   LoadResult loaded;
+  bool preloaded = false;  // `loaded` is filled and valid: prepare does not load again
   std::unique_ptr<Store> store;
   Inventory inventory;
   ObservedState previous;  // as recorded before this run

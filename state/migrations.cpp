@@ -124,6 +124,14 @@ CREATE TABLE key_events(
   at INTEGER NOT NULL);
 CREATE INDEX key_events_by_key ON key_events(key, at);
 )sql"},
+      {3, R"sql(
+CREATE TABLE resource_backoff(
+  resource TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  next_retry_at INTEGER NOT NULL,
+  last_error TEXT,
+  updated_at INTEGER NOT NULL);
+)sql"},
   };
   return kSteps;
 }

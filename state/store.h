@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "reconciler/backoff.h"
 #include "reconciler/clock.h"
 #include "reconciler/inventory.h"
 #include "reconciler/observed.h"
@@ -72,7 +73,7 @@ struct LockInfo {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens (creating if needed) and migrates the store. Fails with kConflict when the file was
   // written by a newer hxctl.
@@ -130,6 +131,11 @@ class Store {
   Status recordKeyEvent(int64_t runId, const std::string& key, const std::string& event,
                         const std::string& detail);
   Result<std::vector<KeyEvent>> keyEvents(const std::string& key);
+
+  // The daemon's per-resource back-off after failures (state/store_backoff.cpp), by KIND/NAME.
+  Status putBackoff(const std::string& resource, const Backoff& backoff);
+  Status clearBackoff(const std::string& resource);
+  Result<std::map<std::string, Backoff>> backoffs();
 
  private:
   Store(std::unique_ptr<SQLite::Database> db, Clock& clock);

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <mutex>
 
 #include "fakes/estate_fixture.h"
@@ -117,4 +118,36 @@ TEST_CASE("retries give up after the attempt limit with the last error", "[execu
       CHECK(r.attempts == ExecutorOptions{}.maxAttempts);
       CHECK(r.error.message() == "injected failure applying Collection/plain");
     }
+}
+
+TEST_CASE("a cancel lets the action in flight finish and starts nothing after it", "[executor]") {
+  Harness h;
+  Plan p = h.makePlan();
+  std::atomic<bool> cancel{false};
+  // The stop arrives while the first action runs, as SIGTERM would.
+  struct CancelOnStart : Recorder {
+    std::atomic<bool>* flag = nullptr;
+    void started(const PlanAction& a) override {
+      Recorder::started(a);
+      flag->store(true);
+    }
+  } rec;
+  rec.flag = &cancel;
+  ExecutorOptions options;
+  options.parallelism = 1;
+  options.cancel = &cancel;
+  Executor ex(h.world, h.clock, rec, options);
+  auto results = ex.run(p);
+  REQUIRE(results.size() == 5);
+  int succeeded = 0, cancelled = 0, applyCalls = 0;
+  for (const auto& r : results) {
+    succeeded += r.outcome == "succeeded";
+    cancelled += r.outcome == "cancelled";
+  }
+  for (const auto& call : h.world.calls()) applyCalls += call.rfind("apply ", 0) == 0;
+  CHECK(succeeded == 1);
+  CHECK(cancelled == 4);
+  CHECK(applyCalls == 1);
+  CHECK(rec.events.front().rfind("start ", 0) == 0);
+  CHECK(rec.events[1].rfind("succeeded ", 0) == 0);
 }

@@ -51,7 +51,8 @@ TEST_CASE("a store written by a newer hxctl is refused", "[store]") {
   auto s = Store::open(path, clock);
   REQUIRE_FALSE(s);
   CHECK(s.status().message() ==
-        "state store has schema version 99, newer than this hxctl understands (2); upgrade hxctl");
+        "state store has schema version 99, newer than this hxctl understands (" +
+            std::to_string(Store::kSchemaVersion) + "); upgrade hxctl");
 }
 
 TEST_CASE("the lock admits one writer and names the holder to the second", "[store][lock]") {
@@ -130,4 +131,23 @@ TEST_CASE("inventory rows carry the spec digest and the last observed state", "[
   std::string line;
   std::getline(in, line);
   CHECK(line == R"({"hnsw":{"m":32}})");
+}
+
+TEST_CASE("back-off records are kept per resource until cleared", "[store][backoff]") {
+  fake::ManualClock clock;
+  auto s = Store::open(tempDb("backoff.db"), clock);
+  REQUIRE(s);
+  Store& store = *s.value();
+  Backoff first = afterFailure(Backoff{}, "HTTP 500", 1000, BackoffPolicy{});
+  REQUIRE(store.putBackoff("Collection/a", first));
+  REQUIRE(store.putBackoff("Collection/a", afterFailure(first, "HTTP 503", 1010, BackoffPolicy{})));
+  auto all = store.backoffs();
+  REQUIRE(all);
+  REQUIRE(all.value().size() == 1);
+  const Backoff& b = all.value().at("Collection/a");
+  CHECK(b.failures == 2);
+  CHECK(b.nextRetryAt == 1010 + 20);
+  CHECK(b.lastError == "HTTP 503");
+  REQUIRE(store.clearBackoff("Collection/a"));
+  CHECK(store.backoffs().value().empty());
 }

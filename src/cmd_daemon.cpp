@@ -1,0 +1,29 @@
+// hxctl daemon: flags -> DaemonOptions, logging as asked, then the loop (src/daemon.cpp).
+#include "reconciler/values.h"
+#include "src/commands.h"
+#include "src/daemon.h"
+#include "src/exit_codes.h"
+#include "src/logging.h"
+
+namespace hx {
+
+int cmdDaemon(CliEnv& env, const CommonOptions& common, DaemonCliOptions cli) {
+  auto interval = parseDurationMs(cli.interval);
+  if (!interval || *interval < 1000) {
+    env.err << "error: --interval " << cli.interval << ": expected a duration of at least 1s\n";
+    return exit_code::kError;
+  }
+  auto wait = parseDurationMs(cli.options.plan.lockTimeout);
+  if (!wait) {
+    env.err << "error: --lock-timeout " << cli.options.plan.lockTimeout
+            << ": not a duration (e.g. 30s)\n";
+    return exit_code::kError;
+  }
+  // A daemon's log is its only voice: info by default (HXCTL_LOG_LEVEL still wins).
+  configureLogging(cli.logFormat, "info");
+  cli.options.intervalMs = *interval;
+  cli.options.selfHeal = !cli.noSelfHeal;
+  return runDaemon(env, common, cli.options);
+}
+
+}  // namespace hx

@@ -1,0 +1,56 @@
+// The daemon's per-resource back-off records (reconciler/backoff.h decides their values).
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "state/store.h"
+#include "state/store_error.h"
+
+namespace hx {
+
+Status Store::putBackoff(const std::string& resource, const Backoff& backoff) {
+  try {
+    SQLite::Statement q(*db_,
+                        "INSERT OR REPLACE INTO resource_backoff(resource, failures, "
+                        "next_retry_at, last_error, updated_at) VALUES (?, ?, ?, ?, ?)");
+    q.bind(1, resource);
+    q.bind(2, backoff.failures);
+    q.bind(3, backoff.nextRetryAt);
+    q.bind(4, backoff.lastError);
+    q.bind(5, clock_.nowSeconds());
+    q.exec();
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Status Store::clearBackoff(const std::string& resource) {
+  try {
+    SQLite::Statement q(*db_, "DELETE FROM resource_backoff WHERE resource = ?");
+    q.bind(1, resource);
+    q.exec();
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<std::map<std::string, Backoff>> Store::backoffs() {
+  try {
+    std::map<std::string, Backoff> out;
+    SQLite::Statement q(*db_,
+                        "SELECT resource, failures, next_retry_at, COALESCE(last_error, '') "
+                        "FROM resource_backoff ORDER BY resource");
+    while (q.executeStep()) {
+      Backoff b;
+      b.failures = q.getColumn(1).getInt();
+      b.nextRetryAt = q.getColumn(2).getInt64();
+      b.lastError = q.getColumn(3).getString();
+      out[q.getColumn(0).getString()] = b;
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+}  // namespace hx
