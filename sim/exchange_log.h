@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -32,6 +33,10 @@ class ExchangeLog {
         {"response_content_type", res.get_header_value("Content-Type")},
         {"response_body", res.body},
         {"injected", injected.empty() ? nlohmann::json() : nlohmann::json(injected)},
+        // When the answer was written (unix ms): tests measure how soon hxctl acted.
+        {"at_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count()},
     };
     std::lock_guard<std::mutex> lock(mu_);
     out_ << line.dump() << "\n";

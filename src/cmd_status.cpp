@@ -169,6 +169,43 @@ int renderTask(CliEnv& env, const CommonOptions& common, const Prepared& p,
   return exit_code::kOk;
 }
 
+// Who holds the store (the daemon, an apply) and what the daemon is backing off from: an operator
+// asking "why has this not been applied yet?" finds the answer here.
+Json writerJson(Store& store) {
+  auto lock = store.currentLock();
+  if (!lock || !lock.value()) return Json();
+  const LockInfo& l = *lock.value();
+  return {{"operation", l.operation}, {"pid", l.pid},
+          {"hostname", l.hostname},   {"holder", l.holder},
+          {"since", formatTime(l.startedAt)}, {"heartbeat", formatTime(l.heartbeatAt)}};
+}
+
+Json backoffsJson(Store& store) {
+  Json out = Json::array();
+  auto backoffs = store.backoffs();
+  if (!backoffs) return out;
+  for (const auto& [resource, b] : backoffs.value())
+    out.push_back({{"resource", resource},
+                   {"failures", b.failures},
+                   {"next_retry_at", formatTime(b.nextRetryAt)},
+                   {"last_error", b.lastError}});
+  return out;
+}
+
+void renderWriter(std::ostream& out, const Json& writer, const Json& backoffs) {
+  if (!writer.is_null())
+    out << "\n" << (writer["operation"] == "daemon" ? "Daemon: running" : "Lock: held by an apply")
+        << " (pid " << writer["pid"].get<int>() << " on " << writer["hostname"].get<std::string>()
+        << " since " << writer["since"].get<std::string>() << ", last heartbeat "
+        << writer["heartbeat"].get<std::string>() << ")\n";
+  if (backoffs.empty()) return;
+  out << "\nBacking off after failures:\n";
+  for (const auto& b : backoffs)
+    out << "  " << b["resource"].get<std::string>() << "  " << b["failures"].get<int>()
+        << " failure(s), next retry at " << b["next_retry_at"].get<std::string>() << ": "
+        << b["last_error"].get<std::string>() << "\n";
+}
+
 }  // namespace
 
 int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions options,
@@ -197,7 +234,11 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
                        {"status", hostStatusName(o.status)},
                        {"since", o.since ? Json(formatTime(o.since)) : Json()}});
     }
-    env.out << Json{{"hosts", hosts}, {"tasks", tasks}, {"summary", summaryOf(evaluations.value())}}
+    env.out << Json{{"hosts", hosts},
+                    {"tasks", tasks},
+                    {"summary", summaryOf(evaluations.value())},
+                    {"writer", writerJson(*p.store)},
+                    {"backoffs", backoffsJson(*p.store)}}
                    .dump(2)
             << "\n";
     return exit_code::kOk;
@@ -205,6 +246,7 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
   renderHosts(env.out, p, common.style);
   renderBacklog(env.out, p, evaluations.value(), common.style);
   env.out << "\n" << summaryOf(evaluations.value()) << "\n";
+  renderWriter(env.out, writerJson(*p.store), backoffsJson(*p.store));
   return exit_code::kOk;
 }
 

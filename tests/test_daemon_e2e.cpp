@@ -1,0 +1,529 @@
+// hxctl daemon end to end: the real hxctl as a long-running child process against hx-sim, with
+// its signals, spec edits, lock, metrics and systemd protocol exercised from outside, as an
+// operator and systemd would.
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <regex>
+#include <set>
+
+#include "daemon_process.h"
+#include "sim_process.h"
+
+using namespace hx;
+using hx::test::CliHarness;
+using hx::test::DaemonProcess;
+using hx::test::eventually;
+using hx::test::httpGet;
+using hx::test::SimProcess;
+
+namespace {
+
+const std::string kKeyEnv = "HX_DAEMON_KEY=daemon-admin-key";
+
+std::string doc(const std::string& kind, const std::string& name, const std::string& spec) {
+  return hx::test::specDoc(kind, name, spec);
+}
+
+std::string qdrantHost(int port, const std::string& health = "{interval: 1s, timeout: 800ms}") {
+  return doc("Host", "vector-db",
+             "  address: 127.0.0.1\n  api: {type: qdrant, url: \"http://127.0.0.1:" +
+                 std::to_string(port) + "\", auth: {env: HX_DAEMON_KEY}}\n  health: " + health +
+                 "\n");
+}
+
+std::string collection(const std::string& name) {
+  return doc("Collection", name, "  {server: vector-db, vectors: {size: 8, distance: Cosine}}\n");
+}
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool collectionExists(const SimProcess& sim, size_t host, const std::string& name,
+                      const std::string& key = "daemon-admin-key") {
+  CurlTransport http(true);
+  HttpRequest req;
+  req.url = sim.url(host) + "/collections/" + name;
+  req.headers.emplace_back("api-key", key);
+  auto r = http.send(req);
+  return r && r.value().status == 200;
+}
+
+void deleteCollection(const SimProcess& sim, size_t host, const std::string& name) {
+  CurlTransport http(true);
+  HttpRequest req;
+  req.method = "DELETE";
+  req.url = sim.url(host) + "/collections/" + name;
+  req.headers.emplace_back("api-key", "daemon-admin-key");
+  REQUIRE(http.send(req));
+}
+
+std::string daemonArgs(int metricsPort, const std::string& extra = "") {
+  return "-f specs --interval 60s --metrics-address 127.0.0.1:" + std::to_string(metricsPort) +
+         " " + extra;
+}
+
+Json statusJson(const CliHarness& h) {
+  return Json::parse(h.run("status -f specs -o json", kKeyEnv).out);
+}
+
+std::string taskStatus(const CliHarness& h, const std::string& task) {
+  auto r = h.run("status -f specs -o json", kKeyEnv);
+  Json status = Json::parse(r.out, nullptr, false);
+  if (!status.is_object()) {
+    UNSCOPED_INFO("status: exit " << r.code << ": " << r.err);
+    return "";
+  }
+  for (const auto& t : status["tasks"])
+    if (t["id"] == task) return t["status"];
+  return "";
+}
+
+Json lastRun(const CliHarness& h) {
+  Json runs = Json::parse(h.run("history -o json").out);
+  REQUIRE(!runs.empty());
+  return Json::parse(h.run("history -o json " + std::to_string(runs[0]["id"].get<int>())).out);
+}
+
+int runShell(const std::string& cmd, std::string* output = nullptr) {
+  std::string file = std::filesystem::temp_directory_path() /
+                     ("hxctl-daemon-sh-" + std::to_string(getpid()) + ".out");
+  int status = std::system((cmd + " > " + file + " 2>&1").c_str());
+  if (output) *output = hx::test::slurp(file);
+  std::filesystem::remove(file);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+TEST_CASE("daemon: a host that comes up gets its deferred work within one probe interval",
+          "[daemon][e2e]") {
+  std::string log = hx::test::freshExchangeLog("daemon-host-up");
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "daemon-admin-key"},
+                  {"--ollama", "{PORT}", "--registry", "chat:7b", "--registry", "embed=8",
+                   "--up-after", "5"}},
+                 log);
+  CliHarness h("daemon-host-up", HX_BIN);
+  h.writeSpec("estate.yaml",
+              qdrantHost(sim.port(0)) +
+                  doc("Host", "llm",
+                      "  address: 127.0.0.1\n  api: {type: ollama, url: \"http://127.0.0.1:" +
+                          std::to_string(sim.port(1)) +
+                          "\"}\n  health: {interval: 1s, timeout: 500ms}\n") +
+                  doc("Model", "chat", "  {host: llm, model: \"chat:7b\", capability: generate}\n") +
+                  doc("Model", "embed",
+                      "  {host: llm, model: embed, capability: embed, dimensions: 8}\n") +
+                  doc("Collection", "docs",
+                      "  {server: vector-db, embeddingModel: embed, vectors: {size: 8, distance: "
+                      "Cosine}}\n") +
+                  doc("Task", "models",
+                      "  title: models answer\n  group: Live\n  priority: high\n  dependsOn: "
+                      "{hosts: [llm]}\n  resources: [Model/chat, Model/embed, Collection/docs]\n"
+                      "  criteria:\n    - modelAvailable: {model: chat}\n"
+                      "    - collectionReady: {collection: docs}\n"));
+  int metricsPort = hx::test::freePort();
+  DaemonProcess daemon(h, daemonArgs(metricsPort), kKeyEnv);
+  REQUIRE(daemon.waitLog("cycle 1 ", 30));
+  INFO(daemon.log());
+  CHECK(taskStatus(h, "models") == "blocked");
+  CHECK_FALSE(collectionExists(sim, 0, "docs"));
+
+  SECTION("an apply by hand is refused with the daemon named; plan and status still work") {
+    auto apply = h.run("apply -f specs", kKeyEnv);
+    CHECK(apply.code == 4);
+    CHECK(apply.err.find("hxctl daemon (pid " + std::to_string(daemon.pid())) !=
+          std::string::npos);
+    auto plan = h.run("plan -f specs", kKeyEnv);
+    CHECK((plan.code == 0 || plan.code == 2));
+    Json status = statusJson(h);
+    CHECK(status["writer"]["operation"] == "daemon");
+    CHECK(status["writer"]["pid"] == daemon.pid());
+  }
+
+  // The install finishes: the simulator starts answering. Measure from the first answer.
+  int64_t upAt = 0;
+  REQUIRE(eventually(
+      [&] {
+        auto r = httpGet(sim.url(1) + "/");
+        if (r && r->status == 200) upAt = nowMs();
+        return upAt > 0;
+      },
+      20));
+  int64_t pullAt = 0;
+  REQUIRE(eventually(
+      [&] {
+        for (const Json& e : hx::test::readExchanges(log))
+          if (e["path"] == "/api/pull" && e["status"] == 200) {
+            pullAt = e["at_ms"].get<int64_t>();
+            return true;
+          }
+        return false;
+      },
+      20));
+  REQUIRE(eventually([&] { return taskStatus(h, "models") == "completed"; }, 30));
+  int64_t doneAt = nowMs();
+  CHECK(collectionExists(sim, 0, "docs"));
+  std::cout << "daemon: host up -> first pull answered " << (pullAt - upAt)
+            << " ms (probe interval 1000 ms); -> task completed " << (doneAt - upAt) << " ms\n";
+  // One probe interval (1 s) plus the time to probe and plan; generous for sanitizer builds.
+  CHECK(pullAt - upAt <= 1000 + 4000);
+  CHECK(daemon.log().find("host llm: pending_installation -> active: reconciling now") !=
+        std::string::npos);
+
+  daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit(30) == 0);
+  // The lock is gone with it: an apply by hand now runs, and finds nothing to do.
+  auto after = h.run("apply -f specs", kKeyEnv);
+  CHECK(after.code == 0);
+  CHECK(after.out.find("Nothing to apply.") != std::string::npos);
+}
+
+TEST_CASE("daemon: spec edits are applied without a restart; a broken edit leaves the last good "
+          "specs in force",
+          "[daemon][e2e]") {
+  std::string log = hx::test::freshExchangeLog("daemon-edit");
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "daemon-admin-key"}}, log);
+  CliHarness h("daemon-edit", HX_BIN);
+  h.writeSpec("estate.yaml", qdrantHost(sim.port(0)) + collection("a"));
+  int metricsPort = hx::test::freePort();
+  DaemonProcess daemon(h, daemonArgs(metricsPort), kKeyEnv);
+  REQUIRE(daemon.waitLog("cycle 1 ", 30));
+  INFO(daemon.log());
+  CHECK(collectionExists(sim, 0, "a"));
+
+  h.writeSpec("b.yaml", collection("b"));
+  CHECK(eventually([&] { return collectionExists(sim, 0, "b"); }, 15));
+  CHECK(daemon.waitLog("(spec_change", 10));
+
+  // A typo: the daemon says where, and keeps to what it had.
+  h.writeSpec("broken.yaml", doc("Collection", "c",
+                                 "  {server: vector-db, vectors: {sizee: 8, distance: Cosine}}\n"));
+  REQUIRE(daemon.waitLog("do not validate", 15));
+  CHECK(daemon.log().find("broken.yaml:") != std::string::npos);
+  auto metrics = httpGet("http://127.0.0.1:" + std::to_string(metricsPort) + "/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("hxctl_spec_valid 0") != std::string::npos);
+  // Still reconciling on the last good specs: drift is repaired on SIGHUP, c is not created.
+  deleteCollection(sim, 0, "a");
+  daemon.signal(SIGHUP);
+  CHECK(eventually([&] { return collectionExists(sim, 0, "a"); }, 15));
+  CHECK_FALSE(collectionExists(sim, 0, "c"));
+  CHECK_FALSE(daemon.waitExit(0).has_value());  // still running
+
+  h.writeSpec("broken.yaml", collection("c"));
+  CHECK(eventually([&] { return collectionExists(sim, 0, "c"); }, 15));
+  metrics = httpGet("http://127.0.0.1:" + std::to_string(metricsPort) + "/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("hxctl_spec_valid 1") != std::string::npos);
+  daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit(30) == 0);
+}
+
+TEST_CASE("daemon: SIGTERM mid-apply finishes the action in flight, records it, releases the "
+          "lock and exits 0",
+          "[daemon][e2e]") {
+  std::string log = hx::test::freshExchangeLog("daemon-sigterm");
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "daemon-admin-key"}}, log);
+  CliHarness h("daemon-sigterm", HX_BIN);
+  h.writeSpec("estate.yaml", qdrantHost(sim.port(0), "{interval: 4s, timeout: 3s}"));
+  DaemonProcess daemon(h, daemonArgs(hx::test::freePort(), "--parallelism 1"), kKeyEnv);
+  REQUIRE(daemon.waitLog("cycle 1 ", 30));
+  INFO(daemon.log());
+  sim.admin(0, "faults", R"({"latency_ms": 1500})");
+  h.writeSpec("more.yaml", collection("a") + collection("b") + collection("c"));
+  REQUIRE(daemon.waitLog(": create started", 30));
+  daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit(30) == 0);
+  CHECK(daemon.log().find("SIGTERM: finishing the action in flight") != std::string::npos);
+  CHECK(daemon.log().find("lock released") != std::string::npos);
+
+  Json run = lastRun(h);
+  CHECK(run["command"] == "daemon");
+  CHECK(run["status"] == "interrupted");
+  std::map<std::string, int> outcomes;
+  for (const auto& a : run["actions"]) ++outcomes[a["status"].get<std::string>()];
+  CHECK(outcomes["succeeded"] == 1);
+  CHECK(outcomes["cancelled"] == 2);
+  CHECK(outcomes["started"] == 0);
+  CHECK(statusJson(h)["writer"].is_null());
+}
+
+TEST_CASE("daemon: after SIGKILL mid-apply, the next start breaks the stale lock and converges",
+          "[daemon][e2e]") {
+  std::string log = hx::test::freshExchangeLog("daemon-sigkill");
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "daemon-admin-key"}}, log);
+  CliHarness h("daemon-sigkill", HX_BIN);
+  h.writeSpec("estate.yaml", qdrantHost(sim.port(0), "{interval: 4s, timeout: 3s}"));
+  {
+    DaemonProcess daemon(h, daemonArgs(hx::test::freePort(), "--parallelism 1"), kKeyEnv);
+    REQUIRE(daemon.waitLog("cycle 1 ", 30));
+    sim.admin(0, "faults", R"({"latency_ms": 1500})");
+    h.writeSpec("more.yaml", collection("a") + collection("b") + collection("c"));
+    REQUIRE(daemon.waitLog(": create started", 30));
+    daemon.signal(SIGKILL);
+    CHECK(daemon.waitExit(10) == 128 + SIGKILL);
+  }
+  // The dead daemon's lock is still there; an apply by hand says its holder is gone.
+  auto apply = h.run("apply -f specs", kKeyEnv);
+  CHECK(apply.code == 4);
+  CHECK(apply.err.find("The holder is no longer running") != std::string::npos);
+
+  sim.admin(0, "faults", R"({"latency_ms": 0})");
+  DaemonProcess again(h, daemonArgs(hx::test::freePort()), kKeyEnv);
+  REQUIRE(again.waitLog("cycle ", 30));
+  INFO(again.log());
+  CHECK(again.log().find("breaking a stale lock") != std::string::npos);
+  CHECK(again.log().find("were interrupted") != std::string::npos);
+  CHECK(eventually([&] {
+    return collectionExists(sim, 0, "a") && collectionExists(sim, 0, "b") &&
+           collectionExists(sim, 0, "c");
+  }));
+  again.signal(SIGTERM);
+  CHECK(again.waitExit(30) == 0);
+  auto plan = h.run("plan -f specs --detailed-exitcode", kKeyEnv);
+  CHECK(plan.code == 0);
+}
+
+TEST_CASE("daemon: --no-self-heal reports drift and changes nothing", "[daemon][e2e]") {
+  std::string log = hx::test::freshExchangeLog("daemon-noheal");
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "daemon-admin-key"}}, log);
+  CliHarness h("daemon-noheal", HX_BIN);
+  h.writeSpec("estate.yaml", qdrantHost(sim.port(0)) + collection("a"));
+  int metricsPort = hx::test::freePort();
+  DaemonProcess daemon(h, daemonArgs(metricsPort, "--no-self-heal"), kKeyEnv);
+  REQUIRE(daemon.waitLog("cycle 1 ", 30));
+  INFO(daemon.log());
+  CHECK(daemon.log().find("1 drifted (self-heal off)") != std::string::npos);
+  CHECK_FALSE(collectionExists(sim, 0, "a"));
+  Json run = lastRun(h);
+  REQUIRE(run["actions"].size() == 1);
+  CHECK(run["actions"][0]["status"] == "drift");
+  auto metrics = httpGet("http://127.0.0.1:" + std::to_string(metricsPort) + "/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("hxctl_reconcile_total{kind=\"Collection\",result=\"drift\"} 1") !=
+        std::string::npos);
+  int writes = 0;
+  for (const Json& e : hx::test::readExchanges(log)) writes += e["method"] != "GET";
+  CHECK(writes == 0);
+  daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit(30) == 0);
+}
+
+TEST_CASE("daemon: a failing resource backs off, and status shows until when", "[daemon][e2e]") {
+  std::string log = hx::test::freshExchangeLog("daemon-backoff");
+  // hxctl holds the read-only key: it can observe, every write is refused (403).
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "daemon-admin-key", "--read-only-key",
+                   "daemon-read-key"}},
+                 log);
+  CliHarness h("daemon-backoff", HX_BIN);
+  h.writeSpec("estate.yaml", qdrantHost(sim.port(0)) + collection("a"));
+  const std::string readKey = "HX_DAEMON_KEY=daemon-read-key";
+  DaemonProcess daemon(h, daemonArgs(hx::test::freePort()), readKey);
+  REQUIRE(daemon.waitLog("cycle 1 ", 30));
+  INFO(daemon.log());
+  Json status = Json::parse(h.run("status -f specs -o json", readKey).out);
+  REQUIRE(status["backoffs"].size() == 1);
+  CHECK(status["backoffs"][0]["resource"] == "Collection/a");
+  CHECK(status["backoffs"][0]["failures"] == 1);
+  CHECK(status["backoffs"][0]["last_error"].get<std::string>().find("403") != std::string::npos);
+  auto text = h.run("status -f specs", readKey);
+  CHECK(text.out.find("Backing off after failures:") != std::string::npos);
+  CHECK(text.out.find("Daemon: running (pid " + std::to_string(daemon.pid())) !=
+        std::string::npos);
+
+  // A cycle within the back-off does not try again; it says why.
+  int putsBefore = 0;
+  for (const Json& e : hx::test::readExchanges(log)) putsBefore += e["method"] == "PUT";
+  daemon.signal(SIGHUP);
+  REQUIRE(daemon.waitLog("cycle 2 ", 30));
+  int putsAfter = 0;
+  for (const Json& e : hx::test::readExchanges(log)) putsAfter += e["method"] == "PUT";
+  CHECK(putsAfter == putsBefore);
+  Json run = lastRun(h);
+  REQUIRE(run["actions"].size() == 1);
+  CHECK(run["actions"][0]["status"] == "deferred");
+  CHECK(run["actions"][0]["reason"].get<std::string>().rfind("backing off after 1 failure: next "
+                                                             "retry at ",
+                                                             0) == 0);
+  daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit(30) == 0);
+}
+
+TEST_CASE("daemon: /metrics passes promtool, /healthz and /readyz answer, and the monitoring "
+          "examples use only metrics it serves",
+          "[daemon][e2e]") {
+  std::string log = hx::test::freshExchangeLog("daemon-metrics");
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "daemon-admin-key"}}, log);
+  CliHarness h("daemon-metrics", HX_BIN);
+  h.writeSpec("estate.yaml",
+              qdrantHost(sim.port(0)) + collection("a") +
+                  doc("Task", "ready",
+                      "  title: a is ready\n  group: Live\n  priority: high\n  dependsOn: {hosts: "
+                      "[vector-db]}\n  resources: [Collection/a]\n  criteria:\n"
+                      "    - collectionReady: {collection: a}\n"));
+  int metricsPort = hx::test::freePort();
+  const std::string base = "http://127.0.0.1:" + std::to_string(metricsPort);
+  DaemonProcess daemon(h, daemonArgs(metricsPort), kKeyEnv);
+  REQUIRE(daemon.waitLog("cycle 1 ", 30));
+  INFO(daemon.log());
+  auto ready = httpGet(base + "/readyz");
+  REQUIRE(ready);
+  CHECK(ready->status == 200);
+  auto health = httpGet(base + "/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  auto metrics = httpGet(base + "/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->contentType.find("text/plain; version=0.0.4") == 0);
+  const std::string& body = metrics->body;
+  for (const char* line :
+       {"hxctl_host_status{host=\"vector-db\",status=\"active\"} 1",
+        "hxctl_host_breaker_state{host=\"vector-db\",state=\"closed\"} 1",
+        "hxctl_reconcile_total{kind=\"Collection\",result=\"success\"} 1",
+        "hxctl_reconcile_time_seconds_count{kind=\"Collection\"} 1",
+        "hxctl_reconcile_cycles_total{trigger=\"host_status\",result=\"success\"} 1",
+        "hxctl_tasks{status=\"completed\"} 1", "hxctl_tasks{status=\"regressed\"} 0",
+        "hxctl_lock_held 1", "hxctl_spec_valid 1"})
+    CHECK(body.find(line) != std::string::npos);
+  std::string scrape = (h.dir() / "scrape.txt").string();
+  std::ofstream(scrape) << body;
+  std::string out;
+  CHECK(runShell("promtool check metrics < " + scrape, &out) == 0);
+  CHECK(out == "");
+
+  // Every hxctl_* name the alerts and the dashboard use is a family the daemon serves.
+  std::set<std::string> served;
+  std::regex help("# TYPE (hxctl_[a-z_]+) (counter|gauge|histogram)");
+  for (std::sregex_iterator it(body.begin(), body.end(), help), end; it != end; ++it) {
+    served.insert((*it)[1]);
+    if ((*it)[2] == "histogram") {
+      served.insert((*it)[1].str() + "_bucket");
+      served.insert((*it)[1].str() + "_count");
+      served.insert((*it)[1].str() + "_sum");
+    }
+  }
+  const std::string dir = std::string(HX_SOURCE_DIR) + "/examples/monitoring/";
+  std::regex used("hxctl_[a-z_]+");
+  int references = 0;
+  for (const char* file : {"alerts.yml", "grafana-dashboard.json"}) {
+    std::string text = hx::test::slurp(dir + file);
+    for (std::sregex_iterator it(text.begin(), text.end(), used), end; it != end; ++it) {
+      ++references;
+      INFO(file << " uses " << it->str());
+      CHECK(served.count(it->str()) == 1);
+    }
+  }
+  CHECK(references >= 10);
+  daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit(30) == 0);
+}
+
+TEST_CASE("monitoring examples: promtool check config, check rules and test rules pass",
+          "[daemon][monitoring]") {
+  const std::string dir = std::string(HX_SOURCE_DIR) + "/examples/monitoring";
+  std::string out;
+  CHECK(runShell("cd " + dir + " && promtool check config prometheus.yml", &out) == 0);
+  INFO(out);
+  CHECK(runShell("cd " + dir + " && promtool check rules alerts.yml", &out) == 0);
+  CHECK(out.find("SUCCESS: 5 rules found") != std::string::npos);
+  CHECK(runShell("cd " + dir + " && promtool test rules alerts.test.yml", &out) == 0);
+  CHECK(out.find("SUCCESS") != std::string::npos);
+  Json dashboard = Json::parse(hx::test::slurp(dir + "/grafana-dashboard.json"));
+  std::set<std::string> titles;
+  for (const auto& p : dashboard["panels"]) titles.insert(p["title"]);
+  for (const char* t : {"Host status", "Backlog tasks by status", "Reconcile rate by result",
+                        "Action latency (p50 / p95 / p99)", "Deferred items by kind"})
+    CHECK(titles.count(t) == 1);
+}
+
+TEST_CASE("systemd: hxctl.service passes systemd-analyze verify", "[daemon][systemd]") {
+  // The unit names the installed binary; verify the one just built in its place.
+  std::string unit = hx::test::slurp(std::string(HX_SOURCE_DIR) + "/systemd/hxctl.service");
+  for (const char* needed :
+       {"Type=notify", "ExecReload=/bin/kill -HUP $MAINPID", "Restart=on-failure",
+        "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=", "PrivateTmp=yes",
+        "StateDirectory=hxctl", "CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW", "WatchdogSec="})
+    CHECK(unit.find(needed) != std::string::npos);
+  auto dir = std::filesystem::temp_directory_path() / ("hxctl-unit-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::string text = std::regex_replace(unit, std::regex("/usr/local/bin/hxctl"), HX_BIN);
+  std::ofstream(dir / "hxctl.service") << text;
+  std::string out;
+  int rc = runShell("systemd-analyze verify " + (dir / "hxctl.service").string(), &out);
+  INFO(out);
+  CHECK(rc == 0);
+  CHECK(out == "");  // warnings (an unknown or misspelt setting) fail too
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("daemon: speaks sd_notify (READY, STATUS, WATCHDOG, STOPPING) and logs for journald",
+          "[daemon][e2e][systemd]") {
+  std::string log = hx::test::freshExchangeLog("daemon-notify");
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "daemon-admin-key"}}, log);
+  CliHarness h("daemon-notify", HX_BIN);
+  h.writeSpec("estate.yaml", qdrantHost(sim.port(0)) + collection("a"));
+  // Stand in for systemd: a datagram socket the daemon reports to.
+  std::string socketPath = (h.dir() / "notify.sock").string();
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", socketPath.c_str());
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  std::vector<std::string> messages;
+  auto receive = [&] {
+    char buf[4096];
+    for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) messages.emplace_back(buf, n);
+  };
+  auto saw = [&](const std::string& prefix) {
+    receive();
+    for (const auto& m : messages)
+      if (m.find(prefix) != std::string::npos) return true;
+    return false;
+  };
+  {
+    DaemonProcess daemon(h, daemonArgs(hx::test::freePort()),
+                         kKeyEnv + " NOTIFY_SOCKET=" + socketPath +
+                             " WATCHDOG_USEC=1000000 JOURNAL_STREAM=8:12345");
+    REQUIRE(daemon.waitLog("cycle 1 ", 30));
+    CHECK(eventually([&] { return saw("READY=1"); }, 10));
+    CHECK(eventually([&] { return saw("STATUS=run 1: 1 applied, 0 failed"); }, 10));
+    CHECK(eventually([&] { return saw("WATCHDOG=1"); }, 10));
+    daemon.signal(SIGTERM);
+    CHECK(daemon.waitExit(30) == 0);
+    CHECK(saw("STOPPING=1"));
+    // journald adds the time; hxctl gives it the priority.
+    std::istringstream lines(daemon.log());
+    int n = 0;
+    for (std::string line; std::getline(lines, line); ++n) {
+      INFO(line);
+      CHECK(std::regex_search(line, std::regex("^<[2-7]>")));
+      CHECK(line.find("[20") == std::string::npos);
+    }
+    CHECK(n >= 3);
+  }
+  close(fd);
+
+  DaemonProcess json(h, daemonArgs(hx::test::freePort(), "--log-format json"), kKeyEnv);
+  REQUIRE(json.waitLog("cycle ", 30));
+  json.signal(SIGTERM);
+  CHECK(json.waitExit(30) == 0);
+  std::istringstream lines(json.log());
+  int n = 0;
+  for (std::string line; std::getline(lines, line); ++n) {
+    Json j = Json::parse(line, nullptr, false);
+    INFO(line);
+    REQUIRE(j.is_object());
+    CHECK(j.contains("ts"));
+    CHECK(j.contains("level"));
+    CHECK(j.contains("msg"));
+  }
+  CHECK(n >= 3);
+}
