@@ -42,9 +42,9 @@ int holdBackOff(Plan& plan, const std::map<std::string, Backoff>& backoffs, int6
       if (!isChange(a.type)) continue;
       for (const auto& dep : a.dependsOn) {
         const PlanAction* d = plan.find(dep);
-        bool heldBack = d && d->type == ActionType::kDeferred &&
-                        (d->reason.rfind("backing off", 0) == 0 ||
-                         d->reason.rfind("waits for", 0) == 0);
+        bool heldBack =
+            d && d->type == ActionType::kDeferred &&
+            (d->reason.rfind("backing off", 0) == 0 || d->reason.rfind("waits for", 0) == 0);
         if (!heldBack) continue;
         a.reason = "waits for " + dep.str() + ", which is backing off";
         a.type = ActionType::kDeferred;

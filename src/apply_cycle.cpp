@@ -230,7 +230,7 @@ int runApplyCycle(CliEnv& env, const CommonOptions& common, PlanCommandOptions& 
   std::set<ResourceId> applying;
   for (const auto& r : out.results) applying.insert(r.id);
   out.backlog = evaluateBacklog(p.loaded.desired, after, now, applying, store, &runner, true,
-                                env.clock.nowSeconds());
+                                env.clock.nowSeconds(), controls.heavyRecheckSeconds);
 
   for (const auto& r : out.results) {
     out.failed += r.outcome == "failed" || r.outcome == "skipped";
@@ -243,16 +243,14 @@ int runApplyCycle(CliEnv& env, const CommonOptions& common, PlanCommandOptions& 
   else if (options.detailedExitcode && s.deferred > 0)
     rc = exit_code::kDeferred;
   int applied = static_cast<int>(out.results.size()) - out.failed - out.cancelled;
-  out.summary = std::to_string(applied) + " applied, " + std::to_string(out.failed) +
-                " failed, " + std::to_string(s.refused) + " refused, " +
-                std::to_string(s.deferred) + " deferred";
+  out.summary = std::to_string(applied) + " applied, " + std::to_string(out.failed) + " failed, " +
+                std::to_string(s.refused) + " refused, " + std::to_string(s.deferred) + " deferred";
   if (out.cancelled > 0) out.summary += ", " + std::to_string(out.cancelled) + " cancelled";
   if (!controls.execute) {
     int drift = 0;
     for (const auto& a : p.plan.actions) drift += isChange(a.type);
-    out.summary = std::to_string(drift) + " drifted (self-heal off), " +
-                  std::to_string(s.refused) + " refused, " + std::to_string(s.deferred) +
-                  " deferred";
+    out.summary = std::to_string(drift) + " drifted (self-heal off), " + std::to_string(s.refused) +
+                  " refused, " + std::to_string(s.deferred) + " deferred";
   }
   std::string status = rc == exit_code::kPartialFailure ? "partial" : "succeeded";
   if (out.cancelled > 0) status = "interrupted";

@@ -19,6 +19,7 @@ struct CycleControls {
   bool quiet = false;           // neither (apply -o json)
   const std::atomic<bool>* cancel = nullptr;  // SIGTERM: finish the action in flight, stop
   std::function<void(const Plan&)> onPlan;    // told the plan before anything is carried out
+  int64_t heavyRecheckSeconds = 0;  // reuse passing load / ingest checks this young (daemon)
 };
 
 struct CycleResult {

@@ -109,13 +109,18 @@ int runCli(int argc, char** argv, CliEnv& env) {
   daemon->add_option("-f,--file", common.files, "Spec file or directory (repeatable), watched")
       ->required()
       ->allow_extra_args(false);
-  daemon->add_option("--interval", daemonCli.interval,
-                     "Reconcile the whole estate this often, with 10% jitter")
+  daemon
+      ->add_option("--interval", daemonCli.interval,
+                   "Reconcile the whole estate this often, with 10% jitter")
+      ->capture_default_str();
+  daemon->add_option("--recheck-heavy", daemonCli.recheckHeavy,
+                     "Re-run passing load and ingest checks only this often (0s: every cycle)")
       ->capture_default_str();
   daemon->add_flag("--no-self-heal", daemonCli.noSelfHeal,
                    "Detect and report drift (metrics, log, history); change nothing");
-  daemon->add_option("--metrics-address", daemonCli.options.metricsAddress,
-                     "HOST:PORT for /metrics, /healthz, /readyz; \"off\" for none")
+  daemon
+      ->add_option("--metrics-address", daemonCli.options.metricsAddress,
+                   "HOST:PORT for /metrics, /healthz, /readyz; \"off\" for none")
       ->capture_default_str();
   daemon->add_option("--log-format", daemonCli.logFormat, "Log lines as text or JSON")
       ->check(CLI::IsMember({"text", "json"}))
@@ -126,8 +131,9 @@ int runCli(int argc, char** argv, CliEnv& env) {
                    "Delete objects hxctl created that the specs no longer declare");
   daemon->add_flag("--allow-replace", daemonCli.options.plan.plan.allowReplace,
                    "Allow deleting and re-creating objects whose immutable fields changed");
-  daemon->add_option("--parallelism", daemonCli.options.plan.parallelism,
-                     "Actions and observations at once")
+  daemon
+      ->add_option("--parallelism", daemonCli.options.plan.parallelism,
+                   "Actions and observations at once")
       ->check(CLI::Range(1, 256));
 
   app.add_subcommand("version", "Print the version");

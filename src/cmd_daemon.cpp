@@ -4,6 +4,7 @@
 #include "src/daemon.h"
 #include "src/exit_codes.h"
 #include "src/logging.h"
+#include "src/pull_progress.h"
 
 namespace hx {
 
@@ -19,8 +20,15 @@ int cmdDaemon(CliEnv& env, const CommonOptions& common, DaemonCliOptions cli) {
             << ": not a duration (e.g. 30s)\n";
     return exit_code::kError;
   }
+  auto recheck = parseDurationMs(cli.recheckHeavy);
+  if (!recheck) {
+    env.err << "error: --recheck-heavy " << cli.recheckHeavy << ": not a duration (e.g. 15m)\n";
+    return exit_code::kError;
+  }
+  cli.options.heavyRecheckSeconds = *recheck / 1000;
   // A daemon's log is its only voice: info by default (HXCTL_LOG_LEVEL still wins).
   configureLogging(cli.logFormat, "info");
+  PullProgress::routeToLog(true);
   cli.options.intervalMs = *interval;
   cli.options.selfHeal = !cli.noSelfHeal;
   return runDaemon(env, common, cli.options);

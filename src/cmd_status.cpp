@@ -175,8 +175,8 @@ Json writerJson(Store& store) {
   auto lock = store.currentLock();
   if (!lock || !lock.value()) return Json();
   const LockInfo& l = *lock.value();
-  return {{"operation", l.operation}, {"pid", l.pid},
-          {"hostname", l.hostname},   {"holder", l.holder},
+  return {{"operation", l.operation},         {"pid", l.pid},
+          {"hostname", l.hostname},           {"holder", l.holder},
           {"since", formatTime(l.startedAt)}, {"heartbeat", formatTime(l.heartbeatAt)}};
 }
 
@@ -194,7 +194,8 @@ Json backoffsJson(Store& store) {
 
 void renderWriter(std::ostream& out, const Json& writer, const Json& backoffs) {
   if (!writer.is_null())
-    out << "\n" << (writer["operation"] == "daemon" ? "Daemon: running" : "Lock: held by an apply")
+    out << "\n"
+        << (writer["operation"] == "daemon" ? "Daemon: running" : "Lock: held by an apply")
         << " (pid " << writer["pid"].get<int>() << " on " << writer["hostname"].get<std::string>()
         << " since " << writer["since"].get<std::string>() << ", last heartbeat "
         << writer["heartbeat"].get<std::string>() << ")\n";

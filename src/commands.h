@@ -36,11 +36,13 @@ struct DaemonOptions {
   std::string metricsAddress = "127.0.0.1:9847";  // "off": no endpoint
   int64_t debounceMs = 500;
   int64_t heartbeatMs = 5000;
+  int64_t heavyRecheckSeconds = 900;  // passing load / ingest checks are re-run this often
 };
 
 struct DaemonCliOptions {
   DaemonOptions options;
   std::string interval = "60s";
+  std::string recheckHeavy = "15m";
   bool noSelfHeal = false;
   std::string logFormat = "text";
 };

@@ -103,12 +103,16 @@ int64_t ms(const Json& c, const char* field, int64_t fallback) {
 std::vector<CriterionResult> CriteriaRunner::run(const Resource& task, const DesiredState& desired,
                                                  const ObservedState& observed, const Plan& plan) {
   std::vector<CriterionResult> out;
-  for (const auto& c : task.spec.value("criteria", Json::array())) {
-    CriterionResult r = check(c, desired, observed, plan);
-    r.at = clock_.nowSeconds();
-    out.push_back(std::move(r));
-  }
+  for (const auto& c : task.spec.value("criteria", Json::array()))
+    out.push_back(runOne(c, desired, observed, plan));
   return out;
+}
+
+CriterionResult CriteriaRunner::runOne(const Json& criterion, const DesiredState& desired,
+                                       const ObservedState& observed, const Plan& plan) {
+  CriterionResult r = check(criterion, desired, observed, plan);
+  r.at = clock_.nowSeconds();
+  return r;
 }
 
 CriterionResult CriteriaRunner::check(const Json& criterion, const DesiredState& desired,

@@ -19,6 +19,9 @@ class CriteriaRunner {
   // Runs every criterion of `task`, in order.
   std::vector<CriterionResult> run(const Resource& task, const DesiredState& desired,
                                    const ObservedState& observed, const Plan& plan);
+  // Runs one criterion (an element of a task's `criteria`), dated now.
+  CriterionResult runOne(const Json& criterion, const DesiredState& desired,
+                         const ObservedState& observed, const Plan& plan);
 
  private:
   CriterionResult check(const Json& criterion, const DesiredState& desired,

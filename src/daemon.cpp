@@ -131,8 +131,8 @@ class Daemon {
  private:
   int64_t jittered(int64_t ms) {
     std::uniform_real_distribution<double> spread(-options_.jitter, options_.jitter);
-    return std::max<int64_t>(100, static_cast<int64_t>(static_cast<double>(ms) *
-                                                       (1.0 + spread(rng_))));
+    return std::max<int64_t>(100,
+                             static_cast<int64_t>(static_cast<double>(ms) * (1.0 + spread(rng_))));
   }
 
   int64_t nextProbeMs() const {
@@ -148,9 +148,10 @@ class Daemon {
     auto current = store_.currentLock();
     if (!current) return true;  // cannot tell (busy store): carry on, the heartbeat will tell
     if (current.value() && current.value()->lockId == lockId_) return true;
-    spdlog::error("the state store's lock {} is no longer ours (someone ran force-unlock?); "
-                  "stopping so that two writers never act at once",
-                  lockId_);
+    spdlog::error(
+        "the state store's lock {} is no longer ours (someone ran force-unlock?); "
+        "stopping so that two writers never act at once",
+        lockId_);
     return false;
   }
 
@@ -171,8 +172,8 @@ class Daemon {
       probed.hosts[name] = after;
       if (after.status == before.status) continue;
       probed.transitions.push_back(HostTransition{name, before.status, after.status, after.since,
-                                                  after.evidence, after.httpStatus,
-                                                  after.latencyMs, after.version});
+                                                  after.evidence, after.httpStatus, after.latencyMs,
+                                                  after.version});
       if (change.empty())
         change = "host " + name + ": " + hostStatusName(before.status) + " -> " +
                  hostStatusName(after.status);
@@ -224,6 +225,7 @@ class Daemon {
     controls.logActions = true;
     controls.quiet = true;
     controls.cancel = &cancel_;
+    controls.heavyRecheckSeconds = options_.heavyRecheckSeconds;
     PlanCommandOptions planOptions = options_.plan;
     CycleResult result;
     int64_t started = env_.clock.nowMillis();
@@ -232,9 +234,8 @@ class Daemon {
     double seconds = static_cast<double>(env_.clock.nowMillis() - started) / 1000.0;
     for (const auto& [name, h] : result.prepared.observed.hosts) {
       hosts_[name] = h;
-      nextProbe_[name] = env_.clock.nowMillis() + healthPolicyOf(*specs_.desired.find(
-                                                      ResourceId{"Host", name}))
-                                                      .intervalMs;
+      nextProbe_[name] = env_.clock.nowMillis() +
+                         healthPolicyOf(*specs_.desired.find(ResourceId{"Host", name})).intervalMs;
     }
     metrics_.cycleDone(result, trigger, seconds, env_.clock.nowSeconds(), options_.selfHeal);
     if (auto backoffs = store_.backoffs()) metrics_.backoffs(backoffs.value().size());
@@ -318,10 +319,11 @@ int runDaemon(CliEnv& env, const CommonOptions& common, const DaemonOptions& opt
   auto lock = takeDaemonLock(env, store, who, waitMs ? *waitMs : 0);
   if (!lock) return lockRefused(env, store, lock.status());
   const std::string lockId = lock.value().lockId;
-  spdlog::info("hxctl daemon {} started: pid {}, lock {}, {} resources from {} files, interval "
-               "{} ms, self-heal {}",
-               HXCTL_VERSION, who.pid, lockId, specs.desired.resources.size(), specs.files.size(),
-               options.intervalMs, options.selfHeal ? "on" : "off");
+  spdlog::info(
+      "hxctl daemon {} started: pid {}, lock {}, {} resources from {} files, interval "
+      "{} ms, self-heal {}",
+      HXCTL_VERSION, who.pid, lockId, specs.desired.resources.size(), specs.files.size(),
+      options.intervalMs, options.selfHeal ? "on" : "off");
 
   int rc = exit_code::kOk;
   {

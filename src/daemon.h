@@ -11,7 +11,6 @@
 
 namespace hx {
 
-
 int runDaemon(CliEnv& env, const CommonOptions& common, const DaemonOptions& options);
 
 }  // namespace hx

@@ -92,12 +92,11 @@ void DaemonMetrics::cycleDone(const CycleResult& cycle, const std::string& trigg
 
   const char* result = cycle.exitCode == exit_code::kOk || cycle.exitCode == exit_code::kDeferred
                            ? "success"
-                            : "error";
+                           : "error";
   m.add("hxctl_reconcile_cycles_total", {{"trigger", trigger}, {"result", result}});
   m.observe("hxctl_reconcile_cycle_duration_seconds", {}, seconds);
   if (std::string(result) == "success")
-    m.set("hxctl_last_successful_reconcile_timestamp_seconds", {},
-          static_cast<double>(nowSeconds));
+    m.set("hxctl_last_successful_reconcile_timestamp_seconds", {}, static_cast<double>(nowSeconds));
 
   if (cycle.backlog) {
     std::map<std::string, int> counts;

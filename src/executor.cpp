@@ -124,9 +124,10 @@ std::vector<ActionResult> Executor::run(const Plan& plan) {
           if (taken.count(i)) continue;
           taken.insert(i);
           const PlanAction& a = *todo[i];
-          ActionResult r{a.id, a.type, "cancelled",
-                         Status::error(ErrorKind::kUnavailable, "cancelled: hxctl is stopping"), 0,
-                         0};
+          ActionResult r{
+              a.id,        a.type,
+              "cancelled", Status::error(ErrorKind::kUnavailable, "cancelled: hxctl is stopping"),
+              0,           0};
           outcome[a.id] = r.outcome;
           if (a.type != ActionType::kDelete) --nonDeletesLeft;
           listener_.finished(a, r);

@@ -16,8 +16,7 @@ namespace hx {
 // it lives. `healthy()` says whether the last write succeeded (the daemon's /readyz).
 class Heartbeat {
  public:
-  Heartbeat(Clock& clock, const std::string& storePath, std::string lockId,
-            int64_t everyMs = 5000);
+  Heartbeat(Clock& clock, const std::string& storePath, std::string lockId, int64_t everyMs = 5000);
   ~Heartbeat();
   bool healthy() const;
 

@@ -125,8 +125,8 @@ std::string MetricsRegistry::render() const {
       double cumulative = 0;
       for (size_t i = 0; i < f.buckets.size(); ++i) {
         cumulative += h.counts[i];
-        out << name << "_bucket" << withSuffix(labels, "le=\"" + number(f.buckets[i]) + "\"")
-            << " " << number(cumulative) << "\n";
+        out << name << "_bucket" << withSuffix(labels, "le=\"" + number(f.buckets[i]) + "\"") << " "
+            << number(cumulative) << "\n";
       }
       out << name << "_bucket" << withSuffix(labels, "le=\"+Inf\"") << " " << number(h.count)
           << "\n";

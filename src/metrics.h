@@ -46,7 +46,7 @@ class MetricsRegistry {
   Family& family(const std::string& name);
 
   mutable std::mutex mu_;
-  std::vector<std::string> order_;       // guarded by mu_
+  std::vector<std::string> order_;          // guarded by mu_
   std::map<std::string, Family> families_;  // guarded by mu_
 };
 

@@ -38,8 +38,7 @@ Status MetricsServer::start(const std::string& address) {
     return Status::error(ErrorKind::kInvalidSpec, "--metrics-address " + address + ": bad port");
   if (port == 0) {
     port_ = server_->bind_to_any_port(host.c_str());
-    if (port_ <= 0)
-      return Status::error(ErrorKind::kUnavailable, "cannot listen on " + address);
+    if (port_ <= 0) return Status::error(ErrorKind::kUnavailable, "cannot listen on " + address);
   } else {
     if (!server_->bind_to_port(host.c_str(), port))
       return Status::error(ErrorKind::kUnavailable,

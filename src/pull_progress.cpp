@@ -1,5 +1,8 @@
 #include "src/pull_progress.h"
 
+#include <spdlog/spdlog.h>
+
+#include <atomic>
 #include <cstdio>
 
 namespace hx {
@@ -17,6 +20,12 @@ std::string humanBytes(int64_t bytes) {
   return buf;
 }
 
+namespace {
+std::atomic<bool> gToLog{false};
+}  // namespace
+
+void PullProgress::routeToLog(bool on) { gToLog = on; }
+
 void PullProgress::update(const std::string& what, const std::string& status, int64_t completed,
                           int64_t total) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -24,7 +33,8 @@ void PullProgress::update(const std::string& what, const std::string& status, in
   Pull& p = pulls_[what];
   if (p.startedMs == 0) p.startedMs = now;
   bool first = p.lastShownMs == 0;
-  if (!first && now - p.lastShownMs < (tty_ ? 100 : plainEveryMs_)) return;
+  const bool tty = tty_ && !gToLog;
+  if (!first && now - p.lastShownMs < (tty ? 100 : plainEveryMs_)) return;
   p.lastShownMs = now;
   double seconds = std::max<int64_t>(1, now - p.startedMs) / 1000.0;
   std::string line = what + ": " + status;
@@ -34,7 +44,9 @@ void PullProgress::update(const std::string& what, const std::string& status, in
     line += std::string(pct) + " " + humanBytes(completed) + " / " + humanBytes(total) + ", " +
             humanBytes(static_cast<int64_t>(completed / seconds)) + "/s";
   }
-  if (tty_)
+  if (gToLog)
+    spdlog::info("{}", line);
+  else if (tty)
     out_ << "\r\033[K  " << line << std::flush;
   else
     out_ << "  " << line << "\n";
@@ -44,9 +56,13 @@ void PullProgress::finish(const std::string& what, const std::string& outcome) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = pulls_.find(what);
   if (it == pulls_.end() && outcome == "up to date") return;
+  pulls_.erase(what);
+  if (gToLog) {
+    spdlog::info("{}: pull {}", what, outcome);
+    return;
+  }
   if (tty_) out_ << "\r\033[K";
   out_ << "  " << what << ": pull " << outcome << "\n";
-  pulls_.erase(what);
 }
 
 }  // namespace hx

@@ -18,6 +18,9 @@ class PullProgress {
       : out_(out), tty_(tty), clock_(clock), plainEveryMs_(plainEveryMs) {}
   void update(const std::string& what, const std::string& status, int64_t completed, int64_t total);
   void finish(const std::string& what, const std::string& outcome);
+  // The daemon: progress becomes log lines (info), at the plain pace, so journald and
+  // --log-format json see every line in their own form. Process-wide, set once at start.
+  static void routeToLog(bool on);
 
  private:
   struct Pull {

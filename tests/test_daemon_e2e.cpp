@@ -106,28 +106,27 @@ int runShell(const std::string& cmd, std::string* output = nullptr) {
 TEST_CASE("daemon: a host that comes up gets its deferred work within one probe interval",
           "[daemon][e2e]") {
   std::string log = hx::test::freshExchangeLog("daemon-host-up");
-  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "daemon-admin-key"},
-                  {"--ollama", "{PORT}", "--registry", "chat:7b", "--registry", "embed=8",
-                   "--up-after", "5"}},
-                 log);
+  SimProcess sim(
+      {{"--qdrant", "{PORT}", "--api-key", "daemon-admin-key"},
+       {"--ollama", "{PORT}", "--registry", "chat:7b", "--registry", "embed=8", "--up-after", "5"}},
+      log);
   CliHarness h("daemon-host-up", HX_BIN);
-  h.writeSpec("estate.yaml",
-              qdrantHost(sim.port(0)) +
-                  doc("Host", "llm",
-                      "  address: 127.0.0.1\n  api: {type: ollama, url: \"http://127.0.0.1:" +
-                          std::to_string(sim.port(1)) +
-                          "\"}\n  health: {interval: 1s, timeout: 500ms}\n") +
-                  doc("Model", "chat", "  {host: llm, model: \"chat:7b\", capability: generate}\n") +
-                  doc("Model", "embed",
-                      "  {host: llm, model: embed, capability: embed, dimensions: 8}\n") +
-                  doc("Collection", "docs",
-                      "  {server: vector-db, embeddingModel: embed, vectors: {size: 8, distance: "
-                      "Cosine}}\n") +
-                  doc("Task", "models",
-                      "  title: models answer\n  group: Live\n  priority: high\n  dependsOn: "
-                      "{hosts: [llm]}\n  resources: [Model/chat, Model/embed, Collection/docs]\n"
-                      "  criteria:\n    - modelAvailable: {model: chat}\n"
-                      "    - collectionReady: {collection: docs}\n"));
+  h.writeSpec(
+      "estate.yaml",
+      qdrantHost(sim.port(0)) +
+          doc("Host", "llm",
+              "  address: 127.0.0.1\n  api: {type: ollama, url: \"http://127.0.0.1:" +
+                  std::to_string(sim.port(1)) + "\"}\n  health: {interval: 1s, timeout: 500ms}\n") +
+          doc("Model", "chat", "  {host: llm, model: \"chat:7b\", capability: generate}\n") +
+          doc("Model", "embed", "  {host: llm, model: embed, capability: embed, dimensions: 8}\n") +
+          doc("Collection", "docs",
+              "  {server: vector-db, embeddingModel: embed, vectors: {size: 8, distance: "
+              "Cosine}}\n") +
+          doc("Task", "models",
+              "  title: models answer\n  group: Live\n  priority: high\n  dependsOn: "
+              "{hosts: [llm]}\n  resources: [Model/chat, Model/embed, Collection/docs]\n"
+              "  criteria:\n    - modelAvailable: {model: chat}\n"
+              "    - collectionReady: {collection: docs}\n"));
   int metricsPort = hx::test::freePort();
   DaemonProcess daemon(h, daemonArgs(metricsPort), kKeyEnv);
   REQUIRE(daemon.waitLog("cycle 1 ", 30));
@@ -138,8 +137,7 @@ TEST_CASE("daemon: a host that comes up gets its deferred work within one probe 
   SECTION("an apply by hand is refused with the daemon named; plan and status still work") {
     auto apply = h.run("apply -f specs", kKeyEnv);
     CHECK(apply.code == 4);
-    CHECK(apply.err.find("hxctl daemon (pid " + std::to_string(daemon.pid())) !=
-          std::string::npos);
+    CHECK(apply.err.find("hxctl daemon (pid " + std::to_string(daemon.pid())) != std::string::npos);
     auto plan = h.run("plan -f specs", kKeyEnv);
     CHECK((plan.code == 0 || plan.code == 2));
     Json status = statusJson(h);
@@ -185,9 +183,10 @@ TEST_CASE("daemon: a host that comes up gets its deferred work within one probe 
   CHECK(after.out.find("Nothing to apply.") != std::string::npos);
 }
 
-TEST_CASE("daemon: spec edits are applied without a restart; a broken edit leaves the last good "
-          "specs in force",
-          "[daemon][e2e]") {
+TEST_CASE(
+    "daemon: spec edits are applied without a restart, and a broken edit leaves the last good "
+    "specs in force",
+    "[daemon][e2e]") {
   std::string log = hx::test::freshExchangeLog("daemon-edit");
   SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "daemon-admin-key"}}, log);
   CliHarness h("daemon-edit", HX_BIN);
@@ -226,9 +225,10 @@ TEST_CASE("daemon: spec edits are applied without a restart; a broken edit leave
   CHECK(daemon.waitExit(30) == 0);
 }
 
-TEST_CASE("daemon: SIGTERM mid-apply finishes the action in flight, records it, releases the "
-          "lock and exits 0",
-          "[daemon][e2e]") {
+TEST_CASE(
+    "daemon: SIGTERM mid-apply finishes the action in flight, records it, releases the "
+    "lock and exits 0",
+    "[daemon][e2e]") {
   std::string log = hx::test::freshExchangeLog("daemon-sigterm");
   SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "daemon-admin-key"}}, log);
   CliHarness h("daemon-sigterm", HX_BIN);
@@ -335,8 +335,7 @@ TEST_CASE("daemon: a failing resource backs off, and status shows until when", "
   CHECK(status["backoffs"][0]["last_error"].get<std::string>().find("403") != std::string::npos);
   auto text = h.run("status -f specs", readKey);
   CHECK(text.out.find("Backing off after failures:") != std::string::npos);
-  CHECK(text.out.find("Daemon: running (pid " + std::to_string(daemon.pid())) !=
-        std::string::npos);
+  CHECK(text.out.find("Daemon: running (pid " + std::to_string(daemon.pid())) != std::string::npos);
 
   // A cycle within the back-off does not try again; it says why.
   int putsBefore = 0;
@@ -356,9 +355,10 @@ TEST_CASE("daemon: a failing resource backs off, and status shows until when", "
   CHECK(daemon.waitExit(30) == 0);
 }
 
-TEST_CASE("daemon: /metrics passes promtool, /healthz and /readyz answer, and the monitoring "
-          "examples use only metrics it serves",
-          "[daemon][e2e]") {
+TEST_CASE(
+    "daemon: /metrics passes promtool, /healthz and /readyz answer, and the monitoring "
+    "examples use only metrics it serves",
+    "[daemon][e2e]") {
   std::string log = hx::test::freshExchangeLog("daemon-metrics");
   SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "daemon-admin-key"}}, log);
   CliHarness h("daemon-metrics", HX_BIN);
@@ -466,7 +466,9 @@ TEST_CASE("systemd: hxctl.service passes systemd-analyze verify", "[daemon][syst
 TEST_CASE("daemon: speaks sd_notify (READY, STATUS, WATCHDOG, STOPPING) and logs for journald",
           "[daemon][e2e][systemd]") {
   std::string log = hx::test::freshExchangeLog("daemon-notify");
-  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "daemon-admin-key"}}, log);
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "daemon-admin-key"},
+                  {"--ollama", "{PORT}", "--registry", "chat:7b"}},
+                 log);
   CliHarness h("daemon-notify", HX_BIN);
   h.writeSpec("estate.yaml", qdrantHost(sim.port(0)) + collection("a"));
   // Stand in for systemd: a datagram socket the daemon reports to.
@@ -489,9 +491,9 @@ TEST_CASE("daemon: speaks sd_notify (READY, STATUS, WATCHDOG, STOPPING) and logs
     return false;
   };
   {
-    DaemonProcess daemon(h, daemonArgs(hx::test::freePort()),
-                         kKeyEnv + " NOTIFY_SOCKET=" + socketPath +
-                             " WATCHDOG_USEC=1000000 JOURNAL_STREAM=8:12345");
+    DaemonProcess daemon(
+        h, daemonArgs(hx::test::freePort()),
+        kKeyEnv + " NOTIFY_SOCKET=" + socketPath + " WATCHDOG_USEC=1000000 JOURNAL_STREAM=8:12345");
     REQUIRE(daemon.waitLog("cycle 1 ", 30));
     CHECK(eventually([&] { return saw("READY=1"); }, 10));
     CHECK(eventually([&] { return saw("STATUS=run 1: 1 applied, 0 failed"); }, 10));
@@ -511,6 +513,13 @@ TEST_CASE("daemon: speaks sd_notify (READY, STATUS, WATCHDOG, STOPPING) and logs
   }
   close(fd);
 
+  // A model to pull, so that pull progress shows up in the log too: as JSON like the rest.
+  h.writeSpec(
+      "llm.yaml",
+      doc("Host", "llm",
+          "  address: 127.0.0.1\n  api: {type: ollama, url: \"http://127.0.0.1:" +
+              std::to_string(sim.port(1)) + "\"}\n  health: {interval: 1s, timeout: 500ms}\n") +
+          doc("Model", "chat", "  {host: llm, model: \"chat:7b\", capability: generate}\n"));
   DaemonProcess json(h, daemonArgs(hx::test::freePort(), "--log-format json"), kKeyEnv);
   REQUIRE(json.waitLog("cycle ", 30));
   json.signal(SIGTERM);
@@ -526,4 +535,43 @@ TEST_CASE("daemon: speaks sd_notify (READY, STATUS, WATCHDOG, STOPPING) and logs
     CHECK(j.contains("msg"));
   }
   CHECK(n >= 3);
+  CHECK(json.log().find("\"msg\":\"Model/chat: pull succeeded\"") != std::string::npos);
+}
+
+TEST_CASE("daemon: a passing load check is not re-run every cycle, only after --recheck-heavy",
+          "[daemon][e2e]") {
+  std::string log = hx::test::freshExchangeLog("daemon-recheck");
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "daemon-admin-key"}}, log);
+  CliHarness h("daemon-recheck", HX_BIN);
+  h.writeSpec("estate.yaml",
+              qdrantHost(sim.port(0)) + collection("a") +
+                  doc("Task", "fast",
+                      "  title: a answers fast\n  group: Live\n  priority: high\n  dependsOn: "
+                      "{hosts: [vector-db]}\n  resources: [Collection/a]\n  criteria:\n"
+                      "    - load: {target: {collection: a}, requests: 50, concurrency: 4, "
+                      "thresholds: {maxErrorRate: 0.01}}\n"));
+  auto queries = [&] {
+    int n = 0;
+    for (const Json& e : hx::test::readExchanges(log))
+      n += e["path"] == "/collections/a/points/query";
+    return n;
+  };
+  for (const char* recheck : {"15m", "0s"}) {
+    DaemonProcess daemon(
+        h, daemonArgs(hx::test::freePort(), "--recheck-heavy " + std::string(recheck)), kKeyEnv);
+    REQUIRE(daemon.waitLog("cycle ", 30));
+    INFO(daemon.log());
+    CHECK(taskStatus(h, "fast") == "completed");
+    int before = queries();
+    daemon.signal(SIGHUP);
+    REQUIRE(daemon.waitLog("(sighup", 30));
+    int after = queries();
+    if (std::string(recheck) == "15m")
+      CHECK(after == before);  // the pass of the first cycle still stands
+    else
+      CHECK(after == before + 50);
+    CHECK(taskStatus(h, "fast") == "completed");
+    daemon.signal(SIGTERM);
+    CHECK(daemon.waitExit(30) == 0);
+  }
 }
