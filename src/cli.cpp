@@ -113,8 +113,9 @@ int runCli(int argc, char** argv, CliEnv& env) {
       ->add_option("--interval", daemonCli.interval,
                    "Reconcile the whole estate this often, with 10% jitter")
       ->capture_default_str();
-  daemon->add_option("--recheck-heavy", daemonCli.recheckHeavy,
-                     "Re-run passing load and ingest checks only this often (0s: every cycle)")
+  daemon
+      ->add_option("--recheck-heavy", daemonCli.recheckHeavy,
+                   "Re-run passing load and ingest checks only this often (0s: every cycle)")
       ->capture_default_str();
   daemon->add_flag("--no-self-heal", daemonCli.noSelfHeal,
                    "Detect and report drift (metrics, log, history); change nothing");
