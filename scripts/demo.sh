@@ -59,6 +59,28 @@ run ./build/hxctl plan -f examples/local/ || true
 say "Apply repairs the drift."
 run ./build/hxctl apply -f examples/local/ 2>/dev/null
 run ./build/hxctl plan -f examples/local/
+say "From now on hxctl daemon keeps the estate: it probes each host at its interval, applies on spec edits, on SIGHUP, and every --interval."
+cp -r examples/local "$demo/specs"
+./build/hxctl daemon -f "$demo/specs" --interval 60s --metrics-address 127.0.0.1:46847 2>"$demo/daemon.log" &
+daemon=$!
+trap 'kill $daemon 2>/dev/null || true; kill $sim 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$demo"' EXIT
+for _ in $(seq 100); do grep -q "cycle 1 " "$demo/daemon.log" && break; sleep 0.1; done
+say "An operator adds a collection to the specs; the daemon sees the file and creates it, no command needed."
+cat >"$demo/specs/extra.yaml" <<'YAML'
+apiVersion: hx/v1
+kind: Collection
+metadata: {name: scratch}
+spec: {server: vector-db, vectors: {size: 8, distance: Dot}}
+YAML
+for _ in $(seq 100); do grep -q "(spec_change" "$demo/daemon.log" && break; sleep 0.1; done
+sed 's/^/  daemon: /' "$demo/daemon.log" | grep -E "scratch|spec_change"
+say "While the daemon runs, a manual apply is refused, naming it; plan and status still answer."
+run ./build/hxctl apply -f examples/local/ || echo "(exit $?)"
+say "Its metrics, for Prometheus (examples/monitoring/ has alerts and a Grafana dashboard):"
+curl -s http://127.0.0.1:46847/metrics | grep -E '^hxctl_(host_status\{.*\} 1|tasks|last_successful|lock_held)'
+say "SIGTERM: the daemon finishes what it is doing, records it, releases the lock."
+kill -TERM $daemon && wait $daemon && echo "(daemon exited $?)"
+tail -n 2 "$demo/daemon.log" | sed 's/^/  daemon: /'
 say "The store remembers every run and action."
 run ./build/hxctl history
 run ./build/hxctl history 2
