@@ -8,19 +8,19 @@ namespace hxsim {
 
 namespace {
 
-void jsonReply(httplib::Response& res, int status, const Json& body) {
+void ollamaJson(httplib::Response& res, int status, const Json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/json; charset=utf-8");
 }
 
 void ollamaError(httplib::Response& res, int status, const std::string& message) {
-  jsonReply(res, status, Json{{"error", message}});
+  ollamaJson(res, status, Json{{"error", message}});
 }
 
 // Ollama's own /v1 error envelope (facts §2.4).
 void openaiError(httplib::Response& res, int status, const std::string& message,
                  const std::string& type) {
-  jsonReply(res, status,
+  ollamaJson(res, status,
             Json{{"error",
                   {{"message", message}, {"type", type}, {"param", nullptr}, {"code", nullptr}}}});
 }
@@ -109,7 +109,7 @@ void OllamaPersonality::pull(const httplib::Request& req, httplib::Response& res
     if (!known) return ollamaError(res, 500, "pull model manifest: file does not exist");
     std::lock_guard<std::mutex> lock(mu_);
     models_[canonical] = model;
-    return jsonReply(res, 200, Json{{"status", "success"}});
+    return ollamaJson(res, 200, Json{{"status", "success"}});
   }
   res.set_chunked_content_provider(
       "application/x-ndjson", [this, canonical, model, known](size_t, httplib::DataSink& sink) {
@@ -198,7 +198,7 @@ void OllamaPersonality::generate(const httplib::Request& req, httplib::Response&
     done["message"] = {{"role", "assistant"}, {"content", answer}};
   else
     done["response"] = answer;
-  if (!body.value("stream", true)) return jsonReply(res, 200, done);
+  if (!body.value("stream", true)) return ollamaJson(res, 200, done);
   res.set_chunked_content_provider(
       "application/x-ndjson", [name, answer, chat, done](size_t, httplib::DataSink& sink) {
         Json part = {{"model", name}, {"created_at", done["created_at"]}, {"done", false}};
@@ -236,7 +236,7 @@ void OllamaPersonality::embed(const httplib::Request& req, httplib::Response& re
                        "This server does not support embeddings. Start it with `--embeddings`");
   if (legacy) {
     std::string prompt = body.value("prompt", "");
-    return jsonReply(
+    return ollamaJson(
         res, 200,
         Json{{"embedding", prompt.empty() ? std::vector<double>{} : embedText(prompt, m.dims)}});
   }
@@ -254,7 +254,7 @@ void OllamaPersonality::embed(const httplib::Request& req, httplib::Response& re
   }
   Json vectors = Json::array();
   for (const auto& t : texts) vectors.push_back(embedText(t, m.dims));
-  jsonReply(res, 200,
+  ollamaJson(res, 200,
             Json{{"model", name},
                  {"embeddings", vectors},
                  {"total_duration", 14143917},
@@ -268,13 +268,13 @@ void OllamaPersonality::install(httplib::Server& s) {
   };
   s.Get("/", running);
   s.Get("/api/version", [this](const httplib::Request&, httplib::Response& res) {
-    jsonReply(res, 200, Json{{"version", options_.version}});
+    ollamaJson(res, 200, Json{{"version", options_.version}});
   });
   s.Get("/api/tags", [this](const httplib::Request&, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mu_);
     Json list = Json::array();
     for (const auto& [k, m] : models_) list.push_back(tagsEntry(m));
-    jsonReply(res, 200, Json{{"models", list}});
+    ollamaJson(res, 200, Json{{"models", list}});
   });
   s.Post("/api/show", [this](const httplib::Request& req, httplib::Response& res) {
     Json body;
@@ -290,7 +290,7 @@ void OllamaPersonality::install(httplib::Server& s) {
     Json info = {{"general.architecture", arch},
                  {arch + ".context_length", m->embeds() ? 2048 : 32768}};
     if (m->embeds()) info[arch + ".embedding_length"] = m->dims;
-    jsonReply(res, 200,
+    ollamaJson(res, 200,
               Json{{"modelfile", "FROM " + m->display},
                    {"parameters", ""},
                    {"template", "{{ .Prompt }}"},
@@ -329,7 +329,7 @@ void OllamaPersonality::install(httplib::Server& s) {
       e["size_vram"] = it->second.size;
       list.push_back(e);
     }
-    jsonReply(res, 200, Json{{"models", list}});
+    ollamaJson(res, 200, Json{{"models", list}});
   });
   s.Get("/v1/models", [this](const httplib::Request&, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -339,7 +339,7 @@ void OllamaPersonality::install(httplib::Server& s) {
                       {"object", "model"},
                       {"created", 1762000000},
                       {"owned_by", "library"}});
-    jsonReply(res, 200, Json{{"object", "list"}, {"data", data.empty() ? Json() : data}});
+    ollamaJson(res, 200, Json{{"object", "list"}, {"data", data.empty() ? Json() : data}});
   });
   s.Post("/v1/embeddings", [this](const httplib::Request& req, httplib::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
@@ -368,7 +368,7 @@ void OllamaPersonality::install(httplib::Server& s) {
     for (size_t i = 0; i < texts.size(); ++i)
       data.push_back(
           {{"object", "embedding"}, {"index", i}, {"embedding", embedText(texts[i], m.dims)}});
-    jsonReply(
+    ollamaJson(
         res, 200,
         Json{{"object", "list"},
              {"model", name},
@@ -388,7 +388,7 @@ void OllamaPersonality::install(httplib::Server& s) {
       return openaiError(res, 404, "model \"" + name + "\" not found, try pulling it first",
                          "not_found_error");
     std::string answer = answerFor(m->display, messages.back().value("content", ""));
-    jsonReply(
+    ollamaJson(
         res, 200,
         Json{{"id", "chatcmpl-1"},
              {"object", "chat.completion"},

@@ -5,7 +5,7 @@
 namespace hxsim {
 
 namespace {
-void jsonReply(httplib::Response& res, int status, const Json& body) {
+void openAiJson(httplib::Response& res, int status, const Json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/json");
 }
@@ -18,11 +18,11 @@ OpenAiPersonality::OpenAiPersonality(OpenAiOptions options)
 void OpenAiPersonality::error(httplib::Response& res, int status, const std::string& message,
                               const std::string& type) const {
   if (vllm())
-    jsonReply(res, status,
+    openAiJson(res, status,
               Json{{"error",
                     {{"message", message}, {"type", type}, {"param", nullptr}, {"code", status}}}});
   else
-    jsonReply(res, status,
+    openAiJson(res, status,
               Json{{"error", {{"code", status}, {"message", message}, {"type", type}}}});
 }
 
@@ -43,7 +43,7 @@ bool OpenAiPersonality::authorize(const httplib::Request& req, httplib::Response
   if (vllm()) {
     bool guarded = req.path.rfind("/v1", 0) == 0 || req.path.rfind("/v2", 0) == 0;
     if (!guarded || key == options_.apiKey) return true;
-    jsonReply(res, 401, Json{{"error", "Unauthorized"}});
+    openAiJson(res, 401, Json{{"error", "Unauthorized"}});
     return false;
   }
   static const std::vector<std::string> kPublic = {"/health", "/v1/health", "/models", "/v1/models",
@@ -66,7 +66,7 @@ void OpenAiPersonality::install(httplib::Server& s) {
     if (vllm())
       res.status = 200;  // empty body
     else
-      jsonReply(res, 200, Json{{"status", "ok"}});
+      openAiJson(res, 200, Json{{"status", "ok"}});
   });
   s.Get("/v1/models", [this](const httplib::Request&, httplib::Response& res) {
     Json data = Json::array();
@@ -78,7 +78,7 @@ void OpenAiPersonality::install(httplib::Server& s) {
       if (vllm()) e["max_model_len"] = 32768;
       data.push_back(e);
     }
-    jsonReply(res, 200, Json{{"object", "list"}, {"data", data}});
+    openAiJson(res, 200, Json{{"object", "list"}, {"data", data}});
   });
   s.Post("/v1/embeddings", [this](const httplib::Request& req, httplib::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
@@ -104,7 +104,7 @@ void OpenAiPersonality::install(httplib::Server& s) {
     for (size_t i = 0; i < texts.size(); ++i)
       data.push_back(
           {{"object", "embedding"}, {"index", i}, {"embedding", embedText(texts[i], m->dims)}});
-    jsonReply(
+    openAiJson(
         res, 200,
         Json{{"object", "list"},
              {"model", m->display},
@@ -123,7 +123,7 @@ void OpenAiPersonality::install(httplib::Server& s) {
     if (!m) m = &options_.served.front();  // llama-server serves its one model whatever the name
     const Json messages = body.value("messages", Json::array());
     std::string prompt = messages.empty() ? "" : messages.back().value("content", "");
-    jsonReply(
+    openAiJson(
         res, 200,
         Json{{"id", "chatcmpl-1"},
              {"object", "chat.completion"},
