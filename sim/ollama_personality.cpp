@@ -21,8 +21,8 @@ void ollamaError(httplib::Response& res, int status, const std::string& message)
 void openaiError(httplib::Response& res, int status, const std::string& message,
                  const std::string& type) {
   ollamaJson(res, status,
-            Json{{"error",
-                  {{"message", message}, {"type", type}, {"param", nullptr}, {"code", nullptr}}}});
+             Json{{"error",
+                   {{"message", message}, {"type", type}, {"param", nullptr}, {"code", nullptr}}}});
 }
 
 bool bodyOf(const httplib::Request& req, httplib::Response& res, Json* out) {
@@ -255,11 +255,11 @@ void OllamaPersonality::embed(const httplib::Request& req, httplib::Response& re
   Json vectors = Json::array();
   for (const auto& t : texts) vectors.push_back(embedText(t, m.dims));
   ollamaJson(res, 200,
-            Json{{"model", name},
-                 {"embeddings", vectors},
-                 {"total_duration", 14143917},
-                 {"load_duration", 1019500},
-                 {"prompt_eval_count", texts.size() * 8}});
+             Json{{"model", name},
+                  {"embeddings", vectors},
+                  {"total_duration", 14143917},
+                  {"load_duration", 1019500},
+                  {"prompt_eval_count", texts.size() * 8}});
 }
 
 void OllamaPersonality::install(httplib::Server& s) {
@@ -291,14 +291,14 @@ void OllamaPersonality::install(httplib::Server& s) {
                  {arch + ".context_length", m->embeds() ? 2048 : 32768}};
     if (m->embeds()) info[arch + ".embedding_length"] = m->dims;
     ollamaJson(res, 200,
-              Json{{"modelfile", "FROM " + m->display},
-                   {"parameters", ""},
-                   {"template", "{{ .Prompt }}"},
-                   {"details", tagsEntry(*m)["details"]},
-                   {"model_info", info},
-                   {"capabilities",
-                    m->embeds() ? Json::array({"embedding"}) : Json::array({"completion"})},
-                   {"modified_at", m->modifiedAt}});
+               Json{{"modelfile", "FROM " + m->display},
+                    {"parameters", ""},
+                    {"template", "{{ .Prompt }}"},
+                    {"details", tagsEntry(*m)["details"]},
+                    {"model_info", info},
+                    {"capabilities",
+                     m->embeds() ? Json::array({"embedding"}) : Json::array({"completion"})},
+                    {"modified_at", m->modifiedAt}});
   });
   s.Post("/api/pull", [this](const httplib::Request& q, httplib::Response& r) { pull(q, r); });
   s.Delete("/api/delete", [this](const httplib::Request& req, httplib::Response& res) {

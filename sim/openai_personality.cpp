@@ -18,12 +18,13 @@ OpenAiPersonality::OpenAiPersonality(OpenAiOptions options)
 void OpenAiPersonality::error(httplib::Response& res, int status, const std::string& message,
                               const std::string& type) const {
   if (vllm())
-    openAiJson(res, status,
-              Json{{"error",
-                    {{"message", message}, {"type", type}, {"param", nullptr}, {"code", status}}}});
+    openAiJson(
+        res, status,
+        Json{{"error",
+              {{"message", message}, {"type", type}, {"param", nullptr}, {"code", status}}}});
   else
     openAiJson(res, status,
-              Json{{"error", {{"code", status}, {"message", message}, {"type", type}}}});
+               Json{{"error", {{"code", status}, {"message", message}, {"type", type}}}});
 }
 
 void OpenAiPersonality::internalError(httplib::Response& res) const {
