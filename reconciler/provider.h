@@ -32,7 +32,8 @@ class ProviderSet {
     (void)desired;
     return Status::ok();
   }
-  // nullptr when no provider serves that kind on that host.
+  // nullptr when no provider serves that kind on that host. Called from the observation
+  // workers at once, so implementations that build providers lazily must lock.
   virtual Provider* providerFor(const std::string& kind, const std::string& host) = 0;
 };
 

@@ -33,7 +33,7 @@ class ExchangeLog {
         {"response_content_type", res.get_header_value("Content-Type")},
         {"response_body", res.body},
         {"injected", injected.empty() ? nlohmann::json() : nlohmann::json(injected)},
-        // When the answer was written (unix ms): tests measure how soon hxctl acted.
+        // When the answer started to go out (unix ms): tests measure how soon hxctl acted.
         {"at_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::system_clock::now().time_since_epoch())
                       .count()},

@@ -31,7 +31,10 @@ SimHost::SimHost(HostOptions options, std::unique_ptr<Personality> personality, 
     if (!personality_->authorize(req, res)) return httplib::Server::HandlerResponse::Handled;
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+  // Logged as the answer is about to be written, not after (httplib's logger): a client that has
+  // read its answer must find the exchange in the log, or a test counting requests right after
+  // hxctl exits races the server's worker thread. Streamed bodies are not in the log either way.
+  server_.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (log_ && !isAdmin(req.path))
       log_->write(options_.address + ":" + std::to_string(options_.port), options_.personality, req,
                   res, tInjected);

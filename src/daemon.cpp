@@ -234,8 +234,9 @@ class Daemon {
     double seconds = static_cast<double>(env_.clock.nowMillis() - started) / 1000.0;
     for (const auto& [name, h] : result.prepared.observed.hosts) {
       hosts_[name] = h;
-      nextProbe_[name] = env_.clock.nowMillis() +
-                         healthPolicyOf(*specs_.desired.find(ResourceId{"Host", name})).intervalMs;
+      // The cycle observed the specs it loaded itself; a host gone from them is not probed.
+      const Resource* spec = specs_.desired.find(ResourceId{"Host", name});
+      if (spec) nextProbe_[name] = env_.clock.nowMillis() + healthPolicyOf(*spec).intervalMs;
     }
     metrics_.cycleDone(result, trigger, seconds, env_.clock.nowSeconds(), options_.selfHeal);
     if (auto backoffs = store_.backoffs()) metrics_.backoffs(backoffs.value().size());

@@ -98,6 +98,7 @@ Provider* RealProviders::providerFor(const std::string& kind, const std::string&
   bool firewall = kind == "FirewallRule" || kind == "Firewall";
   std::string part = (firewall ? "firewall@" : "api@") + host;
   if (auto b = broken_.find(part); b != broken_.end()) {
+    std::lock_guard<std::mutex> lock(brokenMu_);
     auto& p = brokenProviders_[part];
     if (!p) p = std::make_unique<BrokenProvider>(b->second);
     return p.get();

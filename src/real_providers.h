@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "reconciler/provider.h"
@@ -75,6 +76,7 @@ class RealProviders : public ProviderSet {
   std::map<std::string, LlmHost> llm_;        // by host name
   // "api@host" / "firewall@host" -> why that provider could not be built
   std::map<std::string, std::string> broken_;
+  std::mutex brokenMu_;  // providerFor runs on several observation threads
   std::map<std::string, std::unique_ptr<BrokenProvider>> brokenProviders_;
 };
 

@@ -147,6 +147,7 @@ Provider* FakeWorld::providerFor(const std::string& kind, const std::string&) {
   if (kind != "Model" && kind != "Collection" && kind != "FirewallRule" && kind != "Firewall" &&
       kind != "ApiKey")
     return nullptr;
+  std::lock_guard<std::mutex> lock(providersMu_);
   auto& p = providers_[kind];
   if (!p) p = std::make_unique<KindProvider>(*this, kind);
   return p.get();

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,7 @@ class FakeWorld : public ProviderSet, public HostProber {
   Clock& clock_;
   std::string file_;
   mutable Json memory_;
+  std::mutex providersMu_;  // providerFor runs on several observation threads
   std::map<std::string, std::unique_ptr<Provider>> providers_;
 };
 
