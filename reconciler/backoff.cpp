@@ -1,6 +1,7 @@
 #include "reconciler/backoff.h"
 
 #include <algorithm>
+#include <set>
 
 #include "reconciler/observed.h"
 
@@ -23,7 +24,7 @@ Backoff afterFailure(const Backoff& previous, const std::string& error, int64_t 
 }
 
 int holdBackOff(Plan& plan, const std::map<std::string, Backoff>& backoffs, int64_t now) {
-  int held = 0;
+  std::set<ResourceId> held;
   for (auto& a : plan.actions) {
     if (!isChange(a.type)) continue;
     auto it = backoffs.find(a.id.str());
@@ -33,28 +34,23 @@ int holdBackOff(Plan& plan, const std::map<std::string, Backoff>& backoffs, int6
                (b.failures == 1 ? "" : "s") + ": next retry at " + formatTime(b.nextRetryAt) +
                " (last error: " + b.lastError + ")";
     a.type = ActionType::kDeferred;
-    ++held;
+    held.insert(a.id);
   }
   // What depends on a held-back change waits with it, or it would fail for want of it.
-  for (bool more = held > 0; more;) {
+  for (bool more = !held.empty(); more;) {
     more = false;
     for (auto& a : plan.actions) {
       if (!isChange(a.type)) continue;
-      for (const auto& dep : a.dependsOn) {
-        const PlanAction* d = plan.find(dep);
-        bool heldBack =
-            d && d->type == ActionType::kDeferred &&
-            (d->reason.rfind("backing off", 0) == 0 || d->reason.rfind("waits for", 0) == 0);
-        if (!heldBack) continue;
-        a.reason = "waits for " + dep.str() + ", which is backing off";
-        a.type = ActionType::kDeferred;
-        ++held;
-        more = true;
-        break;
-      }
+      auto dep = std::find_if(a.dependsOn.begin(), a.dependsOn.end(),
+                              [&](const ResourceId& d) { return held.count(d) > 0; });
+      if (dep == a.dependsOn.end()) continue;
+      a.reason = "waits for " + dep->str() + ", which is backing off";
+      a.type = ActionType::kDeferred;
+      held.insert(a.id);
+      more = true;
     }
   }
-  return held;
+  return static_cast<int>(held.size());
 }
 
 }  // namespace hx

@@ -63,4 +63,14 @@ std::string formatTime(int64_t unixSeconds) {
   return buf;
 }
 
+bool ObservedState::recordProbe(const std::string& name, const HostObservation& before,
+                                const HostObservation& after) {
+  hosts[name] = after;
+  if (after.status == before.status) return false;
+  transitions.push_back(HostTransition{name, before.status, after.status, after.since,
+                                       after.evidence, after.httpStatus, after.latencyMs,
+                                       after.version});
+  return true;
+}
+
 }  // namespace hx

@@ -67,6 +67,10 @@ struct ObservedState {
   const ObservedObject* find(const std::string& kind, const std::string& host,
                              const std::string& key) const;
   HostObservation host(const std::string& name) const;
+  // Records a probe's result for `name`, and the transition when its status differs from
+  // `before`. Returns whether it did.
+  bool recordProbe(const std::string& name, const HostObservation& before,
+                   const HostObservation& after);
 };
 
 // Formats unix seconds as "2026-11-24T01:02:03Z". Pure.

@@ -81,8 +81,6 @@ class ApplyRecorder : public ExecutionListener {
   std::map<ResourceId, int64_t> ids_;
 };
 
-// Deferred and refused actions are recorded with their reason; objects that already existed
-// and are taken over without a change (adopted) are written to the inventory as "adopted".
 // The keys' audit: what happened to each ApiKey that was applied, in words an auditor reads.
 void recordKeyEvents(Store& store, int64_t runId, const Plan& plan,
                      const std::vector<ActionResult>& results) {
@@ -127,6 +125,8 @@ void recordKeyEvents(Store& store, int64_t runId, const Plan& plan,
   }
 }
 
+// Deferred and refused actions are recorded with their reason; objects that already existed
+// and are taken over without a change (adopted) are written to the inventory as "adopted".
 void recordNonExecuted(Store& store, int64_t runId, const Plan& plan) {
   for (const auto& a : plan.actions) {
     if (a.type == ActionType::kDeferred)
@@ -139,18 +139,21 @@ void recordNonExecuted(Store& store, int64_t runId, const Plan& plan) {
   }
 }
 
-// Failures start or extend a resource's back-off; a success ends it.
-void recordBackoffs(Store& store, const std::vector<ActionResult>& results, int64_t now) {
-  auto known = store.backoffs();
-  if (!known) return;
+// Failures start or extend a resource's back-off; a success ends it. `backoffs` (as read at
+// the start of the cycle) is kept in step with the store.
+void recordBackoffs(Store& store, std::map<std::string, Backoff>& backoffs,
+                    const std::vector<ActionResult>& results, int64_t now) {
   for (const auto& r : results) {
     const std::string id = r.id.str();
-    auto it = known.value().find(id);
-    if (r.outcome == "succeeded" && it != known.value().end()) {
+    auto it = backoffs.find(id);
+    if (r.outcome == "succeeded" && it != backoffs.end()) {
       (void)store.clearBackoff(id);
+      backoffs.erase(it);
     } else if (r.outcome == "failed") {
-      Backoff previous = it == known.value().end() ? Backoff{} : it->second;
-      (void)store.putBackoff(id, afterFailure(previous, r.error.message(), now, BackoffPolicy{}));
+      Backoff next = afterFailure(it == backoffs.end() ? Backoff{} : it->second, r.error.message(),
+                                  now, BackoffPolicy{});
+      (void)store.putBackoff(id, next);
+      backoffs[id] = next;
     }
   }
 }
@@ -192,10 +195,10 @@ int runApplyCycle(CliEnv& env, const CommonOptions& common, PlanCommandOptions& 
     (void)store.endRun(out.runId, rc, "failed", "could not plan");
     return out.exitCode = rc;
   }
-  if (controls.respectBackoff) {
-    auto backoffs = store.backoffs();
-    if (backoffs) out.heldBack = holdBackOff(p.plan, backoffs.value(), env.clock.nowSeconds());
-  }
+  // Read once: what is held back now is what this cycle's results extend or clear.
+  auto backoffs = store.backoffs();
+  if (controls.respectBackoff && backoffs)
+    out.heldBack = holdBackOff(p.plan, backoffs.value(), env.clock.nowSeconds());
   recordNonExecuted(store, out.runId, p.plan);
   if (controls.onPlan) controls.onPlan(p.plan);
 
@@ -208,7 +211,7 @@ int runApplyCycle(CliEnv& env, const CommonOptions& common, PlanCommandOptions& 
     exec.cancel = controls.cancel;
     Executor executor(env.providers, env.clock, recorder, exec);
     out.results = executor.run(p.plan);
-    recordBackoffs(store, out.results, env.clock.nowSeconds());
+    if (backoffs) recordBackoffs(store, backoffs.value(), out.results, env.clock.nowSeconds());
     // Read back what the estate looks like now, so offline plans and the next run start from
     // it. Checks judge the estate as it is now, so they get a plan made from what was observed.
     if (!out.results.empty()) {
@@ -252,6 +255,7 @@ int runApplyCycle(CliEnv& env, const CommonOptions& common, PlanCommandOptions& 
     out.summary = std::to_string(drift) + " drifted (self-heal off), " + std::to_string(s.refused) +
                   " refused, " + std::to_string(s.deferred) + " deferred";
   }
+  if (backoffs) out.backoffs = static_cast<int>(backoffs.value().size());
   std::string status = rc == exit_code::kPartialFailure ? "partial" : "succeeded";
   if (out.cancelled > 0) status = "interrupted";
   (void)store.endRun(out.runId, rc, status, out.summary);

@@ -30,7 +30,8 @@ struct CycleResult {
   Result<std::vector<TaskEvaluation>> backlog = std::vector<TaskEvaluation>{};
   int failed = 0;
   int cancelled = 0;
-  int heldBack = 0;  // deferred by back-off
+  int heldBack = 0;   // deferred by back-off
+  int backoffs = -1;  // resources backing off after this cycle; -1 when the store could not say
   std::string summary;
 };
 

@@ -23,23 +23,11 @@ Result<std::vector<TaskEvaluation>> evaluateBacklog(const DesiredState& desired,
   for (const auto& [name, e] : recorded.value()) previous[name] = TaskRecord{e.status, e.since};
   CriteriaSource criteria = [&](const Resource& task) {
     auto it = recorded.value().find(task.id.name);
-    if (!runner)
-      return it == recorded.value().end() ? std::vector<CriterionResult>{} : it->second.criteria;
-    if (heavyRecheckSeconds <= 0 || it == recorded.value().end())
-      return runner->run(task, desired, observed, plan);
-    const std::vector<CriterionResult>& before = it->second.criteria;
-    std::vector<CriterionResult> out;
-    const Json list = task.spec.value("criteria", Json::array());
-    for (size_t i = 0; i < list.size(); ++i) {
-      const std::string kind = list[i].begin().key();
-      bool heavy = kind == "load" || kind == "ingest";
-      if (heavy && i < before.size() && before[i].kind == kind && before[i].pass &&
-          now - before[i].at < heavyRecheckSeconds)
-        out.push_back(before[i]);
-      else
-        out.push_back(runner->runOne(list[i], desired, observed, plan));
-    }
-    return out;
+    const std::vector<CriterionResult> none;
+    const std::vector<CriterionResult>& last =
+        it == recorded.value().end() ? none : it->second.criteria;
+    if (!runner) return last;
+    return runner->run(task, desired, observed, plan, last, heavyRecheckSeconds);
   };
   std::vector<TaskEvaluation> evaluations =
       evaluateTasks(desired, observed, plan, applying, criteria, previous, now);

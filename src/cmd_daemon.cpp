@@ -4,6 +4,7 @@
 #include "src/daemon.h"
 #include "src/exit_codes.h"
 #include "src/logging.h"
+#include "src/prepare.h"
 #include "src/pull_progress.h"
 
 namespace hx {
@@ -14,17 +15,11 @@ int cmdDaemon(CliEnv& env, const CommonOptions& common, DaemonCliOptions cli) {
     env.err << "error: --interval " << cli.interval << ": expected a duration of at least 1s\n";
     return exit_code::kError;
   }
-  auto wait = parseDurationMs(cli.options.plan.lockTimeout);
-  if (!wait) {
-    env.err << "error: --lock-timeout " << cli.options.plan.lockTimeout
-            << ": not a duration (e.g. 30s)\n";
-    return exit_code::kError;
-  }
-  auto recheck = parseDurationMs(cli.recheckHeavy);
-  if (!recheck) {
-    env.err << "error: --recheck-heavy " << cli.recheckHeavy << ": not a duration (e.g. 15m)\n";
-    return exit_code::kError;
-  }
+  auto wait = durationFlag(env, "--lock-timeout", cli.options.plan.lockTimeout, "30s");
+  if (!wait) return exit_code::kError;
+  auto recheck = durationFlag(env, "--recheck-heavy", cli.recheckHeavy, "15m");
+  if (!recheck) return exit_code::kError;
+  cli.options.lockWaitMs = *wait;
   cli.options.heavyRecheckSeconds = *recheck / 1000;
   // A daemon's log is its only voice: info by default (HXCTL_LOG_LEVEL still wins).
   configureLogging(cli.logFormat, "info");

@@ -20,11 +20,8 @@ int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options
 }
 
 int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions options) {
-  auto waitMs = parseDurationMs(options.lockTimeout);
-  if (!waitMs) {
-    env.err << "error: --lock-timeout " << options.lockTimeout << ": not a duration (e.g. 30s)\n";
-    return exit_code::kError;
-  }
+  auto waitMs = durationFlag(env, "--lock-timeout", options.lockTimeout, "30s");
+  if (!waitMs) return exit_code::kError;
   LoadResult loaded;
   if (int rc = loadValid(env, common, loaded)) return rc;  // validate before touching the store
   auto opened = openStore(env, common.statePath);

@@ -36,6 +36,7 @@ struct DaemonOptions {
   std::string metricsAddress = "127.0.0.1:9847";  // "off": no endpoint
   int64_t debounceMs = 500;
   int64_t heartbeatMs = 5000;
+  int64_t lockWaitMs = 0;             // --lock-timeout
   int64_t heavyRecheckSeconds = 900;  // passing load / ingest checks are re-run this often
 };
 

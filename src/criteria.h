@@ -16,12 +16,13 @@ class CriteriaRunner {
   CriteriaRunner(HttpTransport& http, Clock& clock, bool loopbackOnly)
       : http_(http), clock_(clock), loopbackOnly_(loopbackOnly) {}
 
-  // Runs every criterion of `task`, in order.
+  // Runs every criterion of `task`, in order, each dated now. With `reuseHeavyFor` > 0, a
+  // passing `load` or `ingest` result in `previous` (the task's last results) younger than that
+  // many seconds is kept rather than run again: those checks put real load on the estate.
   std::vector<CriterionResult> run(const Resource& task, const DesiredState& desired,
-                                   const ObservedState& observed, const Plan& plan);
-  // Runs one criterion (an element of a task's `criteria`), dated now.
-  CriterionResult runOne(const Json& criterion, const DesiredState& desired,
-                         const ObservedState& observed, const Plan& plan);
+                                   const ObservedState& observed, const Plan& plan,
+                                   const std::vector<CriterionResult>& previous = {},
+                                   int64_t reuseHeavyFor = 0);
 
  private:
   CriterionResult check(const Json& criterion, const DesiredState& desired,

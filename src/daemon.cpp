@@ -169,11 +169,7 @@ class Daemon {
       HostObservation after = env_.prober.probe(*h, before);
       nextProbe_[name] = env_.clock.nowMillis() + healthPolicyOf(*h).intervalMs;
       hosts_[name] = after;
-      probed.hosts[name] = after;
-      if (after.status == before.status) continue;
-      probed.transitions.push_back(HostTransition{name, before.status, after.status, after.since,
-                                                  after.evidence, after.httpStatus, after.latencyMs,
-                                                  after.version});
+      if (!probed.recordProbe(name, before, after)) continue;
       if (change.empty())
         change = "host " + name + ": " + hostStatusName(before.status) + " -> " +
                  hostStatusName(after.status);
@@ -239,7 +235,7 @@ class Daemon {
       if (spec) nextProbe_[name] = env_.clock.nowMillis() + healthPolicyOf(*spec).intervalMs;
     }
     metrics_.cycleDone(result, trigger, seconds, env_.clock.nowSeconds(), options_.selfHeal);
-    if (auto backoffs = store_.backoffs()) metrics_.backoffs(backoffs.value().size());
+    if (result.backoffs >= 0) metrics_.backoffs(result.backoffs);
     std::string backlog = result.backlog ? backlogLine(result.backlog.value()) : "";
     if (result.summary.empty()) {
       spdlog::error("cycle ({}) could not plan; see the errors above", trigger);
@@ -316,8 +312,7 @@ int runDaemon(CliEnv& env, const CommonOptions& common, const DaemonOptions& opt
   Store& store = *opened.value();
   RunInfo who = currentProcess("daemon");
   who.specDigest = specs.digest;
-  auto waitMs = parseDurationMs(options.plan.lockTimeout);
-  auto lock = takeDaemonLock(env, store, who, waitMs ? *waitMs : 0);
+  auto lock = takeDaemonLock(env, store, who, options.lockWaitMs);
   if (!lock) return lockRefused(env, store, lock.status());
   const std::string lockId = lock.value().lockId;
   spdlog::info(
@@ -331,7 +326,10 @@ int runDaemon(CliEnv& env, const CommonOptions& common, const DaemonOptions& opt
     Heartbeat heartbeat(env.clock, common.statePath, lockId, options.heartbeatMs);
     Daemon daemon(env, common, options, store, std::move(specs), lockId);
     int wake[2];
-    if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) return exit_code::kError;
+    if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+      (void)store.releaseLock(lockId);
+      return exit_code::kError;
+    }
     daemon.setStopFd(wake[1]);
 
     MetricsServer server([&daemon] { return daemon.renderMetrics(); },

@@ -6,10 +6,14 @@ namespace hx {
 
 namespace {
 
-constexpr const char* kHostStatuses[] = {"pending_installation", "active", "degraded"};
-constexpr const char* kBreakerStates[] = {"closed", "open", "half-open"};
-constexpr const char* kTaskStatuses[] = {"held",        "blocked",   "ready",
-                                         "in_progress", "completed", "regressed"};
+// Every value of each state-set, so that a gauge reads 0 (not absent) for the states not held.
+constexpr HostStatus kHostStatuses[] = {HostStatus::kPendingInstallation, HostStatus::kActive,
+                                        HostStatus::kDegraded};
+constexpr BreakerState kBreakerStates[] = {BreakerState::kClosed, BreakerState::kOpen,
+                                           BreakerState::kHalfOpen};
+constexpr TaskStatus kTaskStatuses[] = {TaskStatus::kHeld,      TaskStatus::kBlocked,
+                                        TaskStatus::kReady,     TaskStatus::kInProgress,
+                                        TaskStatus::kCompleted, TaskStatus::kRegressed};
 
 // controller-runtime's result label, widened to what a declarative plan can say.
 std::string resultOf(const ActionResult& r) {
@@ -99,10 +103,11 @@ void DaemonMetrics::cycleDone(const CycleResult& cycle, const std::string& trigg
     m.set("hxctl_last_successful_reconcile_timestamp_seconds", {}, static_cast<double>(nowSeconds));
 
   if (cycle.backlog) {
-    std::map<std::string, int> counts;
-    for (const char* s : kTaskStatuses) counts[s] = 0;
-    for (const auto& e : cycle.backlog.value()) ++counts[taskStatusName(e.status)];
-    for (const auto& [status, n] : counts) m.set("hxctl_tasks", {{"status", status}}, n);
+    std::map<TaskStatus, int> counts;
+    for (TaskStatus s : kTaskStatuses) counts[s] = 0;
+    for (const auto& e : cycle.backlog.value()) ++counts[e.status];
+    for (const auto& [status, n] : counts)
+      m.set("hxctl_tasks", {{"status", taskStatusName(status)}}, n);
   }
   hosts(cycle.prepared.observed.hosts);
 }
@@ -110,12 +115,12 @@ void DaemonMetrics::cycleDone(const CycleResult& cycle, const std::string& trigg
 void DaemonMetrics::hosts(const std::map<std::string, HostObservation>& hosts) {
   MetricsRegistry& m = registry_;
   for (const auto& [name, h] : hosts) {
-    for (const char* s : kHostStatuses)
-      m.set("hxctl_host_status", {{"host", name}, {"status", s}},
-            hostStatusName(h.status) == std::string(s) ? 1 : 0);
-    for (const char* s : kBreakerStates)
-      m.set("hxctl_host_breaker_state", {{"host", name}, {"state", s}},
-            breakerStateName(h.breaker) == std::string(s) ? 1 : 0);
+    for (HostStatus s : kHostStatuses)
+      m.set("hxctl_host_status", {{"host", name}, {"status", hostStatusName(s)}},
+            h.status == s ? 1 : 0);
+    for (BreakerState s : kBreakerStates)
+      m.set("hxctl_host_breaker_state", {{"host", name}, {"state", breakerStateName(s)}},
+            h.breaker == s ? 1 : 0);
     m.set("hxctl_host_probe_latency_seconds", {{"host", name}},
           static_cast<double>(h.latencyMs) / 1000.0);
   }
@@ -128,7 +133,7 @@ void DaemonMetrics::specLoad(bool valid) {
 
 void DaemonMetrics::lockHeld(bool held) { registry_.set("hxctl_lock_held", {}, held ? 1 : 0); }
 
-void DaemonMetrics::backoffs(size_t count) {
+void DaemonMetrics::backoffs(int count) {
   registry_.set("hxctl_resource_backoffs", {}, static_cast<double>(count));
 }
 

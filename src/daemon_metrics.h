@@ -24,7 +24,7 @@ class DaemonMetrics {
   void hosts(const std::map<std::string, HostObservation>& hosts);
   void specLoad(bool valid);
   void lockHeld(bool held);
-  void backoffs(size_t count);
+  void backoffs(int count);
 
   std::string render() const { return registry_.render(); }
 

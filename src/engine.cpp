@@ -32,15 +32,8 @@ void probeHosts(const DesiredState& desired, const ObservedState& previous, Host
   int threads = std::max(1, std::min<int>(parallelism, static_cast<int>(hosts.size())));
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
   for (auto& t : pool) t.join();
-  for (size_t i = 0; i < hosts.size(); ++i) {
-    const std::string& name = hosts[i]->id.name;
-    HostObservation before = previous.host(name);
-    out.hosts[name] = seen[i];
-    if (seen[i].status != before.status)
-      out.transitions.push_back(HostTransition{name, before.status, seen[i].status, seen[i].since,
-                                               seen[i].evidence, seen[i].httpStatus,
-                                               seen[i].latencyMs, seen[i].version});
-  }
+  for (size_t i = 0; i < hosts.size(); ++i)
+    out.recordProbe(hosts[i]->id.name, previous.host(hosts[i]->id.name), seen[i]);
 }
 
 }  // namespace

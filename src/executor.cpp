@@ -67,6 +67,18 @@ std::vector<ActionResult> Executor::run(const Plan& plan) {
   for (const auto* a : todo)
     if (a->type == ActionType::kDelete) deleting.insert(a->id);
 
+  // Records how an action ended; mu must be held.
+  auto finish = [&](const PlanAction& a, ActionResult r) {
+    outcome[a.id] = r.outcome;
+    if (a.type != ActionType::kDelete) --nonDeletesLeft;
+    listener_.finished(a, r);
+    results.push_back(std::move(r));
+  };
+  // The result of an action that never ran, and why.
+  auto notRun = [](const PlanAction& a, const std::string& how, const std::string& why) {
+    return ActionResult{a.id, a.type, how, Status::error(ErrorKind::kUnavailable, why), 0, 0};
+  };
+
   // Returns the next runnable index, marks skips; mu must be held. npos when nothing is ready.
   std::function<size_t(bool*)> pick = [&](bool* allDone) -> size_t {
     *allDone = true;
@@ -94,18 +106,8 @@ std::vector<ActionResult> Executor::run(const Plan& plan) {
       }
       if (!failedDep.empty()) {
         taken.insert(i);
-        ActionResult skipped{
-            a.id,
-            a.type,
-            "skipped",
-            Status::error(ErrorKind::kUnavailable,
-                          "skipped: depends on " + failedDep + ", which did not succeed"),
-            0,
-            0};
-        outcome[a.id] = "skipped";
-        if (a.type != ActionType::kDelete) --nonDeletesLeft;
-        listener_.finished(a, skipped);
-        results.push_back(std::move(skipped));
+        finish(a, notRun(a, "skipped",
+                         "skipped: depends on " + failedDep + ", which did not succeed"));
         cv.notify_all();
         return pick(allDone);
       }
@@ -123,15 +125,7 @@ std::vector<ActionResult> Executor::run(const Plan& plan) {
         for (size_t i = 0; i < todo.size(); ++i) {
           if (taken.count(i)) continue;
           taken.insert(i);
-          const PlanAction& a = *todo[i];
-          ActionResult r{
-              a.id,        a.type,
-              "cancelled", Status::error(ErrorKind::kUnavailable, "cancelled: hxctl is stopping"),
-              0,           0};
-          outcome[a.id] = r.outcome;
-          if (a.type != ActionType::kDelete) --nonDeletesLeft;
-          listener_.finished(a, r);
-          results.push_back(std::move(r));
+          finish(*todo[i], notRun(*todo[i], "cancelled", "cancelled: hxctl is stopping"));
         }
         cv.notify_all();
         return;
@@ -149,10 +143,7 @@ std::vector<ActionResult> Executor::run(const Plan& plan) {
       lock.unlock();
       ActionResult r = execute(a);
       lock.lock();
-      outcome[a.id] = r.outcome;
-      if (a.type != ActionType::kDelete) --nonDeletesLeft;
-      listener_.finished(a, r);
-      results.push_back(std::move(r));
+      finish(a, std::move(r));
       cv.notify_all();
     }
   };

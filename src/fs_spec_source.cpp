@@ -9,12 +9,10 @@ namespace hx {
 
 namespace fs = std::filesystem;
 
-namespace {
 bool isSpecFile(const fs::path& p) {
   auto ext = p.extension().string();
   return ext == ".yaml" || ext == ".yml";
 }
-}  // namespace
 
 Result<std::vector<std::string>> FsSpecSource::list(const std::string& path) {
   std::error_code ec;

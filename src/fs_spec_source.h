@@ -2,9 +2,14 @@
 // path so that every run sees the same order.
 #pragma once
 
+#include <filesystem>
+
 #include "reconciler/spec_source.h"
 
 namespace hx {
+
+// *.yaml or *.yml: the files a directory of specs is made of.
+bool isSpecFile(const std::filesystem::path& p);
 
 class FsSpecSource : public SpecSource {
  public:

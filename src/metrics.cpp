@@ -37,23 +37,24 @@ std::string number(double v) {
   return buf;
 }
 
+// {a="x",b="y"} with the format's escapes; "" for no labels.
+std::string renderLabels(const Labels& labels) {
+  if (labels.empty()) return "";
+  std::string out = "{";
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (i) out += ",";
+    out += labels[i].first + "=\"" + escapeLabel(labels[i].second) + "\"";
+  }
+  return out + "}";
+}
+
+// Rendered labels with one more label appended: {a="x",le="0.1"}.
 std::string withSuffix(const std::string& labels, const std::string& extra) {
   if (labels.empty()) return "{" + extra + "}";
   return labels.substr(0, labels.size() - 1) + "," + extra + "}";
 }
 
 }  // namespace
-
-std::string renderLabels(const Labels& labels, const std::string& extra) {
-  if (labels.empty() && extra.empty()) return "";
-  std::string out = "{";
-  for (size_t i = 0; i < labels.size(); ++i) {
-    if (i) out += ",";
-    out += labels[i].first + "=\"" + escapeLabel(labels[i].second) + "\"";
-  }
-  if (!extra.empty()) out += (labels.empty() ? "" : ",") + extra;
-  return out + "}";
-}
 
 std::vector<double> MetricsRegistry::defaultBuckets() {
   return {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
@@ -66,23 +67,23 @@ MetricsRegistry::Family& MetricsRegistry::family(const std::string& name) {
   return it->second;
 }
 
-void MetricsRegistry::counter(const std::string& name, const std::string& help) {
+void MetricsRegistry::describe(const std::string& name, Family family) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!families_.count(name)) order_.push_back(name);
-  families_[name] = Family{"counter", help, {}, {}, {}};
+  families_[name] = std::move(family);
+}
+
+void MetricsRegistry::counter(const std::string& name, const std::string& help) {
+  describe(name, Family{"counter", help, {}, {}, {}});
 }
 
 void MetricsRegistry::gauge(const std::string& name, const std::string& help) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!families_.count(name)) order_.push_back(name);
-  families_[name] = Family{"gauge", help, {}, {}, {}};
+  describe(name, Family{"gauge", help, {}, {}, {}});
 }
 
 void MetricsRegistry::histogram(const std::string& name, const std::string& help,
                                 std::vector<double> buckets) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!families_.count(name)) order_.push_back(name);
-  families_[name] = Family{"histogram", help, std::move(buckets), {}, {}};
+  describe(name, Family{"histogram", help, std::move(buckets), {}, {}});
 }
 
 void MetricsRegistry::add(const std::string& name, const Labels& labels, double delta) {

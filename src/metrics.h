@@ -44,13 +44,11 @@ class MetricsRegistry {
     std::map<std::string, Histogram> histograms;  // rendered labels -> histogram
   };
   Family& family(const std::string& name);
+  void describe(const std::string& name, Family family);
 
   mutable std::mutex mu_;
   std::vector<std::string> order_;          // guarded by mu_
   std::map<std::string, Family> families_;  // guarded by mu_
 };
-
-// {a="x",b="y"} with the format's escapes; "" for no labels. `extra` is appended (le="...").
-std::string renderLabels(const Labels& labels, const std::string& extra = "");
 
 }  // namespace hx

@@ -1,5 +1,6 @@
 #include "src/prepare.h"
 
+#include "reconciler/values.h"
 #include "src/backlog.h"
 #include "src/engine.h"
 #include "src/exit_codes.h"
@@ -18,6 +19,14 @@ int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded) {
   else
     renderDiagnosticsText(env.err, loaded.diagnostics, loaded.files.size(), common.style);
   return exit_code::kInvalidSpec;
+}
+
+std::optional<int64_t> durationFlag(CliEnv& env, const std::string& flag, const std::string& value,
+                                    const std::string& example) {
+  auto ms = parseDurationMs(value);
+  if (!ms)
+    env.err << "error: " << flag << " " << value << ": not a duration (e.g. " << example << ")\n";
+  return ms;
 }
 
 namespace {

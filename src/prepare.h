@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "reconciler/loader.h"
 #include "src/commands.h"
@@ -22,6 +23,11 @@ struct Prepared {
 
 // Loads and validates the specs; on failure prints the errors and returns the exit code.
 int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded);
+
+// A duration flag's value in ms; on a bad value prints "error: FLAG VALUE: not a duration (e.g.
+// EXAMPLE)" and returns nullopt.
+std::optional<int64_t> durationFlag(CliEnv& env, const std::string& flag, const std::string& value,
+                                    const std::string& example);
 
 // Everything up to the plan. Returns an exit code when it cannot get that far. With
 // `lockedStore`, uses that store (apply holds its lock); otherwise opens one into p.store.

@@ -5,19 +5,14 @@
 
 #include <filesystem>
 
+#include "src/fs_spec_source.h"
+
 namespace hx {
 
 namespace {
 
 constexpr uint32_t kMask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE |
                            IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
-
-bool isSpecName(const std::string& name) {
-  auto ends = [&](const std::string& s) {
-    return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
-  };
-  return ends(".yaml") || ends(".yml");
-}
 
 }  // namespace
 
@@ -59,7 +54,7 @@ bool SpecWatch::drain() {
       auto* ev = reinterpret_cast<inotify_event*>(p);
       std::string name = ev->len ? ev->name : "";
       if ((ev->mask & IN_ISDIR) || (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) ||
-          (ev->mask & IN_Q_OVERFLOW) || isSpecName(name))
+          (ev->mask & IN_Q_OVERFLOW) || isSpecFile(name))
         relevant = true;
       p += sizeof(inotify_event) + ev->len;
     }
