@@ -73,6 +73,15 @@ const SimModel* OllamaPersonality::installed(const std::string& name) const {
   return it == models_.end() ? nullptr : &it->second;
 }
 
+bool OllamaPersonality::load(const std::string& name, SimModel* out) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const SimModel* found = installed(name);
+  if (!found) return false;
+  *out = *found;
+  loaded_[canonicalModel(name)] = nowSeconds() + 300;  // kept loaded for Ollama's default 5 min
+  return true;
+}
+
 Json OllamaPersonality::tagsEntry(const SimModel& m) const {
   return {{"name", m.display},
           {"model", m.display},
@@ -174,13 +183,8 @@ void OllamaPersonality::generate(const httplib::Request& req, httplib::Response&
   if (!bodyOf(req, res, &body)) return;
   std::string name = modelField(body);
   SimModel m;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    const SimModel* found = installed(name);
-    if (!found) return ollamaError(res, 404, "model '" + name + "' not found");
-    m = *found;
-    loaded_[canonicalModel(name)] = nowSeconds() + 300;
-  }
+  // Ollama words the same 404 differently here and in /api/embed.
+  if (!load(name, &m)) return ollamaError(res, 404, "model '" + name + "' not found");
   if (m.embeds())
     return ollamaError(res, 400,
                        "\"" + m.display + "\" does not support " + (chat ? "chat" : "generate"));
@@ -223,14 +227,8 @@ void OllamaPersonality::embed(const httplib::Request& req, httplib::Response& re
   if (!bodyOf(req, res, &body)) return;
   std::string name = modelField(body);
   SimModel m;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    const SimModel* found = installed(name);
-    if (!found)
-      return ollamaError(res, 404, "model \"" + name + "\" not found, try pulling it first");
-    m = *found;
-    loaded_[canonicalModel(name)] = nowSeconds() + 300;
-  }
+  if (!load(name, &m))
+    return ollamaError(res, 404, "model \"" + name + "\" not found, try pulling it first");
   if (!m.embeds())
     return ollamaError(res, 501,
                        "This server does not support embeddings. Start it with `--embeddings`");

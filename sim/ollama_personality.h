@@ -39,6 +39,8 @@ class OllamaPersonality : public Personality {
   Json tagsEntry(const SimModel& m) const;
   // Finds an installed model by any alias; mu_ must be held.
   const SimModel* installed(const std::string& name) const;
+  // Copies the installed model `name` to `out` and marks it loaded, as a request to it does.
+  bool load(const std::string& name, SimModel* out);
 
   OllamaOptions options_;
   std::mutex mu_;                             // guards models_, registry_, loaded_

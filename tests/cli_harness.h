@@ -33,6 +33,16 @@ inline std::string slurp(const std::filesystem::path& p) {
   return s.str();
 }
 
+// Polls `condition` every 50 ms for up to `seconds`.
+template <typename F>
+bool eventually(F condition, int seconds = 30) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    if (condition()) return true;
+    usleep(50000);
+  }
+  return condition();
+}
+
 class CliHarness {
  public:
   // `binary`: hxctl-fake (fake providers, the default) or the real hxctl.

@@ -27,6 +27,12 @@ inline std::optional<HttpResponse> httpGet(const std::string& url) {
   return r.value();
 }
 
+// One scrape of the daemon's /metrics on loopback `port`; empty if it did not answer 200.
+inline std::string metricsOf(int port) {
+  auto r = httpGet("http://127.0.0.1:" + std::to_string(port) + "/metrics");
+  return r && r->status == 200 ? r->body : "";
+}
+
 class DaemonProcess {
  public:
   DaemonProcess(const CliHarness& h, const std::string& args, const std::string& env = "")
@@ -85,15 +91,5 @@ class DaemonProcess {
   bool exited_ = false;
   int exitCode_ = -1;
 };
-
-// Polls `condition` every 50 ms for up to `seconds`.
-template <typename F>
-bool eventually(F condition, int seconds = 30) {
-  for (int i = 0; i < seconds * 20; ++i) {
-    if (condition()) return true;
-    usleep(50000);
-  }
-  return condition();
-}
 
 }  // namespace hx::test

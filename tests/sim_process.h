@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -53,6 +54,14 @@ inline std::vector<nlohmann::json> readExchanges(const std::string& log) {
     if (e.is_object()) out.push_back(std::move(e));
   }
   return out;
+}
+
+// How many logged exchanges satisfy `match`.
+inline int countExchanges(const std::string& log,
+                          const std::function<bool(const nlohmann::json&)>& match) {
+  int n = 0;
+  for (const nlohmann::json& e : readExchanges(log)) n += match(e) ? 1 : 0;
+  return n;
 }
 
 class SimProcess {
@@ -110,6 +119,16 @@ class SimProcess {
     req.body = body;
     req.headers.emplace_back("Content-Type", "application/json");
     (void)http.send(req);
+  }
+
+  // Whether Qdrant host i has collection `name` (GET /collections/NAME answers 200).
+  bool collectionExists(size_t i, const std::string& name, const std::string& apiKey) const {
+    CurlTransport http(true);
+    HttpRequest req;
+    req.url = url(i) + "/collections/" + name;
+    req.headers.emplace_back("api-key", apiKey);
+    auto r = http.send(req);
+    return r && r.value().status == 200;
   }
 
  private:

@@ -68,12 +68,7 @@ std::map<std::string, Json> statusOf(CliHarness& h, bool refresh = false) {
 }
 
 bool hasCollection(const SimProcess& sim, size_t i, const std::string& name) {
-  CurlTransport http(true);
-  HttpRequest req;
-  req.url = sim.url(i) + "/collections/" + name + "/exists";
-  req.headers.emplace_back("api-key", "backlog-admin-key");
-  auto r = http.send(req);
-  return r && Json::parse(r.value().body)["result"]["exists"] == true;
+  return sim.collectionExists(i, name, "backlog-admin-key");
 }
 
 }  // namespace

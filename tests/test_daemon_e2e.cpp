@@ -19,6 +19,7 @@ using hx::test::CliHarness;
 using hx::test::DaemonProcess;
 using hx::test::eventually;
 using hx::test::httpGet;
+using hx::test::metricsOf;
 using hx::test::SimProcess;
 
 namespace {
@@ -46,14 +47,13 @@ int64_t nowMs() {
       .count();
 }
 
-bool collectionExists(const SimProcess& sim, size_t host, const std::string& name,
-                      const std::string& key = "daemon-admin-key") {
-  CurlTransport http(true);
-  HttpRequest req;
-  req.url = sim.url(host) + "/collections/" + name;
-  req.headers.emplace_back("api-key", key);
-  auto r = http.send(req);
-  return r && r.value().status == 200;
+bool collectionExists(const SimProcess& sim, size_t host, const std::string& name) {
+  return sim.collectionExists(host, name, "daemon-admin-key");
+}
+
+// Exchanges the simulator logged with this method.
+int exchangesWithMethod(const std::string& log, const std::string& method) {
+  return hx::test::countExchanges(log, [&](const Json& e) { return e["method"] == method; });
 }
 
 void deleteCollection(const SimProcess& sim, size_t host, const std::string& name) {
@@ -68,6 +68,15 @@ void deleteCollection(const SimProcess& sim, size_t host, const std::string& nam
 std::string daemonArgs(int metricsPort, const std::string& extra = "") {
   return "-f specs --interval 60s --metrics-address 127.0.0.1:" + std::to_string(metricsPort) +
          " " + extra;
+}
+
+// Starts creating collections a, b and c one at a time, each taking 1.5 s at the simulator, and
+// returns once the first create has begun: the daemon is mid-apply.
+void startSlowApply(SimProcess& sim, CliHarness& h, DaemonProcess& daemon) {
+  REQUIRE(daemon.waitLog("cycle 1 ", 30));
+  sim.admin(0, "faults", R"({"latency_ms": 1500})");
+  h.writeSpec("more.yaml", collection("a") + collection("b") + collection("c"));
+  REQUIRE(daemon.waitLog(": create started", 30));
 }
 
 Json statusJson(const CliHarness& h) {
@@ -206,9 +215,7 @@ TEST_CASE(
                                  "  {server: vector-db, vectors: {sizee: 8, distance: Cosine}}\n"));
   REQUIRE(daemon.waitLog("do not validate", 15));
   CHECK(daemon.log().find("broken.yaml:") != std::string::npos);
-  auto metrics = httpGet("http://127.0.0.1:" + std::to_string(metricsPort) + "/metrics");
-  REQUIRE(metrics);
-  CHECK(metrics->body.find("hxctl_spec_valid 0") != std::string::npos);
+  CHECK(metricsOf(metricsPort).find("hxctl_spec_valid 0") != std::string::npos);
   // Still reconciling on the last good specs: drift is repaired on SIGHUP, c is not created.
   deleteCollection(sim, 0, "a");
   daemon.signal(SIGHUP);
@@ -218,9 +225,7 @@ TEST_CASE(
 
   h.writeSpec("broken.yaml", collection("c"));
   CHECK(eventually([&] { return collectionExists(sim, 0, "c"); }, 15));
-  metrics = httpGet("http://127.0.0.1:" + std::to_string(metricsPort) + "/metrics");
-  REQUIRE(metrics);
-  CHECK(metrics->body.find("hxctl_spec_valid 1") != std::string::npos);
+  CHECK(metricsOf(metricsPort).find("hxctl_spec_valid 1") != std::string::npos);
   daemon.signal(SIGTERM);
   CHECK(daemon.waitExit(30) == 0);
 }
@@ -234,11 +239,8 @@ TEST_CASE(
   CliHarness h("daemon-sigterm", HX_BIN);
   h.writeSpec("estate.yaml", qdrantHost(sim.port(0), "{interval: 4s, timeout: 3s}"));
   DaemonProcess daemon(h, daemonArgs(hx::test::freePort(), "--parallelism 1"), kKeyEnv);
-  REQUIRE(daemon.waitLog("cycle 1 ", 30));
+  startSlowApply(sim, h, daemon);
   INFO(daemon.log());
-  sim.admin(0, "faults", R"({"latency_ms": 1500})");
-  h.writeSpec("more.yaml", collection("a") + collection("b") + collection("c"));
-  REQUIRE(daemon.waitLog(": create started", 30));
   daemon.signal(SIGTERM);
   CHECK(daemon.waitExit(30) == 0);
   CHECK(daemon.log().find("SIGTERM: finishing the action in flight") != std::string::npos);
@@ -263,10 +265,7 @@ TEST_CASE("daemon: after SIGKILL mid-apply, the next start breaks the stale lock
   h.writeSpec("estate.yaml", qdrantHost(sim.port(0), "{interval: 4s, timeout: 3s}"));
   {
     DaemonProcess daemon(h, daemonArgs(hx::test::freePort(), "--parallelism 1"), kKeyEnv);
-    REQUIRE(daemon.waitLog("cycle 1 ", 30));
-    sim.admin(0, "faults", R"({"latency_ms": 1500})");
-    h.writeSpec("more.yaml", collection("a") + collection("b") + collection("c"));
-    REQUIRE(daemon.waitLog(": create started", 30));
+    startSlowApply(sim, h, daemon);
     daemon.signal(SIGKILL);
     CHECK(daemon.waitExit(10) == 128 + SIGKILL);
   }
@@ -305,13 +304,10 @@ TEST_CASE("daemon: --no-self-heal reports drift and changes nothing", "[daemon][
   Json run = lastRun(h);
   REQUIRE(run["actions"].size() == 1);
   CHECK(run["actions"][0]["status"] == "drift");
-  auto metrics = httpGet("http://127.0.0.1:" + std::to_string(metricsPort) + "/metrics");
-  REQUIRE(metrics);
-  CHECK(metrics->body.find("hxctl_reconcile_total{kind=\"Collection\",result=\"drift\"} 1") !=
+  CHECK(metricsOf(metricsPort)
+            .find("hxctl_reconcile_total{kind=\"Collection\",result=\"drift\"} 1") !=
         std::string::npos);
-  int writes = 0;
-  for (const Json& e : hx::test::readExchanges(log)) writes += e["method"] != "GET";
-  CHECK(writes == 0);
+  CHECK(hx::test::countExchanges(log, [](const Json& e) { return e["method"] != "GET"; }) == 0);
   daemon.signal(SIGTERM);
   CHECK(daemon.waitExit(30) == 0);
 }
@@ -338,13 +334,10 @@ TEST_CASE("daemon: a failing resource backs off, and status shows until when", "
   CHECK(text.out.find("Daemon: running (pid " + std::to_string(daemon.pid())) != std::string::npos);
 
   // A cycle within the back-off does not try again; it says why.
-  int putsBefore = 0;
-  for (const Json& e : hx::test::readExchanges(log)) putsBefore += e["method"] == "PUT";
+  int putsBefore = exchangesWithMethod(log, "PUT");
   daemon.signal(SIGHUP);
   REQUIRE(daemon.waitLog("cycle 2 ", 30));
-  int putsAfter = 0;
-  for (const Json& e : hx::test::readExchanges(log)) putsAfter += e["method"] == "PUT";
-  CHECK(putsAfter == putsBefore);
+  CHECK(exchangesWithMethod(log, "PUT") == putsBefore);
   Json run = lastRun(h);
   REQUIRE(run["actions"].size() == 1);
   CHECK(run["actions"][0]["status"] == "deferred");
@@ -551,10 +544,8 @@ TEST_CASE("daemon: a passing load check is not re-run every cycle, only after --
                       "    - load: {target: {collection: a}, requests: 50, concurrency: 4, "
                       "thresholds: {maxErrorRate: 0.01}}\n"));
   auto queries = [&] {
-    int n = 0;
-    for (const Json& e : hx::test::readExchanges(log))
-      n += e["path"] == "/collections/a/points/query";
-    return n;
+    return hx::test::countExchanges(
+        log, [](const Json& e) { return e["path"] == "/collections/a/points/query"; });
   };
   for (const char* recheck : {"15m", "0s"}) {
     DaemonProcess daemon(

@@ -44,12 +44,10 @@ std::string collection(const std::string& name, const std::string& server,
 
 // Requests the simulator logged for `port` matching `method path`.
 int requests(const std::string& log, int port, const std::string& method, const std::string& path) {
-  int n = 0;
-  for (const Json& e : hx::test::readExchanges(log))
-    if (e["host"] == "127.0.0.1:" + std::to_string(port) && e["method"] == method &&
-        e["path"] == path)
-      ++n;
-  return n;
+  const std::string host = "127.0.0.1:" + std::to_string(port);
+  return hx::test::countExchanges(log, [&](const Json& e) {
+    return e["host"] == host && e["method"] == method && e["path"] == path;
+  });
 }
 
 Json hostsJson(CliHarness& h) { return Json::parse(h.run("hosts -f specs -o json").out); }
@@ -60,12 +58,10 @@ Json hostNamed(const Json& hosts, const std::string& name) {
   return Json();
 }
 
-bool waitFor(const std::function<bool()>& condition) {
-  for (int i = 0; i < 100; ++i) {
-    if (condition()) return true;
-    usleep(100000);
-  }
-  return false;
+// Host status changes within 10 s or not at all.
+template <typename F>
+bool waitFor(F condition) {
+  return hx::test::eventually(condition, 10);
 }
 
 }  // namespace
