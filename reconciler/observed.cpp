@@ -17,9 +17,8 @@ const char* hostStatusName(HostStatus s) {
 }
 
 std::optional<HostStatus> parseHostStatus(const std::string& s) {
-  if (s == "pending_installation") return HostStatus::kPendingInstallation;
-  if (s == "active") return HostStatus::kActive;
-  if (s == "degraded") return HostStatus::kDegraded;
+  for (HostStatus h : kAllHostStatuses)
+    if (s == hostStatusName(h)) return h;
   return std::nullopt;
 }
 
@@ -36,9 +35,8 @@ const char* breakerStateName(BreakerState s) {
 }
 
 std::optional<BreakerState> parseBreakerState(const std::string& s) {
-  if (s == "closed") return BreakerState::kClosed;
-  if (s == "open") return BreakerState::kOpen;
-  if (s == "half-open") return BreakerState::kHalfOpen;
+  for (BreakerState b : kAllBreakerStates)
+    if (s == breakerStateName(b)) return b;
   return std::nullopt;
 }
 

@@ -12,10 +12,14 @@
 namespace hx {
 
 enum class HostStatus { kPendingInstallation, kActive, kDegraded };
+inline constexpr HostStatus kAllHostStatuses[] = {HostStatus::kPendingInstallation,
+                                                  HostStatus::kActive, HostStatus::kDegraded};
 const char* hostStatusName(HostStatus s);
 std::optional<HostStatus> parseHostStatus(const std::string& s);
 
 enum class BreakerState { kClosed, kOpen, kHalfOpen };
+inline constexpr BreakerState kAllBreakerStates[] = {BreakerState::kClosed, BreakerState::kOpen,
+                                                     BreakerState::kHalfOpen};
 const char* breakerStateName(BreakerState s);
 std::optional<BreakerState> parseBreakerState(const std::string& s);
 

@@ -23,8 +23,7 @@ const char* taskStatusName(TaskStatus s) {
 }
 
 std::optional<TaskStatus> parseTaskStatus(const std::string& s) {
-  for (auto t : {TaskStatus::kHeld, TaskStatus::kBlocked, TaskStatus::kReady,
-                 TaskStatus::kInProgress, TaskStatus::kCompleted, TaskStatus::kRegressed})
+  for (TaskStatus t : kAllTaskStatuses)
     if (s == taskStatusName(t)) return t;
   return std::nullopt;
 }

@@ -26,6 +26,9 @@
 namespace hx {
 
 enum class TaskStatus { kHeld, kBlocked, kReady, kInProgress, kCompleted, kRegressed };
+inline constexpr TaskStatus kAllTaskStatuses[] = {TaskStatus::kHeld,      TaskStatus::kBlocked,
+                                                  TaskStatus::kReady,     TaskStatus::kInProgress,
+                                                  TaskStatus::kCompleted, TaskStatus::kRegressed};
 const char* taskStatusName(TaskStatus s);
 std::optional<TaskStatus> parseTaskStatus(const std::string& s);
 

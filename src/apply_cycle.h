@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -30,8 +31,8 @@ struct CycleResult {
   Result<std::vector<TaskEvaluation>> backlog = std::vector<TaskEvaluation>{};
   int failed = 0;
   int cancelled = 0;
-  int heldBack = 0;   // deferred by back-off
-  int backoffs = -1;  // resources backing off after this cycle; -1 when the store could not say
+  int heldBack = 0;             // deferred by back-off
+  std::optional<int> backoffs;  // resources backing off after this cycle, if the store could say
   std::string summary;
 };
 

@@ -235,7 +235,7 @@ class Daemon {
       if (spec) nextProbe_[name] = env_.clock.nowMillis() + healthPolicyOf(*spec).intervalMs;
     }
     metrics_.cycleDone(result, trigger, seconds, env_.clock.nowSeconds(), options_.selfHeal);
-    if (result.backoffs >= 0) metrics_.backoffs(result.backoffs);
+    if (result.backoffs) metrics_.backoffs(*result.backoffs);
     std::string backlog = result.backlog ? backlogLine(result.backlog.value()) : "";
     if (result.summary.empty()) {
       spdlog::error("cycle ({}) could not plan; see the errors above", trigger);

@@ -6,15 +6,6 @@ namespace hx {
 
 namespace {
 
-// Every value of each state-set, so that a gauge reads 0 (not absent) for the states not held.
-constexpr HostStatus kHostStatuses[] = {HostStatus::kPendingInstallation, HostStatus::kActive,
-                                        HostStatus::kDegraded};
-constexpr BreakerState kBreakerStates[] = {BreakerState::kClosed, BreakerState::kOpen,
-                                           BreakerState::kHalfOpen};
-constexpr TaskStatus kTaskStatuses[] = {TaskStatus::kHeld,      TaskStatus::kBlocked,
-                                        TaskStatus::kReady,     TaskStatus::kInProgress,
-                                        TaskStatus::kCompleted, TaskStatus::kRegressed};
-
 // controller-runtime's result label, widened to what a declarative plan can say.
 std::string resultOf(const ActionResult& r) {
   if (r.outcome == "succeeded") return "success";
@@ -104,7 +95,8 @@ void DaemonMetrics::cycleDone(const CycleResult& cycle, const std::string& trigg
 
   if (cycle.backlog) {
     std::map<TaskStatus, int> counts;
-    for (TaskStatus s : kTaskStatuses) counts[s] = 0;
+    // Every value of a state-set is set, so a gauge reads 0 (not absent) for the states not held.
+    for (TaskStatus s : kAllTaskStatuses) counts[s] = 0;
     for (const auto& e : cycle.backlog.value()) ++counts[e.status];
     for (const auto& [status, n] : counts)
       m.set("hxctl_tasks", {{"status", taskStatusName(status)}}, n);
@@ -115,10 +107,10 @@ void DaemonMetrics::cycleDone(const CycleResult& cycle, const std::string& trigg
 void DaemonMetrics::hosts(const std::map<std::string, HostObservation>& hosts) {
   MetricsRegistry& m = registry_;
   for (const auto& [name, h] : hosts) {
-    for (HostStatus s : kHostStatuses)
+    for (HostStatus s : kAllHostStatuses)
       m.set("hxctl_host_status", {{"host", name}, {"status", hostStatusName(s)}},
             h.status == s ? 1 : 0);
-    for (BreakerState s : kBreakerStates)
+    for (BreakerState s : kAllBreakerStates)
       m.set("hxctl_host_breaker_state", {{"host", name}, {"state", breakerStateName(s)}},
             h.breaker == s ? 1 : 0);
     m.set("hxctl_host_probe_latency_seconds", {{"host", name}},
