@@ -5,9 +5,19 @@
 //          --ollama ADDR:PORT [--model NAME[=DIMS]]... [--registry NAME[=DIMS]]...
 //                             [--version V] [--pull-stall S] [--pull-error-after N] [--pull-tick-ms
 //                             N]
-//          --vllm ADDR:PORT [--model NAME[=DIMS]]... [--api-key KEY]
+//                             [--thinking NAME]... [--load-ms N]
+//          --vllm ADDR:PORT [--model NAME[=DIMS]]... [--api-key KEY] [--reasoning NAME]...
 //          --llama-server ADDR:PORT [--model NAME[=DIMS]] [--api-key KEY] [--loading-for S]
+//                                   [--metrics]
 //   and, after any host: [--latency-ms N] [--error-rate R] [--drop-rate R] [--up-after S]
+//                        [--hostile KIND] [--hostile-health]
+//
+// --thinking NAME: an Ollama model with think tags (deepseek-r1): it thinks unless told not to.
+// --load-ms N: an Ollama model that is not loaded takes N ms to load on its first request.
+// --reasoning NAME: a vLLM model served with a reasoning parser (content null when max_tokens
+// runs out while reasoning). --metrics: llama-server serves /metrics (501 otherwise).
+// --hostile KIND: every answer malformed in one way (sim/hostile.h lists the kinds; POST
+// /__hxsim/hostile {"kind": K, "health": bool} switches it at run time).
 //
 // DIMS > 0 makes an embedding model of that width. --up-after S (alias --down-for) starts the
 // host down (connections refused) and brings it up S seconds later.
@@ -22,6 +32,7 @@
 #include <vector>
 
 #include "exchange_log.h"
+#include "hostile.h"
 #include "ollama_personality.h"
 #include "openai_personality.h"
 #include "qdrant_personality.h"
@@ -62,6 +73,8 @@ std::unique_ptr<hxsim::Personality> makePersonality(const hxsim::HostOptions& h)
     o.pullStallSeconds = h.pullStallSeconds;
     o.pullErrorAfter = h.pullErrorAfter;
     o.pullTickMs = h.pullTickMs;
+    o.thinking = h.thinking;
+    o.loadMs = h.loadMs;
     return std::make_unique<hxsim::OllamaPersonality>(o);
   }
   hxsim::OpenAiOptions o;
@@ -69,6 +82,8 @@ std::unique_ptr<hxsim::Personality> makePersonality(const hxsim::HostOptions& h)
   o.served = models;
   o.apiKey = h.apiKey;
   o.loadingSeconds = h.loadingSeconds;
+  o.reasoning = h.reasoning;
+  o.metrics = h.metrics;
   return std::make_unique<hxsim::OpenAiPersonality>(o);
 }
 
@@ -125,7 +140,21 @@ int main(int argc, char** argv) {
         hosts.back().pullTickMs = std::stoi(value());
       else if (arg == "--loading-for")
         hosts.back().loadingSeconds = std::stoi(value());
-      else
+      else if (arg == "--thinking")
+        hosts.back().thinking.push_back(value());
+      else if (arg == "--reasoning")
+        hosts.back().reasoning.push_back(value());
+      else if (arg == "--load-ms")
+        hosts.back().loadMs = std::stoi(value());
+      else if (arg == "--metrics")
+        hosts.back().metrics = true;
+      else if (arg == "--hostile-health")
+        hosts.back().hostileHealth = true;
+      else if (arg == "--hostile") {
+        hosts.back().hostile = value();
+        if (!hxsim::isHostileKind(hosts.back().hostile))
+          return usage("unknown --hostile kind " + hosts.back().hostile);
+      } else
         return usage("unknown option " + arg);
     } catch (const std::exception& e) {
       return usage(e.what());

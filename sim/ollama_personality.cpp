@@ -1,6 +1,7 @@
 #include "ollama_personality.h"
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <thread>
 
@@ -64,6 +65,15 @@ OllamaPersonality::OllamaPersonality(OllamaOptions options) : options_(std::move
   for (const auto& m : options_.registry) registry_[canonicalModel(m.display)] = m;
 }
 
+// /api/pull, /api/generate and /api/chat stream unless the body says "stream": false.
+bool OllamaPersonality::streams(const httplib::Request& req) const {
+  if (req.method != "POST" ||
+      (req.path != "/api/pull" && req.path != "/api/generate" && req.path != "/api/chat"))
+    return false;
+  Json body = Json::parse(req.body, nullptr, false);
+  return !(body.is_object() && body.contains("stream") && body["stream"] == false);
+}
+
 void OllamaPersonality::internalError(httplib::Response& res) const {
   ollamaError(res, 500, "llama runner process has terminated: injected failure (hx-sim)");
 }
@@ -73,13 +83,36 @@ const SimModel* OllamaPersonality::installed(const std::string& name) const {
   return it == models_.end() ? nullptr : &it->second;
 }
 
-bool OllamaPersonality::load(const std::string& name, SimModel* out) {
-  std::lock_guard<std::mutex> lock(mu_);
-  const SimModel* found = installed(name);
-  if (!found) return false;
-  *out = *found;
-  loaded_[canonicalModel(name)] = nowSeconds() + 300;  // kept loaded for Ollama's default 5 min
+bool OllamaPersonality::load(const std::string& name, SimModel* out, int64_t* loadNs) {
+  bool cold = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const SimModel* found = installed(name);
+    if (!found) return false;
+    *out = *found;
+    auto it = loaded_.find(canonicalModel(name));
+    cold = it == loaded_.end() || it->second < nowSeconds();
+    loaded_[canonicalModel(name)] = nowSeconds() + 300;  // Ollama's default keep-alive, 5 min
+  }
+  // server/sched.go loads the runner before the request is served: the caller waits.
+  if (cold && options_.loadMs > 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(options_.loadMs));
+  if (loadNs) *loadNs = cold ? std::max<int64_t>(options_.loadMs, 1) * 1000000 : 0;
   return true;
+}
+
+bool OllamaPersonality::thinks(const SimModel& m) const {
+  for (const auto& t : options_.thinking)
+    if (canonicalModel(t) == canonicalModel(m.display)) return true;
+  return false;
+}
+
+bool OllamaPersonality::versionAtLeast(int major, int minor, int patch) const {
+  int v[3] = {0, 0, 0};
+  std::sscanf(options_.version.c_str(), "%d.%d.%d", &v[0], &v[1], &v[2]);
+  if (v[0] != major) return v[0] > major;
+  if (v[1] != minor) return v[1] > minor;
+  return v[2] >= patch;
 }
 
 Json OllamaPersonality::tagsEntry(const SimModel& m) const {
@@ -178,43 +211,125 @@ void OllamaPersonality::pull(const httplib::Request& req, httplib::Response& res
       });
 }
 
+// /api/generate and /api/chat (facts §1.8, §7.1). A simulated answer is kThoughtTokens tokens of
+// reasoning (for a thinking model) then kAnswerTokens tokens of answer, one word a token, cut at
+// options.num_predict as Ollama cuts it (done_reason "length").
 void OllamaPersonality::generate(const httplib::Request& req, httplib::Response& res, bool chat) {
+  constexpr int kThoughtTokens = 48;
   Json body;
   if (!bodyOf(req, res, &body)) return;
   std::string name = modelField(body);
   SimModel m;
-  // Ollama words the same 404 differently here and in /api/embed.
-  if (!load(name, &m)) return ollamaError(res, 404, "model '" + name + "' not found");
+  int64_t loadNs = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const SimModel* found = installed(name);
+    if (!found) return ollamaError(res, 404, "model '" + name + "' not found");
+    m = *found;
+  }
+  std::string prompt = chat ? (body.value("messages", Json::array()).empty()
+                                   ? ""
+                                   : body["messages"].back().value("content", ""))
+                            : body.value("prompt", "");
   if (m.embeds())
     return ollamaError(res, 400,
                        "\"" + m.display + "\" does not support " + (chat ? "chat" : "generate"));
-  std::string prompt = chat ? body.value("messages", Json::array()).empty()
-                                  ? ""
-                                  : body["messages"].back().value("content", "")
-                            : body.value("prompt", "");
-  std::string answer = answerFor(m.display, prompt);
-  Json done = {
-      {"model", name},           {"created_at", rfc3339(nowSeconds())}, {"done", true},
-      {"done_reason", "stop"},   {"total_duration", 5043500},           {"load_duration", 502595},
-      {"prompt_eval_count", 26}, {"prompt_eval_duration", 325953},      {"eval_count", 12},
-      {"eval_duration", 4709213}};
-  if (chat)
-    done["message"] = {{"role", "assistant"}, {"content", answer}};
-  else
-    done["response"] = answer;
+  // server/routes.go (GenerateHandler, ChatHandler): `think: true` on a model without the
+  // thinking capability is refused; from v0.12.4 a model with it thinks unless told `false`.
+  // Before v0.9.0 the field did not exist and the template's <think> tags came inline.
+  const Json* think = body.contains("think") ? &body["think"] : nullptr;
+  bool thinkField = versionAtLeast(0, 9, 0);
+  if (thinkField && think && think->is_boolean() && think->get<bool>() && !thinks(m))
+    return ollamaError(res, 400, "\"" + name + "\" does not support thinking");
+  bool thinking =
+      thinks(m) &&
+      (thinkField ? (think && think->is_boolean() ? think->get<bool>() : versionAtLeast(0, 12, 4))
+                  : true);
+  bool inlineThought = thinking && !thinkField;
+  // An empty prompt only loads the model (routes.go: done_reason "load").
+  bool loadOnly = chat ? body.value("messages", Json::array()).empty() : prompt.empty();
+  if (!load(name, &m, &loadNs)) return ollamaError(res, 404, "model '" + name + "' not found");
+  int64_t limit = -1;
+  if (body.contains("options") && body["options"].is_object() &&
+      body["options"].contains("num_predict") && body["options"]["num_predict"].is_number())
+    limit = body["options"]["num_predict"].get<int64_t>();
+  std::vector<std::string> thought, answer;
+  if (thinking)
+    for (int i = 0; i < kThoughtTokens; ++i) thought.push_back(i == 0 ? "Hmm," : "considering");
+  {
+    std::string words = answerFor(m.display, prompt), w;
+    for (char c : words + " ") {
+      if (c != ' ') {
+        w += c;
+      } else if (!w.empty()) {
+        answer.push_back(w);
+        w.clear();
+      }
+    }
+  }
+  std::string thinkingText, responseText, doneReason = "stop";
+  int64_t budget = limit < 0 ? INT64_MAX : limit;
+  int64_t produced = 0;
+  for (const auto& t : thought) {
+    if (produced >= budget) break;
+    thinkingText += (thinkingText.empty() ? "" : " ") + t;
+    ++produced;
+  }
+  for (const auto& a : answer) {
+    if (produced >= budget) break;
+    responseText += (responseText.empty() ? "" : " ") + a;
+    ++produced;
+  }
+  if (produced < static_cast<int64_t>(thought.size() + answer.size())) doneReason = "length";
+  if (inlineThought) {
+    responseText = "<think>\n" + thinkingText +
+                   (produced > static_cast<int64_t>(thought.size()) ? "\n</think>\n\n" : "") +
+                   responseText;
+    thinkingText.clear();
+  }
+  if (loadOnly) {
+    responseText.clear();
+    thinkingText.clear();
+    doneReason = "load";
+    produced = 0;
+  }
+  Json done = {{"model", name},
+               {"created_at", rfc3339(nowSeconds())},
+               {"done", true},
+               {"done_reason", doneReason},
+               {"total_duration", loadNs + 5043500},
+               {"load_duration", loadNs}};
+  if (!loadOnly) {
+    done["prompt_eval_count"] = 26;
+    done["prompt_eval_duration"] = 325953;
+    done["eval_count"] = produced;
+    done["eval_duration"] = 4709213;
+  }
+  if (chat) {
+    done["message"] = {{"role", "assistant"}, {"content", responseText}};
+    if (!thinkingText.empty()) done["message"]["thinking"] = thinkingText;
+  } else {
+    done["response"] = responseText;
+    if (!thinkingText.empty()) done["thinking"] = thinkingText;
+  }
   if (!body.value("stream", true)) return ollamaJson(res, 200, done);
   res.set_chunked_content_provider(
-      "application/x-ndjson", [name, answer, chat, done](size_t, httplib::DataSink& sink) {
+      "application/x-ndjson", [name, chat, done](size_t, httplib::DataSink& sink) {
         Json part = {{"model", name}, {"created_at", done["created_at"]}, {"done", false}};
         if (chat)
-          part["message"] = {{"role", "assistant"}, {"content", answer}};
-        else
-          part["response"] = answer;
+          part["message"] = done["message"];
+        else {
+          part["response"] = done["response"];
+          if (done.contains("thinking")) part["thinking"] = done["thinking"];
+        }
         Json last = done;
-        if (chat)
+        if (chat) {
           last["message"]["content"] = "";
-        else
+          last["message"].erase("thinking");
+        } else {
           last["response"] = "";
+          last.erase("thinking");
+        }
         std::string s = part.dump() + "\n" + last.dump() + "\n";
         sink.write(s.data(), s.size());
         sink.done();
@@ -227,8 +342,9 @@ void OllamaPersonality::embed(const httplib::Request& req, httplib::Response& re
   if (!bodyOf(req, res, &body)) return;
   std::string name = modelField(body);
   SimModel m;
-  if (!load(name, &m))
-    return ollamaError(res, 404, "model \"" + name + "\" not found, try pulling it first");
+  int64_t loadNs = 0;
+  // server/routes.go EmbedHandler: a missing model is "model 'x' not found" (facts §7.11).
+  if (!load(name, &m, &loadNs)) return ollamaError(res, 404, "model '" + name + "' not found");
   if (!m.embeds())
     return ollamaError(res, 501,
                        "This server does not support embeddings. Start it with `--embeddings`");
@@ -256,7 +372,7 @@ void OllamaPersonality::embed(const httplib::Request& req, httplib::Response& re
              Json{{"model", name},
                   {"embeddings", vectors},
                   {"total_duration", 14143917},
-                  {"load_duration", 1019500},
+                  {"load_duration", loadNs},
                   {"prompt_eval_count", texts.size() * 8}});
 }
 
@@ -294,8 +410,9 @@ void OllamaPersonality::install(httplib::Server& s) {
                     {"template", "{{ .Prompt }}"},
                     {"details", tagsEntry(*m)["details"]},
                     {"model_info", info},
-                    {"capabilities",
-                     m->embeds() ? Json::array({"embedding"}) : Json::array({"completion"})},
+                    {"capabilities", m->embeds()  ? Json::array({"embedding"})
+                                     : thinks(*m) ? Json::array({"completion", "thinking"})
+                                                  : Json::array({"completion"})},
                     {"modified_at", m->modifiedAt}});
   });
   s.Post("/api/pull", [this](const httplib::Request& q, httplib::Response& r) { pull(q, r); });

@@ -3,9 +3,13 @@
 // envelope, /v1/models, /v1/embeddings, /v1/chat/completions and /metrics.
 //
 //   vllm          while loading, the port refuses connections (use --up-after); /health 200 with
-//                 an empty body; only /v1* needs the key: 401 {"error":"Unauthorized"}.
+//                 an empty body; /v1, /v2, /inference, /cohere need the key as a Bearer token
+//                 (X-API-Key is not accepted): 401 {"error":"Unauthorized"}. Model names are
+//                 exact; chat needs `messages`; /v1/embeddings exists only for an embedding
+//                 model (facts §7.2-§7.5, §7.9, §7.10).
 //   llama-server  while loading (--loading-for S), every route answers 503 "Loading model";
-//                 /health {"status":"ok"}; /health, /v1/models, / are public; 401 nested.
+//                 /health {"status":"ok"}; /health, /v1/models, / are public; 401 nested; takes
+//                 X-Api-Key or Bearer; /metrics only with --metrics (facts §7.5, §7.7).
 #pragma once
 
 #include <chrono>
@@ -22,6 +26,10 @@ struct OpenAiOptions {
   std::vector<SimModel> served;
   std::string apiKey;
   int loadingSeconds = 0;  // llama-server: 503 on every route for this long after start
+  // vLLM --reasoning-parser models: the reasoning goes to `reasoning_content`, and `content` is
+  // null when max_tokens runs out while reasoning (facts §7.2).
+  std::vector<std::string> reasoning;
+  bool metrics = false;  // llama-server --metrics; without it /metrics is 501 (facts §7.7)
 };
 
 class OpenAiPersonality : public Personality {
@@ -38,6 +46,9 @@ class OpenAiPersonality : public Personality {
   void error(httplib::Response& res, int status, const std::string& message,
              const std::string& type) const;
   const SimModel* find(const std::string& id) const;
+  bool reasons(const SimModel& m) const;
+  void chat(const httplib::Request& req, httplib::Response& res);
+  void embeddings(const httplib::Request& req, httplib::Response& res);
   bool vllm() const { return options_.flavor == "vllm"; }
 
   OpenAiOptions options_;

@@ -1,4 +1,4 @@
-// Qdrant's authentication and JWT RBAC, as ../shared/reference/qdrant/API-FACTS.md §4 describes
+// Qdrant's authentication and JWT RBAC, as Qdrant's src/actix/auth.rs and src/common/auth describe
 // them: who a credential is (api key, read-only key, or an HS256 JWT signed with the api key),
 // and whether that grant may call a route (the ACTION_ACCESS matrix of Qdrant's own tests).
 #pragma once

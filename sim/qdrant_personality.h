@@ -1,5 +1,6 @@
 // Answers like Qdrant v1.19's REST API for what hxctl uses, plus points upsert / query / count /
-// delete for the backlog's ingestion checks. Facts: ../shared/reference/qdrant/API-FACTS.md.
+// delete for the backlog's ingestion checks. Facts: Qdrant's lib/api/src/rest/schema.rs and its
+// OpenAPI document (tests/conformance/qdrant).
 #pragma once
 
 #include <map>

@@ -4,7 +4,9 @@
 
 #include <chrono>
 
+#include "codec.h"
 #include "exchange_log.h"
+#include "hostile.h"
 
 namespace hxsim {
 
@@ -21,6 +23,8 @@ SimHost::SimHost(HostOptions options, std::unique_ptr<Personality> personality, 
       personality_(std::move(personality)),
       log_(log),
       faults_(options_.faults),
+      hostile_(options_.hostile),
+      hostileHealth_(options_.hostileHealth),
       rng_(options_.seed) {
   installAdmin();
   personality_->install(server_);
@@ -29,12 +33,24 @@ SimHost::SimHost(HostOptions options, std::unique_ptr<Personality> personality, 
     if (isAdmin(req.path)) return httplib::Server::HandlerResponse::Unhandled;
     if (injectFaults(req, res)) return httplib::Server::HandlerResponse::Handled;
     if (!personality_->authorize(req, res)) return httplib::Server::HandlerResponse::Handled;
+    // A streamed answer cannot be rewritten after its handler: a hostile one replaces it here.
+    if (personality_->streams(req)) {
+      std::string kind;
+      if (hostileFor(req.path, &kind)) {
+        spoil(req, res, true);
+        if (log_)
+          log_->write(options_.address + ":" + std::to_string(options_.port), options_.personality,
+                      req, res, tInjected);
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // Logged as the answer is about to be written, not after (httplib's logger): a client that has
   // read its answer must find the exchange in the log, or a test counting requests right after
   // hxctl exits races the server's worker thread. Streamed bodies are not in the log either way.
   server_.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (!isAdmin(req.path) && tInjected.empty()) spoil(req, res, false);
     if (log_ && !isAdmin(req.path))
       log_->write(options_.address + ":" + std::to_string(options_.port), options_.personality, req,
                   res, tInjected);
@@ -81,7 +97,51 @@ bool SimHost::injectFaults(const httplib::Request& req, httplib::Response& res) 
   return false;
 }
 
+bool SimHost::hostileFor(const std::string& path, std::string* kind) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (hostile_.empty() || isAdmin(path)) return false;
+  if (!hostileHealth_ && personality_->isHealthPath(path)) return false;
+  *kind = hostile_;
+  return true;
+}
+
+void SimHost::spoil(const httplib::Request& req, httplib::Response& res, bool streamed) {
+  std::string kind;
+  if (!hostileFor(req.path, &kind)) return;
+  // What the well-behaved answer was; a streamed one is stood in for by its last line.
+  std::string body = streamed ? std::string("{\"status\":\"success\",\"done\":true}")
+                              : decodeBody(res.get_header_value("Content-Encoding"), res.body);
+  std::string type = streamed ? "application/x-ndjson" : res.get_header_value("Content-Type");
+  HostileAnswer a = hostileAnswer(kind, res.status <= 0 ? 200 : res.status, type, body);
+  res.headers.erase("Content-Encoding");
+  res.headers.erase("Content-Length");
+  res.content_provider_ = nullptr;
+  res.is_chunked_content_provider_ = false;
+  res.content_length_ = 0;
+  res.status = a.status;
+  res.set_content(a.body, a.contentType.c_str());
+  if (!a.contentEncoding.empty()) res.set_header("Content-Encoding", a.contentEncoding);
+  if (!streamed) res.set_header("Content-Length", std::to_string(a.body.size()));
+  tInjected = "hostile:" + kind;
+}
+
 void SimHost::installAdmin() {
+  server_.Post("/__hxsim/hostile", [this](const httplib::Request& req, httplib::Response& res) {
+    Json body = Json::parse(req.body, nullptr, false);
+    std::string kind = body.is_object() ? body.value("kind", "") : "";
+    if (!body.is_object() || (!kind.empty() && !isHostileKind(kind))) {
+      res.status = 400;
+      res.set_content(Json{{"error", "expected {\"kind\": one of the hostile kinds}"},
+                           {"kinds", hostileKinds()}}
+                          .dump(),
+                      "application/json");
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    hostile_ = kind;
+    hostileHealth_ = body.value("health", false);
+    res.set_content("{\"ok\":true}", "application/json");
+  });
   server_.Get("/__hxsim/faults", [this](const httplib::Request&, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mu_);
     res.set_content(Json{{"latency_ms", faults_.latencyMs},

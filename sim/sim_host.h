@@ -7,6 +7,8 @@
 //   error_rate   fraction of requests answered 500 in the personality's error shape
 //   drop_rate    fraction of requests whose connection is cut after the headers
 //   down         refuse connections (the listening socket is closed) for N seconds
+//   hostile      answer every request with a malformed answer of one kind (sim/hostile.h); the
+//                health endpoints are spared unless hostile_health is set
 #pragma once
 
 #include <httplib.h>
@@ -51,7 +53,13 @@ struct HostOptions {
   int pullStallSeconds = 0;
   int pullErrorAfter = -1;
   int pullTickMs = 20;
-  int loadingSeconds = 0;  // llama-server: 503 "Loading model" phase
+  int loadingSeconds = 0;              // llama-server: 503 "Loading model" phase
+  std::vector<std::string> thinking;   // Ollama: models with the thinking capability
+  std::vector<std::string> reasoning;  // vLLM: models served with a reasoning parser
+  int loadMs = 0;                      // Ollama: cold-load time of a model
+  bool metrics = false;                // llama-server: --metrics
+  std::string hostile;                 // a kind of sim/hostile.h, or ""
+  bool hostileHealth = false;          // the hostile knob reaches the health endpoints too
 };
 
 class Personality {
@@ -64,6 +72,8 @@ class Personality {
   virtual void internalError(httplib::Response& res) const = 0;
   // Auth check before routing; returns false after filling `res` when refused.
   virtual bool authorize(const httplib::Request& req, httplib::Response& res) = 0;
+  // True when the answer to `req` is streamed (its body is not known when the handler returns).
+  virtual bool streams(const httplib::Request&) const { return false; }
 };
 
 class SimHost {
@@ -79,6 +89,9 @@ class SimHost {
  private:
   void installAdmin();
   bool injectFaults(const httplib::Request& req, httplib::Response& res);
+  // Replaces the answer in `res` with a hostile one, when the knob is on for this path.
+  void spoil(const httplib::Request& req, httplib::Response& res, bool streamed);
+  bool hostileFor(const std::string& path, std::string* kind);
   void listenLoop();
 
   HostOptions options_;
@@ -90,8 +103,10 @@ class SimHost {
   std::atomic<bool> running_{false};
   std::atomic<bool> down_{false};
   std::atomic<int> listenFd_{-1};  // the bound socket, to raise its backlog
-  std::mutex mu_;                  // guards faults_ and rng_
+  std::mutex mu_;                  // guards faults_, hostile_, hostileHealth_ and rng_
   Faults faults_;
+  std::string hostile_;
+  bool hostileHealth_ = false;
   std::mt19937 rng_;
 };
 

@@ -1,4 +1,4 @@
-// Ollama's native API (facts: ../shared/reference/llm-hosts/API-FACTS.md §1): models on disk,
+// Ollama's native API (from Ollama's server/routes.go, api/types.go and docs/api.md): models on disk,
 // streaming pulls, deletes. Errors keep Ollama's {"error": "..."} text.
 #pragma once
 
