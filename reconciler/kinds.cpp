@@ -321,7 +321,7 @@ Schema criterionSpec() {
       opt("hostActive", object({req("host", mention("Host"))})),
       opt("modelAvailable", object({req("model", mention("Model"))})),
       opt("generate", object({req("model", mention("Model")), opt("prompt", str()),
-                              opt("maxLatency", duration())})),
+                              opt("maxLatency", duration()), opt("think", boolean())})),
       opt("embed", object({req("model", mention("Model"))})),
       opt("collectionReady", object({req("collection", mention("Collection"))})),
       opt("ingest",
@@ -340,7 +340,8 @@ Schema criterionSpec() {
       opt("metricsScraped", object({req("url", url()), opt("metric", str())})),
       opt("portExposure", object({req("host", mention("Host")), req("port", portOrRange()),
                                   req("from", cidrOrAny()), opt("proto", oneOf({"tcp", "udp"}))})),
-      opt("keyEnforced", object({req("url", url()), req("key", mention("ApiKey"))})),
+      opt("keyEnforced",
+          object({req("url", url()), req("key", mention("ApiKey")), opt("header", str())})),
   });
 }
 

@@ -25,6 +25,8 @@ class CriteriaRunner {
                                    int64_t reuseHeavyFor = 0);
 
  private:
+  CriterionResult checkGuarded(const Json& criterion, const DesiredState& desired,
+                               const ObservedState& observed, const Plan& plan);
   CriterionResult check(const Json& criterion, const DesiredState& desired,
                         const ObservedState& observed, const Plan& plan);
   CriterionResult generate(const Json& c, const DesiredState& desired);

@@ -90,14 +90,24 @@ class Daemon {
         requestStop();
         return;
       }
-      if (std::string change = probeDueHosts(); !change.empty()) {
-        spdlog::info("{}: reconciling now", change);
-        trigger = "host_status";
+      // A barrier per step: nothing a host sends (nor a bug it uncovers) ends the daemon; the
+      // step is logged as failed and the loop goes on at the next interval.
+      try {
+        if (std::string change = probeDueHosts(); !change.empty()) {
+          spdlog::info("{}: reconciling now", change);
+          trigger = "host_status";
+        }
+      } catch (const std::exception& e) {
+        spdlog::error("probing the hosts failed: {}", e.what());
       }
       if (!trigger.empty() || env_.clock.nowMillis() >= nextCycleMs) {
         if (trigger.empty()) trigger = "interval";
-        bool changed = reloadSpecs(forceReload);
-        if (trigger != "spec_change" || changed) cycle(trigger);
+        try {
+          bool changed = reloadSpecs(forceReload);
+          if (trigger != "spec_change" || changed) cycle(trigger);
+        } catch (const std::exception& e) {
+          spdlog::error("reconcile cycle ({}) failed: {}", trigger, e.what());
+        }
         nextCycleMs = env_.clock.nowMillis() + jittered(options_.intervalMs);
         trigger.clear();
       }

@@ -25,8 +25,14 @@ void probeHosts(const DesiredState& desired, const ObservedState& previous, Host
   std::vector<HostObservation> seen(hosts.size());
   std::atomic<size_t> next{0};
   auto worker = [&]() {
-    for (size_t i = next++; i < hosts.size(); i = next++)
-      seen[i] = prober.probe(*hosts[i], previous.host(hosts[i]->id.name));
+    for (size_t i = next++; i < hosts.size(); i = next++) {
+      try {
+        seen[i] = prober.probe(*hosts[i], previous.host(hosts[i]->id.name));
+      } catch (const std::exception& e) {  // a barrier, as for observation below
+        seen[i] = previous.host(hosts[i]->id.name);
+        seen[i].evidence = std::string("probe failed: ") + e.what();
+      }
+    }
   };
   std::vector<std::thread> pool;
   int threads = std::max(1, std::min<int>(parallelism, static_cast<int>(hosts.size())));
@@ -84,7 +90,15 @@ ObservedState observeEstate(const DesiredState& desired, const Inventory& invent
         out.failures[scope] = "no provider serves " + kind + " on this host";
         continue;
       }
-      auto objects = p->observe(host);
+      // A barrier: whatever a provider meets (an answer no server should send), it becomes this
+      // scope's observation failure, never an exception out of a worker thread.
+      Result<std::vector<ObservedObject>> objects = std::vector<ObservedObject>{};
+      try {
+        objects = p->observe(host);
+      } catch (const std::exception& e) {
+        objects =
+            Status::error(ErrorKind::kTransient, std::string("unexpected answer: ") + e.what());
+      }
       std::lock_guard<std::mutex> lock(mu);
       if (!objects)
         out.failures[scope] = objects.status().message();

@@ -37,7 +37,12 @@ ActionResult Executor::execute(const PlanAction& action) {
   }
   for (int attempt = 1; attempt <= options_.maxAttempts; ++attempt) {
     result.attempts = attempt;
-    result.error = provider->apply(action);
+    try {
+      result.error = provider->apply(action);
+    } catch (const std::exception& e) {  // a barrier: a host's odd answer fails this action only
+      result.error = Status::error(ErrorKind::kUnavailable,
+                                   std::string("unexpected answer from the host: ") + e.what());
+    }
     if (result.error.isOk() || !result.error.retryable() || cancelled()) break;
     if (attempt < options_.maxAttempts) clock_.sleepMillis(backoffMs(attempt));
   }

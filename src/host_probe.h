@@ -1,7 +1,9 @@
 // Health probes per api.type, over HTTP:
 //   qdrant  GET /healthz, then /readyz (and / for the version);
 //   ollama  GET / ("Ollama is running"), then /api/version;
-//   openai  GET /health (vLLM, llama-server); 503 or a refused connection = still loading;
+//   openai  GET /health (vLLM, llama-server; 503: vLLM's engine is dead, llama-server is still
+//           loading; a refused connection: vLLM still loading); without a flavor, a 404 there
+//           falls back to GET /v1/models; flavor ollama is probed as Ollama (it has no /health);
 //   http    GET <url> answers 2xx.
 // The status machine, thresholds and circuit breaker are reconciler/host_health.h's.
 #pragma once

@@ -3,6 +3,9 @@
 // The loopback guard: with loopbackOnly (HXCTL_LOOPBACK_ONLY=1, which the test suite sets), every
 // connection is checked at the moment its socket would open, after DNS and redirects, and any
 // address outside 127.0.0.0/8 and ::1 is refused without a packet being sent.
+//
+// Answers are requested with Accept-Encoding (gzip, deflate, br as libcurl supports) and decoded
+// by libcurl, so a server or proxy that compresses, asked or not, is read correctly.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +25,10 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   int64_t timeoutMs = 10000;
+  // A larger answer is refused (kTransient) rather than held in memory: a misbehaving host or
+  // proxy must not be able to exhaust hxctl's memory. Qdrant's alias list at 10 000 aliases is
+  // well under 1 MiB.
+  size_t maxBodyBytes = 64u << 20;
 };
 
 struct HttpResponse {

@@ -17,6 +17,8 @@ struct Exchange {
   const std::function<bool(std::string_view)>* onChunk = nullptr;
   const std::function<bool()>* keepGoing = nullptr;
   bool aborted = false;
+  size_t maxBodyBytes = 0;
+  bool tooLarge = false;
 };
 
 size_t collect(char* data, size_t size, size_t n, void* user) {
@@ -27,6 +29,10 @@ size_t collect(char* data, size_t size, size_t n, void* user) {
       return 0;  // curl stops with CURLE_WRITE_ERROR
     }
     return size * n;
+  }
+  if (ex->body.size() + size * n > ex->maxBodyBytes) {
+    ex->tooLarge = true;
+    return 0;  // curl stops with CURLE_WRITE_ERROR
   }
   ex->body.append(data, size * n);
   return size * n;
@@ -75,6 +81,7 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request,
   ex.guard.loopbackOnly = loopbackOnly_;
   ex.onChunk = onChunk;
   ex.keepGoing = keepGoing;
+  ex.maxBodyBytes = request.maxBodyBytes;
   curl_slist* headers = nullptr;
   for (const auto& [k, v] : request.headers)
     headers = curl_slist_append(headers, (k + ": " + v).c_str());
@@ -98,6 +105,7 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request,
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &ex);
   installCurlGuard(curl, &ex.guard);
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes
   CURLcode rc = curl_easy_perform(curl);
   HttpResponse response;
   long status = 0;
@@ -115,6 +123,10 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request,
     return Status::error(ErrorKind::kUnavailable,
                          "refused to connect to " + ex.guard.refusedAddress +
                              ": HXCTL_LOOPBACK_ONLY allows loopback addresses only");
+  if (ex.tooLarge)
+    return Status::error(ErrorKind::kTransient,
+                         request.method + " " + request.url + ": the answer is larger than " +
+                             std::to_string(request.maxBodyBytes >> 20) + " MiB; not read");
   if (ex.aborted)
     return Status::error(ErrorKind::kUnavailable, request.method + " " + request.url + ": aborted");
   if (rc != CURLE_OK) {

@@ -1,6 +1,7 @@
 #include "src/model_providers.h"
 
 #include "reconciler/identity.h"
+#include "src/json_read.h"
 
 namespace hx {
 
@@ -40,9 +41,13 @@ Status OllamaModelProvider::verifyEmbedding(const PlanAction& a) {
                                " is not an embedding model: " + s.message());
     return s;
   }
-  const Json vectors =
-      answer.value().contains("embeddings") ? answer.value()["embeddings"] : Json::array();
-  size_t width = vectors.is_array() && !vectors.empty() ? vectors[0].size() : 0;
+  const Json* first = jread::element(jread::array(answer.value(), "embeddings"), 0);
+  auto vector = first ? jread::numbers(*first) : std::nullopt;
+  if (!vector)
+    return Status::error(ErrorKind::kTransient,
+                         a.id.str() + ": POST /api/embed: `embeddings[0]` is " +
+                             jread::describe(first) + ", not an array of numbers");
+  size_t width = vector->size();
   if (a.spec.contains("dimensions") && width != a.spec["dimensions"].get<size_t>())
     return Status::error(ErrorKind::kTerminal,
                          a.id.str() + " declares dimensions: " + a.spec["dimensions"].dump() +
@@ -79,15 +84,27 @@ Result<std::vector<ObservedObject>> OpenAiModelProvider::observe(const std::stri
   if (!r) return r.status();
   if (r.value().status != 200)
     return ollamaError("GET /v1/models", r.value());  // same {"error"} / nested shapes
-  Json body = Json::parse(r.value().body, nullptr, false);
+  auto body = jread::parseBody("GET /v1/models", r.value());
+  if (!body) return body.status();
   std::vector<ObservedObject> out;
-  if (!body.is_object() || !body.contains("data") || !body["data"].is_array())
-    return out;  // Ollama: null
-  for (const auto& m : body["data"]) {
-    std::string key = normalizeModelName(m.value("id", ""));
-    out.push_back(
-        ObservedObject{"Model", host, key,
-                       Json{{"host", host}, {"model", key}, {"ownedBy", m.value("owned_by", "")}}});
+  const Json* data = jread::field(body.value(), "data");
+  if (!body.value().is_object() || !data)
+    return Status::error(ErrorKind::kTransient, "GET /v1/models: the answer has no `data` list (" +
+                                                    jread::describe(&body.value()) + ")");
+  if (data->is_null()) return out;  // Ollama's /v1/models with no model
+  if (!data->is_array())
+    return Status::error(ErrorKind::kTransient,
+                         "GET /v1/models: `data` is " + jread::describe(data) + ", not an array");
+  for (const auto& m : *data) {
+    auto id = jread::name(m, "id", 1024);
+    if (!id)
+      return Status::error(ErrorKind::kTransient,
+                           "GET /v1/models: a model's `id` is not a model name (" +
+                               jread::describe(jread::field(m, "id")) + ")");
+    std::string key = normalizeModelName(*id);
+    out.push_back(ObservedObject{
+        "Model", host, key,
+        Json{{"host", host}, {"model", key}, {"ownedBy", jread::textOr(m, "owned_by", "")}}});
   }
   return out;
 }

@@ -1,16 +1,16 @@
 #include "src/ollama_api.h"
 
+#include "src/json_read.h"
+
 namespace hx {
 
 namespace {
 std::string errorText(const HttpResponse& r) {
   Json body = Json::parse(r.body, nullptr, false);
-  if (body.is_object() && body.contains("error")) {
-    const Json& e = body["error"];
-    if (e.is_string()) return e;
-    if (e.is_object()) return e.value("message", e.dump());
-  }
-  return r.body.empty() ? "(empty body)" : r.body;
+  if (auto text = jread::text(body, "error")) return *text;
+  if (auto text = jread::text(jread::object(body, "error"), "message")) return *text;
+  if (auto text = jread::text(body, "detail")) return *text;  // FastAPI (vLLM)
+  return r.body.empty() ? "(empty body)" : jread::excerpt(r.body);
 }
 }  // namespace
 
@@ -27,14 +27,25 @@ Result<std::vector<OllamaModel>> OllamaApi::tags() {
   auto r = http_.send(req);
   if (!r) return r.status();
   if (r.value().status != 200) return ollamaError("GET /api/tags", r.value());
-  Json body = Json::parse(r.value().body, nullptr, false);
-  if (!body.is_object()) return Status::error(ErrorKind::kTransient, "GET /api/tags: not JSON");
+  auto body = jread::parseBody("GET /api/tags", r.value());
+  if (!body) return body.status();
+  const Json* models = jread::field(body.value(), "models");
+  if (!models || !models->is_array())
+    return Status::error(ErrorKind::kTransient, "GET /api/tags: `models` is " +
+                                                    jread::describe(models) + ", not an array");
   std::vector<OllamaModel> out;
-  const Json models =
-      body.contains("models") && body["models"].is_array() ? body["models"] : Json::array();
-  for (const auto& m : models)
+  for (size_t i = 0; i < models->size(); ++i) {
+    const Json& m = (*models)[i];
+    // Ollama's name grammar bounds each part (types/model/name.go); 600 covers them all.
+    auto name = jread::name(m, "name", 600);
+    if (!name)
+      return Status::error(ErrorKind::kTransient, "GET /api/tags: `models[" + std::to_string(i) +
+                                                      "].name` is not a model name (" +
+                                                      jread::describe(jread::field(m, "name")) +
+                                                      ")");
     out.push_back(
-        OllamaModel{m.value("name", ""), m.value("digest", ""), m.value("size", int64_t{0})});
+        OllamaModel{*name, jread::textOr(m, "digest", ""), jread::integerOr(m, "size", 0)});
+  }
   return out;
 }
 
@@ -56,16 +67,17 @@ Status OllamaApi::pull(const std::string& model, int64_t stallMs, const PullList
       Json line = Json::parse(buffer.substr(0, nl), nullptr, false);
       buffer.erase(0, nl + 1);
       if (!line.is_object()) continue;
-      if (line.contains("error")) {
-        error = line["error"].is_string() ? line["error"].get<std::string>() : line["error"].dump();
+      if (const Json* e = jread::field(line, "error")) {
+        error = e->is_string() ? e->get<std::string>() : jread::excerpt(e->dump());
+        if (error.empty()) error = "(an empty error)";
         return false;
       }
-      std::string status = line.value("status", "");
-      int64_t completed = line.value("completed", int64_t{0});
+      std::string status = jread::textOr(line, "status", "");
+      int64_t completed = jread::integerOr(line, "completed", 0);
       if (status != lastStatus || completed > lastCompleted) lastProgressMs = clock_.nowMillis();
       lastStatus = status;
       lastCompleted = completed;
-      if (listener) listener(status, completed, line.value("total", int64_t{0}));
+      if (listener) listener(status, completed, jread::integerOr(line, "total", 0));
       if (status == "success") success = true;
     }
     return true;
@@ -115,10 +127,7 @@ Result<Json> OllamaApi::post(const std::string& path, const Json& body, int64_t 
   auto r = http_.send(req);
   if (!r) return r.status();
   if (r.value().status != 200) return ollamaError("POST " + path, r.value());
-  Json answer = Json::parse(r.value().body, nullptr, false);
-  if (answer.is_discarded())
-    return Status::error(ErrorKind::kTransient, "POST " + path + ": not JSON");
-  return answer;
+  return jread::parseBody("POST " + path, r.value());
 }
 
 }  // namespace hx

@@ -1,5 +1,5 @@
-// Ollama's native API (from Ollama's server/routes.go, api/types.go and docs/api.md): models on disk,
-// streaming pulls, deletes. Errors keep Ollama's {"error": "..."} text.
+// Ollama's native API (from Ollama's server/routes.go, api/types.go and docs/api.md): models on
+// disk, streaming pulls, deletes. Errors keep Ollama's {"error": "..."} text.
 #pragma once
 
 #include <functional>

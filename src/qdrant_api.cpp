@@ -2,6 +2,8 @@
 
 #include <random>
 
+#include "src/json_read.h"
+
 namespace hx {
 
 namespace {
@@ -21,12 +23,9 @@ std::string escapePath(const std::string& segment) {
 }
 
 std::string messageOf(const HttpResponse& r) {
-  if (r.contentType.find("json") != std::string::npos) {
-    Json body = Json::parse(r.body, nullptr, false);
-    if (body.is_object() && body.contains("status") && body["status"].is_object())
-      return body["status"].value("error", r.body);
-  }
-  return r.body.empty() ? "(empty body)" : r.body;
+  Json body = Json::parse(r.body, nullptr, false);
+  if (auto text = jread::text(jread::object(body, "status"), "error")) return *text;
+  return r.body.empty() ? "(empty body)" : jread::excerpt(r.body, 300);
 }
 }  // namespace
 
@@ -92,19 +91,32 @@ Result<Json> QdrantApi::callOnce(const std::string& method, const std::string& p
   if (!res) return res.status();
   const HttpResponse& r = res.value();
   if (r.status < 200 || r.status >= 300) return qdrantError(what, r);
-  Json envelope = Json::parse(r.body, nullptr, false);
-  if (!envelope.is_object() || !envelope.contains("result"))
+  auto envelope = jread::parseBody(what, r);
+  if (!envelope) return envelope.status();
+  const Json* result = jread::field(envelope.value(), "result");
+  if (!result)
     return Status::error(ErrorKind::kTransient, what + ": HTTP " + std::to_string(r.status) +
-                                                    " without a Qdrant envelope (truncated?)");
-  return envelope["result"];
+                                                    " without a Qdrant envelope {\"result\": ...}");
+  return *result;
 }
 
 Result<std::vector<std::string>> QdrantApi::listCollections() {
   auto r = call("GET", "/collections");
   if (!r) return r.status();
+  const Json* list = jread::field(r.value(), "collections");
+  if (!list || !list->is_array())
+    return Status::error(ErrorKind::kTransient, "GET /collections: `result.collections` is " +
+                                                    jread::describe(list) + ", not an array");
   std::vector<std::string> names;
-  for (const auto& c : r.value().value("collections", Json::array()))
-    names.push_back(c.value("name", ""));
+  for (const auto& c : *list) {
+    // Qdrant's own limit on a collection name is 255 characters.
+    auto name = jread::name(c, "name", 255);
+    if (!name)
+      return Status::error(ErrorKind::kTransient,
+                           "GET /collections: a collection's `name` is not a collection name (" +
+                               jread::describe(jread::field(c, "name")) + ")");
+    names.push_back(*name);
+  }
   return names;
 }
 
@@ -115,9 +127,19 @@ Result<Json> QdrantApi::collectionInfo(const std::string& name) {
 Result<std::vector<std::pair<std::string, std::string>>> QdrantApi::aliases() {
   auto r = call("GET", "/aliases");
   if (!r) return r.status();
+  const Json* list = jread::field(r.value(), "aliases");
+  if (!list || !list->is_array())
+    return Status::error(ErrorKind::kTransient, "GET /aliases: `result.aliases` is " +
+                                                    jread::describe(list) + ", not an array");
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& a : r.value().value("aliases", Json::array()))
-    out.emplace_back(a.value("alias_name", ""), a.value("collection_name", ""));
+  for (const auto& a : *list) {
+    auto alias = jread::name(a, "alias_name", 255);
+    auto collection = jread::name(a, "collection_name", 255);
+    if (!alias || !collection)
+      return Status::error(ErrorKind::kTransient,
+                           "GET /aliases: an alias without `alias_name` and `collection_name`");
+    out.emplace_back(*alias, *collection);
+  }
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Qdrant's REST API as typed calls. Knows the envelope ({"result", "status", "time"} and
 // {"status": {"error"}}), the status-code table, and that 401/403 from the auth middleware are
-// text/plain. Facts: Qdrant's lib/api/src/rest/schema.rs and its OpenAPI document (tests/conformance/qdrant).
+// text/plain. Facts: Qdrant's lib/api/src/rest/schema.rs and its OpenAPI document
+// (tests/conformance/qdrant).
 #pragma once
 
 #include <string>

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "src/json_read.h"
+
 namespace hx::qdrant {
 
 std::string toSnake(const std::string& camel) {
@@ -56,7 +58,8 @@ Json vectorParamsOut(const Json& v) {
 }
 
 Json vectorParamsIn(const Json& v) {
-  Json out = {{"size", v.value("size", 0)}, {"distance", v.value("distance", "")}};
+  Json out = {{"size", jread::integerOr(v, "size", 0)},
+              {"distance", jread::textOr(v, "distance", "")}};
   if (v.contains("on_disk")) out["onDisk"] = v["on_disk"];
   if (v.contains("datatype")) out["datatype"] = v["datatype"];
   if (v.contains("hnsw_config")) out["hnsw"] = keysTo(v["hnsw_config"], toCamel);
@@ -124,39 +127,52 @@ Json patchBody(const Json& spec, const std::vector<std::string>& changedPaths) {
   return body;
 }
 
-Json observedFields(const Json& info, const std::vector<std::string>& aliases,
-                    const std::string& server) {
-  const Json& config = info["config"];
-  const Json& params = config["params"];
+Result<Json> observedFields(const Json& info, const std::vector<std::string>& aliases,
+                            const std::string& server) {
+  // The parts the comparison stands on must have their documented shape (CollectionInfo in
+  // Qdrant's OpenAPI document); anything else is an answer hxctl cannot observe from.
+  auto shapeError = [](const std::string& field, const Json* v, const char* want) {
+    return Status::error(ErrorKind::kTransient, "the collection info's `" + field + "` is " +
+                                                    jread::describe(v) + ", not " + want);
+  };
+  const Json* config = jread::field(info, "config");
+  if (!config || !config->is_object()) return shapeError("config", config, "an object");
+  const Json* params = jread::field(*config, "params");
+  if (!params || !params->is_object()) return shapeError("config.params", params, "an object");
+  const Json* vectorsField = jread::field(*params, "vectors");
+  if (vectorsField && !vectorsField->is_object())
+    return shapeError("config.params.vectors", vectorsField, "an object");
+  const Json vectors = vectorsField ? *vectorsField : Json::object();
   Json out = Json::object();
   out["server"] = server;
-  const Json vectors = params.contains("vectors") ? params["vectors"] : Json::object();
   if (isSingle(vectors)) {
     out["vectors"] = vectorParamsIn(vectors);
   } else {
     out["vectors"] = Json::object();
-    for (const auto& [name, v] : vectors.items()) out["vectors"][name] = vectorParamsIn(v);
+    for (const auto& [name, v] : vectors.items()) {
+      if (!v.is_object()) return shapeError("config.params.vectors." + name, &v, "an object");
+      out["vectors"][name] = vectorParamsIn(v);
+    }
   }
-  if (config.contains("hnsw_config")) out["hnsw"] = keysTo(config["hnsw_config"], toCamel);
-  if (config.contains("optimizer_config"))
-    out["optimizers"] = keysTo(config["optimizer_config"], toCamel);
-  out["quantization"] =
-      config.contains("quantization_config") && !config["quantization_config"].is_null()
-          ? keysTo(config["quantization_config"], toCamel)
-          : Json{{"disabled", true}};
-  if (params.contains("on_disk_payload")) out["onDiskPayload"] = params["on_disk_payload"];
-  if (params.contains("shard_number")) out["shardNumber"] = params["shard_number"];
-  if (params.contains("replication_factor"))
-    out["replicationFactor"] = params["replication_factor"];
+  const Json& c = *config;
+  if (c.contains("hnsw_config")) out["hnsw"] = keysTo(c["hnsw_config"], toCamel);
+  if (c.contains("optimizer_config")) out["optimizers"] = keysTo(c["optimizer_config"], toCamel);
+  out["quantization"] = c.contains("quantization_config") && !c["quantization_config"].is_null()
+                            ? keysTo(c["quantization_config"], toCamel)
+                            : Json{{"disabled", true}};
+  const Json& p = *params;
+  if (p.contains("on_disk_payload")) out["onDiskPayload"] = p["on_disk_payload"];
+  if (p.contains("shard_number")) out["shardNumber"] = p["shard_number"];
+  if (p.contains("replication_factor")) out["replicationFactor"] = p["replication_factor"];
   Json indexes = Json::array();
-  const Json schemas = info.contains("payload_schema") ? info["payload_schema"] : Json::object();
+  const Json& schemas = jread::object(info, "payload_schema");
   for (auto it = schemas.begin(); it != schemas.end(); ++it)
-    indexes.push_back({{"field", it.key()}, {"type", it.value().value("data_type", "")}});
+    indexes.push_back({{"field", it.key()}, {"type", jread::textOr(it.value(), "data_type", "")}});
   out["payloadIndexes"] = indexes;
   std::vector<std::string> sorted = aliases;
   std::sort(sorted.begin(), sorted.end());
   out["aliases"] = sorted;
-  out["status"] = info.value("status", "");
+  out["status"] = jread::textOr(info, "status", "");
   return out;
 }
 

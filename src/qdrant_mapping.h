@@ -16,8 +16,8 @@ Json createBody(const Json& spec);
 // `changedPaths` are the planner's field paths ("hnsw.m", "vectors.text.onDisk", "quantization").
 Json patchBody(const Json& spec, const std::vector<std::string>& changedPaths);
 // A collection as observed (GET /collections/{name} result plus its aliases) in spec shape.
-Json observedFields(const Json& info, const std::vector<std::string>& aliases,
-                    const std::string& server);
+Result<Json> observedFields(const Json& info, const std::vector<std::string>& aliases,
+                            const std::string& server);
 // The dense-vector config for PUT /collections/{c}/vectors/{v}.
 Json denseVector(const Json& vectorSpec);
 

@@ -27,8 +27,11 @@ Result<std::vector<ObservedObject>> QdrantProvider::observe(const std::string& h
     auto info = api_.collectionInfo(name);
     if (!info && info.status().kind() == ErrorKind::kNotFound) continue;  // deleted meanwhile
     if (!info) return info.status();
-    out.push_back(ObservedObject{"Collection", host, name,
-                                 qdrant::observedFields(info.value(), byCollection[name], host)});
+    auto fields = qdrant::observedFields(info.value(), byCollection[name], host);
+    if (!fields)
+      return Status::error(fields.status().kind(),
+                           "GET /collections/" + name + ": " + fields.status().message());
+    out.push_back(ObservedObject{"Collection", host, name, std::move(fields).value()});
   }
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include "reconciler/host_health.h"
 #include "reconciler/values.h"
+#include "src/llm_dialect.h"
 #include "src/secrets.h"
 
 namespace hx {
@@ -72,7 +73,7 @@ void RealProviders::configureLlm(const Resource& host) {
       }
       key = secret.value();
     }
-    h.models = std::make_unique<OpenAiModelProvider>(http_, url, key, timeout);
+    h.models = std::make_unique<OpenAiModelProvider>(http_, apiRoot(url), key, timeout);
   }
   llm_[host.id.name] = std::move(h);
 }

@@ -252,7 +252,7 @@ TEST_CASE(
   CHECK(s["open"]["status"] == "ready");
   CHECK(open["pass"] == false);
   CHECK(open["value"] == "without: 200, with: 200");
-  CHECK(open["detail"] == "the key is not enforced as required");
+  CHECK(open["detail"] == "the key (presented in api-key) is not enforced as required");
   // The key itself appears nowhere in what hxctl says.
   Run story = h.run("status -f specs guarded", kKey);
   CHECK(story.out.find("backlog-admin-key") == std::string::npos);
