@@ -330,7 +330,7 @@ Schema criterionSpec() {
       opt("load", object({req("target", oneKey({opt("model", mention("Model")),
                                                 opt("collection", mention("Collection")),
                                                 opt("url", url())})),
-                          opt("requests", integer(1, 10000000)),
+                          opt("via", url()), opt("requests", integer(1, 10000000)),
                           opt("concurrency", integer(1, 10000)), opt("duration", duration()),
                           opt("thresholds",
                               object({opt("avgLatency", duration()), opt("p95Latency", duration()),

@@ -9,6 +9,8 @@
 //          --vllm ADDR:PORT [--model NAME[=DIMS]]... [--api-key KEY] [--reasoning NAME]...
 //          --llama-server ADDR:PORT [--model NAME[=DIMS]] [--api-key KEY] [--loading-for S]
 //                                   [--metrics]
+//          --gateway ADDR:PORT --upstream URL [--upstream-key KEY] [--key-file PATH]
+//          --web ADDR:PORT [--title TEXT]
 //   and, after any host: [--latency-ms N] [--error-rate R] [--drop-rate R] [--up-after S]
 //                        [--hostile KIND] [--hostile-health]
 //
@@ -32,6 +34,7 @@
 #include <vector>
 
 #include "exchange_log.h"
+#include "gateway_personality.h"
 #include "hostile.h"
 #include "ollama_personality.h"
 #include "openai_personality.h"
@@ -59,6 +62,11 @@ bool parseAddress(const std::string& text, hxsim::HostOptions* host) {
 }
 
 std::unique_ptr<hxsim::Personality> makePersonality(const hxsim::HostOptions& h) {
+  if (h.personality == "gateway")
+    return std::make_unique<hxsim::GatewayPersonality>(
+        hxsim::GatewayOptions{h.upstream, h.upstreamKey, h.keyFile});
+  if (h.personality == "web")
+    return std::make_unique<hxsim::WebPersonality>(h.title.empty() ? "Qdrant Web UI" : h.title);
   if (h.personality == "qdrant")
     return std::make_unique<hxsim::QdrantPersonality>(h.apiKey, h.readOnlyKey, h.jwtRbac);
   std::vector<hxsim::SimModel> models, registry;
@@ -105,7 +113,7 @@ int main(int argc, char** argv) {
       else if (arg == "--seed")
         seed = static_cast<unsigned>(std::stoul(value()));
       else if (arg == "--qdrant" || arg == "--ollama" || arg == "--vllm" ||
-               arg == "--llama-server") {
+               arg == "--llama-server" || arg == "--gateway" || arg == "--web") {
         hxsim::HostOptions h;
         h.personality = arg.substr(2);
         if (!parseAddress(value(), &h)) return usage(arg + " takes a loopback ADDR:PORT");
@@ -146,6 +154,14 @@ int main(int argc, char** argv) {
         hosts.back().reasoning.push_back(value());
       else if (arg == "--load-ms")
         hosts.back().loadMs = std::stoi(value());
+      else if (arg == "--upstream")
+        hosts.back().upstream = value();
+      else if (arg == "--upstream-key")
+        hosts.back().upstreamKey = value();
+      else if (arg == "--key-file")
+        hosts.back().keyFile = value();
+      else if (arg == "--title")
+        hosts.back().title = value();
       else if (arg == "--metrics")
         hosts.back().metrics = true;
       else if (arg == "--hostile-health")

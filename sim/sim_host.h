@@ -53,13 +53,15 @@ struct HostOptions {
   int pullStallSeconds = 0;
   int pullErrorAfter = -1;
   int pullTickMs = 20;
-  int loadingSeconds = 0;              // llama-server: 503 "Loading model" phase
-  std::vector<std::string> thinking;   // Ollama: models with the thinking capability
-  std::vector<std::string> reasoning;  // vLLM: models served with a reasoning parser
-  int loadMs = 0;                      // Ollama: cold-load time of a model
-  bool metrics = false;                // llama-server: --metrics
-  std::string hostile;                 // a kind of sim/hostile.h, or ""
-  bool hostileHealth = false;          // the hostile knob reaches the health endpoints too
+  int loadingSeconds = 0;                      // llama-server: 503 "Loading model" phase
+  std::vector<std::string> thinking;           // Ollama: models with the thinking capability
+  std::vector<std::string> reasoning;          // vLLM: models served with a reasoning parser
+  int loadMs = 0;                              // Ollama: cold-load time of a model
+  bool metrics = false;                        // llama-server: --metrics
+  std::string upstream, upstreamKey, keyFile;  // gateway
+  std::string title;                           // web
+  std::string hostile;                         // a kind of sim/hostile.h, or ""
+  bool hostileHealth = false;                  // the hostile knob reaches the health endpoints too
 };
 
 class Personality {

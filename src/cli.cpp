@@ -63,6 +63,9 @@ int runCli(int argc, char** argv, CliEnv& env) {
       ->allow_extra_args(false);  // one value per -f, so a positional may follow
   apply->add_option("--lock-timeout", applyOpts.lockTimeout,
                     "Wait this long for another hxctl's lock (e.g. 30s); default: fail at once");
+  apply->add_option("--recheck-heavy", applyOpts.recheckHeavy,
+                    "Keep passing load and ingest results younger than this (e.g. 1h); default: "
+                    "run every check");
   addPlanFlags(apply, applyOpts);
 
   PlanCommandOptions hostsOpts;

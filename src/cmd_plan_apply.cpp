@@ -22,6 +22,8 @@ int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options
 int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions options) {
   auto waitMs = durationFlag(env, "--lock-timeout", options.lockTimeout, "30s");
   if (!waitMs) return exit_code::kError;
+  auto recheck = durationFlag(env, "--recheck-heavy", options.recheckHeavy, "15m");
+  if (!recheck) return exit_code::kError;
   LoadResult loaded;
   if (int rc = loadValid(env, common, loaded)) return rc;  // validate before touching the store
   auto opened = openStore(env, common.statePath);
@@ -34,6 +36,7 @@ int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
 
   CycleControls controls;
   controls.quiet = common.json();
+  controls.heavyRecheckSeconds = *recheck / 1000;
   if (!common.json())
     controls.onPlan = [&](const Plan& plan) { renderPlanText(env.out, plan, common.style); };
   CycleResult cycle;

@@ -26,6 +26,8 @@ struct PlanCommandOptions {
   bool detailedExitcode = false;
   int parallelism = 10;
   std::string lockTimeout = "0s";
+  // apply: passing load and ingest checks younger than this are not run again ("0s": always).
+  std::string recheckHeavy = "0s";
 };
 
 struct DaemonOptions {

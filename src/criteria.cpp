@@ -485,7 +485,10 @@ CriterionResult CriteriaRunner::load(const Json& c, const DesiredState& desired)
     Json query = {{"query", std::vector<double>(static_cast<size_t>(size), 0.5)}, {"limit", 3}};
     if (!v.contains("size")) query["using"] = v.begin().key();
     spec.method = "POST";
-    spec.url = qdrantRoot(*hostOf(desired, col)) + "/collections/" + col.id.name + "/points/query";
+    // `via`: the same search through a gateway in front of the server.
+    std::string root = jread::text(c, "via").value_or(qdrantRoot(*hostOf(desired, col)));
+    while (!root.empty() && root.back() == '/') root.pop_back();
+    spec.url = root + "/collections/" + col.id.name + "/points/query";
     spec.body = query.dump();
     subject = col.id.str();
   }

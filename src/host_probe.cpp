@@ -40,7 +40,8 @@ ProbeResult HttpHostProber::check(const Resource& host, int64_t timeoutMs) {
     auto answer = http_.send(req);
     if (!answer) {
       result.httpStatus = 0;
-      return route + ": " + answer.status().message();
+      const std::string why = answer.status().message();
+      return why.rfind("GET ", 0) == 0 ? why : route + ": " + why;  // the transport names it
     }
     r = answer.value();
     result.httpStatus = r.status;

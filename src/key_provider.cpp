@@ -4,6 +4,7 @@
 #include <set>
 
 #include "src/atomic_file.h"
+#include "src/gateway_keys.h"
 #include "src/jwt.h"
 #include "src/secrets.h"
 
@@ -51,6 +52,18 @@ Result<std::vector<Json>> KeyProvider::tokenPoints(const Server& server, const s
   return r.value().value("points", Json::array()).get<std::vector<Json>>();
 }
 
+bool KeyProvider::deliveredToGateway(const std::string& name, const Json& spec) {
+  const Json* gateway = spec.contains("deliver") ? &spec["deliver"] : nullptr;
+  if (!gateway || !gateway->contains("gateway")) return true;  // delivered nowhere: as declared
+  auto text = readFileIfExists((*gateway)["gateway"].value("keyFile", ""));
+  if (!text || !text.value()) return false;
+  auto entries = parseGatewayFile(*text.value());
+  if (!entries) return false;
+  for (const auto& e : entries.value())
+    if (e.name == name) return true;
+  return false;
+}
+
 Result<std::vector<ObservedObject>> KeyProvider::observe(const std::string&) {
   std::lock_guard<std::mutex> lock(mu_);
   std::map<std::string, Json> found;
@@ -90,11 +103,15 @@ Result<std::vector<ObservedObject>> KeyProvider::observe(const std::string&) {
     out.push_back(ObservedObject{"ApiKey", "", name, f});
   }
   // A key not delivered to Qdrant has nothing here to compare (its gateway entry is its
-  // GatewayKeyFile's business): it is as declared.
-  for (const auto& [name, spec] : keys_)
-    if (!found.count(name) && !(spec.contains("deliver") && spec["deliver"].contains("qdrant")))
-      out.push_back(
-          ObservedObject{"ApiKey", "", name, {{"secretDigest", spec.value("secretDigest", "")}}});
+  // GatewayKeyFile's business): it exists, as declared, once its gateway file has its entry,
+  // and not before (else a new gateway-only key would look like someone else's).
+  for (const auto& [name, spec] : keys_) {
+    if (found.count(name) || (spec.contains("deliver") && spec["deliver"].contains("qdrant")))
+      continue;
+    if (!deliveredToGateway(name, spec)) continue;
+    out.push_back(
+        ObservedObject{"ApiKey", "", name, {{"secretDigest", spec.value("secretDigest", "")}}});
+  }
   return out;
 }
 

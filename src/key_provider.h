@@ -31,6 +31,8 @@ class KeyProvider : public Provider {
 
  private:
   Result<std::vector<Json>> tokenPoints(const Server& server, const std::string& key);
+  // Whether a key delivered only to the gateway has its entry in the gateway's key file.
+  bool deliveredToGateway(const std::string& name, const Json& spec);
   Status deliverToken(const std::string& name, const Json& spec, const std::string& secretDigest);
   Status revokeTokens(const std::string& server, const std::string& name, const std::string& keep,
                       const std::string& tokenFile);

@@ -67,10 +67,11 @@ inline int countExchanges(const std::string& log,
 class SimProcess {
  public:
   // `hostArgs`: one entry per host, e.g. {"--qdrant", "{PORT}", "--api-key", "k"}; {PORT} is
-  // replaced by a free port, reported by port(i).
+  // replaced by a free port, reported by port(i). An empty `exchangeLog` logs nothing.
   SimProcess(const std::vector<std::vector<std::string>>& hostArgs,
              const std::string& exchangeLog) {
-    std::vector<std::string> args = {HX_SIM_BIN, "--exchange-log", exchangeLog};
+    std::vector<std::string> args = {HX_SIM_BIN};
+    if (!exchangeLog.empty()) args.insert(args.end(), {"--exchange-log", exchangeLog});
     std::vector<bool> startsUp;
     for (const auto& host : hostArgs) {
       ports_.push_back(freePort());

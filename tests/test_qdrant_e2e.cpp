@@ -268,9 +268,10 @@ TEST_CASE("the loopback guard keeps a plan of specs/ from sending a packet to 19
   REQUIRE(plan["hosts"].size() == 5);
   for (const auto& host : plan["hosts"]) {
     CHECK(host["status"] == "pending_installation");
-    CHECK(std::regex_search(host["evidence"].get<std::string>(),
-                            std::regex("^GET /[a-z]*: refused to connect to 192\\.168\\.10\\.[0-9]+: "
-                                       "HXCTL_LOOPBACK_ONLY allows loopback addresses only$")));
+    CHECK(
+        std::regex_search(host["evidence"].get<std::string>(),
+                          std::regex("^GET /[a-z]*: refused to connect to 192\\.168\\.10\\.[0-9]+: "
+                                     "HXCTL_LOOPBACK_ONLY allows loopback addresses only$")));
   }
 }
 
