@@ -35,12 +35,13 @@ std::optional<std::string> text(const Json& j, std::string_view key) {
 std::optional<int64_t> integer(const Json& j, std::string_view key) {
   const Json* v = field(j, key);
   if (!v) return std::nullopt;
-  if (v->is_number_integer()) return v->get<int64_t>();
+  // nlohmann's is_number_integer() is true for unsigned numbers too: unsigned first.
   if (v->is_number_unsigned()) {
     uint64_t u = v->get<uint64_t>();
     if (u > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
     return static_cast<int64_t>(u);
   }
+  if (v->is_number_integer()) return v->get<int64_t>();
   if (v->is_number_float()) {
     double d = v->get<double>();
     if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9.0e18) return std::nullopt;
