@@ -134,12 +134,12 @@ std::string excerpt(std::string_view body, size_t max) {
 
 Result<Json> parseBody(const std::string& what, const HttpResponse& r) {
   if (r.body.empty())
-    return Status::error(ErrorKind::kTransient,
+    return Status::error(ErrorKind::kUnavailable,
                          what + ": HTTP " + std::to_string(r.status) + " with an empty body");
   Json j = Json::parse(r.body, nullptr, false);
   if (!j.is_discarded()) return j;
   std::string type = r.contentType.empty() ? "no content type" : r.contentType;
-  return Status::error(ErrorKind::kTransient, what + ": HTTP " + std::to_string(r.status) +
+  return Status::error(ErrorKind::kUnavailable, what + ": HTTP " + std::to_string(r.status) +
                                                   " answered " + std::to_string(r.body.size()) +
                                                   " bytes that are not JSON (" + type + "): \"" +
                                                   excerpt(r.body, 60) + "\"");

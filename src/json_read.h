@@ -47,7 +47,9 @@ std::optional<std::vector<double>> numbers(const Json& v);
 
 // The body of an answer as JSON, or a clear error that names `what` and says what came
 // instead: not JSON (with its content type and the first bytes, printable only), truncated,
-// empty. Never throws.
+// empty. Never throws. A complete answer that cannot be read is kUnavailable, not retried at
+// once: a proxy's HTML page or a server of another version answers the same way again (a cut
+// connection is the transport's kTransient, and is retried).
 Result<Json> parseBody(const std::string& what, const HttpResponse& response);
 
 // The first `max` bytes of `body`, with anything unprintable replaced, for an error message.

@@ -44,7 +44,7 @@ Status OllamaModelProvider::verifyEmbedding(const PlanAction& a) {
   const Json* first = jread::element(jread::array(answer.value(), "embeddings"), 0);
   auto vector = first ? jread::numbers(*first) : std::nullopt;
   if (!vector)
-    return Status::error(ErrorKind::kTransient,
+    return Status::error(ErrorKind::kUnavailable,
                          a.id.str() + ": POST /api/embed: `embeddings[0]` is " +
                              jread::describe(first) + ", not an array of numbers");
   size_t width = vector->size();
@@ -89,16 +89,16 @@ Result<std::vector<ObservedObject>> OpenAiModelProvider::observe(const std::stri
   std::vector<ObservedObject> out;
   const Json* data = jread::field(body.value(), "data");
   if (!body.value().is_object() || !data)
-    return Status::error(ErrorKind::kTransient, "GET /v1/models: the answer has no `data` list (" +
+    return Status::error(ErrorKind::kUnavailable, "GET /v1/models: the answer has no `data` list (" +
                                                     jread::describe(&body.value()) + ")");
   if (data->is_null()) return out;  // Ollama's /v1/models with no model
   if (!data->is_array())
-    return Status::error(ErrorKind::kTransient,
+    return Status::error(ErrorKind::kUnavailable,
                          "GET /v1/models: `data` is " + jread::describe(data) + ", not an array");
   for (const auto& m : *data) {
     auto id = jread::name(m, "id", 1024);
     if (!id)
-      return Status::error(ErrorKind::kTransient,
+      return Status::error(ErrorKind::kUnavailable,
                            "GET /v1/models: a model's `id` is not a model name (" +
                                jread::describe(jread::field(m, "id")) + ")");
     std::string key = normalizeModelName(*id);

@@ -31,7 +31,7 @@ Result<std::vector<OllamaModel>> OllamaApi::tags() {
   if (!body) return body.status();
   const Json* models = jread::field(body.value(), "models");
   if (!models || !models->is_array())
-    return Status::error(ErrorKind::kTransient, "GET /api/tags: `models` is " +
+    return Status::error(ErrorKind::kUnavailable, "GET /api/tags: `models` is " +
                                                     jread::describe(models) + ", not an array");
   std::vector<OllamaModel> out;
   for (size_t i = 0; i < models->size(); ++i) {
@@ -39,7 +39,7 @@ Result<std::vector<OllamaModel>> OllamaApi::tags() {
     // Ollama's name grammar bounds each part (types/model/name.go); 600 covers them all.
     auto name = jread::name(m, "name", 600);
     if (!name)
-      return Status::error(ErrorKind::kTransient, "GET /api/tags: `models[" + std::to_string(i) +
+      return Status::error(ErrorKind::kUnavailable, "GET /api/tags: `models[" + std::to_string(i) +
                                                       "].name` is not a model name (" +
                                                       jread::describe(jread::field(m, "name")) +
                                                       ")");

@@ -95,7 +95,7 @@ Result<Json> QdrantApi::callOnce(const std::string& method, const std::string& p
   if (!envelope) return envelope.status();
   const Json* result = jread::field(envelope.value(), "result");
   if (!result)
-    return Status::error(ErrorKind::kTransient, what + ": HTTP " + std::to_string(r.status) +
+    return Status::error(ErrorKind::kUnavailable, what + ": HTTP " + std::to_string(r.status) +
                                                     " without a Qdrant envelope {\"result\": ...}");
   return *result;
 }
@@ -105,14 +105,14 @@ Result<std::vector<std::string>> QdrantApi::listCollections() {
   if (!r) return r.status();
   const Json* list = jread::field(r.value(), "collections");
   if (!list || !list->is_array())
-    return Status::error(ErrorKind::kTransient, "GET /collections: `result.collections` is " +
+    return Status::error(ErrorKind::kUnavailable, "GET /collections: `result.collections` is " +
                                                     jread::describe(list) + ", not an array");
   std::vector<std::string> names;
   for (const auto& c : *list) {
     // Qdrant's own limit on a collection name is 255 characters.
     auto name = jread::name(c, "name", 255);
     if (!name)
-      return Status::error(ErrorKind::kTransient,
+      return Status::error(ErrorKind::kUnavailable,
                            "GET /collections: a collection's `name` is not a collection name (" +
                                jread::describe(jread::field(c, "name")) + ")");
     names.push_back(*name);
@@ -129,14 +129,14 @@ Result<std::vector<std::pair<std::string, std::string>>> QdrantApi::aliases() {
   if (!r) return r.status();
   const Json* list = jread::field(r.value(), "aliases");
   if (!list || !list->is_array())
-    return Status::error(ErrorKind::kTransient, "GET /aliases: `result.aliases` is " +
+    return Status::error(ErrorKind::kUnavailable, "GET /aliases: `result.aliases` is " +
                                                     jread::describe(list) + ", not an array");
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& a : *list) {
     auto alias = jread::name(a, "alias_name", 255);
     auto collection = jread::name(a, "collection_name", 255);
     if (!alias || !collection)
-      return Status::error(ErrorKind::kTransient,
+      return Status::error(ErrorKind::kUnavailable,
                            "GET /aliases: an alias without `alias_name` and `collection_name`");
     out.emplace_back(*alias, *collection);
   }

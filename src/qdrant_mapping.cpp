@@ -132,7 +132,7 @@ Result<Json> observedFields(const Json& info, const std::vector<std::string>& al
   // The parts the comparison stands on must have their documented shape (CollectionInfo in
   // Qdrant's OpenAPI document); anything else is an answer hxctl cannot observe from.
   auto shapeError = [](const std::string& field, const Json* v, const char* want) {
-    return Status::error(ErrorKind::kTransient, "the collection info's `" + field + "` is " +
+    return Status::error(ErrorKind::kUnavailable, "the collection info's `" + field + "` is " +
                                                     jread::describe(v) + ", not " + want);
   };
   const Json* config = jread::field(info, "config");
