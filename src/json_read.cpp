@@ -140,9 +140,9 @@ Result<Json> parseBody(const std::string& what, const HttpResponse& r) {
   if (!j.is_discarded()) return j;
   std::string type = r.contentType.empty() ? "no content type" : r.contentType;
   return Status::error(ErrorKind::kUnavailable, what + ": HTTP " + std::to_string(r.status) +
-                                                  " answered " + std::to_string(r.body.size()) +
-                                                  " bytes that are not JSON (" + type + "): \"" +
-                                                  excerpt(r.body, 60) + "\"");
+                                                    " answered " + std::to_string(r.body.size()) +
+                                                    " bytes that are not JSON (" + type + "): \"" +
+                                                    excerpt(r.body, 60) + "\"");
 }
 
 }  // namespace hx::jread

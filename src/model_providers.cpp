@@ -89,8 +89,9 @@ Result<std::vector<ObservedObject>> OpenAiModelProvider::observe(const std::stri
   std::vector<ObservedObject> out;
   const Json* data = jread::field(body.value(), "data");
   if (!body.value().is_object() || !data)
-    return Status::error(ErrorKind::kUnavailable, "GET /v1/models: the answer has no `data` list (" +
-                                                    jread::describe(&body.value()) + ")");
+    return Status::error(
+        ErrorKind::kUnavailable,
+        "GET /v1/models: the answer has no `data` list (" + jread::describe(&body.value()) + ")");
   if (data->is_null()) return out;  // Ollama's /v1/models with no model
   if (!data->is_array())
     return Status::error(ErrorKind::kUnavailable,

@@ -32,7 +32,7 @@ Result<std::vector<OllamaModel>> OllamaApi::tags() {
   const Json* models = jread::field(body.value(), "models");
   if (!models || !models->is_array())
     return Status::error(ErrorKind::kUnavailable, "GET /api/tags: `models` is " +
-                                                    jread::describe(models) + ", not an array");
+                                                      jread::describe(models) + ", not an array");
   std::vector<OllamaModel> out;
   for (size_t i = 0; i < models->size(); ++i) {
     const Json& m = (*models)[i];
@@ -40,9 +40,9 @@ Result<std::vector<OllamaModel>> OllamaApi::tags() {
     auto name = jread::name(m, "name", 600);
     if (!name)
       return Status::error(ErrorKind::kUnavailable, "GET /api/tags: `models[" + std::to_string(i) +
-                                                      "].name` is not a model name (" +
-                                                      jread::describe(jread::field(m, "name")) +
-                                                      ")");
+                                                        "].name` is not a model name (" +
+                                                        jread::describe(jread::field(m, "name")) +
+                                                        ")");
     out.push_back(
         OllamaModel{*name, jread::textOr(m, "digest", ""), jread::integerOr(m, "size", 0)});
   }

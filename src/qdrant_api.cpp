@@ -95,8 +95,9 @@ Result<Json> QdrantApi::callOnce(const std::string& method, const std::string& p
   if (!envelope) return envelope.status();
   const Json* result = jread::field(envelope.value(), "result");
   if (!result)
-    return Status::error(ErrorKind::kUnavailable, what + ": HTTP " + std::to_string(r.status) +
-                                                    " without a Qdrant envelope {\"result\": ...}");
+    return Status::error(ErrorKind::kUnavailable,
+                         what + ": HTTP " + std::to_string(r.status) +
+                             " without a Qdrant envelope {\"result\": ...}");
   return *result;
 }
 
@@ -106,7 +107,7 @@ Result<std::vector<std::string>> QdrantApi::listCollections() {
   const Json* list = jread::field(r.value(), "collections");
   if (!list || !list->is_array())
     return Status::error(ErrorKind::kUnavailable, "GET /collections: `result.collections` is " +
-                                                    jread::describe(list) + ", not an array");
+                                                      jread::describe(list) + ", not an array");
   std::vector<std::string> names;
   for (const auto& c : *list) {
     // Qdrant's own limit on a collection name is 255 characters.
@@ -130,7 +131,7 @@ Result<std::vector<std::pair<std::string, std::string>>> QdrantApi::aliases() {
   const Json* list = jread::field(r.value(), "aliases");
   if (!list || !list->is_array())
     return Status::error(ErrorKind::kUnavailable, "GET /aliases: `result.aliases` is " +
-                                                    jread::describe(list) + ", not an array");
+                                                      jread::describe(list) + ", not an array");
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& a : *list) {
     auto alias = jread::name(a, "alias_name", 255);

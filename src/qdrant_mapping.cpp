@@ -133,7 +133,7 @@ Result<Json> observedFields(const Json& info, const std::vector<std::string>& al
   // Qdrant's OpenAPI document); anything else is an answer hxctl cannot observe from.
   auto shapeError = [](const std::string& field, const Json* v, const char* want) {
     return Status::error(ErrorKind::kUnavailable, "the collection info's `" + field + "` is " +
-                                                    jread::describe(v) + ", not " + want);
+                                                      jread::describe(v) + ", not " + want);
   };
   const Json* config = jread::field(info, "config");
   if (!config || !config->is_object()) return shapeError("config", config, "an object");
