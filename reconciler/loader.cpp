@@ -24,6 +24,8 @@ LoadResult loadSpecs(SpecSource& source, const std::vector<std::string>& paths) 
       auto text = source.read(file);
       if (!text) {
         out.diagnostics.push_back(Diagnostic{SourceLoc{file, 0, 0}, "", text.status().message()});
+        // In the digest too: the set of files changes when an unreadable one goes away.
+        all += file + "\n(unreadable: " + text.status().message() + ")\n";
         continue;
       }
       out.files.push_back(file);
@@ -31,6 +33,14 @@ LoadResult loadSpecs(SpecSource& source, const std::vector<std::string>& paths) 
       ParsedSpecs parsed = parseSpecs(text.value(), file);
       out.diagnostics.insert(out.diagnostics.end(), parsed.diagnostics.begin(),
                              parsed.diagnostics.end());
+      // A spec file that declares nothing is refused: a truncated file (an editor's save, a
+      // half-synced checkout) must not read as "these resources are gone".
+      if (parsed.diagnostics.empty() && parsed.resources.empty())
+        out.diagnostics.push_back(Diagnostic{
+            SourceLoc{file, 1, 1}, "",
+            "the file declares no resource: an empty spec file is refused, since a truncated one "
+            "would read as the deletion of everything it declared; delete the file if it is "
+            "meant to go"});
       for (auto& r : parsed.resources) out.desired.resources.push_back(std::move(r));
     }
   }

@@ -262,11 +262,39 @@ class Planner {
       }
       deletes.push_back(std::move(a));
     }
+    guardMassPrune(deletes);
     // Dependents go first: keys before rules before collections before models.
     std::stable_sort(deletes.begin(), deletes.end(), [](const PlanAction& x, const PlanAction& y) {
       return kindIndex(x.id.kind) > kindIndex(y.id.kind);
     });
     for (auto& d : deletes) plan_.actions.push_back(std::move(d));
+  }
+
+  // The mass-prune guard (Argo CD's allowEmpty=false, Flux's safeguards): a prune that would
+  // delete more than half of what hxctl created of a kind is refused, whole, unless asked for.
+  // Keys are exempt: a key the specs drop must stop working at once.
+  void guardMassPrune(std::vector<PlanAction>& deletes) const {
+    if (!options_.prune || options_.allowMassPrune) return;
+    std::map<std::string, int> created, pruned;
+    for (const auto& e : inventory_.entries)
+      if (e.origin == "created") ++created[e.id.kind];
+    auto isPrune = [](const PlanAction& a) {
+      return a.type == ActionType::kDelete && a.id.kind != "ApiKey" &&
+             a.id.kind != "GatewayKeyFile";
+    };
+    for (const auto& a : deletes)
+      if (isPrune(a)) ++pruned[a.id.kind];
+    for (auto& a : deletes) {
+      if (!isPrune(a)) continue;
+      int n = pruned[a.id.kind], of = created[a.id.kind];
+      if (n * 2 <= of) continue;
+      a.type = ActionType::kUnsafe;
+      a.reason = "refused: --prune would delete " + std::to_string(n) + " of the " +
+                 std::to_string(of) + " " + a.id.kind +
+                 " objects hxctl created (more than half), which is what a spec file that went "
+                 "missing, empty or unreadable looks like; if it is meant, re-run with "
+                 "--allow-mass-prune";
+    }
   }
 
   // Rules on a host whose rule set is exclusive that no spec declares and hxctl did not record.

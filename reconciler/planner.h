@@ -15,6 +15,9 @@ namespace hx {
 
 struct PlanOptions {
   bool prune = false;         // delete objects hxctl created that the specs no longer declare
+  // Without it, a prune that would delete more than half of the objects of a kind that hxctl
+  // created is refused: that is what a spec file that went missing or empty looks like.
+  bool allowMassPrune = false;
   bool allowReplace = false;  // allow destructive replacement (e.g. a collection's vector size)
   bool force = false;         // apply firewall changes even if they would lock out SSH
   std::optional<ResourceId> target;  // only this resource and what it depends on

@@ -17,6 +17,8 @@ namespace {
 void addPlanFlags(CLI::App* cmd, PlanCommandOptions& o) {
   cmd->add_flag("--prune", o.plan.prune,
                 "Delete objects hxctl created that the specs no longer declare");
+  cmd->add_flag("--allow-mass-prune", o.plan.allowMassPrune,
+                "Let --prune delete more than half of the objects of a kind that hxctl created");
   cmd->add_flag("--allow-replace", o.plan.allowReplace,
                 "Allow deleting and re-creating objects whose immutable fields changed");
   cmd->add_flag("--force", o.plan.force,

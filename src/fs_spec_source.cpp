@@ -1,6 +1,8 @@
 #include "src/fs_spec_source.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -23,7 +25,10 @@ Result<std::vector<std::string>> FsSpecSource::list(const std::string& path) {
   std::vector<std::string> files;
   for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
-    if (it->is_regular_file() && isSpecFile(it->path())) files.push_back(it->path().string());
+    // A link is listed even when it leads nowhere: read() then says so. Skipping it would make
+    // its resources look deleted.
+    if ((it->is_regular_file() || it->is_symlink()) && isSpecFile(it->path()))
+      files.push_back(it->path().string());
   }
   if (ec) return Status::error(ErrorKind::kInvalidSpec, "cannot read directory: " + ec.message());
   std::sort(files.begin(), files.end());
@@ -31,8 +36,15 @@ Result<std::vector<std::string>> FsSpecSource::list(const std::string& path) {
 }
 
 Result<std::string> FsSpecSource::read(const std::string& file) {
+  std::error_code ec;
+  if (fs::is_symlink(fs::symlink_status(file, ec)) && !fs::exists(file, ec))
+    return Status::error(ErrorKind::kInvalidSpec, "a dangling symbolic link (to " +
+                                                      fs::read_symlink(file, ec).string() +
+                                                      "): its resources cannot be read");
   std::ifstream in(file, std::ios::binary);
-  if (!in) return Status::error(ErrorKind::kInvalidSpec, "cannot open the file for reading");
+  if (!in)
+    return Status::error(ErrorKind::kInvalidSpec,
+                         std::string("cannot open the file for reading: ") + std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();

@@ -20,6 +20,7 @@ using hx::test::DaemonProcess;
 using hx::test::eventually;
 using hx::test::httpGet;
 using hx::test::metricsOf;
+using hx::test::Run;
 using hx::test::SimProcess;
 
 namespace {
@@ -565,4 +566,55 @@ TEST_CASE("daemon: a passing load check is not re-run every cycle, only after --
     daemon.signal(SIGTERM);
     CHECK(daemon.waitExit(30) == 0);
   }
+}
+
+TEST_CASE("daemon: a spec file truncated, emptied or turned into a dangling link deletes nothing",
+          "[daemon][e2e][prune]") {
+  std::string log = hx::test::freshExchangeLog("daemon-vanishing");
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "daemon-admin-key"}}, log);
+  CliHarness h("daemon-vanishing", HX_BIN);
+  h.writeSpec("hosts.yaml", qdrantHost(sim.port(0)));
+  const std::string collections = collection("a") + collection("b") + collection("c");
+  h.writeSpec("collections.yaml", collections);
+  DaemonProcess daemon(h, "-f specs --interval 1s --metrics-address off --prune", kKeyEnv);
+  REQUIRE(daemon.waitLog("cycle 1 ", 30));
+  INFO(daemon.log());
+  for (const char* c : {"a", "b", "c"}) REQUIRE(collectionExists(sim, 0, c));
+
+  // An editor's save: truncated to nothing, then (later) written again.
+  h.writeSpec("collections.yaml", "");
+  REQUIRE(daemon.waitLog("declares no resource", 10));
+  usleep(2500000);  // two more intervals
+  for (const char* c : {"a", "b", "c"}) CHECK(collectionExists(sim, 0, c));
+  // A dangling link where the file was.
+  h.removeSpec("collections.yaml");
+  std::filesystem::create_symlink(h.dir() / "nowhere.yaml", h.dir() / "specs" / "collections.yaml");
+  REQUIRE(daemon.waitLog("a dangling symbolic link", 10));
+  usleep(2500000);
+  for (const char* c : {"a", "b", "c"}) CHECK(collectionExists(sim, 0, c));
+  // The file gone for good, by mistake: the mass-prune guard refuses (3 of 3 is more than half).
+  h.removeSpec("collections.yaml");
+  bool refusedLogged = daemon.waitLog(" 3 refused", 10);
+  INFO(daemon.log());
+  REQUIRE(refusedLogged);
+  for (const char* c : {"a", "b", "c"}) CHECK(collectionExists(sim, 0, c));
+  CHECK(exchangesWithMethod(log, "DELETE") == 0);
+  daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit(30) == 0);
+
+  // The same from the command line: validate names the file; a deliberate prune goes through
+  // with the flag.
+  std::filesystem::create_symlink(h.dir() / "nowhere.yaml", h.dir() / "specs" / "gone.yaml");
+  Run v = h.run("validate -f specs", kKeyEnv);
+  CHECK(v.code == 3);
+  CHECK((v.out + v.err).find("gone.yaml: a dangling symbolic link") != std::string::npos);
+  h.removeSpec("gone.yaml");
+  Run refused = h.run("apply -f specs --prune", kKeyEnv);
+  CHECK(refused.out.find("refused: --prune would delete 3 of the 3 Collection objects") !=
+        std::string::npos);
+  CHECK(collectionExists(sim, 0, "a"));
+  Run meant = h.run("apply -f specs --prune --allow-mass-prune", kKeyEnv);
+  INFO(meant.out << meant.err);
+  CHECK(meant.code == 0);
+  for (const char* c : {"a", "b", "c"}) CHECK_FALSE(collectionExists(sim, 0, c));
 }

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "fakes/estate_fixture.h"
@@ -168,6 +169,39 @@ TEST_CASE("prune deletes only what the inventory says hxctl created", "[planner]
   };
   CHECK(index("Collection/old") > index("ApiKey/app"));  // deletes come after everything else
   CHECK(p.summary().destroy == 1);
+}
+
+TEST_CASE("prune refuses to delete more than half of a kind hxctl created, unless told to",
+          "[planner]") {
+  World w;
+  w.convergeAllManaged();  // docs and plain: two collections hxctl created
+  // The specs lose both collections, as when collections.yaml went missing or empty.
+  w.desired.resources.erase(
+      std::remove_if(w.desired.resources.begin(), w.desired.resources.end(),
+                     [](const Resource& r) { return r.id.kind == "Collection"; }),
+      w.desired.resources.end());
+  PlanOptions prune;
+  prune.prune = true;
+  Plan guarded = w.run(prune);
+  const PlanAction& docs = get(guarded, "Collection", "docs");
+  CHECK(docs.type == ActionType::kUnsafe);
+  CHECK(docs.reason ==
+        "refused: --prune would delete 2 of the 2 Collection objects hxctl created (more than "
+        "half), which is what a spec file that went missing, empty or unreadable looks like; if "
+        "it is meant, re-run with --allow-mass-prune");
+  CHECK(guarded.summary().destroy == 0);
+  prune.allowMassPrune = true;
+  CHECK(w.run(prune).summary().destroy == 2);
+  // Half or less goes ahead: one of two.
+  prune.allowMassPrune = false;
+  World one;
+  one.convergeAllManaged();
+  one.desired.resources.erase(
+      std::remove_if(one.desired.resources.begin(), one.desired.resources.end(),
+                     [](const Resource& r) { return r.id.str() == "Collection/plain"; }),
+      one.desired.resources.end());
+  Plan half = one.run(prune);
+  CHECK(get(half, "Collection", "plain").type == ActionType::kDelete);
 }
 
 TEST_CASE("an existing collection not created by hxctl conflicts unless adopted", "[planner]") {
