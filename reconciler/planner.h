@@ -14,7 +14,7 @@
 namespace hx {
 
 struct PlanOptions {
-  bool prune = false;         // delete objects hxctl created that the specs no longer declare
+  bool prune = false;  // delete objects hxctl created that the specs no longer declare
   // Without it, a prune that would delete more than half of the objects of a kind that hxctl
   // created is refused: that is what a spec file that went missing or empty looks like.
   bool allowMassPrune = false;
