@@ -1,6 +1,7 @@
 #include "src/model_providers.h"
 
 #include "reconciler/identity.h"
+#include "src/host_retry.h"
 #include "src/json_read.h"
 
 namespace hx {
@@ -75,7 +76,13 @@ Status OllamaModelProvider::apply(const PlanAction& a) {
   }
 }
 
+// GET /v1/models, retried by the host retry policy.
 Result<std::vector<ObservedObject>> OpenAiModelProvider::observe(const std::string& host) {
+  return withRetries<std::vector<ObservedObject>>(clock_, RetryPolicy{},
+                                                  [&] { return observeOnce(host); });
+}
+
+Result<std::vector<ObservedObject>> OpenAiModelProvider::observeOnce(const std::string& host) {
   HttpRequest req;
   req.url = baseUrl_ + "/v1/models";
   req.timeoutMs = timeoutMs_;

@@ -30,9 +30,10 @@ class OllamaModelProvider : public Provider {
 
 class OpenAiModelProvider : public Provider {
  public:
-  OpenAiModelProvider(HttpTransport& http, std::string baseUrl, std::string apiKey,
+  OpenAiModelProvider(HttpTransport& http, Clock& clock, std::string baseUrl, std::string apiKey,
                       int64_t timeoutMs)
       : http_(http),
+        clock_(clock),
         baseUrl_(std::move(baseUrl)),
         apiKey_(std::move(apiKey)),
         timeoutMs_(timeoutMs) {}
@@ -40,7 +41,10 @@ class OpenAiModelProvider : public Provider {
   Status apply(const PlanAction& action) override;
 
  private:
+  Result<std::vector<ObservedObject>> observeOnce(const std::string& host);
+
   HttpTransport& http_;
+  Clock& clock_;
   std::string baseUrl_;
   std::string apiKey_;
   int64_t timeoutMs_;

@@ -1,5 +1,6 @@
 #include "src/ollama_api.h"
 
+#include "src/host_retry.h"
 #include "src/json_read.h"
 
 namespace hx {
@@ -16,11 +17,16 @@ std::string errorText(const HttpResponse& r) {
 
 Status ollamaError(const std::string& what, const HttpResponse& r) {
   std::string head = what + ": HTTP " + std::to_string(r.status) + ": " + errorText(r);
-  if (r.status >= 500 && r.status != 501) return Status::error(ErrorKind::kTransient, head);
+  if ((r.status >= 500 && r.status != 501) || r.status == 408 || r.status == 429)
+    return Status::error(ErrorKind::kTransient, head);
   return Status::error(ErrorKind::kTerminal, head);
 }
 
 Result<std::vector<OllamaModel>> OllamaApi::tags() {
+  return withRetries<std::vector<OllamaModel>>(clock_, RetryPolicy{}, [&] { return tagsOnce(); });
+}
+
+Result<std::vector<OllamaModel>> OllamaApi::tagsOnce() {
   HttpRequest req;
   req.url = baseUrl_ + "/api/tags";
   req.timeoutMs = timeoutMs_;
@@ -105,6 +111,16 @@ Status OllamaApi::pull(const std::string& model, int64_t stallMs, const PullList
 }
 
 Status OllamaApi::remove(const std::string& model) {
+  return withRetries<bool>(clock_, RetryPolicy{},
+                           [&]() -> Result<bool> {
+                             Status s = removeOnce(model);
+                             if (!s) return s;
+                             return true;
+                           })
+      .status();
+}
+
+Status OllamaApi::removeOnce(const std::string& model) {
   HttpRequest req;
   req.method = "DELETE";
   req.url = baseUrl_ + "/api/delete";

@@ -27,6 +27,7 @@ class OllamaApi {
   OllamaApi(HttpTransport& http, Clock& clock, std::string baseUrl, int64_t timeoutMs = 10000)
       : http_(http), clock_(clock), baseUrl_(std::move(baseUrl)), timeoutMs_(timeoutMs) {}
 
+  // Retried by the host retry policy (src/host_retry.h), as DELETE is.
   Result<std::vector<OllamaModel>> tags();
   // Streams POST /api/pull. Succeeds only on a {"status":"success"} line. An {"error"} line
   // fails (kTerminal when the model does not exist, kUnavailable otherwise), so does EOF before
@@ -40,6 +41,9 @@ class OllamaApi {
   Result<Json> post(const std::string& path, const Json& body, int64_t timeoutMs);
 
  private:
+  Result<std::vector<OllamaModel>> tagsOnce();
+  Status removeOnce(const std::string& model);
+
   HttpTransport& http_;
   Clock& clock_;
   std::string baseUrl_;

@@ -1,7 +1,5 @@
 #include "src/qdrant_api.h"
 
-#include <random>
-
 #include "src/json_read.h"
 
 namespace hx {
@@ -63,16 +61,7 @@ QdrantApi::QdrantApi(HttpTransport& http, Clock& clock, std::string baseUrl, std
 }
 
 Result<Json> QdrantApi::call(const std::string& method, const std::string& path, const Json* body) {
-  thread_local std::mt19937_64 rng(std::random_device{}());
-  for (int attempt = 1;; ++attempt) {
-    auto r = callOnce(method, path, body);
-    if (r || !r.status().retryable()) return r;
-    if (attempt >= retry_.attempts)
-      return Status::error(ErrorKind::kUnavailable, r.status().message() + " (after " +
-                                                        std::to_string(attempt) + " attempts)");
-    int64_t backoff = std::min(retry_.initialBackoffMs << (attempt - 1), retry_.maxBackoffMs);
-    clock_.sleepMillis(std::uniform_int_distribution<int64_t>(backoff / 2, backoff)(rng));
-  }
+  return withRetries<Json>(clock_, retry_, [&] { return callOnce(method, path, body); });
 }
 
 Result<Json> QdrantApi::callOnce(const std::string& method, const std::string& path,

@@ -11,6 +11,7 @@
 #include "reconciler/clock.h"
 #include "reconciler/resource.h"
 #include "reconciler/status.h"
+#include "src/host_retry.h"
 #include "src/http.h"
 
 namespace hx {
@@ -18,14 +19,8 @@ namespace hx {
 class QdrantApi {
  public:
   // Every call hxctl makes is safe to repeat (a create that landed answers 409, which callers
-  // accept), so connection errors, timeouts and 5xx / 408 / 429 are retried here, up to
-  // `attempts` times with capped exponential back-off and jitter. What still fails is returned
-  // as kUnavailable, so that callers above do not multiply the retries.
-  struct RetryPolicy {
-    int attempts = 5;
-    int64_t initialBackoffMs = 100;
-    int64_t maxBackoffMs = 2000;
-  };
+  // accept), so it is retried by the one host retry policy (src/host_retry.h).
+  using RetryPolicy = hx::RetryPolicy;
 
   // `apiKey` may be empty (no auth). Sent as the `api-key` header, never logged.
   QdrantApi(HttpTransport& http, Clock& clock, std::string baseUrl, std::string apiKey,

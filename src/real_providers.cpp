@@ -73,7 +73,7 @@ void RealProviders::configureLlm(const Resource& host) {
       }
       key = secret.value();
     }
-    h.models = std::make_unique<OpenAiModelProvider>(http_, apiRoot(url), key, timeout);
+    h.models = std::make_unique<OpenAiModelProvider>(http_, clock_, apiRoot(url), key, timeout);
   }
   llm_[host.id.name] = std::move(h);
 }

@@ -292,3 +292,32 @@ TEST_CASE("llm: prune deletes models hxctl pulled, never models that were alread
   Json hosts = hostsJson(h);
   CHECK(hostNamed(hosts, "llm")["models"]["unmanaged"] == Json::array({"llama3.1:8b"}));
 }
+
+TEST_CASE(
+    "llm: dropped connections and 5xx on /api/tags and /v1/models are retried, as Qdrant's "
+    "requests are",
+    "[llm][e2e][retry]") {
+  std::string log = exchangeLog("retry");
+  // Half of all API requests fail (health endpoints are spared): a drop mid-answer or a 500.
+  SimProcess sim({{"--ollama", "{PORT}", "--model", "llama3.1:8b", "--drop-rate", "0.3",
+                   "--error-rate", "0.2"},
+                  {"--vllm", "{PORT}", "--model", "Qwen/Qwen2.5-7B-Instruct", "--drop-rate", "0.3",
+                   "--error-rate", "0.2"}},
+                 log);
+  CliHarness h("llm-retry", HX_BIN);
+  h.writeSpec("estate.yaml", host("ol", "ollama", sim.port(0)) +
+                                 host("gpu", "openai", sim.port(1)) +
+                                 model("general", "ol", "llama3.1:8b") +
+                                 model("qwen", "gpu", "Qwen/Qwen2.5-7B-Instruct"));
+  for (int i = 0; i < 3; ++i) {
+    Run r = h.run("plan -f specs --detailed-exitcode");
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);  // observed, and nothing to do
+    CHECK(r.out.find("cannot observe") == std::string::npos);
+  }
+  auto injected = [&](const std::string& path) {
+    return hx::test::countExchanges(
+        log, [&](const Json& e) { return e["path"] == path && !e["injected"].is_null(); });
+  };
+  CHECK(injected("/api/tags") + injected("/v1/models") >= 1);  // failures happened, were retried
+}
