@@ -1,8 +1,11 @@
 // plan and apply: load -> validate -> observe -> plan -> render (-> lock -> execute -> record).
+#include <signal.h>
+
 #include "reconciler/values.h"
 #include "src/apply_cycle.h"
 #include "src/commands.h"
 #include "src/exit_codes.h"
+#include "src/interrupt_guard.h"
 #include "src/lock_session.h"
 #include "src/process_info.h"
 
@@ -31,10 +34,13 @@ int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
   Store& store = *opened.value();
   RunInfo who = currentProcess("apply");
   who.specDigest = loaded.digest;
-  auto lock = takeLock(env.clock, store, who, *waitMs);
+  auto lock = takeLockBreakingDead(env, store, who, *waitMs);
   if (!lock) return lockRefused(env, store, lock.status());
 
+  // Before the heartbeat's and the executor's threads: they inherit its blocked signals.
+  InterruptGuard interrupts(env.err, env.clock, common.statePath, lock.value().lockId);
   CycleControls controls;
+  controls.cancel = interrupts.cancel();
   controls.quiet = common.json();
   controls.heavyRecheckSeconds = *recheck / 1000;
   if (!common.json())
@@ -46,6 +52,13 @@ int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
     rc = runApplyCycle(env, common, options, store, who, &loaded, controls, cycle);
   }
   (void)store.releaseLock(lock.value().lockId);
+  if (int sig = interrupts.signal()) {
+    // Terraform's convention: 128 + the signal, with one line saying what was done.
+    env.err << "Interrupted (" << (sig == SIGINT ? "SIGINT" : "SIGTERM")
+            << "): " << (cycle.summary.empty() ? std::string("nothing was applied") : cycle.summary)
+            << "; the lock is released.\n";
+    return 128 + sig;
+  }
   if (cycle.runId == 0 || cycle.summary.empty()) return rc;  // could not plan: already reported
 
   const Plan& plan = cycle.prepared.plan;

@@ -1,5 +1,7 @@
 #include "src/lock_session.h"
 
+#include <spdlog/spdlog.h>
+
 #include "src/exit_codes.h"
 #include "src/process_info.h"
 
@@ -39,6 +41,22 @@ Result<LockInfo> takeLock(Clock& clock, Store& store, const RunInfo& who, int64_
       return lock;
     clock.sleepMillis(200);
   }
+}
+
+Result<LockInfo> takeLockBreakingDead(CliEnv& env, Store& store, const RunInfo& who,
+                                      int64_t waitMs) {
+  auto lock = takeLock(env.clock, store, who, waitMs);
+  if (lock || lock.status().kind() != ErrorKind::kConflict) return lock;
+  auto current = store.currentLock();
+  if (!current || !current.value()) return lock;
+  const LockInfo& held = *current.value();
+  if (held.hostname != who.hostname || holderAlive(held, env.clock.nowSeconds())) return lock;
+  spdlog::warn("breaking a stale lock: {}; its process is gone", describeLock(held));
+  env.err << "warning: breaking a stale lock: " << describeLock(held)
+          << "; its process is gone from this machine\n";
+  Status broken = store.forceUnlock(held.lockId);
+  if (!broken) return broken;
+  return store.acquireLock(who.command, who);
 }
 
 int lockRefused(CliEnv& env, Store& store, const Status& status) {

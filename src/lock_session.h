@@ -31,6 +31,12 @@ class Heartbeat {
 // Tries to take the lock, retrying while another holder has it, for up to waitMs.
 Result<LockInfo> takeLock(Clock& clock, Store& store, const RunInfo& who, int64_t waitMs);
 
+// takeLock, but a lock whose holder ran on this machine and whose process is gone (killed, or a
+// zombie) is broken first, with a warning naming it: no one else can be writing. A holder on
+// another machine still needs `hxctl force-unlock`.
+Result<LockInfo> takeLockBreakingDead(CliEnv& env, Store& store, const RunInfo& who,
+                                      int64_t waitMs);
+
 // Prints why the lock could not be had and what to do; returns exit_code::kLocked.
 int lockRefused(CliEnv& env, Store& store, const Status& status);
 
