@@ -290,7 +290,7 @@ int exitCodeOf(pid_t pid) {
 
 TEST_CASE(
     "Ctrl-C mid-apply finishes the action in flight, cancels the rest, releases the lock "
-    "and exits 130; a second one stops at once",
+    "and exits 130, and a second one stops at once",
     "[cli][interrupt]") {
   for (int signals : {1, 2}) {
     CliHarness h("interrupt-" + std::to_string(signals));
