@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -31,6 +32,15 @@ inline std::string slurp(const std::filesystem::path& p) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// The tasks of `hxctl status -o json` output by id (empty when it is not that JSON).
+inline std::map<std::string, Json> tasksById(const Run& statusRun) {
+  std::map<std::string, Json> out;
+  Json j = Json::parse(statusRun.out, nullptr, false);
+  if (!j.is_object() || !j.contains("tasks") || !j["tasks"].is_array()) return out;
+  for (const auto& t : j["tasks"]) out[t.value("id", "")] = t;
+  return out;
 }
 
 // Polls `condition` every 50 ms for up to `seconds`.

@@ -33,14 +33,6 @@ std::string taskDoc(const std::string& name, const std::string& host, const std:
                  "]}\n  criteria:\n" + criteria);
 }
 
-std::map<std::string, Json> tasksOf(const Run& r) {
-  std::map<std::string, Json> out;
-  Json j = Json::parse(r.out, nullptr, false);
-  if (!j.is_object() || !j.contains("tasks")) return out;
-  for (const auto& t : j["tasks"]) out[t["id"]] = t;
-  return out;
-}
-
 // Exchanges the simulator logged for `path`.
 std::vector<Json> sentTo(const std::string& log, const std::string& path) {
   std::vector<Json> out;
@@ -75,7 +67,7 @@ TEST_CASE("dialects: a thinking model's generate completes on a current Ollama, 
   REQUIRE(h.run("apply -f specs").code == 0);
   Run r = h.run("status -f specs --refresh -o json");
   INFO(r.out << r.err);
-  auto tasks = tasksOf(r);
+  auto tasks = hx::test::tasksById(r);
   REQUIRE(tasks.count("1.3.4"));
   CHECK(tasks["1.3.4"]["status"] == "completed");
   CHECK(tasks["1.3.4"]["criteria"][0]["pass"] == true);
@@ -136,7 +128,7 @@ TEST_CASE("dialects: a vLLM reasoning model's null content is a clear result, ne
   Run status = h.run("status -f specs --refresh -o json");
   INFO(status.out << status.err);
   CHECK(status.code == 0);
-  auto tasks = tasksOf(status);
+  auto tasks = hx::test::tasksById(status);
   REQUIRE(tasks.count("reasoning"));
   Json check = tasks["reasoning"]["criteria"][0];
   CHECK(check["pass"] == true);
@@ -179,7 +171,7 @@ TEST_CASE("dialects: load on a vLLM chat model sends chat requests by the exact 
                   "thresholds: {maxErrorRate: 0, avgLatency: 1s}}\n"));
   Run r = h.run("status -f specs --refresh -o json");
   INFO(r.out << r.err);
-  auto tasks = tasksOf(r);
+  auto tasks = hx::test::tasksById(r);
   REQUIRE(tasks.count("load"));
   Json check = tasks["load"]["criteria"][0];
   CHECK(check["pass"] == true);
@@ -210,7 +202,7 @@ TEST_CASE("dialects: an Ollama host declared type openai, flavor ollama is probe
   CHECK(hosts[0]["status"] == "active");
   CHECK(sentTo(log, "/health").empty());
   CHECK_FALSE(sentTo(log, "/").empty());
-  auto tasks = tasksOf(h.run("status -f specs --refresh -o json"));
+  auto tasks = hx::test::tasksById(h.run("status -f specs --refresh -o json"));
   CHECK(tasks["gen"]["status"] == "completed");
   // An OpenAI-compatible host: its models are observed through /v1, never pulled.
   CHECK(sentTo(log, "/api/pull").empty());
@@ -236,7 +228,7 @@ TEST_CASE("dialects: keyEnforced presents a Bearer token to vLLM, and fails wher
   h.writeSpec("estate.yaml", s);
   Run r = h.run("status -f specs --refresh -o json", "HX_VLLM_KEY=vllm-key-7f3k");
   INFO(r.out << r.err);
-  auto tasks = tasksOf(r);
+  auto tasks = hx::test::tasksById(r);
   CHECK(tasks["guarded"]["criteria"][0]["value"] == "without: 401, with: 200");
   CHECK(tasks["guarded"]["status"] == "completed");
   CHECK(tasks["open"]["criteria"][0]["pass"] == false);
@@ -271,7 +263,7 @@ TEST_CASE("dialects: keyEnforced on a key delivered to Qdrant as a JWT presents 
   REQUIRE(std::filesystem::exists(token));
   Run r = h.run("status -f specs --refresh -o json", env);
   INFO(r.out << r.err);
-  auto tasks = tasksOf(r);
+  auto tasks = hx::test::tasksById(r);
   CHECK(tasks["keys"]["criteria"][0]["value"] == "without: 401, with: 200");
   CHECK(tasks["keys"]["status"] == "completed");
   CHECK(r.out.find("reader-secret-9x") == std::string::npos);
@@ -293,7 +285,7 @@ TEST_CASE("dialects: llama-server serves /metrics only with --metrics, as it doe
                      "/metrics\", metric: llamacpp:requests_processing}\n");
   }
   h.writeSpec("estate.yaml", s);
-  auto tasks = tasksOf(h.run("status -f specs --refresh -o json"));
+  auto tasks = hx::test::tasksById(h.run("status -f specs --refresh -o json"));
   CHECK(tasks["plain"]["criteria"][0]["pass"] == false);
   CHECK(tasks["plain"]["criteria"][0]["value"] == "HTTP 501");
   CHECK(tasks["metered"]["criteria"][0]["pass"] == true);
@@ -310,7 +302,7 @@ TEST_CASE("dialects: a latency check warms a cold model first and says so", "[ll
                   taskDoc("fast", "llm", "    - generate: {model: mixtral, maxLatency: 1s}\n"));
   Run r = h.run("status -f specs --refresh -o json");
   INFO(r.out << r.err);
-  auto tasks = tasksOf(r);
+  auto tasks = hx::test::tasksById(r);
   Json check = tasks["fast"]["criteria"][0];
   CHECK(check["pass"] == true);
   CHECK(check["value"].get<std::string>().find("warmed") != std::string::npos);

@@ -281,7 +281,13 @@ TEST_CASE("llm: prune deletes models hxctl pulled, never models that were alread
   Run keep = h.run("plan -f specs");
   CHECK(keep.out.find("? Model/yi") != std::string::npos);
   CHECK(keep.out.find("? Model/general") != std::string::npos);
-  Run pruned = h.run("apply -f specs --prune");
+  // Both models hxctl pulled are gone from the specs: the mass-prune guard asks for the flag.
+  Run guarded = h.run("apply -f specs --prune");
+  CHECK(guarded.code == 5);
+  CHECK(guarded.out.find("refused: --prune would delete 2 of the 2 Model objects") !=
+        std::string::npos);
+  CHECK(requests(log, sim.port(0), "DELETE", "/api/delete") == 0);
+  Run pruned = h.run("apply -f specs --prune --allow-mass-prune");
   INFO(pruned.out << pruned.err);
   CHECK(pruned.code == 0);
   CHECK(pruned.out.find("- Model/yi") != std::string::npos);

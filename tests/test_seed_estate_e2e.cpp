@@ -53,14 +53,6 @@ void copySeed(CliHarness& h, const std::map<std::string, std::string>& endpoints
   }
 }
 
-std::map<std::string, Json> tasksOf(const Run& r) {
-  std::map<std::string, Json> out;
-  Json j = Json::parse(r.out, nullptr, false);
-  if (!j.is_object() || !j.contains("tasks")) return out;
-  for (const auto& t : j["tasks"]) out[t["id"]] = t;
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE(
@@ -110,7 +102,7 @@ TEST_CASE(
   Run first = h.run("apply -f specs", env(h));
   INFO(first.out << first.err);
   CHECK(first.code == 0);
-  auto early = tasksOf(h.run("status -f specs -o json", env(h)));
+  auto early = hx::test::tasksById(h.run("status -f specs -o json", env(h)));
   CHECK(early["1.3.1"]["status"] == "blocked");
   CHECK(early["1.5.1"]["status"] == "held");
 
@@ -133,7 +125,7 @@ TEST_CASE(
   // What the last apply proved, as recorded (a --refresh would run the 40 000 requests again).
   Run status = h.run("status -f specs -o json", env(h));
   INFO(status.out.substr(0, 20000) << status.err);
-  auto tasks = tasksOf(status);
+  auto tasks = hx::test::tasksById(status);
   for (const char* id :
        {"1.3.1", "1.3.3", "1.3.4", "1.3.5", "1.3.6", "1.3.7", "WebUI.1", "MON.1", "GW.1"}) {
     INFO(id << ": " << tasks[id].dump());
@@ -177,7 +169,7 @@ TEST_CASE(
   }
   Run lifted = h.run("status -f specs -o json", env(h));
   INFO(lifted.out.substr(0, 20000));
-  auto after = tasksOf(lifted);
+  auto after = hx::test::tasksById(lifted);
   for (const char* id : {"1.3.2", "1.5.2", "1.5.3"}) {
     INFO(id << ": " << after[id].dump());
     CHECK(after[id]["status"] == "completed");
