@@ -265,6 +265,9 @@ Json Checker::checkScalar(const YAML::Node& node, const Schema& s, const std::st
     case VT::kDate:
       problem = checkDate(text);
       break;
+    case VT::kPortOrRange:  // quoted: "6010:6000" is checked as the plain form is
+      problem = checkPortOrRange(text);
+      break;
     case VT::kRef:
       problem = checkName(text);
       if (problem.empty()) addReference(node, path, ResourceId{s.refKind, text}, s.role);
