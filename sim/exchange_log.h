@@ -11,7 +11,6 @@
 
 #include <chrono>
 #include <fstream>
-#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>

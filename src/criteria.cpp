@@ -35,6 +35,14 @@ bool isQdrant(const Resource& host) {
   return jread::textOr(jread::object(host.spec, "api"), "type", "") == "qdrant";
 }
 
+// A Qdrant host's api key (spec.api.auth), or "" when it has none or it cannot be read.
+std::string qdrantKeyOf(const Resource& host) {
+  const Json* auth = jread::field(jread::object(host.spec, "api"), "auth");
+  if (!auth) return "";
+  auto secret = readSecret(*auth);
+  return secret ? secret.value() : "";
+}
+
 // The declared host whose API serves `url`, if any.
 const Resource* hostServing(const DesiredState& desired, const std::string& url) {
   for (const auto* host : desired.ofKind("Host")) {
@@ -50,28 +58,15 @@ Headers authFor(const DesiredState& desired, const std::string& url) {
   const Resource* host = hostServing(desired, url);
   if (!host) return {};
   if (!isQdrant(*host)) return llmEndpointOf(*host).auth;
-  const Json* auth = jread::field(jread::object(host->spec, "api"), "auth");
-  if (!auth) return {};
-  auto secret = readSecret(*auth);
-  if (!secret) return {};
-  return {{"api-key", secret.value()}};
+  std::string key = qdrantKeyOf(*host);
+  if (key.empty()) return {};
+  return {{"api-key", key}};
 }
 
 CriterionResult result(const std::string& kind, const std::string& subject, bool pass,
                        std::string value, std::string threshold, std::string detail) {
   return CriterionResult{
       kind, subject, pass, std::move(value), std::move(threshold), std::move(detail), 0};
-}
-
-// The error a server put in its body: Ollama's {"error": "..."}, OpenAI's {"error": {"message"}},
-// FastAPI's {"detail": ...}, Qdrant's {"status": {"error"}}; else the body's first bytes.
-std::string serverError(const std::string& body) {
-  Json j = Json::parse(body, nullptr, false);
-  if (auto text = jread::text(j, "error")) return *text;
-  if (auto text = jread::text(jread::object(j, "error"), "message")) return *text;
-  if (auto text = jread::text(j, "detail")) return *text;
-  if (auto text = jread::text(jread::object(j, "status"), "error")) return *text;
-  return body.empty() ? "(empty body)" : jread::excerpt(body);
 }
 
 // POSTs JSON to `root` + `path` and parses the answer; errors name the route.
@@ -89,7 +84,7 @@ Result<Json> postJson(HttpTransport& http, const std::string& root, const std::s
   if (!r) return Status::error(r.status().kind(), what + ": " + r.status().message());
   if (r.value().status < 200 || r.value().status >= 300)
     return Status::error(ErrorKind::kTerminal, what + ": HTTP " + std::to_string(r.value().status) +
-                                                   ": " + serverError(r.value().body));
+                                                   ": " + jread::serverError(r.value().body));
   return jread::parseBody(what, r.value());
 }
 
@@ -333,13 +328,8 @@ CriterionResult CriteriaRunner::ingest(const Json& c, const DesiredState& desire
   std::string want = std::to_string(n) + "/" + std::to_string(n) + " found first";
   if (!vectors)
     return result("ingest", subject, false, "embedding failed", want, vectors.status().message());
-  std::string key;
-  if (server->spec["api"].contains("auth")) {
-    auto secret = readSecret(server->spec["api"]["auth"]);
-    if (secret) key = secret.value();
-  }
   QdrantApi::RetryPolicy once{1, 0, 0};
-  QdrantApi q(http_, clock_, qdrantRoot(*server), key, 30000, once);
+  QdrantApi q(http_, clock_, qdrantRoot(*server), qdrantKeyOf(*server), 30000, once);
   std::string name = col.id.name;
   std::string using_;
   const Json& vspec = col.spec["vectors"];

@@ -132,6 +132,15 @@ std::string excerpt(std::string_view body, size_t max) {
   return out;
 }
 
+std::string serverError(const std::string& body) {
+  Json j = Json::parse(body, nullptr, false);
+  if (auto text = jread::text(j, "error")) return *text;
+  if (auto text = jread::text(jread::object(j, "error"), "message")) return *text;
+  if (auto text = jread::text(j, "detail")) return *text;
+  if (auto text = jread::text(jread::object(j, "status"), "error")) return *text;
+  return body.empty() ? "(empty body)" : excerpt(body);
+}
+
 Result<Json> parseBody(const std::string& what, const HttpResponse& r) {
   if (r.body.empty())
     return Status::error(ErrorKind::kUnavailable,

@@ -52,6 +52,11 @@ std::optional<std::vector<double>> numbers(const Json& v);
 // connection is the transport's kTransient, and is retried).
 Result<Json> parseBody(const std::string& what, const HttpResponse& response);
 
+// The error a server put in its answer's body: Ollama's {"error": "..."}, the OpenAI shape
+// {"error": {"message"}}, FastAPI's {"detail": "..."} (vLLM), Qdrant's {"status": {"error"}};
+// else the body's first bytes, or "(empty body)".
+std::string serverError(const std::string& body);
+
 // The first `max` bytes of `body`, with anything unprintable replaced, for an error message.
 std::string excerpt(std::string_view body, size_t max = 120);
 

@@ -52,16 +52,21 @@ Result<std::vector<Json>> KeyProvider::tokenPoints(const Server& server, const s
   return r.value().value("points", Json::array()).get<std::vector<Json>>();
 }
 
-bool KeyProvider::deliveredToGateway(const std::string& name, const Json& spec) {
+bool KeyProvider::deliveredToGateway(const std::string& name, const Json& spec,
+                                     std::map<std::string, std::set<std::string>>& namesByFile) {
   const Json* gateway = spec.contains("deliver") ? &spec["deliver"] : nullptr;
   if (!gateway || !gateway->contains("gateway")) return true;  // delivered nowhere: as declared
-  auto text = readFileIfExists((*gateway)["gateway"].value("keyFile", ""));
-  if (!text || !text.value()) return false;
-  auto entries = parseGatewayFile(*text.value());
-  if (!entries) return false;
-  for (const auto& e : entries.value())
-    if (e.name == name) return true;
-  return false;
+  std::string file = (*gateway)["gateway"].value("keyFile", "");
+  auto cached = namesByFile.find(file);
+  if (cached == namesByFile.end()) {  // each key file is read once per observation
+    std::set<std::string> names;
+    auto text = readFileIfExists(file);
+    if (text && text.value())
+      if (auto entries = parseGatewayFile(*text.value()))
+        for (const auto& e : entries.value()) names.insert(e.name);
+    cached = namesByFile.emplace(file, std::move(names)).first;
+  }
+  return cached->second.count(name) > 0;
 }
 
 Result<std::vector<ObservedObject>> KeyProvider::observe(const std::string&) {
@@ -105,10 +110,11 @@ Result<std::vector<ObservedObject>> KeyProvider::observe(const std::string&) {
   // A key not delivered to Qdrant has nothing here to compare (its gateway entry is its
   // GatewayKeyFile's business): it exists, as declared, once its gateway file has its entry,
   // and not before (else a new gateway-only key would look like someone else's).
+  std::map<std::string, std::set<std::string>> gatewayNames;
   for (const auto& [name, spec] : keys_) {
     if (found.count(name) || (spec.contains("deliver") && spec["deliver"].contains("qdrant")))
       continue;
-    if (!deliveredToGateway(name, spec)) continue;
+    if (!deliveredToGateway(name, spec, gatewayNames)) continue;
     out.push_back(
         ObservedObject{"ApiKey", "", name, {{"secretDigest", spec.value("secretDigest", "")}}});
   }

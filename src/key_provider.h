@@ -6,6 +6,7 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,8 +32,10 @@ class KeyProvider : public Provider {
 
  private:
   Result<std::vector<Json>> tokenPoints(const Server& server, const std::string& key);
-  // Whether a key delivered only to the gateway has its entry in the gateway's key file.
-  bool deliveredToGateway(const std::string& name, const Json& spec);
+  // Whether a key delivered only to the gateway has its entry in the gateway's key file;
+  // `namesByFile` keeps each file's entry names for the rest of one observation.
+  static bool deliveredToGateway(const std::string& name, const Json& spec,
+                                 std::map<std::string, std::set<std::string>>& namesByFile);
   Status deliverToken(const std::string& name, const Json& spec, const std::string& secretDigest);
   Status revokeTokens(const std::string& server, const std::string& name, const std::string& keep,
                       const std::string& tokenFile);

@@ -6,13 +6,7 @@
 namespace hx {
 
 namespace {
-std::string errorText(const HttpResponse& r) {
-  Json body = Json::parse(r.body, nullptr, false);
-  if (auto text = jread::text(body, "error")) return *text;
-  if (auto text = jread::text(jread::object(body, "error"), "message")) return *text;
-  if (auto text = jread::text(body, "detail")) return *text;  // FastAPI (vLLM)
-  return r.body.empty() ? "(empty body)" : jread::excerpt(r.body);
-}
+std::string errorText(const HttpResponse& r) { return jread::serverError(r.body); }
 }  // namespace
 
 Status ollamaError(const std::string& what, const HttpResponse& r) {
