@@ -92,10 +92,10 @@ Field req(std::string name, Schema s) { return Field{std::move(name), std::move(
 Field opt(std::string name, Schema s) { return Field{std::move(name), std::move(s), false}; }
 }  // namespace schema
 
-SourceLoc locOf(const YAML::Node& node, const std::string& file) {
+SourceLoc locOf(const YAML::Node& node, const std::string& file, int lineOffset) {
   const YAML::Mark m = node.Mark();
   if (m.line < 0) return SourceLoc{file, 0, 0};
-  return SourceLoc{file, m.line + 1, m.column + 1};
+  return SourceLoc{file, lineOffset + m.line + 1, m.column + 1};
 }
 
 std::string didYouMean(const std::string& word, const std::vector<std::string>& candidates) {
@@ -133,7 +133,7 @@ class Checker {
   explicit Checker(SchemaContext& ctx) : ctx_(ctx) {}
 
   Json check(const YAML::Node& node, const Schema& s, const std::string& path) {
-    ctx_.resource->fields.emplace(path, locOf(node, ctx_.file));
+    ctx_.resource->fields.emplace(path, locOf(node, ctx_.file, ctx_.lineOffset));
     switch (s.type) {
       case ValueType::kObject:
         return checkObject(node, s, path, false);
@@ -157,7 +157,8 @@ class Checker {
   }
 
   void error(const YAML::Node& at, const std::string& path, const std::string& message) {
-    ctx_.diags->push_back(Diagnostic{locOf(at, ctx_.file), subjectPath(path), message});
+    ctx_.diags->push_back(
+        Diagnostic{locOf(at, ctx_.file, ctx_.lineOffset), subjectPath(path), message});
   }
 
  private:
@@ -181,7 +182,7 @@ class Checker {
   void addReference(const YAML::Node& node, const std::string& path, ResourceId target,
                     RefRole role) {
     ctx_.resource->references.push_back(
-        Reference{std::move(target), role, path, locOf(node, ctx_.file)});
+        Reference{std::move(target), role, path, locOf(node, ctx_.file, ctx_.lineOffset)});
   }
 
   SchemaContext& ctx_;

@@ -96,13 +96,15 @@ struct SchemaContext {
   std::string subject;  // "Collection/mixtral", prefixed to field paths in messages
   Diagnostics* diags;
   Resource* resource;
+  int lineOffset = 0;  // lines of the file before the text the nodes were loaded from
 };
 
 // Checks `node` against `s`; returns the converted value (null where the input was unusable).
 Json checkNode(const YAML::Node& node, const Schema& s, const std::string& path,
                SchemaContext& ctx);
 
-SourceLoc locOf(const YAML::Node& node, const std::string& file);
+// Where a node is in `file`, when it was loaded from text that starts `lineOffset` lines in.
+SourceLoc locOf(const YAML::Node& node, const std::string& file, int lineOffset = 0);
 
 // " (did you mean \"size\"?)" when a candidate is close enough, else "".
 std::string didYouMean(const std::string& word, const std::vector<std::string>& candidates);

@@ -14,9 +14,10 @@ constexpr const char* kApiVersion = "hx/v1";
 struct DocumentParser {
   std::string file;
   Diagnostics* diags;
+  int lineOffset = 0;  // of the document being parsed
 
   void error(const YAML::Node& at, const std::string& path, std::string message) {
-    diags->push_back(Diagnostic{locOf(at, file), path, std::move(message)});
+    diags->push_back(Diagnostic{locOf(at, file, lineOffset), path, std::move(message)});
   }
 
   bool checkHeader(const YAML::Node& doc, const KindDescriptor** kind) {
@@ -79,10 +80,10 @@ struct DocumentParser {
     if (!kind) return std::nullopt;
 
     Resource r;
-    r.loc = locOf(doc, file);
+    r.loc = locOf(doc, file, lineOffset);
     r.id.kind = kind->name;
     const YAML::Node meta = doc["metadata"];
-    SchemaContext metaCtx{file, kind->name, diags, &r};
+    SchemaContext metaCtx{file, kind->name, diags, &r, lineOffset};
     Schema metaSchema = schema::object(
         {schema::req("name", schema::name()), schema::opt("labels", schema::mapOf(schema::str()))});
     Json metaJson = meta ? checkNode(meta, metaSchema, "metadata", metaCtx)
@@ -94,7 +95,7 @@ struct DocumentParser {
         if (v.is_string()) r.labels[k] = v;
 
     if (doc["spec"]) {
-      SchemaContext ctx{file, r.id.str(), diags, &r};
+      SchemaContext ctx{file, r.id.str(), diags, &r, lineOffset};
       r.spec = checkNode(doc["spec"], kind->spec, "spec", ctx);
     }
     // Field locations are recorded as "spec.x"; lookups use that prefix too.
@@ -111,21 +112,35 @@ struct DocumentParser {
 
 }  // namespace
 
-ParsedSpecs parseSpecs(std::string_view text, std::string_view filename) {
+ParsedSpecs parseSpecs(std::string_view text, std::string_view filename, const SpecLimits& limits) {
   ParsedSpecs out;
-  DocumentParser parser{std::string(filename), &out.diagnostics};
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(std::string(text));
-  } catch (const YAML::Exception& e) {
-    SourceLoc loc{std::string(filename), e.mark.line + 1, e.mark.column + 1};
-    if (e.mark.line < 0) loc = SourceLoc{std::string(filename), 0, 0};
-    out.diagnostics.push_back(Diagnostic{loc, "", "YAML syntax error: " + e.msg});
+  ScreenedText screened = screenSpecText(text, filename, limits);
+  if (screened.refusal) {
+    out.diagnostics.push_back(std::move(*screened.refusal));
     return out;
   }
-  for (const auto& doc : docs) {
-    if (doc.IsNull()) continue;  // an empty document between "---" separators
-    if (auto r = parser.parse(doc)) out.resources.push_back(std::move(*r));
+  DocumentParser parser{std::string(filename), &out.diagnostics};
+  // One document's nodes at a time (spec_screen.h says why).
+  for (const DocumentSpan& span : screened.documents) {
+    std::vector<YAML::Node> docs;
+    try {
+      docs = YAML::LoadAll(std::string(text.substr(span.begin, span.end - span.begin)));
+    } catch (const YAML::Exception& e) {
+      // The screen ran the same parser over the same text; this is here for safety only.
+      SourceLoc loc{std::string(filename), span.firstLine + e.mark.line + 1, e.mark.column + 1};
+      if (e.mark.line < 0) loc = SourceLoc{std::string(filename), span.firstLine + 1, 0};
+      out.diagnostics.push_back(Diagnostic{loc, "", "YAML syntax error: " + e.msg});
+      continue;
+    }
+    parser.lineOffset = span.firstLine;
+    for (const auto& doc : docs) {
+      if (doc.IsNull()) continue;  // an empty document between "---" separators
+      if (auto r = parser.parse(doc)) out.resources.push_back(std::move(*r));
+      if (out.diagnostics.size() > kMaxKeptDiagnostics) {
+        out.omittedDiagnostics += out.diagnostics.size() - kMaxKeptDiagnostics;
+        out.diagnostics.resize(kMaxKeptDiagnostics);
+      }
+    }
   }
   return out;
 }

@@ -4,6 +4,7 @@
 
 #include "src/commands.h"
 #include "src/exit_codes.h"
+#include "src/json_output_guard.h"
 #include "state/store.h"
 
 #ifndef HXCTL_VERSION
@@ -34,7 +35,7 @@ void addPlanFlags(CLI::App* cmd, PlanCommandOptions& o) {
 
 }  // namespace
 
-int runCli(int argc, char** argv, CliEnv& env) {
+static int runCommand(int argc, char** argv, CliEnv& env) {
   CLI::App app{"hxctl keeps an on-prem AI estate in the state its operators declare."};
   app.require_subcommand(1);
   app.fallthrough();  // global flags (-o, --state) may follow the subcommand
@@ -44,6 +45,13 @@ int runCli(int argc, char** argv, CliEnv& env) {
       ->capture_default_str();
   app.add_option("-o,--output", common.output, "Output format")
       ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--max-spec-bytes", common.specLimits.maxFileBytes,
+                 "Largest spec file read (e.g. 8MiB); the YAML node budget and the limit for all "
+                 "files together (4x) follow from it. Env HXCTL_MAX_SPEC_BYTES")
+      ->transform(CLI::AsSizeValue(false))
+      ->envname("HXCTL_MAX_SPEC_BYTES")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 30))
+      ->capture_default_str();
   app.add_flag("--no-color", common.noColor, "Never color the output (NO_COLOR is honored too)");
 
   auto* validate = app.add_subcommand("validate", "Check specs: schema and references, no network");
@@ -163,6 +171,26 @@ int runCli(int argc, char** argv, CliEnv& env) {
   if (*daemon) return cmdDaemon(env, common, daemonCli);
   env.out << "hxctl " << HXCTL_VERSION << " (state schema " << Store::kSchemaVersion << ")\n";
   return exit_code::kOk;
+}
+
+int runCli(int argc, char** argv, CliEnv& env) {
+  if (!argsWantJson(argc, argv)) return runCommand(argc, argv, env);
+  CountingStreamBuf outBuf(env.out.rdbuf());
+  RecordingStreamBuf errBuf(env.err.rdbuf());
+  std::ostream out(&outBuf), err(&errBuf);
+  CliEnv guarded{env.providers,    env.prober, env.clock, env.http,
+                 env.loopbackOnly, out,        err,       env.outIsTty};
+  int rc = exit_code::kError;
+  try {
+    rc = runCommand(argc, argv, guarded);
+  } catch (const std::exception& e) {
+    err << "error: " << e.what() << "\n";
+  }
+  out.flush();
+  err.flush();
+  if (rc != exit_code::kOk && outBuf.count() == 0)
+    env.out << jsonErrorDocument(rc, errBuf.text()) << "\n";
+  return rc;
 }
 
 }  // namespace hx

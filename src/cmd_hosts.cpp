@@ -132,7 +132,7 @@ int cmdHosts(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
   if (common.json()) {
     Json out = Json::array();
     for (const auto& v : views) out.push_back(viewJson(v, now));
-    env.out << out.dump(2) << "\n";
+    env.out << toJsonText(out) << "\n";
   } else {
     renderText(env.out, views, now, common.style);
   }

@@ -46,7 +46,7 @@ int cmdKeys(CliEnv& env, const CommonOptions& common) {
                    {"last_event", last}});
   }
   if (common.json()) {
-    env.out << Json{{"keys", out}}.dump(2) << "\n";
+    env.out << toJsonText(Json{{"keys", out}}) << "\n";
     return exit_code::kOk;
   }
   auto show = [](const Json& v) { return v.is_null() ? std::string("-") : v.get<std::string>(); };

@@ -31,12 +31,12 @@ std::string defaultStatePath() {
 }
 
 int cmdValidate(CliEnv& env, const CommonOptions& common) {
-  FsSpecSource source;
-  LoadResult loaded = loadSpecs(source, common.files);
+  FsSpecSource source(common.specLimits.maxFileBytes);
+  LoadResult loaded = loadSpecs(source, common.files, common.specLimits);
   if (common.json())
-    env.out << diagnosticsJson(loaded.diagnostics, loaded.files.size()).dump(2) << "\n";
+    env.out << toJsonText(diagnosticsJson(loaded)) << "\n";
   else
-    renderDiagnosticsText(env.out, loaded.diagnostics, loaded.files.size(), common.style);
+    renderDiagnosticsText(env.out, loaded, common.style);
   return loaded.ok() ? exit_code::kOk : exit_code::kInvalidSpec;
 }
 
@@ -49,7 +49,7 @@ int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limi
     if (common.json()) {
       Json out = Json::array();
       for (const auto& r : runs.value()) out.push_back(runJson(r));
-      env.out << out.dump(2) << "\n";
+      env.out << toJsonText(out) << "\n";
     } else {
       renderHistoryText(env.out, runs.value());
     }
@@ -65,7 +65,7 @@ int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limi
       Json out = runJson(r);
       out["actions"] = Json::array();
       for (const auto& a : actions.value()) out["actions"].push_back(actionJson(a));
-      env.out << out.dump(2) << "\n";
+      env.out << toJsonText(out) << "\n";
     } else {
       renderRunText(env.out, r, actions.value());
     }

@@ -15,7 +15,7 @@ int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options
   Prepared p;
   if (int rc = prepare(env, common, options, p, nullptr)) return rc;
   if (common.json())
-    env.out << planJson(p.plan).dump(2) << "\n";
+    env.out << toJsonText(planJson(p.plan)) << "\n";
   else
     renderPlanText(env.out, p.plan, common.style);
   if (options.detailedExitcode && p.plan.summary().hasChanges()) return exit_code::kChanges;
@@ -63,11 +63,10 @@ int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
 
   const Plan& plan = cycle.prepared.plan;
   if (common.json()) {
-    env.out << Json{{"run", cycle.runId},
-                    {"plan", planJson(plan)},
-                    {"results", resultsJson(cycle.results)},
-                    {"exit_code", rc}}
-                   .dump(2)
+    env.out << toJsonText(Json{{"run", cycle.runId},
+                               {"plan", planJson(plan)},
+                               {"results", resultsJson(cycle.results)},
+                               {"exit_code", rc}})
             << "\n";
     return rc;
   }

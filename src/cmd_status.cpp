@@ -124,7 +124,7 @@ int renderTask(CliEnv& env, const CommonOptions& common, const Prepared& p,
       for (const auto& t : transitions.value())
         out["transitions"].push_back(
             {{"from", t.from}, {"to", t.to}, {"at", formatTime(t.at)}, {"why", t.why}});
-    env.out << out.dump(2) << "\n";
+    env.out << toJsonText(out) << "\n";
     return exit_code::kOk;
   }
   std::ostream& out = env.out;
@@ -149,7 +149,7 @@ int renderTask(CliEnv& env, const CommonOptions& common, const Prepared& p,
   size_t i = 0;
   for (const auto& c : task->spec.value("criteria", Json::array())) {
     out << "  " << (i < e->criteria.size() ? (e->criteria[i].pass ? "pass " : "FAIL ") : "--   ")
-        << c.dump();
+        << c.dump(-1, ' ', false, Json::error_handler_t::replace);
     if (i < e->criteria.size()) {
       const auto& r = e->criteria[i];
       out << "\n       " << r.value << " (required: " << r.threshold << ")"
@@ -235,12 +235,11 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
                        {"status", hostStatusName(o.status)},
                        {"since", o.since ? Json(formatTime(o.since)) : Json()}});
     }
-    env.out << Json{{"hosts", hosts},
-                    {"tasks", tasks},
-                    {"summary", summaryOf(evaluations.value())},
-                    {"writer", writerJson(*p.store)},
-                    {"backoffs", backoffsJson(*p.store)}}
-                   .dump(2)
+    env.out << toJsonText(Json{{"hosts", hosts},
+                               {"tasks", tasks},
+                               {"summary", summaryOf(evaluations.value())},
+                               {"writer", writerJson(*p.store)},
+                               {"backoffs", backoffsJson(*p.store)}})
             << "\n";
     return exit_code::kOk;
   }

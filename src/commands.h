@@ -15,6 +15,7 @@ struct CommonOptions {
   std::string output = "text";  // text | json
   std::string statePath;
   bool noColor = false;
+  SpecLimits specLimits;
   Style style;
   bool json() const { return output == "json"; }
 };

@@ -195,14 +195,14 @@ class Daemon {
   // Reloads the specs from disk. Returns true when their content changed. Specs that do not
   // validate are reported once per content and the last good ones stay in force.
   bool reloadSpecs(bool force) {
-    FsSpecSource source;
-    LoadResult fresh = loadSpecs(source, common_.files);
+    FsSpecSource source(common_.specLimits.maxFileBytes);
+    LoadResult fresh = loadSpecs(source, common_.files, common_.specLimits);
     if (fresh.digest == lastSeenDigest_ && !force) return false;
     lastSeenDigest_ = fresh.digest;
     if (!fresh.ok()) {
       metrics_.specLoad(false);
       std::ostringstream report;
-      renderDiagnosticsText(report, fresh.diagnostics, fresh.files.size(), Style{});
+      renderDiagnosticsText(report, fresh, Style{});
       spdlog::error("the specs on disk do not validate; the last good specs stay in force");
       std::istringstream lines(report.str());
       for (std::string line; std::getline(lines, line);)

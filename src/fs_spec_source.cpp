@@ -5,7 +5,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 namespace hx {
 
@@ -41,13 +40,32 @@ Result<std::string> FsSpecSource::read(const std::string& file) {
     return Status::error(ErrorKind::kInvalidSpec, "a dangling symbolic link (to " +
                                                       fs::read_symlink(file, ec).string() +
                                                       "): its resources cannot be read");
+  auto status = fs::status(file, ec);
+  if (!ec && fs::exists(status) && !fs::is_regular_file(status))
+    return Status::error(ErrorKind::kInvalidSpec,
+                         "not a regular file (a device, a pipe or a socket): a spec file must be "
+                         "a plain file");
   std::ifstream in(file, std::ios::binary);
   if (!in)
     return Status::error(ErrorKind::kInvalidSpec,
                          std::string("cannot open the file for reading: ") + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  // Read one byte past the limit, never more: the size on disk may change while we read.
+  std::string text;
+  char chunk[1 << 16];
+  while (text.size() <= maxBytes_ && in) {
+    size_t want = std::min(sizeof chunk, maxBytes_ + 1 - text.size());
+    in.read(chunk, static_cast<std::streamsize>(want));
+    text.append(chunk, static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad())
+    return Status::error(ErrorKind::kInvalidSpec,
+                         std::string("cannot read the file: ") + std::strerror(errno));
+  if (text.size() > maxBytes_) {
+    auto onDisk = fs::file_size(file, ec);
+    return Status::error(ErrorKind::kInvalidSpec,
+                         fileTooLargeMessage(ec ? text.size() : onDisk, maxBytes_));
+  }
+  return text;
 }
 
 }  // namespace hx

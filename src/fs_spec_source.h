@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "reconciler/spec_screen.h"
 #include "reconciler/spec_source.h"
 
 namespace hx {
@@ -13,8 +14,14 @@ bool isSpecFile(const std::filesystem::path& p);
 
 class FsSpecSource : public SpecSource {
  public:
+  // A file above maxBytes is refused before it is read: a spec path that leads to a huge file (or
+  // to /dev/zero) must not be read into memory to find that out.
+  explicit FsSpecSource(size_t maxBytes = SpecLimits::kDefaultMaxFileBytes) : maxBytes_(maxBytes) {}
   Result<std::vector<std::string>> list(const std::string& path) override;
   Result<std::string> read(const std::string& file) override;
+
+ private:
+  size_t maxBytes_;
 };
 
 }  // namespace hx

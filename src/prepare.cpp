@@ -11,13 +11,13 @@
 namespace hx {
 
 int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded) {
-  FsSpecSource source;
-  loaded = loadSpecs(source, common.files);
+  FsSpecSource source(common.specLimits.maxFileBytes);
+  loaded = loadSpecs(source, common.files, common.specLimits);
   if (loaded.ok()) return exit_code::kOk;
   if (common.json())
-    env.out << diagnosticsJson(loaded.diagnostics, loaded.files.size()).dump(2) << "\n";
+    env.out << toJsonText(diagnosticsJson(loaded)) << "\n";
   else
-    renderDiagnosticsText(env.err, loaded.diagnostics, loaded.files.size(), common.style);
+    renderDiagnosticsText(env.err, loaded, common.style);
   return exit_code::kInvalidSpec;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "reconciler/diagnostic.h"
+#include "reconciler/loader.h"
 #include "reconciler/plan.h"
 #include "src/executor.h"
 #include "state/store.h"
@@ -19,9 +20,14 @@ struct Style {
 // Color only on a TTY, never when NO_COLOR is set (https://no-color.org) or --no-color given.
 Style detectStyle(bool isTty, bool noColorFlag);
 
-void renderDiagnosticsText(std::ostream& out, const Diagnostics& diags, size_t files,
-                           const Style& style);
-Json diagnosticsJson(const Diagnostics& diags, size_t files);
+// The first kPrintedDiagnostics errors, then how many more there are.
+constexpr size_t kPrintedDiagnostics = 50;
+void renderDiagnosticsText(std::ostream& out, const LoadResult& loaded, const Style& style);
+Json diagnosticsJson(const LoadResult& loaded);
+
+// What -o json prints: indented, and never throwing on text that is not UTF-8 (a host's answer
+// may hold anything); such bytes become U+FFFD.
+std::string toJsonText(const Json& j);
 
 void renderPlanText(std::ostream& out, const Plan& plan, const Style& style);
 Json planJson(const Plan& plan);

@@ -2,15 +2,23 @@
 
 namespace hx {
 
-Json diagnosticsJson(const Diagnostics& diags, size_t files) {
+std::string toJsonText(const Json& j) {
+  return j.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
+Json diagnosticsJson(const LoadResult& loaded) {
   Json errors = Json::array();
-  for (const auto& d : diags)
+  for (const auto& d : loaded.diagnostics)
     errors.push_back({{"file", d.loc.file},
                       {"line", d.loc.line},
                       {"column", d.loc.column},
                       {"path", d.path},
                       {"message", d.message}});
-  return {{"valid", diags.empty()}, {"files", files}, {"errors", errors}};
+  // "errors" holds the ones kept (spec_parser.h); "errorCount" counts them all.
+  return {{"valid", loaded.ok()},
+          {"files", loaded.files.size()},
+          {"errorCount", loaded.errorCount()},
+          {"errors", errors}};
 }
 
 Json planJson(const Plan& plan) {

@@ -66,16 +66,22 @@ std::string Style::paint(const std::string& text, const char* code) const {
 std::string showValue(const Json& v, bool sensitive) {
   if (sensitive) return "(sensitive)";
   if (v.is_null()) return "(none)";
-  return v.dump();
+  return v.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-void renderDiagnosticsText(std::ostream& out, const Diagnostics& diags, size_t files,
-                           const Style& style) {
-  for (const auto& d : diags) out << style.paint("error: ", kRed) << formatDiagnostic(d) << "\n";
-  if (diags.empty())
+void renderDiagnosticsText(std::ostream& out, const LoadResult& loaded, const Style& style) {
+  const auto& diags = loaded.diagnostics;
+  for (size_t i = 0; i < diags.size() && i < kPrintedDiagnostics; ++i)
+    out << style.paint("error: ", kRed) << formatDiagnostic(diags[i]) << "\n";
+  const size_t total = loaded.errorCount();
+  if (total > kPrintedDiagnostics)
+    out << "... and " << total - kPrintedDiagnostics << " more errors, not shown (" << total
+        << " in all; fix these first)\n";
+  const size_t files = loaded.files.size();
+  if (total == 0)
     out << "Valid: " << files << " file" << (files == 1 ? "" : "s") << ", no errors.\n";
   else
-    out << diags.size() << " error" << (diags.size() == 1 ? "" : "s") << "; nothing was changed.\n";
+    out << total << " error" << (total == 1 ? "" : "s") << "; nothing was changed.\n";
 }
 
 // What a firewall action will run, so a reviewer sees the exact ufw calls (and that a no-op

@@ -2,6 +2,9 @@
 // and a state store of their own, removed afterwards.
 #pragma once
 
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -13,11 +16,14 @@
 #include "fakes/fake_world.h"
 #include "src/real_clock.h"
 
+extern char** environ;
+
 namespace hx::test {
 
 struct Run {
   int code = -1;
   std::string out, err;
+  long peakRssKb = 0;  // runMeasured only: the process's peak resident memory
 };
 
 // One spec document; `spec` is the indented body under `spec:`.
@@ -90,6 +96,36 @@ class CliHarness {
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r.out = slurp(out);
     r.err = slurp(err);
+    return r;
+  }
+
+  // As run(), killed after `seconds` of CPU, and with the peak resident memory of the process
+  // (wait4's rusage: `sh -c` execs env, which execs hxctl, so the child is hxctl itself).
+  Run runMeasured(const std::string& args, int seconds, const std::string& env = "") const {
+    static int n = 0;
+    std::string out = (dir_ / ("mout" + std::to_string(++n))).string();
+    // A CPU-time limit: a process looping in a parser burns CPU and is killed by it. A memory
+    // limit too, so that a regression fails the test instead of exhausting the machine.
+#if defined(__SANITIZE_ADDRESS__)
+    std::string limits = "ulimit -t " + std::to_string(seconds) + " && ";
+    std::string memEnv = " ASAN_OPTIONS=${ASAN_OPTIONS:-}:hard_rss_limit_mb=3072";
+#else
+    std::string limits = "ulimit -t " + std::to_string(seconds) + " && ulimit -v 3145728 && ";
+    std::string memEnv;
+#endif
+    std::string cmd = limits + command(args, env + memEnv) + " > " + out + " 2> " + out + ".err";
+    const char* argv[] = {"/bin/sh", "-c", cmd.c_str(), nullptr};
+    pid_t pid = 0;
+    Run r;
+    if (posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) != 0)
+      return r;
+    int status = 0;
+    struct rusage usage {};
+    wait4(pid, &status, 0, &usage);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.peakRssKb = usage.ru_maxrss;
+    r.out = slurp(out);
+    r.err = slurp(out + ".err");
     return r;
   }
 

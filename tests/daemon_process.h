@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <optional>
 #include <string>
 
@@ -64,6 +66,13 @@ class DaemonProcess {
     return false;
   }
   void signal(int sig) const { kill(pid_, sig); }
+  // The daemon's peak resident memory so far (VmHWM), in KiB; 0 once it is gone.
+  long peakRssKb() const {
+    std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+    for (std::string line; std::getline(status, line);)
+      if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+    return 0;
+  }
   // The exit code (128 + signal when killed), or nullopt if still running after `seconds`.
   std::optional<int> waitExit(int seconds) {
     for (int i = 0; i <= seconds * 20; ++i) {

@@ -440,7 +440,8 @@ TEST_CASE("systemd: hxctl.service passes systemd-analyze verify", "[daemon][syst
   for (const char* needed :
        {"Type=notify", "ExecReload=/bin/kill -HUP $MAINPID", "Restart=on-failure",
         "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=", "PrivateTmp=yes",
-        "StateDirectory=hxctl", "CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW", "WatchdogSec="})
+        "StateDirectory=hxctl", "CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW",
+        "WatchdogSec=", "MemoryMax=", "MemoryHigh=", "TasksMax="})
     CHECK(unit.find(needed) != std::string::npos);
   auto dir = std::filesystem::temp_directory_path() / ("hxctl-unit-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
@@ -614,4 +615,43 @@ TEST_CASE("daemon: a spec file truncated, emptied or turned into a dangling link
   INFO(meant.out << meant.err);
   CHECK(meant.code == 0);
   for (const char* c : {"a", "b", "c"}) CHECK_FALSE(collectionExists(sim, 0, c));
+}
+
+TEST_CASE("daemon: a spec line starting with a comma is reported at its line, memory stays bounded",
+          "[daemon][e2e][bad-input]") {
+  std::string log = hx::test::freshExchangeLog("daemon-comma");
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "daemon-admin-key"}}, log);
+  CliHarness h("daemon-comma", HX_BIN);
+  h.writeSpec("hosts.yaml", qdrantHost(sim.port(0)));
+  h.writeSpec("collections.yaml", collection("a") + collection("b"));
+  const int metricsPort = hx::test::freePort();
+  DaemonProcess daemon(
+      h,
+      "-f specs --interval 1s --prune --metrics-address 127.0.0.1:" + std::to_string(metricsPort),
+      kKeyEnv);
+  REQUIRE(daemon.waitLog("cycle 1 ", 30));
+  for (const char* c : {"a", "b"}) REQUIRE(collectionExists(sim, 0, c));
+  const long before = daemon.peakRssKb();
+
+  // yaml-cpp 0.7 allocates without bound on this (about 250 MB/s); the daemon must not.
+  h.writeSpec("collections.yaml", collection("a") + "---\n, oops\n");
+  bool reported =
+      daemon.waitLog("specs/collections.yaml:8:1: YAML syntax error: unexpected \",\"", 10);
+  INFO(daemon.log());
+  REQUIRE(reported);
+  usleep(2500000);  // two more intervals on the broken file
+  const long after = daemon.peakRssKb();
+  INFO("peak RSS before " << before << " KiB, after " << after << " KiB");
+  CHECK(after > 0);
+  CHECK(after - before < 64 * 1024);
+  auto health = hx::test::httpGet("http://127.0.0.1:" + std::to_string(metricsPort) + "/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  // The last good specs stay in force: b is still declared there, so nothing is pruned.
+  for (const char* c : {"a", "b"}) CHECK(collectionExists(sim, 0, c));
+  CHECK(exchangesWithMethod(log, "DELETE") == 0);
+  CHECK(metricsOf(metricsPort).find("hxctl_spec_loads_total{result=\"invalid\"} 1") !=
+        std::string::npos);
+  daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit(30) == 0);
 }

@@ -1,0 +1,58 @@
+#include "src/json_output_guard.h"
+
+#include <sstream>
+#include <string_view>
+
+#include "reconciler/resource.h"
+
+namespace hx {
+
+namespace {
+constexpr size_t kRecordedBytes = 64 * 1024;
+}
+
+bool argsWantJson(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if ((a == "-o" || a == "--output") && i + 1 < argc && std::string_view(argv[i + 1]) == "json")
+      return true;
+    if (a == "-ojson" || a == "--output=json") return true;
+  }
+  return false;
+}
+
+CountingStreamBuf::int_type CountingStreamBuf::overflow(int_type c) {
+  if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+  ++count_;
+  return dest_->sputc(traits_type::to_char_type(c));
+}
+
+std::streamsize CountingStreamBuf::xsputn(const char* s, std::streamsize n) {
+  count_ += static_cast<size_t>(n);
+  return dest_->sputn(s, n);
+}
+
+RecordingStreamBuf::int_type RecordingStreamBuf::overflow(int_type c) {
+  if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+  if (text_.size() < kRecordedBytes) text_.push_back(traits_type::to_char_type(c));
+  return dest_->sputc(traits_type::to_char_type(c));
+}
+
+std::streamsize RecordingStreamBuf::xsputn(const char* s, std::streamsize n) {
+  if (text_.size() < kRecordedBytes)
+    text_.append(s, std::min(static_cast<size_t>(n), kRecordedBytes - text_.size()));
+  return dest_->sputn(s, n);
+}
+
+std::string jsonErrorDocument(int exitCode, const std::string& stderrText) {
+  Json errors = Json::array();
+  std::istringstream lines(stderrText);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("error: ", 0) == 0) line = line.substr(7);
+    if (!line.empty()) errors.push_back(line);
+  }
+  Json doc{{"ok", false}, {"exitCode", exitCode}, {"errors", errors}};
+  return doc.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace hx
