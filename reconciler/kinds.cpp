@@ -300,6 +300,10 @@ void gatewayKeyFileExtraDiff(const Json& desired, const Json& observed,
 
 // A delivery the spec no longer names is withdrawn; the generic diff walks only the spec.
 void apiKeyExtraDiff(const Json& desired, const Json& observed, std::vector<FieldChange>& out) {
+  // Points in the server's token collection that are not live tokens hxctl issued (planted, or
+  // left behind): each could keep a revoked token alive, so they are drift to remove.
+  if (observed.contains("strayTokenPoints") && observed["strayTokenPoints"] != 0)
+    out.push_back(FieldChange{"strayTokenPoints", observed["strayTokenPoints"], 0, false, false});
   if (!observed.contains("deliver")) return;
   const Json want = desired.value("deliver", Json::object());
   for (const auto& [where, seen] : observed["deliver"].items())

@@ -68,7 +68,10 @@ LoadResult loadSpecs(SpecSource& source, const std::vector<std::string>& paths,
                                          "no spec files found (*.yaml, *.yml)"});
   if (out.diagnostics.empty())
     for (auto& d : validateDesiredState(out.desired)) keep(std::move(d));
-  if (out.diagnostics.empty()) deriveResources(out.desired);
+  if (out.diagnostics.empty()) {
+    out.warnings = specWarnings(out.desired);
+    deriveResources(out.desired);
+  }
   out.digest = contentDigest(all);
   return out;
 }

@@ -15,6 +15,7 @@ struct LoadResult {
   DesiredState desired;
   Diagnostics diagnostics;        // empty when the specs are valid
   size_t omittedDiagnostics = 0;  // beyond the kept ones (spec_parser.h), counted only
+  Diagnostics warnings;           // valid, but likely not meant (validate.h specWarnings)
   std::vector<std::string> files;
   std::string digest;  // of every file's name and text, to record which specs a run used
   bool ok() const { return diagnostics.empty(); }

@@ -52,10 +52,22 @@ struct HostTransition {
 
 // One object as it exists on a host, in the spec's shape (camelCase fields).
 struct ObservedObject {
+  ObservedObject() = default;
+  ObservedObject(std::string kind_, std::string host_, std::string key_, Json fields_,
+                 std::string problem_ = "")
+      : kind(std::move(kind_)),
+        host(std::move(host_)),
+        key(std::move(key_)),
+        fields(std::move(fields_)),
+        problem(std::move(problem_)) {}
+
   std::string kind;
   std::string host;  // "" for objects not bound to one host
   std::string key;   // identity on that host: collection name, normalised model name, rule tuple
   Json fields;
+  // Set when the provider sees that this object cannot reach its desired state however it is
+  // applied (a server setting hxctl does not own): planned as unfixable, with this reason.
+  std::string problem;
 };
 
 enum class TaskProgress { kUnknown, kCompleted };

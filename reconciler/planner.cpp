@@ -164,6 +164,12 @@ class Planner {
       blocked_[r.id] = "is missing and cannot be added by hxctl";
       return a;
     }
+    if (seen && !seen->problem.empty()) {
+      a.type = ActionType::kUnfixable;
+      a.reason = seen->problem;
+      blocked_[r.id] = "cannot be brought to its desired state";
+      return a;
+    }
     if (!seen) return planAbsent(r, kind, owned, std::move(a));
     a.observed = seen->fields;
     const InventoryEntry* ownerOfKey = inventory_.findByKey(r.id.kind, a.host, a.key);

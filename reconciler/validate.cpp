@@ -158,4 +158,34 @@ Diagnostics validateDesiredState(const DesiredState& desired) {
   return CrossChecker(desired).run();
 }
 
+Diagnostics specWarnings(const DesiredState& desired) {
+  Diagnostics out;
+  for (const auto* role : desired.ofKind("Role")) {
+    const Json q = role->spec.value("qdrant", Json::object());
+    const Json list = q.is_object() ? q.value("collections", Json::array()) : Json::array();
+    std::set<std::string> granted;
+    for (const auto& c : list)
+      if (c.is_object()) granted.insert(c.value("collection", ""));
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (!list[i].is_object()) continue;
+      const std::string name = list[i].value("collection", "");
+      const Resource* collection = desired.find({"Collection", name});
+      if (!collection || !collection->spec.contains("aliases")) continue;
+      std::string missing;
+      for (const auto& alias : collection->spec["aliases"])
+        if (alias.is_string() && !granted.count(alias.get<std::string>()))
+          missing += (missing.empty() ? "" : ", ") + alias.get<std::string>();
+      if (missing.empty()) continue;
+      const std::string path = "spec.qdrant.collections[" + std::to_string(i) + "].collection";
+      out.push_back(Diagnostic{
+          role->locate(path), role->id.str() + " " + path,
+          name + " is also reached as " + missing +
+              " (its alias), which this role does not grant: Qdrant checks the name in the "
+              "request path before it resolves an alias, so the role's tokens get 403 there; "
+              "list the alias too if clients use it"});
+    }
+  }
+  return out;
+}
+
 }  // namespace hx

@@ -9,4 +9,9 @@ namespace hx {
 
 Diagnostics validateDesiredState(const DesiredState& desired);
 
+// What is valid but likely not what the operator means, located like errors: a Role scoped to
+// a collection that has aliases (Qdrant checks the name in the request path before it resolves
+// an alias, so the role's tokens get 403 through the alias).
+Diagnostics specWarnings(const DesiredState& desired);
+
 }  // namespace hx

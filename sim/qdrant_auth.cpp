@@ -110,6 +110,11 @@ std::optional<Refusal> checkRoute(const Grant& g, const std::string& method,
     if (!collectionToken) return std::nullopt;
     return forbid("Global access is required");
   }
+  // GET /cluster: global access (read is enough); collection tokens are refused.
+  if (!s.empty() && s[0] == "cluster") {
+    if (!collectionToken) return std::nullopt;
+    return forbid("Global access is required");
+  }
   if (s.empty() || s[0] != "collections") return std::nullopt;
   if (s.size() == 1) return std::nullopt;  // the list: filtered by Qdrant, open to any grant
   if (s.size() == 2 && s[1] == "aliases") return method == "GET" ? std::nullopt : manage();

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "qdrant_filter.h"
+
 namespace hxsim {
 
 namespace {
@@ -116,19 +118,20 @@ void QdrantPersonality::internalError(httplib::Response& res) const {
   fail(res, 500, "Service internal error: injected failure (hx-sim)");
 }
 
-// The `value_exists` claim, checked against this server's own points (API-FACTS §4.2).
+// The `value_exists` claim, checked against this server's own points (API-FACTS §4.2): Qdrant
+// turns it into a filter, a `must` of `match.value` conditions (rbac/jwt claims.rs, to_filter),
+// and looks for any one point that passes it, whatever the point's id.
 std::optional<Refusal> QdrantPersonality::valueExists(const Json& claim) {
   std::lock_guard<std::mutex> lock(mu_);
   auto c = collections_.find(claim.value("collection", ""));
   if (c == collections_.end())
     return Refusal{403, "Invalid JWT, stateful validation failed", false};
-  for (const auto& [id, p] : c->second.points) {
-    bool all = true;
-    for (const auto& m : claim.value("matches", Json::array()))
-      all = all && p.payload.is_object() && p.payload.contains(m.value("key", "")) &&
-            p.payload[m.value("key", "")] == m["value"];
-    if (all) return std::nullopt;
-  }
+  Json must = Json::array();
+  for (const auto& m : claim.value("matches", Json::array()))
+    must.push_back({{"key", m.value("key", "")}, {"match", {{"value", m.value("value", Json())}}}});
+  const Json filter = {{"must", must}};
+  for (const auto& [id, p] : c->second.points)
+    if (matchesFilter(filter, p.id, p.payload)) return std::nullopt;
   return Refusal{401, "Invalid JWT, stateful validation failed", false};
 }
 
@@ -435,7 +438,9 @@ void QdrantPersonality::queryPoints(const httplib::Request& req, httplib::Respon
                     ", got " + std::to_string(query.is_array() ? query.size() : 0));
   std::string distance = params.value("distance", "Cosine");
   std::vector<std::pair<double, const Point*>> scored;
+  const Json filter = body.value("filter", Json());
   for (const auto& [id, p] : c->points) {
+    if (!matchesFilter(filter, p.id, p.payload)) continue;
     const Json& v = vectors.contains("size") ? p.vector : p.vector.value(using_, Json());
     if (v.is_array()) scored.emplace_back(score(distance, query, v), &p);
   }
@@ -459,31 +464,48 @@ void QdrantPersonality::queryPoints(const httplib::Request& req, httplib::Respon
     ok(res, {{"points", out}});
 }
 
-// Scroll with the filter hxctl uses (`must` of exact `match.value` conditions on payload keys).
+// The points of `c` that pass `filter`, in Qdrant's id order. mu_ must be held.
+std::vector<const QdrantPersonality::Point*> QdrantPersonality::selectPoints(const Collection& c,
+                                                                             const Json& filter) {
+  std::vector<const Point*> out;
+  for (const auto& [key, p] : c.points)
+    if (matchesFilter(filter, p.id, p.payload)) out.push_back(&p);
+  std::sort(out.begin(), out.end(),
+            [](const Point* a, const Point* b) { return pointIdLess(a->id, b->id); });
+  return out;
+}
+
+// POST /collections/{c}/points/scroll (ScrollRequest): filter, `offset` (the first id to return,
+// inclusive), `limit` (default 10), with_payload (default true), with_vector (default false);
+// `next_page_offset` is the id after the page, or null at the end.
 void QdrantPersonality::scrollPoints(const httplib::Request& req, httplib::Response& res) {
   Json body = Json::object();
   if (!req.body.empty() && !parseBody(req, res, &body)) return;
+  Json filter = body.value("filter", Json());
+  if (auto problem = filterProblem(filter)) return fail(res, 400, *problem);
   std::lock_guard<std::mutex> lock(mu_);
   Collection* c = resolve(name(req), res);
   if (!c) return;
-  size_t limit = body.value("limit", 10);
+  size_t limit = body.contains("limit") && body["limit"].is_number_unsigned()
+                     ? body["limit"].get<size_t>()
+                     : 10;
   bool withPayload = !body.contains("with_payload") || body["with_payload"] != false;
-  Json must = body.contains("filter") ? body["filter"].value("must", Json::array()) : Json::array();
+  bool withVector = body.value("with_vector", false) == true;
+  Json offset = body.value("offset", Json());
   Json points = Json::array();
-  for (const auto& [key, p] : c->points) {
-    bool match = true;
-    for (const auto& cond : must) {
-      std::string field = cond.value("key", "");
-      match = match && p.payload.is_object() && p.payload.contains(field) &&
-              cond.contains("match") && p.payload[field] == cond["match"]["value"];
+  Json next = nullptr;
+  for (const Point* p : selectPoints(*c, filter)) {
+    if (!offset.is_null() && pointIdLess(p->id, offset)) continue;
+    if (points.size() == limit) {
+      next = p->id;
+      break;
     }
-    if (!match) continue;
-    if (points.size() >= limit) break;
-    Json out = {{"id", p.id}};
-    if (withPayload) out["payload"] = p.payload;
+    Json out = {{"id", p->id}};
+    if (withPayload) out["payload"] = p->payload;
+    if (withVector) out["vector"] = p->vector;
     points.push_back(out);
   }
-  ok(res, {{"points", points}, {"next_page_offset", nullptr}});
+  ok(res, {{"points", points}, {"next_page_offset", next}});
 }
 
 void QdrantPersonality::install(httplib::Server& s) {
@@ -591,21 +613,60 @@ void QdrantPersonality::install(httplib::Server& s) {
          [this](const httplib::Request& q, httplib::Response& r) { queryPoints(q, r, true); });
   s.Post("/collections/([^/]+)/points/scroll",
          [this](const httplib::Request& q, httplib::Response& r) { scrollPoints(q, r); });
+  // CountRequest: filter, exact (the simulator always counts exactly).
   s.Post("/collections/([^/]+)/points/count",
          [this](const httplib::Request& req, httplib::Response& res) {
+           Json body = Json::object();
+           if (!req.body.empty() && !parseBody(req, res, &body)) return;
+           Json filter = body.value("filter", Json());
+           if (auto problem = filterProblem(filter)) return fail(res, 400, *problem);
            std::lock_guard<std::mutex> lock(mu_);
-           if (Collection* c = resolve(name(req), res)) ok(res, {{"count", c->points.size()}});
+           if (Collection* c = resolve(name(req), res))
+             ok(res, {{"count", selectPoints(*c, filter).size()}});
          });
+  // PointsSelector: {"points": [ids]} or {"filter": {...}} (lib/api rest PointsSelector).
   s.Post("/collections/([^/]+)/points/delete",
          [this](const httplib::Request& req, httplib::Response& res) {
            Json body;
            if (!parseBody(req, res, &body)) return;
+           if (!body.is_object() || (body.contains("points") == body.contains("filter")))
+             return fail(res, 400,
+                         "Format error in JSON body: data did not match any variant of untagged "
+                         "enum PointsSelector");
+           if (body.contains("filter"))
+             if (auto problem = filterProblem(body["filter"])) return fail(res, 400, *problem);
            std::lock_guard<std::mutex> lock(mu_);
            Collection* c = resolve(name(req), res);
            if (!c) return;
-           for (const auto& id : body.value("points", Json::array())) c->points.erase(id.dump());
+           if (body.contains("points")) {
+             for (const auto& id : body.value("points", Json::array())) c->points.erase(id.dump());
+           } else {
+             std::vector<std::string> gone;
+             for (const Point* p : selectPoints(*c, body["filter"])) gone.push_back(p->id.dump());
+             for (const auto& key : gone) c->points.erase(key);
+           }
            ok(res, updateResult(++operationId_, req));
          });
+  // GET /telemetry: the level-0 shape (TelemetryData; API-FACTS §2): `app.jwt_rbac` tells a
+  // client whether the server accepts JWTs at all.
+  s.Get("/telemetry", [this](const httplib::Request&, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ok(res,
+       {{"id", "9a3c1f52-5d1e-4c7b-8f0e-00000000c0fe"},
+        {"app",
+         {{"name", "qdrant"},
+          {"version", kVersion},
+          {"startup", "2026-01-01T00:00:00Z"},
+          {"jwt_rbac", jwtRbac_ && !apiKey_.empty()}}},
+        {"collections", {{"number_of_collections", collections_.size()}}},
+        {"cluster", {{"enabled", false}}},
+        {"requests",
+         {{"rest", {{"responses", Json::object()}}}, {"grpc", {{"responses", Json::object()}}}}}});
+  });
+  // GET /cluster on a single node: consensus is off (ClusterStatus "disabled").
+  s.Get("/cluster", [](const httplib::Request&, httplib::Response& res) {
+    ok(res, {{"status", "disabled"}});
+  });
   s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mu_);
     text(res, 200,

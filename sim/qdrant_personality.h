@@ -51,6 +51,7 @@ class QdrantPersonality : public Personality {
   void upsertPoints(const httplib::Request& req, httplib::Response& res);
   void queryPoints(const httplib::Request& req, httplib::Response& res, bool legacySearch);
   void scrollPoints(const httplib::Request& req, httplib::Response& res);
+  std::vector<const Point*> selectPoints(const Collection& c, const Json& filter);
 
   std::string apiKey_, readOnlyKey_;
   bool jwtRbac_ = false;

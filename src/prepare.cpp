@@ -13,7 +13,11 @@ namespace hx {
 int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded) {
   FsSpecSource source(common.specLimits.maxFileBytes);
   loaded = loadSpecs(source, common.files, common.specLimits);
-  if (loaded.ok()) return exit_code::kOk;
+  if (loaded.ok()) {
+    if (!common.json())
+      for (const auto& w : loaded.warnings) env.err << "warning: " << formatDiagnostic(w) << "\n";
+    return exit_code::kOk;
+  }
   if (common.json())
     env.out << toJsonText(diagnosticsJson(loaded)) << "\n";
   else
@@ -77,6 +81,7 @@ int prepare(CliEnv& env, const CommonOptions& common, PlanCommandOptions& o, Pre
   if (o.offline) {
     p.observed = std::move(previous.value());
   } else {
+    env.providers.useStateStore(common.statePath);
     p.observed = observeEstate(p.loaded.desired, p.inventory, previous.value(), env.providers,
                                env.prober, o.parallelism);
     Status saved = store.saveObservations(p.observed);

@@ -42,6 +42,7 @@ class RealProviders : public ProviderSet {
         commands_(commands),
         loopbackOnly_(loopbackOnly) {}
   Status configure(const DesiredState& desired) override;
+  void useStateStore(const std::string& path) override { keys_.useStore(path); }
   Provider* providerFor(const std::string& kind, const std::string& host) override;
   // A pull that shows no progress for this long is abandoned (HXCTL_PULL_STALL_SECONDS).
   void setPullStallMs(int64_t ms) { pullStallMs_ = ms; }
@@ -70,7 +71,7 @@ class RealProviders : public ProviderSet {
   CommandRunner& commands_;
   bool loopbackOnly_;
   std::map<std::string, FirewallHost> firewalls_;  // by host name
-  KeyProvider keys_{commands_};
+  KeyProvider keys_{commands_, clock_};
   GatewayFileProvider gateways_{commands_};
   std::map<std::string, QdrantHost> qdrant_;  // by host name
   std::map<std::string, LlmHost> llm_;        // by host name

@@ -7,18 +7,22 @@ std::string toJsonText(const Json& j) {
 }
 
 Json diagnosticsJson(const LoadResult& loaded) {
-  Json errors = Json::array();
-  for (const auto& d : loaded.diagnostics)
-    errors.push_back({{"file", d.loc.file},
-                      {"line", d.loc.line},
-                      {"column", d.loc.column},
-                      {"path", d.path},
-                      {"message", d.message}});
+  auto located = [](const Diagnostic& d) {
+    return Json{{"file", d.loc.file},
+                {"line", d.loc.line},
+                {"column", d.loc.column},
+                {"path", d.path},
+                {"message", d.message}};
+  };
+  Json errors = Json::array(), warnings = Json::array();
+  for (const auto& d : loaded.diagnostics) errors.push_back(located(d));
+  for (const auto& w : loaded.warnings) warnings.push_back(located(w));
   // "errors" holds the ones kept (spec_parser.h); "errorCount" counts them all.
   return {{"valid", loaded.ok()},
           {"files", loaded.files.size()},
           {"errorCount", loaded.errorCount()},
-          {"errors", errors}};
+          {"errors", errors},
+          {"warnings", warnings}};
 }
 
 Json planJson(const Plan& plan) {

@@ -71,6 +71,8 @@ std::string showValue(const Json& v, bool sensitive) {
 
 void renderDiagnosticsText(std::ostream& out, const LoadResult& loaded, const Style& style) {
   const auto& diags = loaded.diagnostics;
+  for (const auto& w : loaded.warnings)
+    out << style.paint("warning: ", kYellow) << formatDiagnostic(w) << "\n";
   for (size_t i = 0; i < diags.size() && i < kPrintedDiagnostics; ++i)
     out << style.paint("error: ", kRed) << formatDiagnostic(diags[i]) << "\n";
   const size_t total = loaded.errorCount();

@@ -132,6 +132,18 @@ CREATE TABLE resource_backoff(
   last_error TEXT,
   updated_at INTEGER NOT NULL);
 )sql"},
+      {4, R"sql(
+CREATE TABLE issued_tokens(
+  jti TEXT PRIMARY KEY,
+  server TEXT NOT NULL,
+  key TEXT NOT NULL,
+  token_file TEXT NOT NULL,
+  secret_digest TEXT NOT NULL,
+  issued_at INTEGER NOT NULL,
+  revoked_at INTEGER);
+CREATE INDEX issued_tokens_live ON issued_tokens(server, revoked_at);
+ALTER TABLE observations ADD COLUMN problem TEXT;
+)sql"},
   };
   return kSteps;
 }

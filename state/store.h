@@ -42,6 +42,14 @@ struct KeyEvent {
   std::string who;  // user@hostname of the run
 };
 
+// A Qdrant JWT hxctl minted: its id (the `value_exists` value), for which key, where it was
+// written. Revocation and the token collection's clean-up go by these ids, never by what the
+// collection itself says (any manage-key holder can write there).
+struct IssuedToken {
+  std::string server, key, jti, tokenFile, secretDigest;
+  int64_t issuedAt = 0;
+};
+
 struct RunRecord {
   int64_t id = 0;
   int64_t startedAt = 0, endedAt = 0;
@@ -73,7 +81,7 @@ struct LockInfo {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens (creating if needed) and migrates the store. Fails with kConflict when the file was
   // written by a newer hxctl.
@@ -131,6 +139,11 @@ class Store {
   Status recordKeyEvent(int64_t runId, const std::string& key, const std::string& event,
                         const std::string& detail);
   Result<std::vector<KeyEvent>> keyEvents(const std::string& key);
+
+  // Qdrant JWTs issued and not revoked (state/store_tokens.cpp).
+  Status recordIssuedToken(const IssuedToken& token);
+  Status markTokenRevoked(const std::string& jti);
+  Result<std::vector<IssuedToken>> liveTokens(const std::string& server);  // oldest first
 
   // The daemon's per-resource back-off after failures (state/store_backoff.cpp), by KIND/NAME.
   Status putBackoff(const std::string& resource, const Backoff& backoff);

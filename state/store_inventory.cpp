@@ -82,13 +82,17 @@ Status Store::saveObservations(const ObservedState& observed) {
     }
     SQLite::Statement put(*db_,
                           "INSERT OR REPLACE INTO observations(kind, host, key, fields_json, "
-                          "observed_at) VALUES (?, ?, ?, ?, ?)");
+                          "observed_at, problem) VALUES (?, ?, ?, ?, ?, ?)");
     for (const auto& o : observed.objects) {
       put.bind(1, o.kind);
       put.bind(2, o.host);
       put.bind(3, o.key);
       put.bind(4, o.fields.dump());
       put.bind(5, now);
+      if (o.problem.empty())
+        put.bind(6);
+      else
+        put.bind(6, o.problem);
       put.exec();
       put.reset();
     }
@@ -192,11 +196,12 @@ Result<std::vector<HostTransition>> Store::hostTransitions(const std::string& ho
 Result<ObservedState> Store::loadObservations() {
   try {
     ObservedState out;
-    SQLite::Statement q(*db_, "SELECT kind, host, key, fields_json FROM observations");
+    SQLite::Statement q(
+        *db_, "SELECT kind, host, key, fields_json, COALESCE(problem, '') FROM observations");
     while (q.executeStep()) {
-      out.objects.push_back(ObservedObject{q.getColumn(0).getString(), q.getColumn(1).getString(),
-                                           q.getColumn(2).getString(),
-                                           Json::parse(q.getColumn(3).getString())});
+      out.objects.push_back(ObservedObject{
+          q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+          Json::parse(q.getColumn(3).getString()), q.getColumn(4).getString()});
     }
     SQLite::Statement h(*db_,
                         "SELECT host, status, since, COALESCE(evidence, ''), successes, failures, "

@@ -1,0 +1,185 @@
+#include "qdrant_filter.h"
+
+#include <vector>
+
+namespace hxsim {
+namespace {
+
+using Json = nlohmann::json;
+
+// The values at a payload path "a.b.c" (arrays along the way are flattened, "a[].b" as "a.b"),
+// as Qdrant's JsonPath::value_get returns them.
+void valuesAt(const Json& node, const std::vector<std::string>& parts, size_t i,
+              std::vector<Json>& out) {
+  if (i == parts.size()) {
+    if (node.is_array())
+      for (const auto& v : node) out.push_back(v);
+    else
+      out.push_back(node);
+    return;
+  }
+  if (node.is_array()) {
+    for (const auto& v : node) valuesAt(v, parts, i, out);
+    return;
+  }
+  if (!node.is_object() || !node.contains(parts[i])) return;
+  valuesAt(node[parts[i]], parts, i + 1, out);
+}
+
+std::vector<Json> values(const Json& payload, const std::string& key) {
+  std::vector<std::string> parts;
+  std::string part;
+  for (size_t i = 0; i <= key.size(); ++i) {
+    if (i == key.size() || key[i] == '.') {
+      if (part.size() > 2 && part.compare(part.size() - 2, 2, "[]") == 0)
+        part.resize(part.size() - 2);
+      parts.push_back(part);
+      part.clear();
+    } else {
+      part += key[i];
+    }
+  }
+  std::vector<Json> out;
+  valuesAt(payload, parts, 0, out);
+  return out;
+}
+
+bool inList(const Json& v, const Json& list) {
+  for (const auto& x : list)
+    if (x == v) return true;
+  return false;
+}
+
+bool fieldCondition(const Json& c, const Json& payload) {
+  const std::vector<Json> vs = values(payload, c.value("key", ""));
+  if (c.contains("match")) {
+    const Json& m = c["match"];
+    if (m.contains("value")) {
+      for (const auto& v : vs)
+        if (v == m["value"]) return true;
+      return false;
+    }
+    if (m.contains("any")) {
+      for (const auto& v : vs)
+        if (inList(v, m["any"])) return true;
+      return false;
+    }
+    if (m.contains("except")) {  // some value outside the list (a missing field: none)
+      for (const auto& v : vs)
+        if (!inList(v, m["except"])) return true;
+      return false;
+    }
+    if (m.contains("text")) {
+      for (const auto& v : vs)
+        if (v.is_string() &&
+            v.get<std::string>().find(m["text"].get<std::string>()) != std::string::npos)
+          return true;
+      return false;
+    }
+    return false;
+  }
+  if (c.contains("range")) {
+    const Json& r = c["range"];
+    for (const auto& v : vs) {
+      if (!v.is_number()) continue;
+      double x = v.get<double>();
+      bool ok = (!r.contains("gt") || r["gt"].is_null() || x > r["gt"].get<double>()) &&
+                (!r.contains("gte") || r["gte"].is_null() || x >= r["gte"].get<double>()) &&
+                (!r.contains("lt") || r["lt"].is_null() || x < r["lt"].get<double>()) &&
+                (!r.contains("lte") || r["lte"].is_null() || x <= r["lte"].get<double>());
+      if (ok) return true;
+    }
+    return false;
+  }
+  if (c.contains("values_count")) {
+    const Json& r = c["values_count"];
+    double n = static_cast<double>(vs.size());
+    return (!r.contains("gt") || n > r["gt"].get<double>()) &&
+           (!r.contains("gte") || n >= r["gte"].get<double>()) &&
+           (!r.contains("lt") || n < r["lt"].get<double>()) &&
+           (!r.contains("lte") || n <= r["lte"].get<double>());
+  }
+  return false;
+}
+
+bool condition(const Json& c, const Json& id, const Json& payload) {
+  if (c.contains("has_id")) return inList(id, c["has_id"]);
+  if (c.contains("is_empty")) {
+    // Missing, null, or an empty array (segment: FieldCondition::is_empty).
+    std::vector<Json> vs = values(payload, c["is_empty"].value("key", ""));
+    for (const auto& v : vs)
+      if (!v.is_null()) return false;
+    return true;
+  }
+  if (c.contains("is_null")) {
+    const std::string key = c["is_null"].value("key", "");
+    // Present and null (a missing key is not null).
+    if (!payload.is_object() || !payload.contains(key)) return false;
+    return payload[key].is_null();
+  }
+  if (c.contains("must") || c.contains("should") || c.contains("must_not"))
+    return matchesFilter(c, id, payload);
+  if (c.contains("key")) return fieldCondition(c, payload);
+  return false;
+}
+
+// A clause may be one condition or a list of them.
+std::vector<Json> clause(const Json& filter, const char* name) {
+  if (!filter.contains(name) || filter[name].is_null()) return {};
+  if (filter[name].is_array()) return filter[name].get<std::vector<Json>>();
+  return {filter[name]};
+}
+
+}  // namespace
+
+bool matchesFilter(const Json& filter, const Json& id, const Json& payload) {
+  if (!filter.is_object()) return true;  // null: no filter
+  for (const auto& c : clause(filter, "must"))
+    if (!condition(c, id, payload)) return false;
+  for (const auto& c : clause(filter, "must_not"))
+    if (condition(c, id, payload)) return false;
+  std::vector<Json> should = clause(filter, "should");
+  if (!should.empty()) {
+    bool any = false;
+    for (const auto& c : should) any = any || condition(c, id, payload);
+    if (!any) return false;
+  }
+  if (filter.contains("min_should") && filter["min_should"].is_object()) {
+    size_t need = filter["min_should"].value("min_count", 0u), n = 0;
+    for (const auto& c : filter["min_should"].value("conditions", Json::array()))
+      n += condition(c, id, payload);
+    if (n < need) return false;
+  }
+  return true;
+}
+
+std::optional<std::string> filterProblem(const Json& filter) {
+  if (filter.is_null()) return std::nullopt;
+  if (!filter.is_object())
+    return "Format error in JSON body: invalid type: " + std::string(filter.type_name()) +
+           ", expected struct Filter";
+  for (const char* name : {"must", "should", "must_not"}) {
+    for (const auto& c : clause(filter, name)) {
+      if (!c.is_object())
+        return "Format error in JSON body: data did not match any variant of untagged enum "
+               "Condition";
+      if (c.contains("match") && !c["match"].is_object())
+        return "Format error in JSON body: data did not match any variant of untagged enum "
+               "Condition";
+      if (c.contains("match") && c["match"].contains("any") && !c["match"]["any"].is_array())
+        return "Format error in JSON body: data did not match any variant of untagged enum "
+               "Condition";
+      if (c.contains("must") || c.contains("should") || c.contains("must_not"))
+        if (auto p = filterProblem(c)) return p;
+    }
+  }
+  return std::nullopt;
+}
+
+bool pointIdLess(const Json& a, const Json& b) {
+  if (a.is_number() != b.is_number()) return a.is_number();
+  if (a.is_number()) return a.get<uint64_t>() < b.get<uint64_t>();
+  return a.get<std::string>() < b.get<std::string>();
+}
+
+}  // namespace hxsim

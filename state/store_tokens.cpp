@@ -1,0 +1,59 @@
+// The Qdrant JWTs hxctl issued: the one record revocation trusts. The token collection on the
+// server only mirrors the live ones, and anyone with manage rights can write there.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "state/store.h"
+#include "state/store_error.h"
+
+namespace hx {
+
+Status Store::recordIssuedToken(const IssuedToken& t) {
+  try {
+    SQLite::Statement put(*db_,
+                          "INSERT INTO issued_tokens(jti, server, key, token_file, secret_digest, "
+                          "issued_at) VALUES (?, ?, ?, ?, ?, ?)");
+    put.bind(1, t.jti);
+    put.bind(2, t.server);
+    put.bind(3, t.key);
+    put.bind(4, t.tokenFile);
+    put.bind(5, t.secretDigest);
+    put.bind(6, t.issuedAt ? t.issuedAt : clock_.nowSeconds());
+    put.exec();
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Status Store::markTokenRevoked(const std::string& jti) {
+  try {
+    SQLite::Statement put(
+        *db_, "UPDATE issued_tokens SET revoked_at = ? WHERE jti = ? AND revoked_at IS NULL");
+    put.bind(1, clock_.nowSeconds());
+    put.bind(2, jti);
+    put.exec();
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<std::vector<IssuedToken>> Store::liveTokens(const std::string& server) {
+  try {
+    SQLite::Statement q(*db_,
+                        "SELECT server, key, jti, token_file, secret_digest, issued_at FROM "
+                        "issued_tokens WHERE server = ? AND revoked_at IS NULL ORDER BY "
+                        "issued_at, rowid");
+    q.bind(1, server);
+    std::vector<IssuedToken> out;
+    while (q.executeStep())
+      out.push_back(IssuedToken{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                                q.getColumn(2).getString(), q.getColumn(3).getString(),
+                                q.getColumn(4).getString(), q.getColumn(5).getInt64()});
+    return out;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+}  // namespace hx
