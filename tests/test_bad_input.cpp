@@ -85,7 +85,8 @@ TEST_CASE("a spec path that is a device or a pipe is refused, not read", "[cli][
   CHECK(r.peakRssKb < kBoundedRssKb);
 }
 
-TEST_CASE("-o json prints exactly one JSON document on every failing path", "[cli][bad-input]") {
+TEST_CASE("JSON output (-o json) is exactly one JSON document on every failing path",
+          "[cli][bad-input]") {
   CliHarness h("json-paths");
   h.writeSpec("estate.yaml", fake::kSmallEstate);
   std::filesystem::create_directories(h.dir() / "store-is-a-dir");
