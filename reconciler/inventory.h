@@ -14,6 +14,7 @@ struct InventoryEntry {
   std::string key;
   std::string origin;  // "created" (hxctl made it: prunable) or "adopted" (never pruned)
   std::string specDigest;
+  std::string sourceFile;  // the spec file that declared it when it was last applied
 };
 
 struct Inventory {

@@ -49,6 +49,7 @@ struct PlanAction {
   Json spec;      // the whole spec, for providers that check intent (a model's capability)
   Json observed;  // what was seen (null if nothing)
   std::vector<ResourceId> dependsOn;  // managed resources that must succeed first
+  std::string sourceFile;             // the spec file that declares it ("" for deletes)
 };
 
 struct HostLine {

@@ -125,6 +125,7 @@ class Planner {
     a.key = objectKey(r);
     a.desired = comparableFields(r);
     a.spec = r.spec;
+    a.sourceFile = r.loc.file;
     for (const auto& dep : graph_.dependenciesOf(r.id))
       if (findKind(dep.kind)->managed) a.dependsOn.push_back(dep);
 
@@ -269,11 +270,29 @@ class Planner {
       deletes.push_back(std::move(a));
     }
     guardMassPrune(deletes);
+    guardVanishedFiles(deletes);
     // Dependents go first: keys before rules before collections before models.
     std::stable_sort(deletes.begin(), deletes.end(), [](const PlanAction& x, const PlanAction& y) {
       return kindIndex(x.id.kind) > kindIndex(y.id.kind);
     });
     for (auto& d : deletes) plan_.actions.push_back(std::move(d));
+  }
+
+  // A prune of what a spec file declared at the last apply, when that file is no longer among the
+  // specs at all (deleted, moved out of the directory, lost in a checkout), is refused unless
+  // asked for, however few objects it held. Keys are exempt, as below.
+  void guardVanishedFiles(std::vector<PlanAction>& deletes) const {
+    if (!options_.prune || options_.allowMassPrune || desired_.sourceFiles.empty()) return;
+    for (auto& a : deletes) {
+      if (a.type != ActionType::kDelete || a.id.kind == "ApiKey" || a.id.kind == "GatewayKeyFile")
+        continue;
+      const InventoryEntry* e = inventory_.find(a.id);
+      if (!e || e->sourceFile.empty() || desired_.sourceFiles.count(e->sourceFile)) continue;
+      a.type = ActionType::kUnsafe;
+      a.reason = "refused: --prune would delete it because " + e->sourceFile +
+                 ", which declared it at the last apply, is no longer among the specs; if the "
+                 "file was removed on purpose, re-run with --allow-mass-prune";
+    }
   }
 
   // The mass-prune guard (Argo CD's allowEmpty=false, Flux's safeguards): a prune that would

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,9 @@ struct DesiredState {
   std::vector<Resource> resources;
   // Resources whose desired value is unknown this run (a secret that cannot be read), and why.
   std::map<ResourceId, std::string> unresolved;
+  // The spec files this state was loaded from, as absolute paths (set by the caller that knows
+  // the file system; empty when the state was built in memory).
+  std::set<std::string> sourceFiles;
   const Resource* find(const ResourceId& id) const;
   std::vector<const Resource*> ofKind(const std::string& kind) const;
 };

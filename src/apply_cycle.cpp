@@ -10,6 +10,7 @@
 #include "src/backlog.h"
 #include "src/engine.h"
 #include "src/exit_codes.h"
+#include "src/fs_spec_source.h"
 #include "src/process_info.h"
 
 namespace hx {
@@ -63,7 +64,12 @@ class ApplyRecorder : public ExecutionListener {
     std::string origin = a.adopting ? "adopted" : "created";
     if (a.type == ActionType::kUpdate)
       if (const InventoryEntry* e = inventory_.find(a.id)) origin = e->origin;
-    return InventoryEntry{a.id, a.host, a.key, origin, contentDigest(a.desired.dump())};
+    return InventoryEntry{a.id,
+                          a.host,
+                          a.key,
+                          origin,
+                          contentDigest(a.desired.dump()),
+                          a.sourceFile.empty() ? "" : canonicalSpecPath(a.sourceFile)};
   }
   void note(const Status& s) {
     if (s) return;
@@ -135,7 +141,9 @@ void recordNonExecuted(Store& store, int64_t runId, const Plan& plan) {
       (void)store.recordAction(runId, a, "refused", a.reason);
     else if (a.type == ActionType::kNoOp && a.adopting)
       (void)store.putInventory(
-          InventoryEntry{a.id, a.host, a.key, "adopted", contentDigest(a.desired.dump())}, true);
+          InventoryEntry{a.id, a.host, a.key, "adopted", contentDigest(a.desired.dump()),
+                         a.sourceFile.empty() ? "" : canonicalSpecPath(a.sourceFile)},
+          true);
   }
 }
 

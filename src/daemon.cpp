@@ -197,6 +197,7 @@ class Daemon {
   bool reloadSpecs(bool force) {
     FsSpecSource source(common_.specLimits.maxFileBytes);
     LoadResult fresh = loadSpecs(source, common_.files, common_.specLimits);
+    recordSourceFiles(fresh);
     if (fresh.digest == lastSeenDigest_ && !force) return false;
     lastSeenDigest_ = fresh.digest;
     if (!fresh.ok()) {

@@ -10,6 +10,16 @@ namespace hx {
 
 namespace fs = std::filesystem;
 
+std::string canonicalSpecPath(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  return ec ? path : p.string();
+}
+
+void recordSourceFiles(LoadResult& loaded) {
+  for (const auto& f : loaded.files) loaded.desired.sourceFiles.insert(canonicalSpecPath(f));
+}
+
 bool isSpecFile(const fs::path& p) {
   auto ext = p.extension().string();
   return ext == ".yaml" || ext == ".yml";

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "reconciler/loader.h"
 #include "reconciler/spec_screen.h"
 #include "reconciler/spec_source.h"
 
@@ -11,6 +12,13 @@ namespace hx {
 
 // *.yaml or *.yml: the files a directory of specs is made of.
 bool isSpecFile(const std::filesystem::path& p);
+
+// The absolute, canonical form of a spec path: how the inventory remembers which file declared
+// an object, whatever directory hxctl runs from.
+std::string canonicalSpecPath(const std::string& path);
+
+// Fills loaded.desired.sourceFiles from loaded.files.
+void recordSourceFiles(LoadResult& loaded);
 
 class FsSpecSource : public SpecSource {
  public:

@@ -13,6 +13,7 @@ namespace hx {
 int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded) {
   FsSpecSource source(common.specLimits.maxFileBytes);
   loaded = loadSpecs(source, common.files, common.specLimits);
+  recordSourceFiles(loaded);
   if (loaded.ok()) {
     if (!common.json())
       for (const auto& w : loaded.warnings) env.err << "warning: " << formatDiagnostic(w) << "\n";

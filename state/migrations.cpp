@@ -143,6 +143,7 @@ CREATE TABLE issued_tokens(
   revoked_at INTEGER);
 CREATE INDEX issued_tokens_live ON issued_tokens(server, revoked_at);
 ALTER TABLE observations ADD COLUMN problem TEXT;
+ALTER TABLE inventory ADD COLUMN source_file TEXT;
 )sql"},
   };
   return kSteps;

@@ -9,8 +9,8 @@ namespace hx {
 Result<Inventory> Store::inventory() {
   try {
     SQLite::Statement q(*db_,
-                        "SELECT kind, name, host, key, origin, COALESCE(spec_digest, '') "
-                        "FROM inventory ORDER BY resource");
+                        "SELECT kind, name, host, key, origin, COALESCE(spec_digest, ''), "
+                        "COALESCE(source_file, '') FROM inventory ORDER BY resource");
     Inventory inv;
     while (q.executeStep()) {
       InventoryEntry e;
@@ -19,6 +19,7 @@ Result<Inventory> Store::inventory() {
       e.key = q.getColumn(3).getString();
       e.origin = q.getColumn(4).getString();
       e.specDigest = q.getColumn(5).getString();
+      e.sourceFile = q.getColumn(6).getString();
       inv.entries.push_back(std::move(e));
     }
     return inv;
@@ -31,12 +32,13 @@ Status Store::putInventory(const InventoryEntry& entry, bool confirmed) {
   try {
     SQLite::Statement q(*db_,
                         "INSERT INTO inventory(resource, kind, name, host, key, origin, "
-                        "spec_digest, confirmed, created_at, updated_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "spec_digest, confirmed, created_at, updated_at, source_file) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, '')) "
                         "ON CONFLICT(resource) DO UPDATE SET host = excluded.host, "
                         "key = excluded.key, origin = excluded.origin, "
                         "spec_digest = excluded.spec_digest, confirmed = excluded.confirmed, "
-                        "updated_at = excluded.updated_at");
+                        "updated_at = excluded.updated_at, "
+                        "source_file = COALESCE(excluded.source_file, inventory.source_file)");
     int64_t now = clock_.nowSeconds();
     q.bind(1, entry.id.str());
     q.bind(2, entry.id.kind);
@@ -48,6 +50,7 @@ Status Store::putInventory(const InventoryEntry& entry, bool confirmed) {
     q.bind(8, confirmed ? 1 : 0);
     q.bind(9, now);
     q.bind(10, now);
+    q.bind(11, entry.sourceFile);
     q.exec();
     return Status::ok();
   } catch (const std::exception& e) {

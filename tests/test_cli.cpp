@@ -333,3 +333,37 @@ TEST_CASE(
     CHECK(interrupted);
   }
 }
+
+TEST_CASE("prune refuses to delete what a spec file declared when the whole file is gone",
+          "[cli][prune]") {
+  CliHarness h("vanished-file");
+  activeHosts(h);
+  h.writeSpec("estate.yaml", openEstate());
+  h.writeSpec("archive.yaml",
+              hx::test::specDoc("Collection", "archive",
+                                "  {server: qdrant, vectors: {size: 8, distance: Dot}}\n"));
+  REQUIRE(h.run("apply -f specs", kKeyEnv).code == 0);
+  REQUIRE(h.world().object("Collection", "qdrant", "archive") != nullptr);
+
+  // One collection of three: no mass prune, but its whole file went away.
+  h.removeSpec("archive.yaml");
+  Run refused = h.run("apply -f specs --prune", kKeyEnv);
+  INFO(refused.out << refused.err);
+  CHECK(refused.code == 5);
+  CHECK(refused.out.find(
+            "refused: --prune would delete it because " +
+            std::filesystem::weakly_canonical(h.dir() / "specs" / "archive.yaml").string() +
+            ", which declared it at the last apply, is no longer among the specs") !=
+        std::string::npos);
+  CHECK(h.world().object("Collection", "qdrant", "archive") != nullptr);
+  // Named by an absolute path instead of a relative one: the same file, the same verdict.
+  Run elsewhere = h.run("apply -f " + (h.dir() / "specs").string() + " --prune", kKeyEnv);
+  CHECK(elsewhere.code == 5);
+  CHECK(h.world().object("Collection", "qdrant", "archive") != nullptr);
+
+  Run meant = h.run("apply -f specs --prune --allow-mass-prune", kKeyEnv);
+  INFO(meant.out << meant.err);
+  CHECK(meant.code == 0);
+  CHECK(h.world().object("Collection", "qdrant", "archive") == nullptr);
+  CHECK(h.world().object("Collection", "qdrant", "plain") != nullptr);
+}

@@ -46,7 +46,7 @@ struct Harness {
     for (const auto& r : results)
       if (r.outcome == "succeeded") {
         const PlanAction* a = p.find(r.id);
-        inventory.entries.push_back({a->id, a->host, a->key, "created", ""});
+        inventory.entries.push_back({a->id, a->host, a->key, "created", "", ""});
       }
     return results;
   }

@@ -8,7 +8,7 @@ using namespace hx;
 
 TEST_CASE("topological order puts dependencies first and keeps declaration order", "[graph]") {
   ParsedSpecs parsed = parseSpecs(fake::kSmallEstate, "estate.yaml");
-  DesiredState desired{parsed.resources, {}};
+  DesiredState desired{parsed.resources, {}, {}};
   DependencyGraph g(desired);
   auto order = g.topologicalOrder();
   auto pos = [&](const std::string& kind, const std::string& name) {

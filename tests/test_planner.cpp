@@ -32,7 +32,7 @@ struct World {
   void converged(const std::string& kind, const std::string& name) {
     const Resource& r = res(kind, name);
     observed.objects.push_back({kind, objectHost(r), objectKey(r), comparableFields(r)});
-    inventory.entries.push_back({r.id, objectHost(r), objectKey(r), "created", ""});
+    inventory.entries.push_back({r.id, objectHost(r), objectKey(r), "created", "", ""});
   }
   void convergeAllManaged() {
     for (const auto* k : {"Model", "Collection", "ApiKey"})
@@ -144,10 +144,10 @@ TEST_CASE("prune deletes only what the inventory says hxctl created", "[planner]
   World w;
   w.convergeAllManaged();
   w.observed.objects.push_back({"Collection", "qdrant", "old", {{"vectors", {{"size", 4}}}}});
-  w.inventory.entries.push_back({{"Collection", "old"}, "qdrant", "old", "created", ""});
+  w.inventory.entries.push_back({{"Collection", "old"}, "qdrant", "old", "created", "", ""});
   w.observed.objects.push_back({"Collection", "qdrant", "adopted-one", Json::object()});
   w.inventory.entries.push_back(
-      {{"Collection", "adopted-one"}, "qdrant", "adopted-one", "adopted", ""});
+      {{"Collection", "adopted-one"}, "qdrant", "adopted-one", "adopted", "", ""});
   w.observed.objects.push_back({"Collection", "qdrant", "made-by-hand", Json::object()});
 
   Plan keep = w.run();

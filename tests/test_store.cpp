@@ -27,7 +27,7 @@ TEST_CASE("a new store is migrated to the current schema, and reopening keeps it
     auto s = Store::open(path, clock);
     REQUIRE(s);
     CHECK(s.value()->schemaVersion() == Store::kSchemaVersion);
-    REQUIRE(s.value()->putInventory({{"Collection", "a"}, "q", "a", "created", ""}, true));
+    REQUIRE(s.value()->putInventory({{"Collection", "a"}, "q", "a", "created", "", ""}, true));
   }
   auto again = Store::open(path, clock);
   REQUIRE(again);
@@ -117,7 +117,7 @@ TEST_CASE("inventory rows carry the spec digest and the last observed state", "[
   auto s = Store::open(path, clock);
   REQUIRE(s);
   REQUIRE(
-      s.value()->putInventory({{"Collection", "docs"}, "q", "docs", "created", "abc123"}, true));
+      s.value()->putInventory({{"Collection", "docs"}, "q", "docs", "created", "abc123", ""}, true));
   ObservedState o;
   o.objects.push_back({"Collection", "q", "docs", {{"hnsw", {{"m", 32}}}}});
   REQUIRE(s.value()->saveObservations(o));
