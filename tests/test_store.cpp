@@ -116,8 +116,8 @@ TEST_CASE("inventory rows carry the spec digest and the last observed state", "[
   std::string path = tempDb("owned.db");
   auto s = Store::open(path, clock);
   REQUIRE(s);
-  REQUIRE(
-      s.value()->putInventory({{"Collection", "docs"}, "q", "docs", "created", "abc123", ""}, true));
+  REQUIRE(s.value()->putInventory({{"Collection", "docs"}, "q", "docs", "created", "abc123", ""},
+                                  true));
   ObservedState o;
   o.objects.push_back({"Collection", "q", "docs", {{"hnsw", {{"m", 32}}}}});
   REQUIRE(s.value()->saveObservations(o));
