@@ -122,11 +122,13 @@ void onAlarm(int) {
   _exit(1);
 }
 
+#if !defined(__SANITIZE_ADDRESS__)
 void onCrash(int) {
   saveCurrent();
   say("hx-specfuzz: CRASH: a fatal signal while loading; input saved\n");
   _exit(1);
 }
+#endif
 
 long peakRssMib() {
   rusage u{};
