@@ -175,8 +175,8 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
 
 int runCli(int argc, char** argv, CliEnv& env) {
   if (!argsWantJson(argc, argv)) return runCommand(argc, argv, env);
-  CountingStreamBuf outBuf(env.out.rdbuf());
-  RecordingStreamBuf errBuf(env.err.rdbuf());
+  TeeStreamBuf outBuf(env.out.rdbuf(), 0);
+  TeeStreamBuf errBuf(env.err.rdbuf(), 64 * 1024);  // what the error document quotes
   std::ostream out(&outBuf), err(&errBuf);
   CliEnv guarded{env.providers,    env.prober, env.clock, env.http,
                  env.loopbackOnly, out,        err,       env.outIsTty};

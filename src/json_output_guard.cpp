@@ -1,15 +1,12 @@
 #include "src/json_output_guard.h"
 
+#include <algorithm>
 #include <sstream>
 #include <string_view>
 
 #include "reconciler/resource.h"
 
 namespace hx {
-
-namespace {
-constexpr size_t kRecordedBytes = 64 * 1024;
-}
 
 bool argsWantJson(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
@@ -21,26 +18,15 @@ bool argsWantJson(int argc, char** argv) {
   return false;
 }
 
-CountingStreamBuf::int_type CountingStreamBuf::overflow(int_type c) {
+TeeStreamBuf::int_type TeeStreamBuf::overflow(int_type c) {
   if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
-  ++count_;
-  return dest_->sputc(traits_type::to_char_type(c));
+  char ch = traits_type::to_char_type(c);
+  return xsputn(&ch, 1) == 1 ? c : traits_type::eof();
 }
 
-std::streamsize CountingStreamBuf::xsputn(const char* s, std::streamsize n) {
+std::streamsize TeeStreamBuf::xsputn(const char* s, std::streamsize n) {
   count_ += static_cast<size_t>(n);
-  return dest_->sputn(s, n);
-}
-
-RecordingStreamBuf::int_type RecordingStreamBuf::overflow(int_type c) {
-  if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
-  if (text_.size() < kRecordedBytes) text_.push_back(traits_type::to_char_type(c));
-  return dest_->sputc(traits_type::to_char_type(c));
-}
-
-std::streamsize RecordingStreamBuf::xsputn(const char* s, std::streamsize n) {
-  if (text_.size() < kRecordedBytes)
-    text_.append(s, std::min(static_cast<size_t>(n), kRecordedBytes - text_.size()));
+  if (text_.size() < keep_) text_.append(s, std::min(static_cast<size_t>(n), keep_ - text_.size()));
   return dest_->sputn(s, n);
 }
 

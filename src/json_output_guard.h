@@ -14,26 +14,11 @@ namespace hx {
 // True when the arguments ask for JSON output (-o json, -ojson, --output json, --output=json).
 bool argsWantJson(int argc, char** argv);
 
-// Passes everything to `dest`, counting the bytes.
-class CountingStreamBuf : public std::streambuf {
+// Passes everything to `dest`, counting the bytes and keeping a copy of the first `keep`.
+class TeeStreamBuf : public std::streambuf {
  public:
-  explicit CountingStreamBuf(std::streambuf* dest) : dest_(dest) {}
+  TeeStreamBuf(std::streambuf* dest, size_t keep) : dest_(dest), keep_(keep) {}
   size_t count() const { return count_; }
-
- protected:
-  int_type overflow(int_type c) override;
-  std::streamsize xsputn(const char* s, std::streamsize n) override;
-  int sync() override { return dest_->pubsync(); }
-
- private:
-  std::streambuf* dest_;
-  size_t count_ = 0;
-};
-
-// Passes everything to `dest` and keeps a copy of the first 64 KiB.
-class RecordingStreamBuf : public std::streambuf {
- public:
-  explicit RecordingStreamBuf(std::streambuf* dest) : dest_(dest) {}
   const std::string& text() const { return text_; }
 
  protected:
@@ -43,6 +28,8 @@ class RecordingStreamBuf : public std::streambuf {
 
  private:
   std::streambuf* dest_;
+  size_t keep_;
+  size_t count_ = 0;
   std::string text_;
 };
 
