@@ -40,6 +40,11 @@ class [[nodiscard]] Status {
     return error_ ? error_->message : kEmpty;
   }
   bool retryable() const { return error_ && error_->kind == ErrorKind::kTransient; }
+  // The same error, its message prefixed with `context` ("cannot open X: ..."); kind kept.
+  Status withContext(const std::string& context) const {
+    if (isOk()) return *this;
+    return error(error_->kind, context + ": " + error_->message);
+  }
 
  private:
   struct Error {

@@ -10,6 +10,12 @@ if ! clang-format --dry-run -Werror "${cxx[@]}" 2>/tmp/hxctl-format.log; then
   grep -E '(warning|error):' /tmp/hxctl-format.log | cut -d: -f1 | sort -u
   status=1
 fi
+# A store write (any call's Status) is never thrown away with a cast (issue 14: a run that
+# recorded nothing must not exit 0); keep it, report it, or return it.
+if git grep -nE '\(void\)[[:space:]]*[A-Za-z_][A-Za-z_0-9]*(\.|->)' -- src state reconciler; then
+  echo "lint: a discarded call result above; keep the Status (StoreWrites) or report it"
+  status=1
+fi
 mapfile -t tests < <(git ls-files 'tests/*.cpp')
 python3 scripts/check_test_names.py "${tests[@]}" || status=1
 while IFS= read -r f; do

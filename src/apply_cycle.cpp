@@ -12,6 +12,7 @@
 #include "src/exit_codes.h"
 #include "src/fs_spec_source.h"
 #include "src/process_info.h"
+#include "src/store_writes.h"
 
 namespace hx {
 
@@ -22,14 +23,21 @@ namespace {
 class ApplyRecorder : public ExecutionListener {
  public:
   ApplyRecorder(Store& store, int64_t runId, const Inventory& inventory, CliEnv& env,
-                const CycleControls& controls)
-      : store_(store), runId_(runId), inventory_(inventory), env_(env), controls_(controls) {}
+                const CycleControls& controls, StoreWrites& writes)
+      : store_(store),
+        runId_(runId),
+        inventory_(inventory),
+        env_(env),
+        controls_(controls),
+        writes_(writes) {}
 
   void started(const PlanAction& a) override {
     if (a.type == ActionType::kCreate || a.type == ActionType::kReplace || a.adopting)
-      note(store_.putInventory(entryFor(a), false));
+      writes_.keep(store_.putInventory(entryFor(a), false), "the intent to " +
+                                                                std::string(actionTypeName(a.type)) +
+                                                                " " + a.id.str());
     auto id = store_.actionStarted(runId_, a);
-    note(id.status());
+    writes_.keep(id.status(), "the start of " + a.id.str());
     if (id) ids_[a.id] = id.value();
     if (controls_.logActions)
       spdlog::info("{}: {} started", a.id.str(), actionTypeName(a.type));
@@ -39,15 +47,18 @@ class ApplyRecorder : public ExecutionListener {
 
   void finished(const PlanAction& a, const ActionResult& r) override {
     auto it = ids_.find(a.id);
+    const std::string outcome = "the outcome of " + a.id.str();
     if (it == ids_.end())
-      note(store_.recordAction(runId_, a, r.outcome, r.error.message()));
+      writes_.keep(store_.recordAction(runId_, a, r.outcome, r.error.message()), outcome);
     else
-      note(store_.actionFinished(it->second, r.outcome, r.error, r.attempts, r.durationMs));
+      writes_.keep(store_.actionFinished(it->second, r.outcome, r.error, r.attempts, r.durationMs),
+                   outcome);
     if (r.outcome == "succeeded") {
       if (a.type == ActionType::kDelete)
-        note(store_.removeInventory(a.id));
+        writes_.keep(store_.removeInventory(a.id), "the removal of " + a.id.str() +
+                                                       " from the inventory");
       else if (a.type != ActionType::kUpdate || a.adopting)
-        note(store_.putInventory(entryFor(a), true));
+        writes_.keep(store_.putInventory(entryFor(a), true), a.id.str() + " in the inventory");
     }
     if (controls_.logActions && r.outcome == "succeeded")
       spdlog::info("{}: {} succeeded ({} ms)", a.id.str(), actionTypeName(a.type), r.durationMs);
@@ -71,24 +82,17 @@ class ApplyRecorder : public ExecutionListener {
                           contentDigest(a.desired.dump()),
                           a.sourceFile.empty() ? "" : canonicalSpecPath(a.sourceFile)};
   }
-  void note(const Status& s) {
-    if (s) return;
-    if (controls_.logActions)
-      spdlog::warn("could not record in the state store: {}", s.message());
-    else
-      env_.err << "warning: could not record in the state store: " << s.message() << "\n";
-  }
-
   Store& store_;
   int64_t runId_;
   const Inventory& inventory_;
   CliEnv& env_;
   const CycleControls& controls_;
+  StoreWrites& writes_;
   std::map<ResourceId, int64_t> ids_;
 };
 
 // The keys' audit: what happened to each ApiKey that was applied, in words an auditor reads.
-void recordKeyEvents(Store& store, int64_t runId, const Plan& plan,
+void recordKeyEvents(Store& store, StoreWrites& writes, int64_t runId, const Plan& plan,
                      const std::vector<ActionResult>& results) {
   for (const auto& r : results) {
     if (r.id.kind == "GatewayKeyFile" && r.outcome == "succeeded") {
@@ -111,7 +115,8 @@ void recordKeyEvents(Store& store, int64_t runId, const Plan& plan,
           ev = c.before.is_null() ? "created" : "redelivered";
       }
       for (const auto& [name, ev] : events)
-        (void)store.recordKeyEvent(runId, name, ev, "gateway key file on " + a->host);
+        writes.keep(store.recordKeyEvent(runId, name, ev, "gateway key file on " + a->host),
+                    "the key audit of " + name);
       continue;
     }
     if (r.id.kind != "ApiKey" || r.outcome != "succeeded") continue;
@@ -127,40 +132,43 @@ void recordKeyEvents(Store& store, int64_t runId, const Plan& plan,
       detail += (detail.empty() ? "" : ", ") + c.path;
     }
     if (a->type == ActionType::kDelete) detail = a->reason;
-    (void)store.recordKeyEvent(runId, r.id.name, event, detail);
+    writes.keep(store.recordKeyEvent(runId, r.id.name, event, detail),
+                "the key audit of " + r.id.name);
   }
 }
 
 // Deferred and refused actions are recorded with their reason; objects that already existed
 // and are taken over without a change (adopted) are written to the inventory as "adopted".
-void recordNonExecuted(Store& store, int64_t runId, const Plan& plan) {
+void recordNonExecuted(Store& store, StoreWrites& writes, int64_t runId, const Plan& plan) {
   for (const auto& a : plan.actions) {
     if (a.type == ActionType::kDeferred)
-      (void)store.recordAction(runId, a, "deferred", a.reason);
+      writes.keep(store.recordAction(runId, a, "deferred", a.reason),
+                  "the deferral of " + a.id.str());
     else if (isRefusal(a.type))
-      (void)store.recordAction(runId, a, "refused", a.reason);
+      writes.keep(store.recordAction(runId, a, "refused", a.reason),
+                  "the refusal of " + a.id.str());
     else if (a.type == ActionType::kNoOp && a.adopting)
-      (void)store.putInventory(
+      writes.keep(store.putInventory(
           InventoryEntry{a.id, a.host, a.key, "adopted", contentDigest(a.desired.dump()),
                          a.sourceFile.empty() ? "" : canonicalSpecPath(a.sourceFile)},
-          true);
+          true), "the adoption of " + a.id.str());
   }
 }
 
 // Failures start or extend a resource's back-off; a success ends it. `backoffs` (as read at
 // the start of the cycle) is kept in step with the store.
-void recordBackoffs(Store& store, std::map<std::string, Backoff>& backoffs,
+void recordBackoffs(Store& store, StoreWrites& writes, std::map<std::string, Backoff>& backoffs,
                     const std::vector<ActionResult>& results, int64_t now) {
   for (const auto& r : results) {
     const std::string id = r.id.str();
     auto it = backoffs.find(id);
     if (r.outcome == "succeeded" && it != backoffs.end()) {
-      (void)store.clearBackoff(id);
+      writes.keep(store.clearBackoff(id), "the end of " + id + "'s back-off");
       backoffs.erase(it);
     } else if (r.outcome == "failed") {
       Backoff next = afterFailure(it == backoffs.end() ? Backoff{} : it->second, r.error.message(),
                                   now, BackoffPolicy{});
-      (void)store.putBackoff(id, next);
+      writes.keep(store.putBackoff(id, next), "the back-off of " + id);
       backoffs[id] = next;
     }
   }
@@ -193,6 +201,12 @@ int runApplyCycle(CliEnv& env, const CommonOptions& common, PlanCommandOptions& 
   auto runId = store.beginRun(who);
   if (!runId) return out.exitCode = reportError(env, runId.status());
   out.runId = runId.value();
+  StoreWrites writes([&](const std::string& line) {
+    if (controls.logActions)
+      spdlog::error("{}", line);
+    else
+      env.err << "error: " << line << "\n";
+  });
   Prepared& p = out.prepared;
   if (preloaded) {
     p.loaded = *preloaded;
@@ -200,42 +214,45 @@ int runApplyCycle(CliEnv& env, const CommonOptions& common, PlanCommandOptions& 
   }
   int rc = prepare(env, common, options, p, &store);
   if (rc != exit_code::kOk) {
-    (void)store.endRun(out.runId, rc, "failed", "could not plan");
+    writes.keep(store.endRun(out.runId, rc, "failed", "could not plan"), "the end of the run");
     return out.exitCode = rc;
   }
   // Read once: what is held back now is what this cycle's results extend or clear.
   auto backoffs = store.backoffs();
   if (controls.respectBackoff && backoffs)
     out.heldBack = holdBackOff(p.plan, backoffs.value(), env.clock.nowSeconds());
-  recordNonExecuted(store, out.runId, p.plan);
+  recordNonExecuted(store, writes, out.runId, p.plan);
   if (controls.onPlan) controls.onPlan(p.plan);
 
   ObservedState after = p.observed;
   Plan now = p.plan;
   if (controls.execute) {
-    ApplyRecorder recorder(store, out.runId, p.inventory, env, controls);
+    ApplyRecorder recorder(store, out.runId, p.inventory, env, controls, writes);
     ExecutorOptions exec;
     exec.parallelism = options.parallelism;
     exec.cancel = controls.cancel;
     Executor executor(env.providers, env.clock, recorder, exec);
     out.results = executor.run(p.plan);
-    if (backoffs) recordBackoffs(store, backoffs.value(), out.results, env.clock.nowSeconds());
+    if (backoffs)
+      recordBackoffs(store, writes, backoffs.value(), out.results, env.clock.nowSeconds());
     // Read back what the estate looks like now, so offline plans and the next run start from
     // it. Checks judge the estate as it is now, so they get a plan made from what was observed.
     if (!out.results.empty()) {
       after = observeEstate(p.loaded.desired, p.inventory, p.observed, env.providers, env.prober,
                             options.parallelism);
-      (void)store.saveObservations(after);
+      writes.keep(store.saveObservations(after), "the observations read back after the apply");
       auto inventoryNow = store.inventory();
       now = plan(p.loaded.desired, after, inventoryNow ? inventoryNow.value() : p.inventory,
                  options.plan, env.clock.nowSeconds());
     }
-    recordKeyEvents(store, out.runId, p.plan, out.results);
+    recordKeyEvents(store, writes, out.runId, p.plan, out.results);
   } else {
     // Self-heal is off: every change is drift to report, recorded so history shows it.
     for (const auto& a : p.plan.actions)
       if (isChange(a.type))
-        (void)store.recordAction(out.runId, a, "drift", "self-heal is off: reported, not changed");
+        writes.keep(
+            store.recordAction(out.runId, a, "drift", "self-heal is off: reported, not changed"),
+            "the drift of " + a.id.str());
   }
   CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
   std::set<ResourceId> applying;
@@ -264,9 +281,16 @@ int runApplyCycle(CliEnv& env, const CommonOptions& common, PlanCommandOptions& 
                   " refused, " + std::to_string(s.deferred) + " deferred";
   }
   if (backoffs) out.backoffs = static_cast<int>(backoffs.value().size());
+  // A lost record makes the run partial: what was done may not be what the store says.
+  if (writes.lost() > 0) {
+    if (rc == exit_code::kOk || rc == exit_code::kDeferred) rc = exit_code::kPartialFailure;
+    out.summary += writes.summary();
+  }
   std::string status = rc == exit_code::kPartialFailure ? "partial" : "succeeded";
   if (out.cancelled > 0) status = "interrupted";
-  (void)store.endRun(out.runId, rc, status, out.summary);
+  if (!writes.keep(store.endRun(out.runId, rc, status, out.summary), "the end of the run") &&
+      rc == exit_code::kOk)
+    rc = exit_code::kPartialFailure;
   return out.exitCode = rc;
 }
 

@@ -51,7 +51,11 @@ int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
     Heartbeat heartbeat(env.clock, common.statePath, lock.value().lockId);
     rc = runApplyCycle(env, common, options, store, who, &loaded, controls, cycle);
   }
-  (void)store.releaseLock(lock.value().lockId);
+  if (Status released = store.releaseLock(lock.value().lockId); !released) {
+    // The next apply breaks a dead holder's lock by itself; say so rather than exit 0 quietly.
+    env.err << "error: could not release the store's lock: " << released.message() << "\n";
+    if (rc == exit_code::kOk) rc = exit_code::kPartialFailure;
+  }
   if (int sig = interrupts.signal()) {
     // Terraform's convention: 128 + the signal, with one line saying what was done.
     env.err << "Interrupted (" << (sig == SIGINT ? "SIGINT" : "SIGTERM")

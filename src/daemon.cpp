@@ -39,6 +39,13 @@ namespace {
 // the service. Long enough for the slowest model pull, whose own stall watchdog fires first.
 constexpr int64_t kHungAfterMs = 30 * 60 * 1000;
 
+// Releases the daemon's lock; a failure is logged (the next holder breaks a dead one's lock).
+bool releaseOrSay(Store& store, const std::string& lockId) {
+  Status released = store.releaseLock(lockId);
+  if (!released) spdlog::error("could not release the store's lock: {}", released.message());
+  return released.isOk();
+}
+
 class Daemon {
  public:
   Daemon(CliEnv& env, const CommonOptions& common, const DaemonOptions& options, Store& store,
@@ -338,7 +345,7 @@ int runDaemon(CliEnv& env, const CommonOptions& common, const DaemonOptions& opt
     Daemon daemon(env, common, options, store, std::move(specs), lockId);
     int wake[2];
     if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) {
-      (void)store.releaseLock(lockId);
+      releaseOrSay(store, lockId);
       return exit_code::kError;
     }
     daemon.setStopFd(wake[1]);
@@ -354,7 +361,7 @@ int runDaemon(CliEnv& env, const CommonOptions& common, const DaemonOptions& opt
       Status listening = server.start(options.metricsAddress);
       if (!listening) {
         spdlog::error("{}", listening.message());
-        (void)store.releaseLock(lockId);
+        releaseOrSay(store, lockId);
         return exit_code::kError;
       }
       spdlog::info("metrics on http://{}:{}/metrics",
@@ -406,7 +413,7 @@ int runDaemon(CliEnv& env, const CommonOptions& common, const DaemonOptions& opt
     if (daemon.lostLock()) {
       rc = exit_code::kLocked;
     } else {
-      (void)store.releaseLock(lockId);
+      if (!releaseOrSay(store, lockId)) rc = exit_code::kError;
       daemon.lockReleased();
     }
   }

@@ -45,7 +45,11 @@ void InterruptGuard::watch() {
     err_ << name << " again: stopping now. The lock is released; the next apply records this "
          << "run as interrupted.\n"
          << std::flush;
-    if (auto store = Store::open(storePath_, clock_)) (void)store.value()->forceUnlock(lockId_);
+    // Best effort on the way out: when it fails, the next apply breaks this dead holder's lock
+    // itself (lock_session), so there is nothing more to do here than try.
+    if (auto store = Store::open(storePath_, clock_))
+      if (Status s = store.value()->forceUnlock(lockId_); !s)
+        err_ << "could not release the lock: " << s.message() << "\n" << std::flush;
     _exit(128 + first_.load());
   }
 }

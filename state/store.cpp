@@ -24,11 +24,10 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Clock& clock
     db->exec("PRAGMA foreign_keys=ON");
     std::unique_ptr<Store> store(new Store(std::move(db), clock));
     Status migrated = store->migrate();
-    if (!migrated) return migrated;
+    if (!migrated) return migrated.withContext("cannot open state store " + path);
     return store;
   } catch (const std::exception& e) {
-    return Status::error(ErrorKind::kUnavailable,
-                         "cannot open state store " + path + ": " + e.what());
+    return storeError(e, "cannot open state store " + path);
   }
 }
 

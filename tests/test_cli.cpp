@@ -367,3 +367,30 @@ TEST_CASE("prune refuses to delete what a spec file declared when the whole file
   CHECK(h.world().object("Collection", "qdrant", "archive") == nullptr);
   CHECK(h.world().object("Collection", "qdrant", "plain") != nullptr);
 }
+
+TEST_CASE("a store write that fails makes the run partial, printed and with exit 5, never exit 0",
+          "[cli][store]") {
+  CliHarness h("lost-write");
+  activeHosts(h);
+  h.writeSpec("estate.yaml", openEstate());
+  REQUIRE(h.run("history").code == 0);  // creates the store
+  // The database itself refuses the key audit from now on, as a full disk or a broken file
+  // would refuse a write.
+  std::string trigger = "sqlite3 " + h.statePath() +
+                        " \"CREATE TRIGGER no_audit BEFORE INSERT ON key_events BEGIN SELECT "
+                        "RAISE(ABORT, 'injected by the test'); END;\"";
+  REQUIRE(std::system(trigger.c_str()) == 0);
+  Run r = h.run("apply -f specs", kKeyEnv);
+  INFO(r.out << r.err);
+  CHECK(r.code == 5);
+  CHECK(r.err.find("error: could not record the key audit of app in the state store: state "
+                   "store: a write was refused by the database (injected by the test)") !=
+        std::string::npos);
+  CHECK(r.out.find("1 store write lost (first: the key audit of app: state store: a write was "
+                   "refused by the database") != std::string::npos);
+  Json runs = Json::parse(h.run("history -o json").out);
+  REQUIRE(runs.is_array());
+  REQUIRE_FALSE(runs.empty());
+  CHECK(runs[0]["status"] == "partial");
+  CHECK(runs[0]["exit_code"] == 5);
+}

@@ -5,6 +5,7 @@
 #include "fakes/estate_fixture.h"
 #include "fakes/manual_clock.h"
 #include "state/store.h"
+#include "state/store_error.h"
 
 using namespace hx;
 using hx::fake::hostObserved;
@@ -50,9 +51,11 @@ TEST_CASE("a store written by a newer hxctl is refused", "[store]") {
   REQUIRE(std::system(cmd.c_str()) == 0);
   auto s = Store::open(path, clock);
   REQUIRE_FALSE(s);
-  CHECK(s.status().message() ==
-        "state store has schema version 99, newer than this hxctl understands (" +
-            std::to_string(Store::kSchemaVersion) + "); upgrade hxctl");
+  CHECK(s.status().message() == "cannot open state store " + path +
+                                    ": state store has schema version 99, newer than this hxctl "
+                                    "understands (" +
+                                    std::to_string(Store::kSchemaVersion) + "); upgrade hxctl");
+  CHECK(s.status().kind() == ErrorKind::kConflict);  // the context keeps the kind
 }
 
 TEST_CASE("the lock admits one writer and names the holder to the second", "[store][lock]") {
@@ -150,4 +153,44 @@ TEST_CASE("back-off records are kept per resource until cleared", "[store][backo
   CHECK(b.lastError == "HTTP 503");
   REQUIRE(store.clearBackoff("Collection/a"));
   CHECK(store.backoffs().value().empty());
+}
+
+TEST_CASE("store errors are classified by SQLite's result code, not by their wording",
+          "[store][errors]") {
+  struct Case {
+    int code;
+    ErrorKind kind;
+    std::string meaning;
+  };
+  const std::vector<Case> cases = {
+      {SQLITE_BUSY, ErrorKind::kTransient, "busy: another hxctl is writing it"},
+      {SQLITE_LOCKED, ErrorKind::kTransient, "busy: another hxctl is writing it"},
+      {SQLITE_FULL, ErrorKind::kUnavailable, "the disk is full"},
+      {SQLITE_IOERR_WRITE, ErrorKind::kUnavailable, "an I/O error"},
+      {SQLITE_READONLY, ErrorKind::kTerminal, "read-only"},
+      {SQLITE_CORRUPT, ErrorKind::kTerminal, "the file is corrupt or not an hxctl store"},
+      {SQLITE_NOTADB, ErrorKind::kTerminal, "the file is corrupt or not an hxctl store"},
+      {SQLITE_CANTOPEN, ErrorKind::kUnavailable, "cannot open the file"},
+      {SQLITE_CONSTRAINT_TRIGGER, ErrorKind::kInternal, "a write was refused by the database"},
+  };
+  for (const auto& c : cases) {
+    // A message that says "locked" where the code says otherwise must not read as busy.
+    Status s = storeError(SQLite::Exception("locked out of luck", c.code));
+    INFO(c.code << ": " << s.message());
+    CHECK(s.kind() == c.kind);
+    CHECK(s.message().rfind("state store: " + c.meaning, 0) == 0);
+  }
+  CHECK(storeError(std::runtime_error("database is locked")).kind() == ErrorKind::kInternal);
+}
+
+TEST_CASE("a file that is not a store is refused as corrupt, naming the file", "[store][errors]") {
+  fake::ManualClock clock;
+  std::string path = tempDb("garbage.db");
+  std::ofstream(path) << std::string(8192, 'x');
+  auto s = Store::open(path, clock);
+  REQUIRE_FALSE(s);
+  CHECK(s.status().kind() == ErrorKind::kTerminal);
+  CHECK(s.status().message().find("cannot open state store " + path + ": ") == 0);
+  CHECK(s.status().message().find("the file is corrupt or not an hxctl store") !=
+        std::string::npos);
 }
