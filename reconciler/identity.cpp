@@ -8,11 +8,9 @@
 namespace hx {
 
 std::string objectHost(const Resource& r) {
-  if (r.id.kind == "Collection") return r.spec.value("server", "");
-  if (r.id.kind == "Model" || r.id.kind == "FirewallRule" || r.id.kind == "Firewall" ||
-      r.id.kind == "GatewayKeyFile")
-    return r.spec.value("host", "");
-  return "";
+  const KindDescriptor* kind = findKind(r.id.kind);
+  if (!kind || !*kind->hostField || !r.spec.is_object()) return "";
+  return r.spec.value(kind->hostField, "");
 }
 
 std::string normalizeModelName(std::string name) {
@@ -29,16 +27,14 @@ std::string normalizeModelName(std::string name) {
 std::string firewallRuleKey(const Json& spec) { return ufwRuleFromSpec(spec).key(); }
 
 std::string objectKey(const Resource& r) {
-  if (r.id.kind == "Model") return normalizeModelName(r.spec.value("model", ""));
-  if (r.id.kind == "FirewallRule") return firewallRuleKey(r.spec);
-  if (r.id.kind == "Firewall") return "ufw";
-  if (r.id.kind == "GatewayKeyFile") return r.spec.value("keyFile", "");
-  return r.id.name;
+  const KindDescriptor* kind = findKind(r.id.kind);
+  return kind && kind->objectKey ? kind->objectKey(r) : r.id.name;
 }
 
 Json comparableFields(const Resource& r) {
   Json fields = r.spec;
-  if (const KindDescriptor* kind = findKind(r.id.kind))
+  const KindDescriptor* kind = findKind(r.id.kind);
+  if (kind)
     for (const auto& f : kind->specOnlyFields) {
       // "deliver.gateway.reloadCommand": walk to the parent object, drop the leaf.
       Json* parent = &fields;
@@ -50,15 +46,7 @@ Json comparableFields(const Resource& r) {
       }
       if (parent && parent->is_object()) parent->erase(path);
     }
-  if (r.id.kind == "Model") fields["model"] = objectKey(r);
-  if (r.id.kind == "FirewallRule") {
-    // Compared as ufw stores it; the comment only when the spec gives one.
-    Json normal = ufwRuleFields(ufwRuleFromSpec(r.spec));
-    normal["host"] = r.spec.value("host", "");
-    if (r.spec.contains("position")) normal["position"] = r.spec["position"];
-    return normal;
-  }
-  return fields;
+  return kind && kind->normalize ? kind->normalize(r, std::move(fields)) : fields;
 }
 
 }  // namespace hx

@@ -1,6 +1,8 @@
 #include "reconciler/kinds.h"
 
+#include "reconciler/identity.h"
 #include "reconciler/plan.h"
+#include "reconciler/ufw_rule.h"
 #include "reconciler/values.h"
 
 namespace hx {
@@ -372,63 +374,89 @@ void validateTask(const Resource& r, Diagnostics& diags) {
     report(diags, r, "spec.criteria", "a task needs at least one completion criterion (or a hold)");
 }
 
+// Identity and comparison of the kinds whose objects are not simply named after the resource.
+std::string modelKey(const Resource& r) { return normalizeModelName(r.spec.value("model", "")); }
+Json modelNormalize(const Resource& r, Json fields) {
+  fields["model"] = modelKey(r);
+  return fields;
+}
+std::string ruleKey(const Resource& r) { return firewallRuleKey(r.spec); }
+// Compared as ufw stores it; the comment only when the spec gives one.
+Json ruleNormalize(const Resource& r, Json) {
+  Json normal = ufwRuleFields(ufwRuleFromSpec(r.spec));
+  normal["host"] = r.spec.value("host", "");
+  if (r.spec.contains("position")) normal["position"] = r.spec["position"];
+  return normal;
+}
+std::string firewallKey(const Resource&) { return "ufw"; }
+std::string keyFileKey(const Resource& r) { return r.spec.value("keyFile", ""); }
+
 std::vector<KindDescriptor> buildKinds() {
   std::vector<KindDescriptor> k;
-  k.push_back({"Host", hostSpec(), validateHost, false, {}, {}, {}, false, false});
-  k.push_back({"Model",
-               modelSpec(),
-               validateModel,
-               true,
-               {"host", "model"},
-               {"capability", "dimensions"},
-               {},
-               false,
-               true});
-  k.push_back({"Collection",
-               collectionSpec(),
-               validateCollection,
-               true,
-               {"server", "vectors.size", "vectors.distance", "vectors.datatype", "vectors.*.size",
-                "vectors.*.distance", "vectors.*.datatype", "shardNumber"},
-               {"embeddingModel", "adopt"},
-               {},
-               true,
-               false,
-               collectionExtraDiff});
-  k.push_back({"FirewallRule",
-               firewallRuleSpec(),
-               validateFirewallRule,
-               true,
-               {"host", "action", "direction", "from", "to", "port", "proto", "interface"},
-               {},
-               {},
-               false,
-               true});
-  k.push_back(
-      {"Firewall", firewallSpec(), nullptr, true, {"host"}, {}, {}, false, true, nullptr, true});
-  k.push_back({"Role", roleSpec(), validateRole, false, {}, {}, {}, false, false});
-  k.push_back({"GatewayKeyFile",
-               gatewayKeyFileSpec(),
-               nullptr,
-               true,
-               {"host"},
-               {"reloadCommand"},
-               {"entries.*.secretDigest"},
-               false,
-               true,
-               gatewayKeyFileExtraDiff,
-               true});
-  k.push_back({"ApiKey",
-               apiKeySpec(),
-               validateApiKey,
-               true,
-               {},
-               {"secret", "description", "role", "expires", "deliver.gateway"},
-               {"secretDigest"},
-               false,
-               false,
-               apiKeyExtraDiff});
-  k.push_back({"Task", taskSpec(), validateTask, false, {}, {}, {}, false, false});
+  k.push_back({.name = "Host", .spec = hostSpec(), .validate = validateHost});
+  k.push_back({.name = "Model",
+               .spec = modelSpec(),
+               .validate = validateModel,
+               .managed = true,
+               .immutableFields = {"host", "model"},
+               .specOnlyFields = {"capability", "dimensions"},
+               .adoptsExisting = true,
+               .hostField = "host",
+               .objectKey = modelKey,
+               .normalize = modelNormalize});
+  k.push_back({.name = "Collection",
+               .spec = collectionSpec(),
+               .validate = validateCollection,
+               .managed = true,
+               .immutableFields = {"server", "vectors.size", "vectors.distance", "vectors.datatype",
+                                   "vectors.*.size", "vectors.*.distance", "vectors.*.datatype",
+                                   "shardNumber"},
+               .specOnlyFields = {"embeddingModel", "adopt"},
+               .replaceIsDestructive = true,
+               .extraDiff = collectionExtraDiff,
+               .hostField = "server"});
+  k.push_back({.name = "FirewallRule",
+               .spec = firewallRuleSpec(),
+               .validate = validateFirewallRule,
+               .managed = true,
+               .immutableFields = {"host", "action", "direction", "from", "to", "port", "proto",
+                                   "interface"},
+               .adoptsExisting = true,
+               .hostField = "host",
+               .objectKey = ruleKey,
+               .normalize = ruleNormalize});
+  k.push_back({.name = "Firewall",
+               .spec = firewallSpec(),
+               .validate = nullptr,
+               .managed = true,
+               .immutableFields = {"host"},
+               .adoptsExisting = true,
+               .derived = true,
+               .hostField = "host",
+               .objectKey = firewallKey});
+  k.push_back({.name = "Role", .spec = roleSpec(), .validate = validateRole});
+  k.push_back({.name = "GatewayKeyFile",
+               .spec = gatewayKeyFileSpec(),
+               .validate = nullptr,
+               .managed = true,
+               .immutableFields = {"host"},
+               .specOnlyFields = {"reloadCommand"},
+               .sensitiveFields = {"entries.*.secretDigest"},
+               .adoptsExisting = true,
+               .extraDiff = gatewayKeyFileExtraDiff,
+               .derived = true,
+               .hostField = "host",
+               .objectKey = keyFileKey,
+               .credential = true});
+  k.push_back({.name = "ApiKey",
+               .spec = apiKeySpec(),
+               .validate = validateApiKey,
+               .managed = true,
+               .specOnlyFields = {"secret", "description", "role", "expires", "deliver.gateway"},
+               .sensitiveFields = {"secretDigest"},
+               .extraDiff = apiKeyExtraDiff,
+               .credential = true});
+  k.push_back({.name = "Task", .spec = taskSpec(), .validate = validateTask});
   return k;
 }
 

@@ -17,17 +17,17 @@ struct KindDescriptor {
   std::string name;
   Schema spec;
   // Checks one resource beyond its schema (fields that constrain each other).
-  void (*validate)(const Resource&, Diagnostics&);
+  void (*validate)(const Resource&, Diagnostics&) = nullptr;
   // Managed kinds have objects in external systems that hxctl creates, changes and deletes.
   // Host, Role and Task are not managed: hosts are observed, roles fold into the keys that use
   // them, tasks are evaluated.
   bool managed = false;
   // Spec fields (dotted, '*' matches one segment) that the server cannot change in place.
-  std::vector<std::string> immutableFields;
+  std::vector<std::string> immutableFields = {};
   // Spec fields that describe intent only and are never compared with the observed object.
-  std::vector<std::string> specOnlyFields;
+  std::vector<std::string> specOnlyFields = {};
   // Fields whose values are never printed.
-  std::vector<std::string> sensitiveFields;
+  std::vector<std::string> sensitiveFields = {};
   // Whether replacing destroys data (a collection's vectors), so it needs --allow-replace.
   bool replaceIsDestructive = false;
   // Whether an existing object hxctl did not create may be taken over without spec.adopt: true.
@@ -39,6 +39,16 @@ struct KindDescriptor {
   // Derived kinds are made by the loader from other resources (a Host's spec.firewall becomes
   // Firewall/<host>); specs may not declare them.
   bool derived = false;
+  // Identity on its host. `hostField`: the spec field that names the host its object lives on
+  // ("" for host-less kinds). `objectKey`: the object's identity there, from its spec (nullptr:
+  // the resource's name). `normalize`: the spec as the server stores it, for comparison
+  // (nullptr: the spec less its specOnlyFields).
+  const char* hostField = "";
+  std::string (*objectKey)(const Resource&) = nullptr;
+  Json (*normalize)(const Resource&, Json fields) = nullptr;
+  // A credential (a key, a key file's entries): once the specs drop it, it is revoked at once,
+  // --prune or not, and the prune guards never hold its revocation back.
+  bool credential = false;
 };
 
 const std::vector<KindDescriptor>& kinds();
