@@ -72,11 +72,21 @@ struct ObservedObject {
 
 enum class TaskProgress { kUnknown, kCompleted };
 
+// Where one observation happens: a kind on a host ("" for host-less kinds).
+struct ObservationScope {
+  std::string kind;
+  std::string host;
+  auto operator<=>(const ObservationScope&) const = default;
+  std::string str() const { return kind + "@" + host; }  // "Collection@vector-db", for messages
+};
+
 struct ObservedState {
   std::map<std::string, HostObservation> hosts;
   std::vector<ObservedObject> objects;
-  // "Collection@vector-db" -> why that kind could not be observed on that host.
-  std::map<std::string, std::string> failures;
+  // Why a kind could not be observed on a host.
+  std::map<ObservationScope, std::string> failures;
+  // Why the providers could not be set up at all (nothing could be observed).
+  std::string configureFailure;
   std::map<std::string, TaskProgress> tasks;  // from the last backlog evaluation
   std::vector<HostTransition> transitions;    // host status changes seen in this run
 

@@ -2,6 +2,18 @@
 
 namespace hx {
 
+const char* actionTriggerName(ActionTrigger t) {
+  switch (t) {
+    case ActionTrigger::kConverge:
+      return "converge";
+    case ActionTrigger::kPrune:
+      return "prune";
+    case ActionTrigger::kExpiry:
+      return "expiry";
+  }
+  return "?";
+}
+
 const char* actionTypeName(ActionType t) {
   switch (t) {
     case ActionType::kNoOp:

@@ -36,6 +36,11 @@ struct FieldChange {
   bool forcesReplace = false;
 };
 
+// Why an action is planned, where its type alone does not say (a delete may be a prune or an
+// expiry), for those who act on it (the key audit) without reading its sentence.
+enum class ActionTrigger { kConverge, kPrune, kExpiry };
+const char* actionTriggerName(ActionTrigger t);
+
 struct PlanAction {
   ResourceId id;
   ActionType type = ActionType::kNoOp;
@@ -50,6 +55,7 @@ struct PlanAction {
   Json observed;  // what was seen (null if nothing)
   std::vector<ResourceId> dependsOn;  // managed resources that must succeed first
   std::string sourceFile;             // the spec file that declares it ("" for deletes)
+  ActionTrigger trigger = ActionTrigger::kConverge;
 };
 
 struct HostLine {

@@ -14,6 +14,12 @@
 namespace hx {
 namespace {
 
+// Kinds come from the inventory too, which an older or newer hxctl may have written.
+bool isCredential(const std::string& kind) {
+  const KindDescriptor* k = findKind(kind);
+  return k && k->credential;
+}
+
 std::string hostState(const std::string& name, const HostObservation& h) {
   std::string s = "host " + name + " is " + hostStatusName(h.status);
   if (h.since > 0) return s + " since " + formatTime(h.since);
@@ -75,25 +81,25 @@ class Planner {
 
   void noteHost(const Resource& r) {
     HostObservation h = observed_.host(r.id.name);
-    if (h.status != HostStatus::kActive) blocked_[r.id] = hostState(r.id.name, h);
+    if (h.status != HostStatus::kActive) blocked_[r.id] = {hostState(r.id.name, h)};
   }
 
   // A task's gate is closed while it is held or waits on something not yet there.
   void noteTask(const Resource& r) {
     const std::string name = "task " + r.id.name;
     if (r.spec.contains("hold")) {
-      blocked_[r.id] = name + " is held: " + r.spec["hold"].value("reason", "");
+      blocked_[r.id] = {name + " is held: " + r.spec["hold"].value("reason", ""), true};
       return;
     }
     for (const auto& dep : graph_.dependenciesOf(r.id)) {
       if (dep.kind == "Host" && blocked_.count(dep)) {
-        blocked_[r.id] = name + " is blocked: " + blocked_[dep];
+        blocked_[r.id] = {name + " is blocked: " + blocked_[dep].why};
         return;
       }
       if (dep.kind == "Task") {
         auto it = observed_.tasks.find(dep.name);
         if (it == observed_.tasks.end() || it->second != TaskProgress::kCompleted) {
-          blocked_[r.id] = name + " is blocked: task " + dep.name + " is not completed";
+          blocked_[r.id] = {name + " is blocked: task " + dep.name + " is not completed"};
           return;
         }
       }
@@ -106,13 +112,12 @@ class Planner {
     for (const auto& dep : graph_.dependenciesOf(r.id)) {
       auto it = blocked_.find(dep);
       if (it == blocked_.end()) continue;
-      if (dep.kind == "Task" && it->second.find(" is held: ") != std::string::npos)
-        return it->second;
-      if (dep.kind == "Host" && !host) host = it->second;
+      if (it->second.hold) return it->second.why;
+      if (dep.kind == "Host" && !host) host = it->second.why;
       if (!other)
         other = (dep.kind == "Host" || dep.kind == "Task")
-                    ? it->second
-                    : "depends on " + dep.str() + ", which " + it->second;
+                    ? it->second.why
+                    : "depends on " + dep.str() + ", which " + it->second.why;
     }
     return host ? host : other;
   }
@@ -136,23 +141,24 @@ class Planner {
     if (auto reason = deferralReason(r)) {
       a.type = ActionType::kDeferred;
       a.reason = "deferred: " + *reason;
-      blocked_[r.id] = "is deferred";
+      blocked_[r.id] = {"is deferred"};
       return a;
     }
     auto unresolved = desired_.unresolved.find(r.id);
     if (unresolved != desired_.unresolved.end()) {
       a.type = ActionType::kUnobservable;
       a.reason = "cannot resolve the desired value: " + unresolved->second;
-      blocked_[r.id] = "could not be resolved";
+      blocked_[r.id] = {"could not be resolved"};
       return a;
     }
-    auto failure = observed_.failures.find(r.id.kind + "@" + a.host);
-    if (failure != observed_.failures.end()) {
+    auto failure = observed_.failures.find(ObservationScope{r.id.kind, a.host});
+    if (failure != observed_.failures.end() || !observed_.configureFailure.empty()) {
       a.type = ActionType::kUnobservable;
-      a.reason = "cannot observe " + r.id.kind + " on " +
-                 (a.host.empty() ? std::string("the estate") : "host " + a.host) + ": " +
-                 failure->second;
-      blocked_[r.id] = "could not be observed";
+      a.reason =
+          "cannot observe " + r.id.kind + " on " +
+          (a.host.empty() ? std::string("the estate") : "host " + a.host) + ": " +
+          (failure != observed_.failures.end() ? failure->second : observed_.configureFailure);
+      blocked_[r.id] = {"could not be observed"};
       return a;
     }
     const InventoryEntry* owned = inventory_.find(r.id);
@@ -162,13 +168,13 @@ class Planner {
       a.reason = "drift: host " + a.host + " does not serve " + a.key +
                  "; an OpenAI-compatible server's models are fixed by its configuration "
                  "(vLLM --served-model-name, llama-server -m / --alias), so hxctl cannot add it";
-      blocked_[r.id] = "is missing and cannot be added by hxctl";
+      blocked_[r.id] = {"is missing and cannot be added by hxctl"};
       return a;
     }
     if (seen && !seen->problem.empty()) {
       a.type = ActionType::kUnfixable;
       a.reason = seen->problem;
-      blocked_[r.id] = "cannot be brought to its desired state";
+      blocked_[r.id] = {"cannot be brought to its desired state"};
       return a;
     }
     if (!seen) return planAbsent(r, kind, owned, std::move(a));
@@ -181,7 +187,7 @@ class Planner {
         a.reason = r.id.kind + " \"" + a.key + "\" already exists" +
                    (a.host.empty() ? std::string() : " on " + a.host) +
                    " and was not created by hxctl; set spec.adopt: true to manage it";
-        blocked_[r.id] = "cannot be applied (conflict)";
+        blocked_[r.id] = {"cannot be applied (conflict)"};
         return a;
       }
       a.adopting = true;
@@ -256,15 +262,17 @@ class Planner {
       if (e.origin != "created") {
         a.type = ActionType::kOrphan;
         a.reason = "no longer declared; it was adopted, not created, by hxctl, so it is left alone";
-      } else if (e.id.kind == "ApiKey" || e.id.kind == "GatewayKeyFile") {
+      } else if (isCredential(e.id.kind)) {
         // A key is a credential: once the specs drop it, it must stop working, prune or not.
         a.type = ActionType::kDelete;
+        a.trigger = ActionTrigger::kPrune;
         a.reason = "no longer declared: revoked from every delivery";
       } else if (!options_.prune) {
         a.type = ActionType::kOrphan;
         a.reason = "no longer declared; re-run with --prune to delete it";
       } else {
         a.type = ActionType::kDelete;
+        a.trigger = ActionTrigger::kPrune;
         a.reason = "no longer declared (--prune)";
       }
       deletes.push_back(std::move(a));
@@ -284,8 +292,7 @@ class Planner {
   void guardVanishedFiles(std::vector<PlanAction>& deletes) const {
     if (!options_.prune || options_.allowMassPrune || desired_.sourceFiles.empty()) return;
     for (auto& a : deletes) {
-      if (a.type != ActionType::kDelete || a.id.kind == "ApiKey" || a.id.kind == "GatewayKeyFile")
-        continue;
+      if (a.type != ActionType::kDelete || isCredential(a.id.kind)) continue;
       const InventoryEntry* e = inventory_.find(a.id);
       if (!e || e->sourceFile.empty() || desired_.sourceFiles.count(e->sourceFile)) continue;
       a.type = ActionType::kUnsafe;
@@ -304,8 +311,7 @@ class Planner {
     for (const auto& e : inventory_.entries)
       if (e.origin == "created") ++created[e.id.kind];
     auto isPrune = [](const PlanAction& a) {
-      return a.type == ActionType::kDelete && a.id.kind != "ApiKey" &&
-             a.id.kind != "GatewayKeyFile";
+      return a.type == ActionType::kDelete && !isCredential(a.id.kind);
     };
     for (const auto& a : deletes)
       if (isPrune(a)) ++pruned[a.id.kind];
@@ -328,7 +334,7 @@ class Planner {
       const Json* fw = host->field("firewall");
       if (!fw || !fw->value("exclusive", false) || blocked_.count(host->id)) continue;
       if (options_.target) continue;  // a targeted run touches only its target
-      if (observed_.failures.count("FirewallRule@" + host->id.name)) continue;
+      if (observed_.failures.count(ObservationScope{"FirewallRule", host->id.name})) continue;
       std::set<std::string> declared;
       for (const auto* r : desired_.ofKind("FirewallRule"))
         if (objectHost(*r) == host->id.name) declared.insert(objectKey(*r));
@@ -341,6 +347,7 @@ class Planner {
         a.key = o.key;
         a.observed = o.fields;
         a.type = options_.prune ? ActionType::kDelete : ActionType::kOrphan;
+        a.trigger = ActionTrigger::kPrune;
         a.reason = options_.prune
                        ? "not declared, and " + host->id.name + "'s rule set is exclusive (--prune)"
                        : "not declared, and " + host->id.name +
@@ -447,6 +454,7 @@ class Planner {
       a.type = ActionType::kNoOp;
     }
     a.reason = "expired on " + date + ": revoked from every delivery";
+    a.trigger = ActionTrigger::kExpiry;
     return a;  // not a blocker: the gateway file still drops its entry
   }
 
@@ -470,7 +478,13 @@ class Planner {
   const PlanOptions& options_;
   DependencyGraph graph_;
   std::set<ResourceId> selected_;
-  std::map<ResourceId, std::string> blocked_;  // why a resource cannot be relied on this run
+  // Why a resource cannot be relied on this run: the sentence, and whether it is a human hold
+  // (the most actionable blocker, named first).
+  struct Blocker {
+    std::string why;
+    bool hold = false;
+  };
+  std::map<ResourceId, Blocker> blocked_;
   Plan plan_;
 };
 

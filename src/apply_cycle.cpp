@@ -33,9 +33,8 @@ class ApplyRecorder : public ExecutionListener {
 
   void started(const PlanAction& a) override {
     if (a.type == ActionType::kCreate || a.type == ActionType::kReplace || a.adopting)
-      writes_.keep(store_.putInventory(entryFor(a), false), "the intent to " +
-                                                                std::string(actionTypeName(a.type)) +
-                                                                " " + a.id.str());
+      writes_.keep(store_.putInventory(entryFor(a), false),
+                   "the intent to " + std::string(actionTypeName(a.type)) + " " + a.id.str());
     auto id = store_.actionStarted(runId_, a);
     writes_.keep(id.status(), "the start of " + a.id.str());
     if (id) ids_[a.id] = id.value();
@@ -49,25 +48,27 @@ class ApplyRecorder : public ExecutionListener {
     auto it = ids_.find(a.id);
     const std::string outcome = "the outcome of " + a.id.str();
     if (it == ids_.end())
-      writes_.keep(store_.recordAction(runId_, a, r.outcome, r.error.message()), outcome);
-    else
-      writes_.keep(store_.actionFinished(it->second, r.outcome, r.error, r.attempts, r.durationMs),
+      writes_.keep(store_.recordAction(runId_, a, actionOutcomeName(r.outcome), r.error.message()),
                    outcome);
-    if (r.outcome == "succeeded") {
+    else
+      writes_.keep(store_.actionFinished(it->second, actionOutcomeName(r.outcome), r.error,
+                                         r.attempts, r.durationMs),
+                   outcome);
+    if (r.outcome == ActionOutcome::kSucceeded) {
       if (a.type == ActionType::kDelete)
-        writes_.keep(store_.removeInventory(a.id), "the removal of " + a.id.str() +
-                                                       " from the inventory");
+        writes_.keep(store_.removeInventory(a.id),
+                     "the removal of " + a.id.str() + " from the inventory");
       else if (a.type != ActionType::kUpdate || a.adopting)
         writes_.keep(store_.putInventory(entryFor(a), true), a.id.str() + " in the inventory");
     }
-    if (controls_.logActions && r.outcome == "succeeded")
+    if (controls_.logActions && r.outcome == ActionOutcome::kSucceeded)
       spdlog::info("{}: {} succeeded ({} ms)", a.id.str(), actionTypeName(a.type), r.durationMs);
     else if (controls_.logActions)
-      spdlog::warn("{}: {} {} ({} ms): {}", a.id.str(), actionTypeName(a.type), r.outcome,
-                   r.durationMs, r.error.message());
+      spdlog::warn("{}: {} {} ({} ms): {}", a.id.str(), actionTypeName(a.type),
+                   actionOutcomeName(r.outcome), r.durationMs, r.error.message());
     else if (!controls_.quiet)
-      env_.err << "  " << a.id.str() << ": " << actionTypeName(a.type) << " " << r.outcome << " ("
-               << r.durationMs << " ms)\n";
+      env_.err << "  " << a.id.str() << ": " << actionTypeName(a.type) << " "
+               << actionOutcomeName(r.outcome) << " (" << r.durationMs << " ms)\n";
   }
 
  private:
@@ -95,7 +96,7 @@ class ApplyRecorder : public ExecutionListener {
 void recordKeyEvents(Store& store, StoreWrites& writes, int64_t runId, const Plan& plan,
                      const std::vector<ActionResult>& results) {
   for (const auto& r : results) {
-    if (r.id.kind == "GatewayKeyFile" && r.outcome == "succeeded") {
+    if (r.id.kind == "GatewayKeyFile" && r.outcome == ActionOutcome::kSucceeded) {
       const PlanAction* a = plan.find(r.id);
       if (!a) continue;
       // "entries.NAME" added or removed, "entries.NAME.secretDigest" rotated, else re-delivered.
@@ -119,13 +120,13 @@ void recordKeyEvents(Store& store, StoreWrites& writes, int64_t runId, const Pla
                     "the key audit of " + name);
       continue;
     }
-    if (r.id.kind != "ApiKey" || r.outcome != "succeeded") continue;
+    if (r.id.kind != "ApiKey" || r.outcome != ActionOutcome::kSucceeded) continue;
     const PlanAction* a = plan.find(r.id);
     if (!a) continue;
     std::string event = "redelivered";
     if (a->type == ActionType::kCreate) event = "created";
     if (a->type == ActionType::kDelete)
-      event = a->reason.rfind("expired", 0) == 0 ? "expired" : "revoked";
+      event = a->trigger == ActionTrigger::kExpiry ? "expired" : "revoked";
     std::string detail;
     for (const auto& c : a->changes) {
       if (c.path == "secretDigest" && a->type == ActionType::kUpdate) event = "rotated";
@@ -148,10 +149,12 @@ void recordNonExecuted(Store& store, StoreWrites& writes, int64_t runId, const P
       writes.keep(store.recordAction(runId, a, "refused", a.reason),
                   "the refusal of " + a.id.str());
     else if (a.type == ActionType::kNoOp && a.adopting)
-      writes.keep(store.putInventory(
-          InventoryEntry{a.id, a.host, a.key, "adopted", contentDigest(a.desired.dump()),
-                         a.sourceFile.empty() ? "" : canonicalSpecPath(a.sourceFile)},
-          true), "the adoption of " + a.id.str());
+      writes.keep(
+          store.putInventory(
+              InventoryEntry{a.id, a.host, a.key, "adopted", contentDigest(a.desired.dump()),
+                             a.sourceFile.empty() ? "" : canonicalSpecPath(a.sourceFile)},
+              true),
+          "the adoption of " + a.id.str());
   }
 }
 
@@ -162,10 +165,10 @@ void recordBackoffs(Store& store, StoreWrites& writes, std::map<std::string, Bac
   for (const auto& r : results) {
     const std::string id = r.id.str();
     auto it = backoffs.find(id);
-    if (r.outcome == "succeeded" && it != backoffs.end()) {
+    if (r.outcome == ActionOutcome::kSucceeded && it != backoffs.end()) {
       writes.keep(store.clearBackoff(id), "the end of " + id + "'s back-off");
       backoffs.erase(it);
-    } else if (r.outcome == "failed") {
+    } else if (r.outcome == ActionOutcome::kFailed) {
       Backoff next = afterFailure(it == backoffs.end() ? Backoff{} : it->second, r.error.message(),
                                   now, BackoffPolicy{});
       writes.keep(store.putBackoff(id, next), "the back-off of " + id);
@@ -261,8 +264,8 @@ int runApplyCycle(CliEnv& env, const CommonOptions& common, PlanCommandOptions& 
                                 env.clock.nowSeconds(), controls.heavyRecheckSeconds);
 
   for (const auto& r : out.results) {
-    out.failed += r.outcome == "failed" || r.outcome == "skipped";
-    out.cancelled += r.outcome == "cancelled";
+    out.failed += r.outcome == ActionOutcome::kFailed || r.outcome == ActionOutcome::kSkipped;
+    out.cancelled += r.outcome == ActionOutcome::kCancelled;
   }
   PlanSummary s = p.plan.summary();
   rc = exit_code::kOk;

@@ -30,8 +30,8 @@ std::string breakerText(const HostObservation& h, const HealthPolicy& p, int64_t
 
 HostView viewOf(const Resource& host, const Prepared& p) {
   HostView v{&host, p.observed.host(host.id.name), {}, {}, {}, false, {}};
-  v.modelsKnown =
-      v.obs.status == HostStatus::kActive && !p.observed.failures.count("Model@" + host.id.name);
+  v.modelsKnown = v.obs.status == HostStatus::kActive &&
+                  !p.observed.failures.count(ObservationScope{"Model", host.id.name});
   std::set<std::string> declared;
   for (const auto* m : p.loaded.desired.ofKind("Model")) {
     if (objectHost(*m) != host.id.name) continue;

@@ -217,7 +217,7 @@ CriterionResult CriteriaRunner::portExposureOf(const Json& c, const ObservedStat
   std::string from = c["from"];
   std::string subject = "Host/" + host + " " + port + "/" + proto;
   std::string want = "only from " + from;
-  auto failure = observed.failures.find("FirewallRule@" + host);
+  auto failure = observed.failures.find(ObservationScope{"FirewallRule", host});
   if (failure != observed.failures.end())
     return result("portExposure", subject, false, "unobservable", want, failure->second);
   const ObservedObject* state = observed.find("Firewall", host, "ufw");

@@ -8,9 +8,9 @@ namespace {
 
 // controller-runtime's result label, widened to what a declarative plan can say.
 std::string resultOf(const ActionResult& r) {
-  if (r.outcome == "succeeded") return "success";
-  if (r.outcome == "failed") return "error";
-  return r.outcome;  // skipped | cancelled
+  if (r.outcome == ActionOutcome::kSucceeded) return "success";
+  if (r.outcome == ActionOutcome::kFailed) return "error";
+  return actionOutcomeName(r.outcome);  // skipped | cancelled
 }
 
 }  // namespace

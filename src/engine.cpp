@@ -50,7 +50,7 @@ ObservedState observeEstate(const DesiredState& desired, const Inventory& invent
   ObservedState out;
   out.tasks = previous.tasks;
   Status configured = providers.configure(desired);
-  if (!configured) out.failures["*"] = configured.message();
+  if (!configured) out.configureFailure = configured.message();
   probeHosts(desired, previous, prober, parallelism, out);
 
   std::set<std::pair<std::string, std::string>> scopes;
@@ -84,7 +84,7 @@ ObservedState observeEstate(const DesiredState& desired, const Inventory& invent
     for (size_t i = next++; i < work.size(); i = next++) {
       const auto& [kind, host] = work[i];
       Provider* p = providers.providerFor(kind, host);
-      std::string scope = kind + "@" + host;
+      const ObservationScope scope{kind, host};
       if (!p) {
         std::lock_guard<std::mutex> lock(mu);
         out.failures[scope] = "no provider serves " + kind + " on this host";

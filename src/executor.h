@@ -14,10 +14,16 @@
 
 namespace hx {
 
+// How an action ended: carried out, failed (after its retries), not started because something
+// it depends on did not succeed, or not started because hxctl was stopping.
+enum class ActionOutcome { kSucceeded, kFailed, kSkipped, kCancelled };
+// "succeeded" | "failed" | "skipped" | "cancelled": the words of the store, history and output.
+const char* actionOutcomeName(ActionOutcome o);
+
 struct ActionResult {
   ResourceId id;
   ActionType type = ActionType::kNoOp;
-  std::string outcome;  // succeeded | failed | skipped | cancelled
+  ActionOutcome outcome = ActionOutcome::kFailed;
   Status error;
   int attempts = 0;
   int64_t durationMs = 0;

@@ -76,7 +76,7 @@ Json resultsJson(const std::vector<ActionResult>& results) {
   for (const auto& r : results)
     out.push_back({{"resource", r.id.str()},
                    {"action", actionTypeName(r.type)},
-                   {"outcome", r.outcome},
+                   {"outcome", actionOutcomeName(r.outcome)},
                    {"attempts", r.attempts},
                    {"duration_ms", r.durationMs},
                    {"error", r.error.isOk() ? Json() : Json(r.error.message())},

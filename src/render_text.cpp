@@ -165,13 +165,14 @@ void renderResultsText(std::ostream& out, const std::vector<ActionResult>& resul
   out << "\n" << style.paint("Results:", kBold) << "\n";
   std::map<std::string, int> counts;
   for (const auto& r : results) {
-    ++counts[r.outcome];
-    const char* color =
-        r.outcome == "succeeded" ? kGreen : (r.outcome == "failed" ? kRed : kYellow);
+    ++counts[actionOutcomeName(r.outcome)];
+    const char* color = r.outcome == ActionOutcome::kSucceeded ? kGreen
+                        : r.outcome == ActionOutcome::kFailed  ? kRed
+                                                               : kYellow;
     out << "  " << std::left << std::setw(34) << r.id.str() << std::setw(9)
-        << actionTypeName(r.type) << style.paint(r.outcome, color);
+        << actionTypeName(r.type) << style.paint(actionOutcomeName(r.outcome), color);
     if (r.attempts > 1) out << " after " << r.attempts << " attempts";
-    if (r.outcome != "skipped") out << " (" << r.durationMs << " ms)";
+    if (r.outcome != ActionOutcome::kSkipped) out << " (" << r.durationMs << " ms)";
     if (!r.error.isOk()) out << "\n      " << r.error.message();
     out << "\n";
   }

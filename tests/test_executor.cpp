@@ -18,7 +18,7 @@ struct Recorder : ExecutionListener {
   std::vector<std::string> events;
   void started(const PlanAction& a) override { events.push_back("start " + a.id.str()); }
   void finished(const PlanAction& a, const ActionResult& r) override {
-    events.push_back(r.outcome + " " + a.id.str());
+    events.push_back(std::string(actionOutcomeName(r.outcome)) + " " + a.id.str());
   }
 };
 
@@ -44,7 +44,7 @@ struct Harness {
     Executor ex(world, clock, rec, ExecutorOptions{});
     auto results = ex.run(p);
     for (const auto& r : results)
-      if (r.outcome == "succeeded") {
+      if (r.outcome == ActionOutcome::kSucceeded) {
         const PlanAction* a = p.find(r.id);
         inventory.entries.push_back({a->id, a->host, a->key, "created", "", ""});
       }
@@ -60,7 +60,7 @@ TEST_CASE("apply then plan again gives no changes, and the second apply calls no
   Recorder rec;
   auto results = h.apply(rec);
   CHECK(results.size() == 5);
-  for (const auto& r : results) CHECK(r.outcome == "succeeded");
+  for (const auto& r : results) CHECK(r.outcome == ActionOutcome::kSucceeded);
   h.world.clearCalls();
   Plan again = h.makePlan();
   CHECK(summaryLine(again.summary()) ==
@@ -77,7 +77,7 @@ TEST_CASE("a failure skips its dependents while independent branches are applied
   Recorder rec;
   auto results = h.apply(rec);
   std::map<std::string, std::string> outcome;
-  for (const auto& r : results) outcome[r.id.str()] = r.outcome;
+  for (const auto& r : results) outcome[r.id.str()] = actionOutcomeName(r.outcome);
   CHECK(outcome["Model/embed"] == "failed");
   CHECK(outcome["Collection/docs"] == "skipped");
   CHECK(outcome["Collection/plain"] == "succeeded");
@@ -99,7 +99,7 @@ TEST_CASE("transient failures are retried with capped, growing back-off", "[exec
   auto results = h.apply(rec);
   for (const auto& r : results)
     if (r.id.str() == "Collection/plain") {
-      CHECK(r.outcome == "succeeded");
+      CHECK(r.outcome == ActionOutcome::kSucceeded);
       CHECK(r.attempts == 3);
     }
   // Two back-offs with equal jitter: [125, 250] + [250, 500] ms.
@@ -114,7 +114,7 @@ TEST_CASE("retries give up after the attempt limit with the last error", "[execu
   auto results = h.apply(rec);
   for (const auto& r : results)
     if (r.id.str() == "Collection/plain") {
-      CHECK(r.outcome == "failed");
+      CHECK(r.outcome == ActionOutcome::kFailed);
       CHECK(r.attempts == ExecutorOptions{}.maxAttempts);
       CHECK(r.error.message() == "injected failure applying Collection/plain");
     }
@@ -141,8 +141,8 @@ TEST_CASE("a cancel lets the action in flight finish and starts nothing after it
   REQUIRE(results.size() == 5);
   int succeeded = 0, cancelled = 0, applyCalls = 0;
   for (const auto& r : results) {
-    succeeded += r.outcome == "succeeded";
-    cancelled += r.outcome == "cancelled";
+    succeeded += r.outcome == ActionOutcome::kSucceeded;
+    cancelled += r.outcome == ActionOutcome::kCancelled;
   }
   for (const auto& call : h.world.calls()) applyCalls += call.rfind("apply ", 0) == 0;
   CHECK(succeeded == 1);

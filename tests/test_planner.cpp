@@ -249,7 +249,7 @@ TEST_CASE("a secret change is shown as a sensitive change", "[planner]") {
 
 TEST_CASE("what cannot be observed or resolved is refused, with the reason", "[planner]") {
   World w;
-  w.observed.failures["Collection@qdrant"] = "connection refused";
+  w.observed.failures[{"Collection", "qdrant"}] = "connection refused";
   w.desired.unresolved[{"ApiKey", "app"}] =
       "spec.secret: environment variable HX_TEST_APP_KEY is not set";
   Plan p = w.run();
