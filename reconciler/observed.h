@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,9 @@ struct ObservedState {
   std::vector<ObservedObject> objects;
   // Why a kind could not be observed on a host.
   std::map<ObservationScope, std::string> failures;
+  // The scopes observed successfully, including those where nothing was found: what a cache of
+  // observations replaces (an empty scope means its last object is gone).
+  std::set<ObservationScope> observedScopes;
   // Why the providers could not be set up at all (nothing could be observed).
   std::string configureFailure;
   std::map<std::string, TaskProgress> tasks;  // from the last backlog evaluation

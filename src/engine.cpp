@@ -100,10 +100,12 @@ ObservedState observeEstate(const DesiredState& desired, const Inventory& invent
             Status::error(ErrorKind::kTransient, std::string("unexpected answer: ") + e.what());
       }
       std::lock_guard<std::mutex> lock(mu);
-      if (!objects)
+      if (!objects) {
         out.failures[scope] = objects.status().message();
-      else
+      } else {
+        out.observedScopes.insert(scope);
         for (auto& o : objects.value()) out.objects.push_back(std::move(o));
+      }
     }
   };
   std::vector<std::thread> pool;

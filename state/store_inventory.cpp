@@ -1,6 +1,8 @@
 // The inventory (authoritative) and the observation cache (disposable).
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <set>
+
 #include "state/store.h"
 #include "state/store_error.h"
 
@@ -73,9 +75,11 @@ Status Store::saveObservations(const ObservedState& observed) {
   try {
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     int64_t now = clock_.nowSeconds();
-    // Replace the cache per (kind, host) that was observed successfully; keep what could not be.
-    std::vector<std::pair<std::string, std::string>> scopes;
-    for (const auto& o : observed.objects) scopes.emplace_back(o.kind, o.host);
+    // Replace the cache per (kind, host) that was observed successfully, empty ones included (their
+    // last object is gone); keep what could not be observed.
+    std::set<std::pair<std::string, std::string>> scopes;
+    for (const auto& s : observed.observedScopes) scopes.emplace(s.kind, s.host);
+    for (const auto& o : observed.objects) scopes.emplace(o.kind, o.host);
     SQLite::Statement wipe(*db_, "DELETE FROM observations WHERE kind = ? AND host = ?");
     for (const auto& [kind, host] : scopes) {
       wipe.bind(1, kind);

@@ -112,6 +112,19 @@ TEST_CASE("observations are cached per kind and host for offline plans", "[store
   CHECK(back.value().host("q").since == 42);
   REQUIRE(back.value().find("Collection", "q", "docs") != nullptr);
   CHECK(back.value().find("Collection", "q", "docs")->fields["hnsw"]["m"] == 16);
+
+  // The next observation of that scope finds nothing (the last collection deleted by hand): the
+  // cache follows. A scope that could not be observed keeps what was cached.
+  ObservedState empty;
+  empty.observedScopes.insert({"Collection", "q"});
+  ObservedState other;
+  other.objects.push_back({"Model", "llm", "phi3:latest", {{"host", "llm"}}});
+  REQUIRE(s.value()->saveObservations(other));
+  REQUIRE(s.value()->saveObservations(empty));
+  auto after = s.value()->loadObservations();
+  REQUIRE(after);
+  CHECK(after.value().find("Collection", "q", "docs") == nullptr);
+  CHECK(after.value().find("Model", "llm", "phi3:latest") != nullptr);
 }
 
 TEST_CASE("inventory rows carry the spec digest and the last observed state", "[store]") {
