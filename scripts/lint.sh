@@ -16,6 +16,7 @@ if git grep -nE '\(void\)[[:space:]]*[A-Za-z_][A-Za-z_0-9]*(\.|->)' -- src state
   echo "lint: a discarded call result above; keep the Status (StoreWrites) or report it"
   status=1
 fi
+python3 scripts/check_layers.py || status=1
 mapfile -t tests < <(git ls-files 'tests/*.cpp')
 python3 scripts/check_test_names.py "${tests[@]}" || status=1
 while IFS= read -r f; do

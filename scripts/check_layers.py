@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Two architecture rules the lint enforces (issue 14).
+
+1. Includes point down the layer order src/ -> state/ -> reconciler/: reconciler/ includes
+   nothing of state/ or src/, state/ nothing of src/. (The per-layer include roots of the build
+   enforce it too; this names the line.)
+2. Kind names ("Collection", "ApiKey", ...) as string literals belong to the kinds table
+   (reconciler/kinds.cpp) and each kind's own provider. The code still has older ones: their
+   count per file is recorded in scripts/kind_literals.baseline and may only go down. A file
+   above its count fails, naming the lines; a file below it is reported so the baseline can be
+   lowered with --update.
+"""
+import pathlib
+import re
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+if "--root" in sys.argv:  # a copy of the tree, for the check's own test
+    ROOT = pathlib.Path(sys.argv[sys.argv.index("--root") + 1]).resolve()
+KINDS = ["Host", "Model", "Collection", "FirewallRule", "Firewall", "Role", "GatewayKeyFile",
+         "ApiKey", "Task"]
+ALLOWED = {"reconciler/kinds.cpp"}
+BASELINE = pathlib.Path(__file__).resolve().parent / "kind_literals.baseline"
+LITERAL = re.compile(r'"(' + "|".join(KINDS) + r')"')
+INCLUDE = re.compile(r'#include\s+"(src|state|reconciler)/')
+BELOW = {"reconciler": {"state", "src"}, "state": {"src"}, "src": set()}
+
+
+def sources():
+    for layer in ("src", "state", "reconciler"):
+        for p in sorted((ROOT / layer).rglob("*")):
+            if p.suffix in (".cpp", ".h"):
+                yield layer, p
+
+
+def main():
+    update = "--update" in sys.argv
+    status = 0
+    counts, lines = {}, {}
+    for layer, p in sources():
+        rel = p.relative_to(ROOT).as_posix()
+        for n, line in enumerate(p.read_text(errors="replace").splitlines(), 1):
+            m = INCLUDE.search(line)
+            if m and m.group(1) in BELOW[layer]:
+                print(f"lint: {rel}:{n}: {layer}/ includes {m.group(1)}/, which is above it")
+                status = 1
+            if rel in ALLOWED or line.lstrip().startswith("//"):
+                continue
+            found = LITERAL.findall(line)
+            if found:
+                counts[rel] = counts.get(rel, 0) + len(found)
+                lines.setdefault(rel, []).append(f"{rel}:{n}: {line.strip()}")
+    if update:
+        BASELINE.write_text("".join(f"{f} {c}\n" for f, c in sorted(counts.items())))
+        print(f"lint: {BASELINE.name} rewritten ({sum(counts.values())} literals)")
+        return status
+    baseline = {}
+    for entry in BASELINE.read_text().splitlines():
+        if entry.strip():
+            f, c = entry.split()
+            baseline[f] = int(c)
+    for f, c in sorted(counts.items()):
+        allowed = baseline.get(f, 0)
+        if c > allowed:
+            print(f"lint: {f} has {c} kind-name literals, {allowed} allowed; use the kind's "
+                  "descriptor (reconciler/kinds.h) instead:")
+            for l in lines[f]:
+                print("  " + l)
+            status = 1
+        elif c < allowed:
+            print(f"lint: note: {f} is down to {c} kind-name literals from {allowed}; run "
+                  "scripts/check_layers.py --update to lower the baseline")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
