@@ -9,6 +9,7 @@
 #include "src/host_probe.h"
 #include "src/http.h"
 #include "src/logging.h"
+#include "src/pull_progress.h"
 #include "src/real_clock.h"
 #include "src/real_providers.h"
 

@@ -8,13 +8,13 @@
 #include "reconciler/provider.h"
 #include "src/http.h"
 #include "src/ollama_api.h"
-#include "src/pull_progress.h"
+#include "src/pull_reporter.h"
 
 namespace hx {
 
 class OllamaModelProvider : public Provider {
  public:
-  OllamaModelProvider(OllamaApi& api, PullProgress& progress, int64_t stallMs)
+  OllamaModelProvider(OllamaApi& api, PullReporter& progress, int64_t stallMs)
       : api_(api), progress_(progress), stallMs_(stallMs) {}
   Result<std::vector<ObservedObject>> observe(const std::string& host) override;
   Status apply(const PlanAction& action) override;
@@ -24,7 +24,7 @@ class OllamaModelProvider : public Provider {
   Status verifyEmbedding(const PlanAction& action);
 
   OllamaApi& api_;
-  PullProgress& progress_;
+  PullReporter& progress_;
   int64_t stallMs_;
 };
 

@@ -9,15 +9,17 @@
 #include <string>
 
 #include "reconciler/clock.h"
+#include "src/pull_reporter.h"
 
 namespace hx {
 
-class PullProgress {
+class PullProgress : public PullReporter {
  public:
   PullProgress(std::ostream& out, bool tty, Clock& clock, int64_t plainEveryMs = 5000)
       : out_(out), tty_(tty), clock_(clock), plainEveryMs_(plainEveryMs) {}
-  void update(const std::string& what, const std::string& status, int64_t completed, int64_t total);
-  void finish(const std::string& what, const std::string& outcome);
+  void update(const std::string& what, const std::string& status, int64_t completed,
+              int64_t total) override;
+  void finish(const std::string& what, const std::string& outcome) override;
   // The daemon: progress becomes log lines (info), at the plain pace, so journald and
   // --log-format json see every line in their own form. Process-wide, set once at start.
   static void routeToLog(bool on);

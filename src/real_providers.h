@@ -12,7 +12,7 @@
 #include "src/http.h"
 #include "src/key_provider.h"
 #include "src/model_providers.h"
-#include "src/pull_progress.h"
+#include "src/pull_reporter.h"
 #include "src/qdrant_api.h"
 #include "src/qdrant_provider.h"
 #include "src/ufw_provider.h"
@@ -34,7 +34,7 @@ class BrokenProvider : public Provider {
 
 class RealProviders : public ProviderSet {
  public:
-  RealProviders(HttpTransport& http, Clock& clock, PullProgress& progress, CommandRunner& commands,
+  RealProviders(HttpTransport& http, Clock& clock, PullReporter& progress, CommandRunner& commands,
                 bool loopbackOnly)
       : http_(http),
         clock_(clock),
@@ -67,7 +67,7 @@ class RealProviders : public ProviderSet {
   };
   HttpTransport& http_;
   Clock& clock_;
-  PullProgress& progress_;
+  PullReporter& progress_;
   CommandRunner& commands_;
   bool loopbackOnly_;
   std::map<std::string, FirewallHost> firewalls_;  // by host name
