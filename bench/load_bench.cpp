@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "src/load_generator.h"
+#include "src/backlog/load_generator.h"
 
 int main(int argc, char** argv) {
   if (argc < 2) {

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "fakes/fake_world.h"
-#include "src/real_clock.h"
+#include "src/platform/real_clock.h"
 
 extern char** environ;
 

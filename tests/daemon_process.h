@@ -13,7 +13,7 @@
 #include <string>
 
 #include "cli_harness.h"
-#include "src/http.h"
+#include "src/platform/http.h"
 
 extern char** environ;
 

@@ -6,9 +6,9 @@
 #include <iostream>
 
 #include "fakes/fake_world.h"
-#include "src/cli.h"
-#include "src/http.h"
-#include "src/real_clock.h"
+#include "src/cli/cli.h"
+#include "src/platform/http.h"
+#include "src/platform/real_clock.h"
 
 int main(int argc, char** argv) {
   const char* world = std::getenv("HXCTL_FAKE_WORLD");

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "src/http.h"
+#include "src/platform/http.h"
 
 extern char** environ;
 

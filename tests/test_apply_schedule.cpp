@@ -2,7 +2,7 @@
 // when deletes run, and what cancelling leaves.
 #include <catch2/catch.hpp>
 
-#include "src/apply_schedule.h"
+#include "src/run/apply_schedule.h"
 
 using namespace hx;
 

@@ -8,7 +8,7 @@
 
 #include "cli_harness.h"
 #include "fakes/estate_fixture.h"
-#include "src/render.h"
+#include "src/cli/render.h"
 
 extern char** environ;
 

@@ -4,8 +4,8 @@
 
 #include "fakes/manual_clock.h"
 #include "fakes/scripted_http.h"
-#include "src/ollama_api.h"
-#include "src/qdrant_api.h"
+#include "src/providers/llm/ollama_api.h"
+#include "src/providers/qdrant/qdrant_api.h"
 
 using namespace hx;
 using fake::ScriptedHttp;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "reconciler/backoff.h"
-#include "src/metrics.h"
+#include "src/daemon/metrics.h"
 
 using namespace hx;
 

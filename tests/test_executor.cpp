@@ -7,8 +7,8 @@
 #include "fakes/manual_clock.h"
 #include "reconciler/planner.h"
 #include "reconciler/spec_parser.h"
-#include "src/engine.h"
-#include "src/executor.h"
+#include "src/run/engine.h"
+#include "src/run/executor.h"
 
 using namespace hx;
 

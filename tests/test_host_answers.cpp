@@ -2,8 +2,8 @@
 // (src/llm_dialect.h): what is sent, and what is made of what comes back, however odd.
 #include <catch2/catch.hpp>
 
-#include "src/json_read.h"
-#include "src/llm_dialect.h"
+#include "src/providers/json_read.h"
+#include "src/providers/llm/llm_dialect.h"
 
 using namespace hx;
 

@@ -8,8 +8,8 @@
 
 #include "cli_harness.h"
 #include "sim_process.h"
-#include "src/gateway_keys.h"
-#include "src/jwt.h"
+#include "src/platform/jwt.h"
+#include "src/providers/keys/gateway_keys.h"
 
 using namespace hx;
 using hx::test::CliHarness;

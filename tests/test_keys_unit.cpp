@@ -5,8 +5,8 @@
 #include "reconciler/derive.h"
 #include "reconciler/planner.h"
 #include "reconciler/spec_parser.h"
-#include "src/gateway_keys.h"
-#include "src/jwt.h"
+#include "src/platform/jwt.h"
+#include "src/providers/keys/gateway_keys.h"
 
 using namespace hx;
 

@@ -2,7 +2,7 @@
 #include <sstream>
 
 #include "fakes/manual_clock.h"
-#include "src/pull_progress.h"
+#include "src/cli/pull_progress.h"
 
 using namespace hx;
 

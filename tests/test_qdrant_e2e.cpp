@@ -6,8 +6,8 @@
 
 #include "cli_harness.h"
 #include "sim_process.h"
-#include "src/qdrant_api.h"
-#include "src/real_clock.h"
+#include "src/platform/real_clock.h"
+#include "src/providers/qdrant/qdrant_api.h"
 
 using namespace hx;
 using hx::test::CliHarness;

@@ -4,7 +4,7 @@
 
 #include "reconciler/loader.h"
 #include "reconciler/planner.h"
-#include "src/fs_spec_source.h"
+#include "src/platform/fs_spec_source.h"
 
 using namespace hx;
 

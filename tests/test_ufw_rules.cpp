@@ -4,8 +4,8 @@
 
 #include "reconciler/firewall_guard.h"
 #include "reconciler/ufw_rule.h"
-#include "src/ufw_provider.h"
-#include "src/ufw_snapshot.h"
+#include "src/providers/ufw/ufw_provider.h"
+#include "src/providers/ufw/ufw_snapshot.h"
 
 using namespace hx;
 

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "src/http.h"
+#include "src/platform/http.h"
 
 namespace hx::fake {
 

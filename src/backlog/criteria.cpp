@@ -1,0 +1,521 @@
+#include "src/backlog/criteria.h"
+
+#include <random>
+
+#include "reconciler/firewall_guard.h"
+#include "reconciler/identity.h"
+#include "reconciler/values.h"
+#include "src/backlog/load_generator.h"
+#include "src/platform/secrets.h"
+#include "src/providers/json_read.h"
+#include "src/providers/llm/llm_dialect.h"
+#include "src/providers/qdrant/qdrant_api.h"
+
+namespace hx {
+
+namespace {
+
+const Resource* hostOf(const DesiredState& desired, const Resource& r) {
+  return desired.find({"Host", objectHost(r)});
+}
+
+// True when `url` is at or below `base` (".../6333" does not serve ".../63330/...").
+bool serves(const std::string& base, const std::string& url) {
+  if (base.empty() || url.rfind(base, 0) != 0) return false;
+  return url.size() == base.size() || url[base.size()] == '/' || url[base.size()] == '?';
+}
+
+std::string qdrantRoot(const Resource& host) {
+  std::string url = jread::textOr(jread::object(host.spec, "api"), "url", "");
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+bool isQdrant(const Resource& host) {
+  return jread::textOr(jread::object(host.spec, "api"), "type", "") == "qdrant";
+}
+
+// A Qdrant host's api key (spec.api.auth), or "" when it has none or it cannot be read.
+std::string qdrantKeyOf(const Resource& host) {
+  const Json* auth = jread::field(jread::object(host.spec, "api"), "auth");
+  if (!auth) return "";
+  auto secret = readSecret(*auth);
+  return secret ? secret.value() : "";
+}
+
+// The declared host whose API serves `url`, if any.
+const Resource* hostServing(const DesiredState& desired, const std::string& url) {
+  for (const auto* host : desired.ofKind("Host")) {
+    std::string base = isQdrant(*host) ? qdrantRoot(*host) : llmEndpointOf(*host).root;
+    if (serves(base, url)) return host;
+  }
+  return nullptr;
+}
+
+// The credential header for a URL served by one of the declared hosts, if that host has one:
+// Qdrant takes `api-key`, every other server a Bearer token.
+Headers authFor(const DesiredState& desired, const std::string& url) {
+  const Resource* host = hostServing(desired, url);
+  if (!host) return {};
+  if (!isQdrant(*host)) return llmEndpointOf(*host).auth;
+  std::string key = qdrantKeyOf(*host);
+  if (key.empty()) return {};
+  return {{"api-key", key}};
+}
+
+CriterionResult result(const std::string& kind, const std::string& subject, bool pass,
+                       std::string value, std::string threshold, std::string detail) {
+  return CriterionResult{
+      kind, subject, pass, std::move(value), std::move(threshold), std::move(detail), 0};
+}
+
+// POSTs JSON to `root` + `path` and parses the answer; errors name the route.
+Result<Json> postJson(HttpTransport& http, const std::string& root, const std::string& path,
+                      const Json& body, int64_t timeoutMs, const Headers& headers = {}) {
+  HttpRequest req;
+  req.method = "POST";
+  req.url = root + path;
+  req.timeoutMs = timeoutMs;
+  req.body = body.dump();
+  req.headers = headers;
+  req.headers.emplace_back("Content-Type", "application/json");
+  const std::string what = "POST " + path;
+  auto r = http.send(req);
+  if (!r) return Status::error(r.status().kind(), what + ": " + r.status().message());
+  if (r.value().status < 200 || r.value().status >= 300)
+    return Status::error(ErrorKind::kTerminal, what + ": HTTP " + std::to_string(r.value().status) +
+                                                   ": " + jread::serverError(r.value().body));
+  return jread::parseBody(what, r.value());
+}
+
+// Embeds `texts` with a model; returns one vector per text.
+Result<std::vector<std::vector<double>>> embedTexts(HttpTransport& http,
+                                                    const DesiredState& desired,
+                                                    const Resource& model,
+                                                    const std::vector<std::string>& texts) {
+  const Resource* host = hostOf(desired, model);
+  if (!host) return Status::error(ErrorKind::kInvalidSpec, "no host for " + model.id.str());
+  LlmEndpoint e = llmEndpointOf(*host);
+  LlmCall call = embeddingCall(e, requestModelName(model, e), texts);
+  auto answer = postJson(http, e.root, call.path, call.body, 60000, e.auth);
+  if (!answer) return answer.status();
+  auto vectors = readEmbeddings(e, answer.value());
+  if (!vectors)
+    return Status::error(vectors.status().kind(),
+                         "POST " + call.path + ": " + vectors.status().message());
+  if (vectors.value().size() != texts.size())
+    return Status::error(ErrorKind::kTerminal,
+                         "POST " + call.path + ": asked for " + std::to_string(texts.size()) +
+                             " embeddings, got " + std::to_string(vectors.value().size()));
+  return vectors;
+}
+
+int64_t ms(const Json& c, const char* field, int64_t fallback) {
+  auto text = jread::text(c, field);
+  return text ? parseDurationMs(*text).value_or(fallback) : fallback;
+}
+
+// How long a model may take to load before a check gives up on it: Ollama's own load timeout
+// (OLLAMA_LOAD_TIMEOUT, 5 minutes by default).
+constexpr int64_t kLoadTimeoutMs = 300000;
+
+// Loads the model with a request that is not timed, so that a latency check measures serving,
+// not loading. Returns how long the warm-up took, or why it failed.
+Result<int64_t> warmUp(HttpTransport& http, Clock& clock, const LlmEndpoint& e,
+                       const std::string& model, bool embeds) {
+  LlmCall call = warmUpCall(e, model, embeds);
+  int64_t start = clock.nowMillis();
+  auto answer = postJson(http, e.root, call.path, call.body, kLoadTimeoutMs, e.auth);
+  if (!answer) return answer.status();
+  return clock.nowMillis() - start;
+}
+
+}  // namespace
+
+std::vector<CriterionResult> CriteriaRunner::run(const Resource& task, const DesiredState& desired,
+                                                 const ObservedState& observed, const Plan& plan,
+                                                 const std::vector<CriterionResult>& previous,
+                                                 int64_t reuseHeavyFor) {
+  std::vector<CriterionResult> out;
+  const Json list = task.spec.value("criteria", Json::array());
+  const int64_t now = clock_.nowSeconds();
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string kind = list[i].begin().key();
+    bool heavy = kind == "load" || kind == "ingest";
+    if (heavy && reuseHeavyFor > 0 && i < previous.size() && previous[i].kind == kind &&
+        previous[i].pass && now - previous[i].at < reuseHeavyFor) {
+      out.push_back(previous[i]);
+      continue;
+    }
+    CriterionResult r = checkGuarded(list[i], desired, observed, plan);
+    r.at = clock_.nowSeconds();
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// A barrier: whatever a check meets (an answer no server should send, a bug), it becomes this
+// criterion's recorded failure, never an exception out of the cycle.
+CriterionResult CriteriaRunner::checkGuarded(const Json& criterion, const DesiredState& desired,
+                                             const ObservedState& observed, const Plan& plan) {
+  std::string kind = criterion.is_object() && !criterion.empty() ? criterion.begin().key() : "?";
+  try {
+    return check(criterion, desired, observed, plan);
+  } catch (const std::exception& e) {
+    return result(kind, "", false, "not checked", "", std::string("check failed: ") + e.what());
+  } catch (...) {
+    return result(kind, "", false, "not checked", "", "check failed: unknown error");
+  }
+}
+
+CriterionResult CriteriaRunner::check(const Json& criterion, const DesiredState& desired,
+                                      const ObservedState& observed, const Plan& plan) {
+  const std::string kind = criterion.begin().key();
+  const Json& c = criterion.begin().value();
+  if (kind == "hostActive") {
+    HostObservation h = observed.host(c["host"]);
+    return result(kind, "Host/" + c["host"].get<std::string>(), h.status == HostStatus::kActive,
+                  hostStatusName(h.status), "active", h.evidence);
+  }
+  if (kind == "modelAvailable") {
+    const Resource* m = desired.find({"Model", c["model"]});
+    bool there = m && observed.find("Model", objectHost(*m), objectKey(*m));
+    return result(kind, "Model/" + c["model"].get<std::string>(), there,
+                  there ? "present" : "missing", "present",
+                  there ? "" : objectKey(*m) + " is not on " + objectHost(*m));
+  }
+  if (kind == "collectionReady") {
+    const Resource* col = desired.find({"Collection", c["collection"]});
+    const ObservedObject* o =
+        col ? observed.find("Collection", objectHost(*col), objectKey(*col)) : nullptr;
+    const PlanAction* a = plan.find({"Collection", c["collection"]});
+    std::string status = o ? o->fields.value("status", "?") : "missing";
+    bool matches = a && a->type == ActionType::kNoOp;
+    bool pass = o && status == "green" && matches;
+    return result(kind, "Collection/" + c["collection"].get<std::string>(), pass,
+                  status + (o && !matches ? ", config differs" : ""), "green, config as declared",
+                  pass ? ""
+                       : (o ? (matches ? "status is " + status : "the plan still changes it")
+                            : "it does not exist"));
+  }
+  if (kind == "generate") return generate(c, desired);
+  if (kind == "embed") return embed(c, desired);
+  if (kind == "ingest") return ingest(c, desired);
+  if (kind == "load") return load(c, desired);
+  if (kind == "httpOk" || kind == "metricsScraped") return httpGet(kind, c, desired);
+  if (kind == "keyEnforced") return keyEnforced(c, desired);
+  if (kind == "portExposure") return portExposureOf(c, observed);
+  return result(kind, "", false, "not checked", "", "unknown criterion " + kind);
+}
+
+// Judged from the rules observed on the host (one read of its ufw files, already made).
+CriterionResult CriteriaRunner::portExposureOf(const Json& c, const ObservedState& observed) {
+  std::string host = c["host"];
+  std::string port =
+      c["port"].is_number() ? std::to_string(c["port"].get<int>()) : c["port"].get<std::string>();
+  std::string proto = c.value("proto", "tcp");
+  std::string from = c["from"];
+  std::string subject = "Host/" + host + " " + port + "/" + proto;
+  std::string want = "only from " + from;
+  auto failure = observed.failures.find(ObservationScope{"FirewallRule", host});
+  if (failure != observed.failures.end())
+    return result("portExposure", subject, false, "unobservable", want, failure->second);
+  const ObservedObject* state = observed.find("Firewall", host, "ufw");
+  if (!state)
+    return result("portExposure", subject, false, "not observed", want,
+                  "the firewall of " + host + " was not observed (is the host active?)");
+  FirewallOutcome fw;
+  fw.enabled = state->fields.value("enabled", false);
+  if (state->fields.contains("defaults"))
+    fw.incoming = state->fields["defaults"].value("incoming", "deny");
+  std::vector<std::pair<int, UfwRule>> rules;
+  for (const auto& o : observed.objects)
+    if (o.kind == "FirewallRule" && o.host == host)
+      rules.emplace_back(o.fields.value("position", 0), ufwRuleFromSpec(o.fields));
+  std::stable_sort(rules.begin(), rules.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& r : rules) fw.rules.push_back(std::move(r.second));
+  ExposureVerdict v = portExposure(fw, std::stoi(port), proto, from);
+  return result("portExposure", subject, v.pass, v.value, want, v.detail);
+}
+
+// The model answers a short prompt within maxLatency. The model is loaded first by a request
+// that is not timed (a cold load is not serving latency), and a load the timed answer still
+// reports (the model was evicted meanwhile) is subtracted; the evidence says both.
+CriterionResult CriteriaRunner::generate(const Json& c, const DesiredState& desired) {
+  const Resource* model = desired.find({"Model", jread::textOr(c, "model", "")});
+  const Resource* host = model ? hostOf(desired, *model) : nullptr;
+  std::string subject = model ? model->id.str() : "Model/" + jread::textOr(c, "model", "?");
+  if (!host) return result("generate", subject, false, "not checked", "", "no such model or host");
+  int64_t limit = ms(c, "maxLatency", 30000);
+  std::string want = "non-empty, < " + std::to_string(limit) + " ms";
+  std::string prompt = jread::textOr(c, "prompt", "Reply with one word: ready?");
+  bool think = jread::boolean(c, "think").value_or(false);
+  LlmEndpoint e = llmEndpointOf(*host);
+  std::string name = requestModelName(*model, e);
+  auto warmed = warmUp(http_, clock_, e, name, false);
+  if (!warmed)
+    return result("generate", subject, false, "not loaded", want,
+                  "warming the model up failed: " + warmed.status().message());
+  // A thinking model needs room to think before it answers.
+  LlmCall call = generationCall(e, name, prompt, think ? 512 : 16, think);
+  int64_t start = clock_.nowMillis();
+  auto answer = postJson(http_, e.root, call.path, call.body, limit + kLoadTimeoutMs, e.auth);
+  int64_t took = clock_.nowMillis() - start;
+  std::string warmNote = "warmed (" + std::to_string(warmed.value()) + " ms)";
+  if (!answer)
+    return result("generate", subject, false, warmNote + ", " + std::to_string(took) + " ms", want,
+                  answer.status().message());
+  auto g = readGeneration(e, answer.value());
+  if (!g)
+    return result("generate", subject, false, warmNote + ", unreadable answer", want,
+                  "POST " + call.path + ": " + g.status().message());
+  std::string timing = std::to_string(took) + " ms";
+  if (g.value().loadMs > 0 && g.value().loadMs < took) {
+    took -= g.value().loadMs;
+    timing =
+        std::to_string(took) + " ms (less a " + std::to_string(g.value().loadMs) + " ms reload)";
+  }
+  std::string what =
+      g.value().contentNull ? "content null" : std::to_string(g.value().content.size()) + " chars";
+  if (!g.value().reasoning.empty())
+    what += ", " + std::to_string(g.value().reasoning.size()) + " chars of reasoning";
+  // A reasoning model that spent its tokens reasoning did generate: the answer went to its
+  // reasoning field (vLLM content null, Ollama response ""), and the evidence says so.
+  bool produced = !g.value().content.empty() || !g.value().reasoning.empty();
+  bool pass = produced && took <= limit;
+  std::string finish =
+      g.value().finishReason.empty() ? "" : " (finish reason " + g.value().finishReason + ")";
+  return result("generate", subject, pass, warmNote + "; " + timing + ", " + what, want,
+                pass ? "" : (!produced ? "empty answer" + finish : "too slow"));
+}
+
+CriterionResult CriteriaRunner::embed(const Json& c, const DesiredState& desired) {
+  const Resource* model = desired.find({"Model", jread::textOr(c, "model", "")});
+  if (!model) return result("embed", "", false, "not checked", "", "no such model");
+  auto vectors = embedTexts(http_, desired, *model, {"hxctl embedding check"});
+  auto dims = jread::integer(model->spec, "dimensions");
+  std::string want = dims ? std::to_string(*dims) : "> 0";
+  if (!vectors)
+    return result("embed", model->id.str(), false, "error", want, vectors.status().message());
+  size_t width = vectors.value().empty() ? 0 : vectors.value()[0].size();
+  bool pass = dims ? static_cast<int64_t>(width) == *dims : width > 0;
+  return result("embed", model->id.str(), pass, std::to_string(width) + " dims", want + " dims",
+                pass ? "" : "the model embeds to " + std::to_string(width) + " dimensions");
+}
+
+// Embeds sample texts, upserts them as probe points, checks that a query with each text's
+// vector finds that text's own point first, then deletes the probe points.
+CriterionResult CriteriaRunner::ingest(const Json& c, const DesiredState& desired) {
+  const Resource* modelPtr = desired.find({"Model", jread::textOr(c, "model", "")});
+  const Resource* colPtr = desired.find({"Collection", jread::textOr(c, "collection", "")});
+  const Resource* server = colPtr ? hostOf(desired, *colPtr) : nullptr;
+  if (!modelPtr || !server)
+    return result("ingest", "", false, "not checked", "", "no such model or collection");
+  const Resource& model = *modelPtr;
+  const Resource& col = *colPtr;
+  std::string subject = model.id.str() + " -> " + col.id.str();
+  int n = c.value("samples", 3);
+  std::mt19937_64 rng(static_cast<uint64_t>(clock_.nowMillis()));
+  std::vector<std::string> texts;
+  std::vector<uint64_t> ids;
+  for (int i = 0; i < n; ++i) {
+    uint64_t id = (rng() >> 12) + 1;
+    ids.push_back(id);
+    texts.push_back("hxctl ingestion probe " + std::to_string(i) + " " + std::to_string(id));
+  }
+  auto vectors = embedTexts(http_, desired, model, texts);
+  std::string want = std::to_string(n) + "/" + std::to_string(n) + " found first";
+  if (!vectors)
+    return result("ingest", subject, false, "embedding failed", want, vectors.status().message());
+  QdrantApi::RetryPolicy once{1, 0, 0};
+  QdrantApi q(http_, clock_, qdrantRoot(*server), qdrantKeyOf(*server), 30000, once);
+  std::string name = col.id.name;
+  std::string using_;
+  const Json& vspec = col.spec["vectors"];
+  if (!vspec.contains("size")) using_ = vspec.begin().key();
+  Json points = Json::array();
+  for (int i = 0; i < n; ++i) {
+    Json vector = using_.empty() ? Json(vectors.value()[i]) : Json{{using_, vectors.value()[i]}};
+    points.push_back({{"id", ids[i]},
+                      {"vector", vector},
+                      {"payload", {{"hxctl_probe", true}, {"text", texts[i]}}}});
+  }
+  Json upsert = {{"points", points}};
+  auto put = q.call("PUT", "/collections/" + name + "/points?wait=true", &upsert);
+  if (!put) return result("ingest", subject, false, "upsert failed", want, put.status().message());
+  int found = 0;
+  std::string miss;
+  for (int i = 0; i < n; ++i) {
+    Json query = {{"query", vectors.value()[i]}, {"limit", 1}};
+    if (!using_.empty()) query["using"] = using_;
+    auto hit = q.call("POST", "/collections/" + name + "/points/query", &query);
+    const Json* top = hit ? jread::element(jread::array(hit.value(), "points"), 0) : nullptr;
+    const Json* id = top ? jread::field(*top, "id") : nullptr;
+    bool first = id && *id == ids[i];
+    found += first;
+    if (!first && miss.empty())
+      miss = hit ? "sample " + std::to_string(i) + " was not its own first hit"
+                 : hit.status().message();
+  }
+  Json remove = {{"points", ids}};
+  auto cleaned = q.call("POST", "/collections/" + name + "/points/delete?wait=true", &remove);
+  bool pass = found == n && cleaned;
+  return result(
+      "ingest", subject, pass, std::to_string(found) + "/" + std::to_string(n) + " found first",
+      want,
+      pass ? ""
+           : (!miss.empty() ? miss
+                            : "could not remove the probe points: " + cleaned.status().message()));
+}
+
+CriterionResult CriteriaRunner::httpGet(const std::string& kind, const Json& c,
+                                        const DesiredState& desired) {
+  HttpRequest req;
+  req.url = c["url"];
+  req.timeoutMs = ms(c, "timeout", 10000);
+  req.headers = authFor(desired, req.url);
+  auto r = http_.send(req);
+  std::string want = kind == "httpOk" ? "2xx" : "metric " + c.value("metric", "") + " present";
+  if (!r) return result(kind, req.url, false, "no answer", want, r.status().message());
+  int status = r.value().status;
+  bool ok = status >= 200 && status < 300;
+  if (kind == "httpOk")
+    return result(kind, req.url, ok, "HTTP " + std::to_string(status), want,
+                  ok ? "" : "HTTP " + std::to_string(status));
+  std::string metric = c.value("metric", "");
+  bool has = ok && (r.value().body.rfind(metric, 0) == 0 ||
+                    r.value().body.find("\n" + metric) != std::string::npos);
+  return result(
+      kind, req.url, has, ok ? (has ? "present" : "absent") : "HTTP " + std::to_string(status),
+      want, has ? "" : (ok ? metric + " is not in the scrape" : "HTTP " + std::to_string(status)));
+}
+
+// A request without a key must be refused (401/403) and one with the key accepted (2xx). The key
+// is presented as the server takes it: the criterion's `header` if it names one; to a Qdrant
+// the key is delivered to as a JWT, the JWT it was given (in `api-key`), else the secret in
+// `api-key`; to an LLM host, a Bearer token; anywhere else (the API gateway), X-API-Key.
+CriterionResult CriteriaRunner::keyEnforced(const Json& c, const DesiredState& desired) {
+  std::string url = jread::textOr(c, "url", "");
+  std::string keyName = jread::textOr(c, "key", "");
+  const Resource* key = desired.find({"ApiKey", keyName});
+  std::string subject = url + " with ApiKey/" + keyName;
+  const std::string want = "without: 401/403, with: 2xx";
+  if (!key) return result("keyEnforced", subject, false, "no key", want, "no such ApiKey");
+  auto secret = readSecret(key->spec["secret"]);
+  if (!secret)
+    return result("keyEnforced", subject, false, "no key", want, secret.status().message());
+  std::string header = "X-API-Key", credential = secret.value();
+  const Resource* host = hostServing(desired, url);
+  if (host && isQdrant(*host)) {
+    header = "api-key";
+    const Json& delivered = jread::object(jread::object(key->spec, "deliver"), "qdrant");
+    if (jread::textOr(delivered, "server", "") == host->id.name) {
+      std::string file = jread::textOr(delivered, "tokenFile", "");
+      auto token = readSecret(Json{{"file", file}});
+      if (!token)
+        return result("keyEnforced", subject, false, "no token", want,
+                      "the key's JWT was not delivered yet: " + token.status().message());
+      credential = token.value();
+    }
+  } else if (host) {
+    header = "Authorization";
+  }
+  if (auto named = jread::text(c, "header")) header = *named;
+  if (header == "Authorization" && credential.rfind("Bearer ", 0) != 0)
+    credential = "Bearer " + credential;
+  HttpRequest without;
+  without.url = url;
+  without.timeoutMs = 10000;
+  auto anon = http_.send(without);
+  HttpRequest with = without;
+  with.headers.emplace_back(header, credential);
+  auto keyed = http_.send(with);
+  int a = anon ? anon.value().status : 0, k = keyed ? keyed.value().status : 0;
+  bool pass = (a == 401 || a == 403) && k >= 200 && k < 300;
+  return result("keyEnforced", subject, pass,
+                "without: " + (anon ? std::to_string(a) : anon.status().message()) +
+                    ", with: " + (keyed ? std::to_string(k) : keyed.status().message()),
+                want,
+                pass ? "" : "the key (presented in " + header + ") is not enforced as required");
+}
+
+CriterionResult CriteriaRunner::load(const Json& c, const DesiredState& desired) {
+  LoadSpec spec;
+  spec.requests = c.value("requests", 1000);
+  spec.concurrency = c.value("concurrency", 16);
+  spec.loopbackOnly = loopbackOnly_;
+  const Json& target = c["target"];
+  std::string subject;
+  if (target.contains("url")) {
+    spec.url = target["url"];
+    subject = spec.url;
+  } else if (target.contains("model")) {
+    const Resource* model = desired.find({"Model", jread::textOr(target, "model", "")});
+    const Resource* host = model ? hostOf(desired, *model) : nullptr;
+    if (!host) return result("load", "", false, "not checked", "", "no such model or host");
+    LlmEndpoint e = llmEndpointOf(*host);
+    std::string name = requestModelName(*model, e);
+    bool embeds = jread::textOr(model->spec, "capability", "") == "embed";
+    LlmCall call =
+        embeds ? embeddingCall(e, name, {"hxctl load"}) : generationCall(e, name, "hi", 16, false);
+    spec.method = "POST";
+    spec.url = e.root + call.path;
+    spec.body = call.body.dump();
+    subject = model->id.str();
+    // Latency thresholds measure serving: the model is loaded before the clock starts.
+    auto warmed = warmUp(http_, clock_, e, name, embeds);
+    if (!warmed)
+      return result("load", subject, false, "not loaded", "",
+                    "warming the model up failed: " + warmed.status().message());
+  } else {
+    const Resource& col = *desired.find({"Collection", target["collection"]});
+    const Json& v = col.spec["vectors"];
+    int size = v.contains("size") ? v["size"].get<int>() : v.begin().value()["size"].get<int>();
+    Json query = {{"query", std::vector<double>(static_cast<size_t>(size), 0.5)}, {"limit", 3}};
+    if (!v.contains("size")) query["using"] = v.begin().key();
+    spec.method = "POST";
+    // `via`: the same search through a gateway in front of the server.
+    std::string root = jread::text(c, "via").value_or(qdrantRoot(*hostOf(desired, col)));
+    while (!root.empty() && root.back() == '/') root.pop_back();
+    spec.url = root + "/collections/" + col.id.name + "/points/query";
+    spec.body = query.dump();
+    subject = col.id.str();
+  }
+  spec.headers = authFor(desired, spec.url);
+  LoadReport report = runLoad(spec);
+  const Json th = c.value("thresholds", Json::object());
+  std::vector<std::string> misses;
+  std::string want;
+  auto limitMs = [&](const char* field, double measured, const char* label) {
+    if (!th.contains(field)) return;
+    double limit = static_cast<double>(parseDurationMs(th[field].get<std::string>()).value_or(0));
+    want += std::string(want.empty() ? "" : ", ") + label + " < " + th[field].get<std::string>();
+    if (measured >= limit) misses.push_back(std::string(label) + " " + formatMs(measured));
+  };
+  limitMs("avgLatency", report.avgMs, "avg");
+  limitMs("p95Latency", report.p95Ms, "p95");
+  limitMs("p99Latency", report.p99Ms, "p99");
+  if (th.contains("minRps")) {
+    want += std::string(want.empty() ? "" : ", ") + ">= " + th["minRps"].dump() + " rps";
+    if (report.rps < th["minRps"].get<double>())
+      misses.push_back("only " + formatRate(report.rps) + " rps");
+  }
+  if (th.contains("maxErrorRate")) {
+    want += std::string(want.empty() ? "" : ", ") +
+            "errors <= " + formatPercent(th["maxErrorRate"].get<double>());
+    if (report.errorRate > th["maxErrorRate"].get<double>())
+      misses.push_back(formatPercent(report.errorRate) + " errors");
+  }
+  std::string detail;
+  if (report.errors > 0 && misses.empty() && !th.contains("maxErrorRate") &&
+      report.completed == report.errors)
+    misses.push_back("every request failed");
+  for (const auto& m : misses) detail += (detail.empty() ? "" : ", ") + m;
+  if (!report.firstError.empty() && report.errors > 0)
+    detail += (detail.empty() ? "" : "; ") + std::string("first error: ") + report.firstError;
+  return result("load", subject, misses.empty() && report.completed > 0, describe(report), want,
+                misses.empty() ? "" : detail);
+}
+
+}  // namespace hx

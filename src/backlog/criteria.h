@@ -1,0 +1,45 @@
+// Completion criteria as live checks. Each returns a CriterionResult with what was measured, what
+// was required, and why it failed. Checks only read, except `ingest`, which writes probe points
+// into the collection and removes them again.
+#pragma once
+
+#include "reconciler/clock.h"
+#include "reconciler/observed.h"
+#include "reconciler/plan.h"
+#include "reconciler/task_status.h"
+#include "src/platform/http.h"
+
+namespace hx {
+
+class CriteriaRunner {
+ public:
+  CriteriaRunner(HttpTransport& http, Clock& clock, bool loopbackOnly)
+      : http_(http), clock_(clock), loopbackOnly_(loopbackOnly) {}
+
+  // Runs every criterion of `task`, in order, each dated now. With `reuseHeavyFor` > 0, a
+  // passing `load` or `ingest` result in `previous` (the task's last results) younger than that
+  // many seconds is kept rather than run again: those checks put real load on the estate.
+  std::vector<CriterionResult> run(const Resource& task, const DesiredState& desired,
+                                   const ObservedState& observed, const Plan& plan,
+                                   const std::vector<CriterionResult>& previous = {},
+                                   int64_t reuseHeavyFor = 0);
+
+ private:
+  CriterionResult checkGuarded(const Json& criterion, const DesiredState& desired,
+                               const ObservedState& observed, const Plan& plan);
+  CriterionResult check(const Json& criterion, const DesiredState& desired,
+                        const ObservedState& observed, const Plan& plan);
+  CriterionResult generate(const Json& c, const DesiredState& desired);
+  CriterionResult embed(const Json& c, const DesiredState& desired);
+  CriterionResult ingest(const Json& c, const DesiredState& desired);
+  CriterionResult load(const Json& c, const DesiredState& desired);
+  CriterionResult httpGet(const std::string& kind, const Json& c, const DesiredState& desired);
+  CriterionResult portExposureOf(const Json& c, const ObservedState& observed);
+  CriterionResult keyEnforced(const Json& c, const DesiredState& desired);
+
+  HttpTransport& http_;
+  Clock& clock_;
+  bool loopbackOnly_;
+};
+
+}  // namespace hx

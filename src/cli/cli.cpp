@@ -1,0 +1,196 @@
+#include "src/cli/cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include "src/cli/commands.h"
+#include "src/cli/exit_codes.h"
+#include "src/cli/json_output_guard.h"
+#include "state/store.h"
+
+#ifndef HXCTL_VERSION
+#define HXCTL_VERSION "dev"
+#endif
+
+namespace hx {
+
+namespace {
+
+void addPlanFlags(CLI::App* cmd, PlanCommandOptions& o) {
+  cmd->add_flag("--prune", o.plan.prune,
+                "Delete objects hxctl created that the specs no longer declare");
+  cmd->add_flag("--allow-mass-prune", o.plan.allowMassPrune,
+                "Let --prune delete more than half of the objects of a kind that hxctl created");
+  cmd->add_flag("--allow-replace", o.plan.allowReplace,
+                "Allow deleting and re-creating objects whose immutable fields changed");
+  cmd->add_flag("--force", o.plan.force,
+                "Apply firewall changes even if they would leave SSH unreachable from the "
+                "operators' network");
+  cmd->add_option("--target", o.target, "Only this resource (KIND/NAME) and its dependencies");
+  cmd->add_flag("--detailed-exitcode", o.detailedExitcode,
+                "Exit 0 when nothing changes, 2 when there are changes (plan) or 6 when items "
+                "remain deferred (apply)");
+  cmd->add_option("--parallelism", o.parallelism, "Actions and observations at once")
+      ->check(CLI::Range(1, 256));
+}
+
+}  // namespace
+
+static int runCommand(int argc, char** argv, CliEnv& env) {
+  CLI::App app{"hxctl keeps an on-prem AI estate in the state its operators declare."};
+  app.require_subcommand(1);
+  app.fallthrough();  // global flags (-o, --state) may follow the subcommand
+  CommonOptions common;
+  common.statePath = defaultStatePath();
+  app.add_option("--state", common.statePath, "State store (SQLite); env HXCTL_STATE")
+      ->capture_default_str();
+  app.add_option("-o,--output", common.output, "Output format")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--max-spec-bytes", common.specLimits.maxFileBytes,
+                 "Largest spec file read (e.g. 8MiB); the YAML node budget and the limit for all "
+                 "files together (4x) follow from it. Env HXCTL_MAX_SPEC_BYTES")
+      ->transform(CLI::AsSizeValue(false))
+      ->envname("HXCTL_MAX_SPEC_BYTES")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 30))
+      ->capture_default_str();
+  app.add_flag("--no-color", common.noColor, "Never color the output (NO_COLOR is honored too)");
+
+  auto* validate = app.add_subcommand("validate", "Check specs: schema and references, no network");
+  validate->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->required();
+
+  PlanCommandOptions planOpts;
+  auto* plan = app.add_subcommand("plan", "Observe, diff, and print what apply would change");
+  plan->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->required()
+      ->allow_extra_args(false);  // one value per -f, so a positional may follow
+  plan->add_flag("--offline", planOpts.offline, "Plan against the last recorded observations");
+  addPlanFlags(plan, planOpts);
+
+  PlanCommandOptions applyOpts;
+  auto* apply = app.add_subcommand("apply", "Plan, then carry the plan out");
+  apply->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->required()
+      ->allow_extra_args(false);  // one value per -f, so a positional may follow
+  apply->add_option("--lock-timeout", applyOpts.lockTimeout,
+                    "Wait this long for another hxctl's lock (e.g. 30s); default: fail at once");
+  apply->add_option("--recheck-heavy", applyOpts.recheckHeavy,
+                    "Keep passing load and ingest results younger than this (e.g. 1h); default: "
+                    "run every check");
+  addPlanFlags(apply, applyOpts);
+
+  PlanCommandOptions hostsOpts;
+  auto* hosts =
+      app.add_subcommand("hosts", "Hosts: status, probes, breaker, models present/missing");
+  hosts->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->required()
+      ->allow_extra_args(false);  // one value per -f, so a positional may follow
+  hosts->add_flag("--offline", hostsOpts.offline,
+                  "Show the last recorded observations; probe nothing");
+
+  PlanCommandOptions statusOpts;
+  std::string statusTask;
+  bool refresh = false;
+  auto* status =
+      app.add_subcommand("status", "Hosts and the backlog: task status, what blocks it, evidence");
+  status->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->required()
+      ->allow_extra_args(false);  // one value per -f, so a positional may follow
+  status->add_option("task", statusTask, "One task's whole story");
+  status->add_flag("--refresh", refresh,
+                   "Probe, observe and run the checks now (default: the last records)");
+
+  auto* keys = app.add_subcommand("keys", "API keys: role, deliveries, created, expires, rotated");
+  keys->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->required()
+      ->allow_extra_args(false);
+
+  int64_t runId = 0;
+  int limit = 20;
+  auto* history = app.add_subcommand("history", "Past runs, or one run's actions");
+  history->add_option("run", runId, "Run number to show in detail");
+  history->add_option("--limit", limit, "How many runs to list")->check(CLI::Range(1, 100000));
+
+  std::string lockId;
+  bool force = false;
+  auto* unlock = app.add_subcommand("force-unlock", "Break the lock of a holder that has died");
+  unlock->add_option("id", lockId, "The lock ID that hxctl printed")->required();
+  unlock->add_flag("--force", force, "Break it even if its holder still seems to be running");
+
+  DaemonCliOptions daemonCli;
+  auto* daemon = app.add_subcommand(
+      "daemon", "Reconcile continuously: probe hosts, apply what waited on them, serve metrics");
+  daemon->add_option("-f,--file", common.files, "Spec file or directory (repeatable), watched")
+      ->required()
+      ->allow_extra_args(false);
+  daemon
+      ->add_option("--interval", daemonCli.interval,
+                   "Reconcile the whole estate this often, with 10% jitter")
+      ->capture_default_str();
+  daemon
+      ->add_option("--recheck-heavy", daemonCli.recheckHeavy,
+                   "Re-run passing load and ingest checks only this often (0s: every cycle)")
+      ->capture_default_str();
+  daemon->add_flag("--no-self-heal", daemonCli.noSelfHeal,
+                   "Detect and report drift (metrics, log, history); change nothing");
+  daemon
+      ->add_option("--metrics-address", daemonCli.options.metricsAddress,
+                   "HOST:PORT for /metrics, /healthz, /readyz; \"off\" for none")
+      ->capture_default_str();
+  daemon->add_option("--log-format", daemonCli.logFormat, "Log lines as text or JSON")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  daemon->add_option("--lock-timeout", daemonCli.options.plan.lockTimeout,
+                     "Wait this long for a running apply's lock (e.g. 30s)");
+  daemon->add_flag("--prune", daemonCli.options.plan.plan.prune,
+                   "Delete objects hxctl created that the specs no longer declare");
+  daemon->add_flag("--allow-replace", daemonCli.options.plan.plan.allowReplace,
+                   "Allow deleting and re-creating objects whose immutable fields changed");
+  daemon
+      ->add_option("--parallelism", daemonCli.options.plan.parallelism,
+                   "Actions and observations at once")
+      ->check(CLI::Range(1, 256));
+
+  app.add_subcommand("version", "Print the version");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e, env.out, env.err);
+    return code == 0 ? exit_code::kOk : exit_code::kError;
+  }
+  common.style = detectStyle(env.outIsTty, common.noColor);
+
+  if (*validate) return cmdValidate(env, common);
+  if (*plan) return cmdPlan(env, common, planOpts);
+  if (*apply) return cmdApply(env, common, applyOpts);
+  if (*hosts) return cmdHosts(env, common, hostsOpts);
+  if (*status) return cmdStatus(env, common, statusOpts, statusTask, refresh);
+  if (*history) return cmdHistory(env, common, runId, limit);
+  if (*keys) return cmdKeys(env, common);
+  if (*unlock) return cmdForceUnlock(env, common, lockId, force);
+  if (*daemon) return cmdDaemon(env, common, daemonCli);
+  env.out << "hxctl " << HXCTL_VERSION << " (state schema " << Store::kSchemaVersion << ")\n";
+  return exit_code::kOk;
+}
+
+int runCli(int argc, char** argv, CliEnv& env) {
+  if (!argsWantJson(argc, argv)) return runCommand(argc, argv, env);
+  TeeStreamBuf outBuf(env.out.rdbuf(), 0);
+  TeeStreamBuf errBuf(env.err.rdbuf(), 64 * 1024);  // what the error document quotes
+  std::ostream out(&outBuf), err(&errBuf);
+  CliEnv guarded{env.providers,    env.prober, env.clock, env.http,
+                 env.loopbackOnly, out,        err,       env.outIsTty};
+  int rc = exit_code::kError;
+  try {
+    rc = runCommand(argc, argv, guarded);
+  } catch (const std::exception& e) {
+    err << "error: " << e.what() << "\n";
+  }
+  out.flush();
+  err.flush();
+  if (rc != exit_code::kOk && outBuf.count() == 0)
+    env.out << jsonErrorDocument(rc, errBuf.text()) << "\n";
+  return rc;
+}
+
+}  // namespace hx

@@ -1,0 +1,68 @@
+// hxctl keys: each ApiKey with its role, deliveries, expiry, and its audit (created, last
+// rotated), from the specs and the store. Never a secret: there is none to show.
+#include <iomanip>
+
+#include "reconciler/values.h"
+#include "src/cli/commands.h"
+#include "src/cli/exit_codes.h"
+#include "src/run/prepare.h"
+
+namespace hx {
+
+int cmdKeys(CliEnv& env, const CommonOptions& common) {
+  LoadResult loaded;
+  if (int rc = loadValid(env, common, loaded)) return rc;
+  auto store = Store::open(common.statePath, env.clock);
+  if (!store) {
+    env.err << "error: " << store.status().message() << "\n";
+    return exit_code::kError;
+  }
+  auto events = store.value()->keyEvents("");
+  if (!events) {
+    env.err << "error: " << events.status().message() << "\n";
+    return exit_code::kError;
+  }
+  Json out = Json::array();
+  for (const auto* k : loaded.desired.ofKind("ApiKey")) {
+    Json deliveries = Json::array();
+    const Json deliver = k->spec.value("deliver", Json::object());
+    if (deliver.contains("qdrant"))
+      deliveries.push_back("qdrant:" + deliver["qdrant"].value("server", ""));
+    if (deliver.contains("gateway"))
+      deliveries.push_back("gateway:" + deliver["gateway"].value("host", ""));
+    Json created, rotated, last;
+    for (const auto& e : events.value()) {
+      if (e.key != k->id.name) continue;
+      if (e.event == "created" && created.is_null()) created = formatTime(e.at);
+      if (e.event == "rotated") rotated = formatTime(e.at);
+      last = {{"event", e.event}, {"at", formatTime(e.at)}, {"by", e.who}};
+    }
+    out.push_back({{"name", k->id.name},
+                   {"role", k->spec.value("role", "")},
+                   {"deliveries", deliveries},
+                   {"created", created},
+                   {"expires", k->spec.contains("expires") ? k->spec["expires"] : Json()},
+                   {"last_rotated", rotated},
+                   {"last_event", last}});
+  }
+  if (common.json()) {
+    env.out << toJsonText(Json{{"keys", out}}) << "\n";
+    return exit_code::kOk;
+  }
+  auto show = [](const Json& v) { return v.is_null() ? std::string("-") : v.get<std::string>(); };
+  env.out << std::left << std::setw(18) << "KEY" << std::setw(10) << "ROLE" << std::setw(34)
+          << "DELIVERIES" << std::setw(22) << "CREATED" << std::setw(12) << "EXPIRES"
+          << "LAST ROTATED\n";
+  for (const auto& k : out) {
+    std::string where;
+    for (const auto& d : k["deliveries"])
+      where += (where.empty() ? "" : ", ") + d.get<std::string>();
+    env.out << std::left << std::setw(18) << k["name"].get<std::string>() << std::setw(10)
+            << k["role"].get<std::string>() << std::setw(34) << (where.empty() ? "-" : where)
+            << std::setw(22) << show(k["created"]) << std::setw(12) << show(k["expires"])
+            << show(k["last_rotated"]) << "\n";
+  }
+  return exit_code::kOk;
+}
+
+}  // namespace hx

@@ -1,0 +1,103 @@
+// validate, history, force-unlock, and the state path.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+
+#include "reconciler/loader.h"
+#include "src/cli/commands.h"
+#include "src/cli/exit_codes.h"
+#include "src/platform/fs_spec_source.h"
+#include "src/run/process_info.h"
+
+namespace hx {
+
+Style detectStyle(bool isTty, bool noColorFlag) {
+  const char* noColor = std::getenv("NO_COLOR");
+  Style s;
+  s.color = isTty && !noColorFlag && !(noColor && *noColor);
+  return s;
+}
+
+std::string defaultStatePath() {
+  if (const char* p = std::getenv("HXCTL_STATE"); p && *p) return p;
+  if (const char* p = std::getenv("STATE_DIRECTORY"); p && *p) return std::string(p) + "/state.db";
+  if (const char* p = std::getenv("XDG_STATE_HOME"); p && *p)
+    return std::string(p) + "/hxctl/state.db";
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : ".") + "/.local/state/hxctl/state.db";
+}
+
+int cmdValidate(CliEnv& env, const CommonOptions& common) {
+  FsSpecSource source(common.specLimits.maxFileBytes);
+  LoadResult loaded = loadSpecs(source, common.files, common.specLimits);
+  if (common.json())
+    env.out << toJsonText(diagnosticsJson(loaded)) << "\n";
+  else
+    renderDiagnosticsText(env.out, loaded, common.style);
+  return loaded.ok() ? exit_code::kOk : exit_code::kInvalidSpec;
+}
+
+int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limit) {
+  auto store = openStore(env, common.statePath);
+  if (!store) return exit_code::kError;
+  if (runId == 0) {
+    auto runs = store.value()->runs(limit);
+    if (!runs) return reportError(env, runs.status());
+    if (common.json()) {
+      Json out = Json::array();
+      for (const auto& r : runs.value()) out.push_back(runJson(r));
+      env.out << toJsonText(out) << "\n";
+    } else {
+      renderHistoryText(env.out, runs.value());
+    }
+    return exit_code::kOk;
+  }
+  auto runs = store.value()->runs(1000000);
+  if (!runs) return reportError(env, runs.status());
+  for (const auto& r : runs.value()) {
+    if (r.id != runId) continue;
+    auto actions = store.value()->actions(runId);
+    if (!actions) return reportError(env, actions.status());
+    if (common.json()) {
+      Json out = runJson(r);
+      out["actions"] = Json::array();
+      for (const auto& a : actions.value()) out["actions"].push_back(actionJson(a));
+      env.out << toJsonText(out) << "\n";
+    } else {
+      renderRunText(env.out, r, actions.value());
+    }
+    return exit_code::kOk;
+  }
+  env.err << "error: no run " << runId << " in " << common.statePath << "\n";
+  return exit_code::kError;
+}
+
+int cmdForceUnlock(CliEnv& env, const CommonOptions& common, const std::string& lockId,
+                   bool force) {
+  auto store = openStore(env, common.statePath);
+  if (!store) return exit_code::kError;
+  auto current = store.value()->currentLock();
+  if (!current) return reportError(env, current.status());
+  if (!current.value() || current.value()->lockId != lockId) {
+    env.err << "error: no lock with ID " << lockId << " is held"
+            << (current.value() ? " (the current lock is " + current.value()->lockId + ")" : "")
+            << "\n";
+    return exit_code::kError;
+  }
+  const LockInfo& l = *current.value();
+  if (holderAlive(l) && !force) {
+    env.err << "error: refusing to break " << describeLock(l)
+            << ": that process is still running. Stop it first, or use --force if you are sure.\n";
+    return exit_code::kLocked;
+  }
+  Status s = store.value()->forceUnlock(lockId);
+  if (!s) return reportError(env, s);
+  env.out << "Lock " << lockId << " broken (was held by " << l.holder << ", pid " << l.pid << " on "
+          << l.hostname << ").\n";
+  return exit_code::kOk;
+}
+
+}  // namespace hx

@@ -1,0 +1,253 @@
+// hxctl status: the hosts, then the backlog grouped like the seed document, with what each task
+// waits on or what proves it done; `status TASK` tells one task's whole story.
+#include <iomanip>
+
+#include "reconciler/task_status.h"
+#include "src/backlog/backlog.h"
+#include "src/cli/commands.h"
+#include "src/cli/exit_codes.h"
+#include "src/run/prepare.h"
+
+namespace hx {
+
+namespace {
+
+const char* kOrder[] = {"completed", "in_progress", "ready", "regressed", "blocked", "held"};
+
+std::string summaryOf(const std::vector<TaskEvaluation>& evaluations) {
+  std::map<std::string, int> counts;
+  for (const auto& e : evaluations) ++counts[taskStatusName(e.status)];
+  std::string out = std::to_string(evaluations.size()) + " tasks: ";
+  bool first = true;
+  for (const char* s : kOrder) {
+    if (!counts[s]) continue;
+    std::string label = s;
+    if (label == "in_progress") label = "in progress";
+    out += (first ? "" : ", ") + std::to_string(counts[s]) + " " + label;
+    first = false;
+  }
+  return out + ".";
+}
+
+std::string proof(const TaskEvaluation& e) {
+  if (e.status == TaskStatus::kCompleted) {
+    int64_t at = 0;
+    for (const auto& c : e.criteria) at = std::max(at, c.at);
+    return std::to_string(e.criteria.size()) + "/" + std::to_string(e.criteria.size()) +
+           " criteria pass" + (at ? " (checked " + formatTime(at) + ")" : "");
+  }
+  std::string out;
+  for (const auto& w : e.waitingOn) out += (out.empty() ? "" : "; ") + w;
+  return out;
+}
+
+Json evaluationJson(const Resource& task, const TaskEvaluation& e) {
+  Json criteria = Json::array();
+  for (const auto& c : e.criteria)
+    criteria.push_back({{"kind", c.kind},
+                        {"subject", c.subject},
+                        {"pass", c.pass},
+                        {"value", c.value},
+                        {"threshold", c.threshold},
+                        {"detail", c.detail},
+                        {"at", c.at ? Json(formatTime(c.at)) : Json()}});
+  return {{"id", task.id.name},
+          {"title", task.spec.value("title", "")},
+          {"group", task.spec.value("group", "")},
+          {"priority", task.spec.value("priority", "")},
+          {"effort", task.spec.value("effort", "")},
+          {"status", taskStatusName(e.status)},
+          {"since", e.since ? Json(formatTime(e.since)) : Json()},
+          {"waiting_on", e.waitingOn},
+          {"criteria", criteria}};
+}
+
+void renderHosts(std::ostream& out, const Prepared& p, const Style& style) {
+  out << style.paint("Hosts", "1") << "\n";
+  for (const auto* h : p.loaded.desired.ofKind("Host")) {
+    HostObservation o = p.observed.host(h->id.name);
+    out << "  " << std::left << std::setw(18) << h->id.name
+        << style.paint(hostStatusName(o.status), o.status == HostStatus::kActive ? "32" : "33")
+        << (o.since ? " since " + formatTime(o.since) : " (never seen healthy)") << "\n";
+  }
+}
+
+void renderBacklog(std::ostream& out, const Prepared& p,
+                   const std::vector<TaskEvaluation>& evaluations, const Style& style) {
+  std::vector<std::string> groups;
+  for (const auto* t : p.loaded.desired.ofKind("Task")) {
+    std::string g = t->spec.value("group", "Other");
+    if (std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(g);
+  }
+  for (const auto& g : groups) {
+    out << "\n" << style.paint(g, "1") << "\n";
+    out << "  " << std::left << std::setw(9) << "TASK" << std::setw(48) << "TITLE" << std::setw(10)
+        << "PRIORITY" << std::setw(8) << "EFFORT" << std::setw(13) << "STATUS" << std::setw(22)
+        << "SINCE"
+        << "WAITING ON / PROVEN BY\n";
+    for (const auto* t : p.loaded.desired.ofKind("Task")) {
+      if (t->spec.value("group", "Other") != g) continue;
+      const TaskEvaluation* e = nullptr;
+      for (const auto& x : evaluations)
+        if (x.task == t->id.name) e = &x;
+      if (!e) continue;
+      std::string title = t->spec.value("title", "");
+      if (title.size() > 46) title = title.substr(0, 43) + "...";
+      std::string status = taskStatusName(e->status);
+      const char* color = e->status == TaskStatus::kCompleted   ? "32"
+                          : e->status == TaskStatus::kRegressed ? "31"
+                                                                : "33";
+      out << "  " << std::left << std::setw(9) << t->id.name << std::setw(48) << title
+          << std::setw(10) << t->spec.value("priority", "") << std::setw(8)
+          << t->spec.value("effort", "-") << style.paint(status, color)
+          << std::string(13 - std::min<size_t>(12, status.size()), ' ') << std::setw(22)
+          << (e->since ? formatTime(e->since) : "-") << proof(*e) << "\n";
+    }
+  }
+}
+
+int renderTask(CliEnv& env, const CommonOptions& common, const Prepared& p,
+               const std::vector<TaskEvaluation>& evaluations, const std::string& name) {
+  const Resource* task = p.loaded.desired.find({"Task", name});
+  const TaskEvaluation* e = nullptr;
+  for (const auto& x : evaluations)
+    if (x.task == name) e = &x;
+  if (!task || !e) {
+    env.err << "error: no task " << name << " in the specs\n";
+    return exit_code::kError;
+  }
+  auto transitions = p.store->taskTransitions(name);
+  if (common.json()) {
+    Json out = evaluationJson(*task, *e);
+    out["transitions"] = Json::array();
+    if (transitions)
+      for (const auto& t : transitions.value())
+        out["transitions"].push_back(
+            {{"from", t.from}, {"to", t.to}, {"at", formatTime(t.at)}, {"why", t.why}});
+    env.out << toJsonText(out) << "\n";
+    return exit_code::kOk;
+  }
+  std::ostream& out = env.out;
+  out << "Task " << name << ": " << task->spec.value("title", "") << "\n"
+      << "  group " << task->spec.value("group", "-") << ", priority "
+      << task->spec.value("priority", "-") << ", effort " << task->spec.value("effort", "-") << "\n"
+      << "  status " << taskStatusName(e->status)
+      << (e->since ? " since " + formatTime(e->since) : "") << "\n";
+  if (task->spec.contains("hold"))
+    out << "  hold: " << task->spec["hold"].value("reason", "") << "\n";
+  out << "\nDepends on\n";
+  for (const auto& ref : task->references)
+    if (ref.role == RefRole::kWaitsOn) out << "  " << ref.target.str() << "\n";
+  out << "\nGates\n";
+  for (const auto& ref : task->references)
+    if (ref.role == RefRole::kGates) {
+      const PlanAction* a = p.plan.find(ref.target);
+      out << "  " << ref.target.str() << ": " << (a ? actionTypeName(a->type) : "?")
+          << (a && !a->reason.empty() ? " (" + a->reason + ")" : "") << "\n";
+    }
+  out << "\nCriteria\n";
+  size_t i = 0;
+  for (const auto& c : task->spec.value("criteria", Json::array())) {
+    out << "  " << (i < e->criteria.size() ? (e->criteria[i].pass ? "pass " : "FAIL ") : "--   ")
+        << c.dump(-1, ' ', false, Json::error_handler_t::replace);
+    if (i < e->criteria.size()) {
+      const auto& r = e->criteria[i];
+      out << "\n       " << r.value << " (required: " << r.threshold << ")"
+          << (r.at ? ", checked " + formatTime(r.at) : "")
+          << (r.detail.empty() ? "" : ": " + r.detail);
+    } else {
+      out << "\n       not checked (" << taskStatusName(e->status) << ")";
+    }
+    out << "\n";
+    ++i;
+  }
+  out << "\nTransitions\n";
+  if (transitions)
+    for (const auto& t : transitions.value())
+      out << "  " << formatTime(t.at) << "  " << (t.from.empty() ? "(new)" : t.from) << " -> "
+          << t.to << (t.why.empty() ? "" : "  " + t.why) << "\n";
+  return exit_code::kOk;
+}
+
+// Who holds the store (the daemon, an apply) and what the daemon is backing off from: an operator
+// asking "why has this not been applied yet?" finds the answer here.
+Json writerJson(Store& store) {
+  auto lock = store.currentLock();
+  if (!lock || !lock.value()) return Json();
+  const LockInfo& l = *lock.value();
+  return {{"operation", l.operation},         {"pid", l.pid},
+          {"hostname", l.hostname},           {"holder", l.holder},
+          {"since", formatTime(l.startedAt)}, {"heartbeat", formatTime(l.heartbeatAt)}};
+}
+
+Json backoffsJson(Store& store) {
+  Json out = Json::array();
+  auto backoffs = store.backoffs();
+  if (!backoffs) return out;
+  for (const auto& [resource, b] : backoffs.value())
+    out.push_back({{"resource", resource},
+                   {"failures", b.failures},
+                   {"next_retry_at", formatTime(b.nextRetryAt)},
+                   {"last_error", b.lastError}});
+  return out;
+}
+
+void renderWriter(std::ostream& out, const Json& writer, const Json& backoffs) {
+  if (!writer.is_null())
+    out << "\n"
+        << (writer["operation"] == "daemon" ? "Daemon: running" : "Lock: held by an apply")
+        << " (pid " << writer["pid"].get<int>() << " on " << writer["hostname"].get<std::string>()
+        << " since " << writer["since"].get<std::string>() << ", last heartbeat "
+        << writer["heartbeat"].get<std::string>() << ")\n";
+  if (backoffs.empty()) return;
+  out << "\nBacking off after failures:\n";
+  for (const auto& b : backoffs)
+    out << "  " << b["resource"].get<std::string>() << "  " << b["failures"].get<int>()
+        << " failure(s), next retry at " << b["next_retry_at"].get<std::string>() << ": "
+        << b["last_error"].get<std::string>() << "\n";
+}
+
+}  // namespace
+
+int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions options,
+              const std::string& task, bool refresh) {
+  options.offline = !refresh;
+  Prepared p;
+  if (int rc = prepare(env, common, options, p, nullptr)) return rc;
+  CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
+  // A read-only view records nothing, so it dates nothing: "since" stays as recorded.
+  auto evaluations =
+      evaluateBacklog(p.loaded.desired, p.observed, p.plan, {}, *p.store,
+                      refresh ? &runner : nullptr, refresh, refresh ? env.clock.nowSeconds() : 0);
+  if (!evaluations) {
+    env.err << "error: " << evaluations.status().message() << "\n";
+    return exit_code::kError;
+  }
+  if (!task.empty()) return renderTask(env, common, p, evaluations.value(), task);
+  if (common.json()) {
+    Json tasks = Json::array();
+    for (const auto& e : evaluations.value())
+      tasks.push_back(evaluationJson(*p.loaded.desired.find({"Task", e.task}), e));
+    Json hosts = Json::array();
+    for (const auto* h : p.loaded.desired.ofKind("Host")) {
+      HostObservation o = p.observed.host(h->id.name);
+      hosts.push_back({{"name", h->id.name},
+                       {"status", hostStatusName(o.status)},
+                       {"since", o.since ? Json(formatTime(o.since)) : Json()}});
+    }
+    env.out << toJsonText(Json{{"hosts", hosts},
+                               {"tasks", tasks},
+                               {"summary", summaryOf(evaluations.value())},
+                               {"writer", writerJson(*p.store)},
+                               {"backoffs", backoffsJson(*p.store)}})
+            << "\n";
+    return exit_code::kOk;
+  }
+  renderHosts(env.out, p, common.style);
+  renderBacklog(env.out, p, evaluations.value(), common.style);
+  env.out << "\n" << summaryOf(evaluations.value()) << "\n";
+  renderWriter(env.out, writerJson(*p.store), backoffsJson(*p.store));
+  return exit_code::kOk;
+}
+
+}  // namespace hx

@@ -1,0 +1,40 @@
+// hxctl: wires the real clock, HTTP, host probes and providers into the command line.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "src/cli/cli.h"
+#include "src/cli/pull_progress.h"
+#include "src/platform/command_runner.h"
+#include "src/platform/http.h"
+#include "src/platform/logging.h"
+#include "src/platform/real_clock.h"
+#include "src/providers/host_probe.h"
+#include "src/providers/real_providers.h"
+
+int main(int argc, char** argv) {
+  hx::configureLogging("text", "warn");
+  hx::RealClock clock;
+  hx::CurlTransport http(hx::loopbackOnlyFromEnvironment());
+  hx::HttpHostProber prober(http, clock);
+  hx::PullProgress progress(std::cerr, isatty(STDERR_FILENO) == 1, clock);
+  hx::SpawnRunner commands;
+  hx::RealProviders providers(http, clock, progress, commands, hx::loopbackOnlyFromEnvironment());
+  if (const char* stall = std::getenv("HXCTL_PULL_STALL_SECONDS"); stall && *stall)
+    providers.setPullStallMs(std::atoll(stall) * 1000);
+  hx::CliEnv env{providers,
+                 prober,
+                 clock,
+                 http,
+                 hx::loopbackOnlyFromEnvironment(),
+                 std::cout,
+                 std::cerr,
+                 isatty(STDOUT_FILENO) == 1};
+  try {
+    return hx::runCli(argc, argv, env);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,68 @@
+#include "src/cli/pull_progress.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <cstdio>
+
+namespace hx {
+
+std::string humanBytes(int64_t bytes) {
+  const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1000 && u < 4) {
+    v /= 1000;
+    ++u;
+  }
+  char buf[32];
+  snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+  return buf;
+}
+
+namespace {
+std::atomic<bool> gToLog{false};
+}  // namespace
+
+void PullProgress::routeToLog(bool on) { gToLog = on; }
+
+void PullProgress::update(const std::string& what, const std::string& status, int64_t completed,
+                          int64_t total) {
+  std::lock_guard<std::mutex> lock(mu_);
+  int64_t now = clock_.nowMillis();
+  Pull& p = pulls_[what];
+  if (p.startedMs == 0) p.startedMs = now;
+  bool first = p.lastShownMs == 0;
+  const bool tty = tty_ && !gToLog;
+  if (!first && now - p.lastShownMs < (tty ? 100 : plainEveryMs_)) return;
+  p.lastShownMs = now;
+  double seconds = std::max<int64_t>(1, now - p.startedMs) / 1000.0;
+  std::string line = what + ": " + status;
+  if (total > 0) {
+    char pct[16];
+    snprintf(pct, sizeof pct, " %3d%%", static_cast<int>(100 * completed / total));
+    line += std::string(pct) + " " + humanBytes(completed) + " / " + humanBytes(total) + ", " +
+            humanBytes(static_cast<int64_t>(completed / seconds)) + "/s";
+  }
+  if (gToLog)
+    spdlog::info("{}", line);
+  else if (tty)
+    out_ << "\r\033[K  " << line << std::flush;
+  else
+    out_ << "  " << line << "\n";
+}
+
+void PullProgress::finish(const std::string& what, const std::string& outcome) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = pulls_.find(what);
+  if (it == pulls_.end() && outcome == "up to date") return;
+  pulls_.erase(what);
+  if (gToLog) {
+    spdlog::info("{}: pull {}", what, outcome);
+    return;
+  }
+  if (tty_) out_ << "\r\033[K";
+  out_ << "  " << what << ": pull " << outcome << "\n";
+}
+
+}  // namespace hx

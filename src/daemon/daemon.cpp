@@ -1,0 +1,425 @@
+#include "src/daemon/daemon.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "reconciler/host_health.h"
+#include "reconciler/values.h"
+#include "src/cli/exit_codes.h"
+#include "src/daemon/daemon_metrics.h"
+#include "src/daemon/metrics_server.h"
+#include "src/daemon/spec_watch.h"
+#include "src/daemon/systemd_notify.h"
+#include "src/platform/fs_spec_source.h"
+#include "src/run/apply_cycle.h"
+#include "src/run/lock_session.h"
+#include "src/run/process_info.h"
+
+#ifndef HXCTL_VERSION
+#define HXCTL_VERSION "dev"
+#endif
+
+namespace hx {
+
+namespace {
+
+// A cycle longer than this is taken as hung: the watchdog stops being fed and systemd restarts
+// the service. Long enough for the slowest model pull, whose own stall watchdog fires first.
+constexpr int64_t kHungAfterMs = 30 * 60 * 1000;
+
+// Releases the daemon's lock; a failure is logged (the next holder breaks a dead one's lock).
+bool releaseOrSay(Store& store, const std::string& lockId) {
+  Status released = store.releaseLock(lockId);
+  if (!released) spdlog::error("could not release the store's lock: {}", released.message());
+  return released.isOk();
+}
+
+class Daemon {
+ public:
+  Daemon(CliEnv& env, const CommonOptions& common, const DaemonOptions& options, Store& store,
+         LoadResult specs, std::string lockId)
+      : env_(env),
+        common_(common),
+        options_(options),
+        store_(store),
+        specs_(std::move(specs)),
+        lockId_(std::move(lockId)),
+        metrics_(HXCTL_VERSION),
+        rng_(std::random_device{}()) {
+    lastSeenDigest_ = specs_.digest;
+    metrics_.specLoad(true);
+    metrics_.lockHeld(true);
+    auto recorded = store_.loadObservations();
+    if (recorded) hosts_ = recorded.value().hosts;
+    progressMs_ = env_.clock.nowMillis();
+  }
+
+  std::string renderMetrics() const { return metrics_.render(); }
+  bool firstCycleDone() const { return firstCycleDone_; }
+
+  // The worker thread's body.
+  void work() {
+    std::string trigger = "startup";
+    int64_t nextCycleMs = env_.clock.nowMillis();
+    while (true) {
+      bool forceReload = false;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        while (!stopping_ && pendingTrigger_.empty() && trigger.empty()) {
+          int64_t now = env_.clock.nowMillis();
+          int64_t until = std::min(nextCycleMs, nextProbeMs());
+          if (now >= until) break;
+          cv_.wait_for(lock, std::chrono::milliseconds(until - now));
+        }
+        if (stopping_) return;
+        if (!pendingTrigger_.empty()) {
+          trigger = pendingTrigger_;
+          forceReload = pendingForce_;
+          pendingTrigger_.clear();
+          pendingForce_ = false;
+        }
+      }
+      progressMs_ = env_.clock.nowMillis();
+      if (!ownsLock()) {
+        lostLock_ = true;
+        requestStop();
+        return;
+      }
+      // A barrier per step: nothing a host sends (nor a bug it uncovers) ends the daemon; the
+      // step is logged as failed and the loop goes on at the next interval.
+      try {
+        if (std::string change = probeDueHosts(); !change.empty()) {
+          spdlog::info("{}: reconciling now", change);
+          trigger = "host_status";
+        }
+      } catch (const std::exception& e) {
+        spdlog::error("probing the hosts failed: {}", e.what());
+      }
+      if (!trigger.empty() || env_.clock.nowMillis() >= nextCycleMs) {
+        if (trigger.empty()) trigger = "interval";
+        try {
+          bool changed = reloadSpecs(forceReload);
+          if (trigger != "spec_change" || changed) cycle(trigger);
+        } catch (const std::exception& e) {
+          spdlog::error("reconcile cycle ({}) failed: {}", trigger, e.what());
+        }
+        nextCycleMs = env_.clock.nowMillis() + jittered(options_.intervalMs);
+        trigger.clear();
+      }
+      progressMs_ = env_.clock.nowMillis();
+    }
+  }
+
+  // From the main thread.
+  void request(const std::string& trigger, bool forceReload) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      pendingTrigger_ = trigger;
+      pendingForce_ = pendingForce_ || forceReload;
+    }
+    cv_.notify_all();
+  }
+  void requestStop() {
+    cancel_ = true;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (stopFd_ >= 0) (void)!write(stopFd_, "x", 1);
+  }
+  bool hung() const { return env_.clock.nowMillis() - progressMs_ > kHungAfterMs; }
+  bool lostLock() const { return lostLock_; }
+  void setStopFd(int fd) { stopFd_ = fd; }
+  void lockReleased() { metrics_.lockHeld(false); }
+
+ private:
+  int64_t jittered(int64_t ms) {
+    std::uniform_real_distribution<double> spread(-options_.jitter, options_.jitter);
+    return std::max<int64_t>(100,
+                             static_cast<int64_t>(static_cast<double>(ms) * (1.0 + spread(rng_))));
+  }
+
+  int64_t nextProbeMs() const {
+    int64_t next = INT64_MAX;
+    for (const auto* h : specs_.desired.ofKind("Host")) {
+      auto it = nextProbe_.find(h->id.name);
+      next = std::min(next, it == nextProbe_.end() ? 0 : it->second);
+    }
+    return next;
+  }
+
+  bool ownsLock() {
+    auto current = store_.currentLock();
+    if (!current) return true;  // cannot tell (busy store): carry on, the heartbeat will tell
+    if (current.value() && current.value()->lockId == lockId_) return true;
+    spdlog::error(
+        "the state store's lock {} is no longer ours (someone ran force-unlock?); "
+        "stopping so that two writers never act at once",
+        lockId_);
+    return false;
+  }
+
+  // Probes every host whose interval has passed. Returns a description of the first status
+  // change ("host llm-primary: pending_installation -> active"), or "".
+  std::string probeDueHosts() {
+    ObservedState probed;
+    std::string change;
+    int64_t now = env_.clock.nowMillis();
+    for (const auto* h : specs_.desired.ofKind("Host")) {
+      const std::string& name = h->id.name;
+      auto due = nextProbe_.find(name);
+      if (due != nextProbe_.end() && due->second > now) continue;
+      HostObservation before = hosts_.count(name) ? hosts_[name] : HostObservation{};
+      HostObservation after = env_.prober.probe(*h, before);
+      nextProbe_[name] = env_.clock.nowMillis() + healthPolicyOf(*h).intervalMs;
+      hosts_[name] = after;
+      if (!probed.recordProbe(name, before, after)) continue;
+      if (change.empty())
+        change = "host " + name + ": " + hostStatusName(before.status) + " -> " +
+                 hostStatusName(after.status);
+    }
+    if (!probed.hosts.empty()) {
+      Status saved = store_.saveObservations(probed);
+      if (!saved) spdlog::warn("could not record host probes: {}", saved.message());
+      metrics_.hosts(hosts_);
+    }
+    return change;
+  }
+
+  // Reloads the specs from disk. Returns true when their content changed. Specs that do not
+  // validate are reported once per content and the last good ones stay in force.
+  bool reloadSpecs(bool force) {
+    FsSpecSource source(common_.specLimits.maxFileBytes);
+    LoadResult fresh = loadSpecs(source, common_.files, common_.specLimits);
+    recordSourceFiles(fresh);
+    if (fresh.digest == lastSeenDigest_ && !force) return false;
+    lastSeenDigest_ = fresh.digest;
+    if (!fresh.ok()) {
+      metrics_.specLoad(false);
+      std::ostringstream report;
+      renderDiagnosticsText(report, fresh, Style{});
+      spdlog::error("the specs on disk do not validate; the last good specs stay in force");
+      std::istringstream lines(report.str());
+      for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) spdlog::error("{}", line);
+      return false;
+    }
+    metrics_.specLoad(true);
+    bool changed = fresh.digest != specs_.digest;
+    specs_ = std::move(fresh);
+    if (changed)
+      spdlog::info("specs reloaded: {} resources from {} files", specs_.desired.resources.size(),
+                   specs_.files.size());
+    return changed || force;
+  }
+
+  void cycle(const std::string& trigger) {
+    if (!firstCycleStarted_) {
+      firstCycleStarted_ = true;
+      notifySystemd("READY=1\nSTATUS=first reconcile cycle running");
+    }
+    RunInfo who = currentProcess("daemon");
+    who.specDigest = specs_.digest;
+    CycleControls controls;
+    controls.execute = options_.selfHeal;
+    controls.respectBackoff = true;
+    controls.logActions = true;
+    controls.quiet = true;
+    controls.cancel = &cancel_;
+    controls.heavyRecheckSeconds = options_.heavyRecheckSeconds;
+    PlanCommandOptions planOptions = options_.plan;
+    CycleResult result;
+    int64_t started = env_.clock.nowMillis();
+    spdlog::debug("reconcile cycle ({})", trigger);
+    runApplyCycle(env_, common_, planOptions, store_, who, &specs_, controls, result);
+    double seconds = static_cast<double>(env_.clock.nowMillis() - started) / 1000.0;
+    for (const auto& [name, h] : result.prepared.observed.hosts) {
+      hosts_[name] = h;
+      // The cycle observed the specs it loaded itself; a host gone from them is not probed.
+      const Resource* spec = specs_.desired.find(ResourceId{"Host", name});
+      if (spec) nextProbe_[name] = env_.clock.nowMillis() + healthPolicyOf(*spec).intervalMs;
+    }
+    metrics_.cycleDone(result, trigger, seconds, env_.clock.nowSeconds(), options_.selfHeal);
+    if (result.backoffs) metrics_.backoffs(*result.backoffs);
+    std::string backlog = result.backlog ? backlogLine(result.backlog.value()) : "";
+    if (result.summary.empty()) {
+      spdlog::error("cycle ({}) could not plan; see the errors above", trigger);
+      notifySystemd("STATUS=last cycle could not plan");
+    } else {
+      auto log = result.exitCode == exit_code::kOk ? spdlog::level::info : spdlog::level::warn;
+      spdlog::log(log, "cycle {} ({}, {:.2f} s): {}. {}", result.runId, trigger, seconds,
+                  result.summary, backlog);
+      notifySystemd("STATUS=run " + std::to_string(result.runId) + ": " + result.summary);
+    }
+    firstCycleDone_ = true;
+  }
+
+  CliEnv& env_;
+  const CommonOptions& common_;
+  const DaemonOptions& options_;
+  Store& store_;
+  LoadResult specs_;  // the last good specs (worker only)
+  std::string lockId_;
+  std::string lastSeenDigest_;
+  DaemonMetrics metrics_;
+  std::mt19937_64 rng_;
+  std::map<std::string, HostObservation> hosts_;  // worker only
+  std::map<std::string, int64_t> nextProbe_;      // worker only
+  std::atomic<bool> cancel_{false};
+  std::atomic<bool> firstCycleStarted_{false};
+  std::atomic<bool> firstCycleDone_{false};
+  std::atomic<bool> lostLock_{false};
+  std::atomic<int64_t> progressMs_{0};
+  int stopFd_ = -1;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;       // guarded by mu_
+  std::string pendingTrigger_;  // guarded by mu_
+  bool pendingForce_ = false;   // guarded by mu_
+};
+
+// Takes the lock for the daemon's lifetime, breaking it first if its holder is gone (a daemon
+// or apply that was SIGKILLed): that is the one case where no one else can be writing.
+Result<LockInfo> takeDaemonLock(CliEnv& env, Store& store, const RunInfo& who, int64_t waitMs) {
+  auto lock = takeLock(env.clock, store, who, waitMs);
+  if (lock || lock.status().kind() != ErrorKind::kConflict) return lock;
+  auto current = store.currentLock();
+  if (!current || !current.value() || holderAlive(*current.value(), env.clock.nowSeconds()))
+    return lock;
+  spdlog::warn("breaking a stale lock: {}; its process is gone", describeLock(*current.value()));
+  Status broken = store.forceUnlock(current.value()->lockId);
+  if (!broken) return broken;
+  return store.acquireLock(who.command, who);
+}
+
+}  // namespace
+
+int runDaemon(CliEnv& env, const CommonOptions& common, const DaemonOptions& options) {
+  // Signals are taken from a signalfd by the main thread only: block them before any thread
+  // exists, so every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  int signalFd = signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (signalFd < 0) {
+    env.err << "error: signalfd failed\n";
+    return exit_code::kError;
+  }
+
+  LoadResult specs;
+  if (int rc = loadValid(env, common, specs)) return rc;  // nothing good to run on yet
+  auto opened = openStore(env, common.statePath);
+  if (!opened) return exit_code::kError;
+  Store& store = *opened.value();
+  RunInfo who = currentProcess("daemon");
+  who.specDigest = specs.digest;
+  auto lock = takeDaemonLock(env, store, who, options.lockWaitMs);
+  if (!lock) return lockRefused(env, store, lock.status());
+  const std::string lockId = lock.value().lockId;
+  spdlog::info(
+      "hxctl daemon {} started: pid {}, lock {}, {} resources from {} files, interval "
+      "{} ms, self-heal {}",
+      HXCTL_VERSION, who.pid, lockId, specs.desired.resources.size(), specs.files.size(),
+      options.intervalMs, options.selfHeal ? "on" : "off");
+
+  int rc = exit_code::kOk;
+  {
+    Heartbeat heartbeat(env.clock, common.statePath, lockId, options.heartbeatMs);
+    Daemon daemon(env, common, options, store, std::move(specs), lockId);
+    int wake[2];
+    if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+      releaseOrSay(store, lockId);
+      return exit_code::kError;
+    }
+    daemon.setStopFd(wake[1]);
+
+    MetricsServer server([&daemon] { return daemon.renderMetrics(); },
+                         [&daemon, &heartbeat]() -> std::pair<bool, std::string> {
+                           if (!daemon.firstCycleDone()) return {false, "first cycle not done"};
+                           if (!heartbeat.healthy())
+                             return {false, "the state store does not take writes"};
+                           return {true, ""};
+                         });
+    if (options.metricsAddress != "off") {
+      Status listening = server.start(options.metricsAddress);
+      if (!listening) {
+        spdlog::error("{}", listening.message());
+        releaseOrSay(store, lockId);
+        return exit_code::kError;
+      }
+      spdlog::info("metrics on http://{}:{}/metrics",
+                   options.metricsAddress.substr(0, options.metricsAddress.rfind(':')),
+                   server.port());
+    }
+
+    std::thread worker([&daemon] { daemon.work(); });
+    SpecWatch watch(common.files);
+    const int64_t watchdogMs = systemdWatchdogMs();
+    int64_t debounceUntil = 0;
+    bool running = true;
+    while (running) {
+      int64_t now = env.clock.nowMillis();
+      int timeout = 1000;
+      if (watchdogMs > 0) timeout = static_cast<int>(std::min<int64_t>(timeout, watchdogMs / 2));
+      if (debounceUntil > 0) timeout = static_cast<int>(std::max<int64_t>(0, debounceUntil - now));
+      pollfd fds[3] = {{signalFd, POLLIN, 0}, {watch.fd(), POLLIN, 0}, {wake[0], POLLIN, 0}};
+      poll(fds, 3, timeout);
+      if (fds[0].revents & POLLIN) {
+        signalfd_siginfo info{};
+        while (read(signalFd, &info, sizeof info) == sizeof info) {
+          if (info.ssi_signo == SIGHUP) {
+            spdlog::info("SIGHUP: reloading the specs and reconciling");
+            daemon.request("sighup", true);
+          } else {
+            spdlog::info("{}: finishing the action in flight, then stopping",
+                         info.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+            notifySystemd("STOPPING=1");
+            running = false;
+          }
+        }
+      }
+      if ((fds[1].revents & POLLIN) && watch.drain())
+        debounceUntil = env.clock.nowMillis() + options.debounceMs;
+      if (fds[2].revents & POLLIN) running = false;  // the worker stopped by itself
+      if (debounceUntil > 0 && env.clock.nowMillis() >= debounceUntil) {
+        debounceUntil = 0;
+        watch.rearm();  // new directories, replaced files
+        daemon.request("spec_change", false);
+      }
+      if (watchdogMs > 0 && !daemon.hung()) notifySystemd("WATCHDOG=1");
+    }
+    daemon.requestStop();
+    worker.join();
+    server.stop();
+    close(wake[0]);
+    close(wake[1]);
+    if (daemon.lostLock()) {
+      rc = exit_code::kLocked;
+    } else {
+      if (!releaseOrSay(store, lockId)) rc = exit_code::kError;
+      daemon.lockReleased();
+    }
+  }
+  close(signalFd);
+  spdlog::info("hxctl daemon stopped{}", rc == exit_code::kOk ? "; lock released" : "");
+  return rc;
+}
+
+}  // namespace hx

@@ -1,0 +1,16 @@
+// `hxctl daemon`: the watcher that empties the backlog by itself.
+//
+// Two threads. The main thread waits on signals (signalfd), spec changes (inotify, debounced)
+// and the systemd watchdog; it never blocks on the network. The worker probes each host at
+// its own interval and runs a reconcile cycle every --interval (with jitter), at once when a
+// host changes status, when the specs change, and on SIGHUP. SIGTERM lets the action in flight
+// finish and be recorded, then the lock is released and the process exits 0.
+#pragma once
+
+#include "src/cli/commands.h"
+
+namespace hx {
+
+int runDaemon(CliEnv& env, const CommonOptions& common, const DaemonOptions& options);
+
+}  // namespace hx

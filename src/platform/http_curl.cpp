@@ -1,0 +1,144 @@
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <mutex>
+
+#include "src/platform/curl_guard.h"
+#include "src/platform/http.h"
+
+namespace hx {
+
+namespace {
+
+struct Exchange {
+  CurlGuard guard;
+  std::string body;
+  const std::function<bool(std::string_view)>* onChunk = nullptr;
+  const std::function<bool()>* keepGoing = nullptr;
+  bool aborted = false;
+  size_t maxBodyBytes = 0;
+  bool tooLarge = false;
+};
+
+size_t collect(char* data, size_t size, size_t n, void* user) {
+  auto* ex = static_cast<Exchange*>(user);
+  if (ex->onChunk) {
+    if (!(*ex->onChunk)(std::string_view(data, size * n))) {
+      ex->aborted = true;
+      return 0;  // curl stops with CURLE_WRITE_ERROR
+    }
+    return size * n;
+  }
+  if (ex->body.size() + size * n > ex->maxBodyBytes) {
+    ex->tooLarge = true;
+    return 0;  // curl stops with CURLE_WRITE_ERROR
+  }
+  ex->body.append(data, size * n);
+  return size * n;
+}
+
+int progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* ex = static_cast<Exchange*>(user);
+  if (ex->keepGoing && !(*ex->keepGoing)()) {
+    ex->aborted = true;
+    return 1;  // curl stops with CURLE_ABORTED_BY_CALLBACK
+  }
+  return 0;
+}
+
+void globalInit() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+}  // namespace
+
+bool loopbackOnlyFromEnvironment() {
+  const char* v = std::getenv("HXCTL_LOOPBACK_ONLY");
+  return v && *v && std::string(v) != "0";
+}
+
+CurlTransport::CurlTransport(bool loopbackOnly) : loopbackOnly_(loopbackOnly) { globalInit(); }
+CurlTransport::~CurlTransport() = default;
+
+Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
+  return perform(request, nullptr, nullptr);
+}
+
+Result<HttpResponse> CurlTransport::stream(const HttpRequest& request,
+                                           const std::function<bool(std::string_view)>& onChunk,
+                                           const std::function<bool()>& keepGoing) {
+  return perform(request, &onChunk, &keepGoing);
+}
+
+Result<HttpResponse> CurlTransport::perform(const HttpRequest& request,
+                                            const std::function<bool(std::string_view)>* onChunk,
+                                            const std::function<bool()>* keepGoing) {
+  CURL* curl = curl_easy_init();
+  if (!curl) return Status::error(ErrorKind::kInternal, "cannot initialise libcurl");
+  Exchange ex;
+  ex.guard.loopbackOnly = loopbackOnly_;
+  ex.onChunk = onChunk;
+  ex.keepGoing = keepGoing;
+  ex.maxBodyBytes = request.maxBodyBytes;
+  curl_slist* headers = nullptr;
+  for (const auto& [k, v] : request.headers)
+    headers = curl_slist_append(headers, (k + ": " + v).c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+      request.method == "PATCH") {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
+  }
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  if (!onChunk) curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeoutMs));
+  if (keepGoing) {
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, progress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &ex);
+  }
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.timeoutMs));
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &ex);
+  installCurlGuard(curl, &ex.guard);
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes
+  CURLcode rc = curl_easy_perform(curl);
+  HttpResponse response;
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  char* type = nullptr;
+  curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
+  double seconds = 0;
+  curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME, &seconds);
+  response.status = static_cast<int>(status);
+  response.contentType = type ? type : "";
+  response.elapsedMs = static_cast<int64_t>(seconds * 1000);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  if (ex.guard.refused)
+    return Status::error(ErrorKind::kUnavailable,
+                         "refused to connect to " + ex.guard.refusedAddress +
+                             ": HXCTL_LOOPBACK_ONLY allows loopback addresses only");
+  if (ex.tooLarge)
+    return Status::error(ErrorKind::kTransient,
+                         request.method + " " + request.url + ": the answer is larger than " +
+                             std::to_string(request.maxBodyBytes >> 20) + " MiB; not read");
+  if (ex.aborted)
+    return Status::error(ErrorKind::kUnavailable, request.method + " " + request.url + ": aborted");
+  if (rc != CURLE_OK) {
+    std::string what = curl_easy_strerror(rc);
+    if (rc == CURLE_OPERATION_TIMEDOUT)
+      what = "timed out after " + std::to_string(request.timeoutMs) + " ms";
+    return Status::error(ErrorKind::kTransient, request.method + " " + request.url + ": " + what);
+  }
+  response.body = std::move(ex.body);
+  spdlog::debug("http {} {} -> {} in {} ms", request.method, request.url, response.status,
+                response.elapsedMs);
+  return response;
+}
+
+}  // namespace hx

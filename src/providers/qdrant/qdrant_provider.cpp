@@ -1,0 +1,141 @@
+#include "src/providers/qdrant/qdrant_provider.h"
+
+#include <map>
+#include <set>
+
+#include "src/providers/qdrant/qdrant_mapping.h"
+
+namespace hx {
+
+namespace {
+std::map<std::string, std::vector<std::string>> aliasesByCollection(
+    const std::vector<std::pair<std::string, std::string>>& aliases) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& [alias, collection] : aliases) out[collection].push_back(alias);
+  return out;
+}
+}  // namespace
+
+Result<std::vector<ObservedObject>> QdrantProvider::observe(const std::string& host) {
+  auto names = api_.listCollections();
+  if (!names) return names.status();
+  auto aliases = api_.aliases();
+  if (!aliases) return aliases.status();
+  auto byCollection = aliasesByCollection(aliases.value());
+  std::vector<ObservedObject> out;
+  for (const auto& name : names.value()) {
+    auto info = api_.collectionInfo(name);
+    if (!info && info.status().kind() == ErrorKind::kNotFound) continue;  // deleted meanwhile
+    if (!info) return info.status();
+    auto fields = qdrant::observedFields(info.value(), byCollection[name], host);
+    if (!fields)
+      return Status::error(fields.status().kind(),
+                           "GET /collections/" + name + ": " + fields.status().message());
+    out.push_back(ObservedObject{"Collection", host, name, std::move(fields).value()});
+  }
+  return out;
+}
+
+Result<Json> QdrantProvider::observeOne(const std::string& name) {
+  auto info = api_.collectionInfo(name);
+  if (!info) return info.status();
+  auto aliases = api_.aliases();
+  if (!aliases) return aliases.status();
+  return qdrant::observedFields(info.value(), aliasesByCollection(aliases.value())[name], host_);
+}
+
+Status QdrantProvider::apply(const PlanAction& a) {
+  switch (a.type) {
+    case ActionType::kCreate:
+      return create(a.key, a.desired);
+    case ActionType::kUpdate:
+      return update(a);
+    case ActionType::kReplace: {
+      Status gone = api_.deleteCollection(a.previousKey.empty() ? a.key : a.previousKey);
+      if (!gone) return gone;
+      return create(a.key, a.desired);
+    }
+    case ActionType::kDelete:
+      return api_.deleteCollection(a.key);
+    default:
+      return Status::error(ErrorKind::kInternal, "not an executable action");
+  }
+}
+
+Status QdrantProvider::create(const std::string& name, const Json& desired) {
+  Status made = api_.createCollection(name, qdrant::createBody(desired));
+  // 409 after a retried request that did land: the collection is the one we asked for.
+  if (!made && made.kind() != ErrorKind::kConflict) return made;
+  auto now = observeOne(name);
+  if (!now) return now.status();
+  if (Status s = syncPayloadIndexes(name, desired, now.value()); !s) return s;
+  return syncAliases(name, desired);
+}
+
+Status QdrantProvider::update(const PlanAction& a) {
+  std::vector<std::string> paths;
+  for (const auto& c : a.changes) paths.push_back(c.path);
+  auto now = observeOne(a.key);
+  if (!now) return now.status();
+  if (Status s = syncNamedVectors(a.key, a.desired, now.value()); !s) return s;
+  Json patch = qdrant::patchBody(a.desired, paths);
+  if (!patch.empty())
+    if (Status s = api_.updateCollection(a.key, patch); !s) return s;
+  if (Status s = syncPayloadIndexes(a.key, a.desired, now.value()); !s) return s;
+  return syncAliases(a.key, a.desired);
+}
+
+// Named vectors can be added and removed in place since Qdrant 1.18 (PUT/DELETE .../vectors/{v}).
+Status QdrantProvider::syncNamedVectors(const std::string& name, const Json& desired,
+                                        const Json& observed) {
+  const Json& want = desired["vectors"];
+  const Json& have = observed["vectors"];
+  if (want.contains("size") || have.contains("size")) return Status::ok();
+  for (const auto& [vector, params] : want.items())
+    if (!have.contains(vector))
+      if (Status s = api_.createNamedVector(name, vector, qdrant::denseVector(params)); !s)
+        return s;
+  for (const auto& [vector, params] : have.items())
+    if (!want.contains(vector))
+      if (Status s = api_.deleteNamedVector(name, vector); !s) return s;
+  return Status::ok();
+}
+
+Status QdrantProvider::syncPayloadIndexes(const std::string& name, const Json& desired,
+                                          const Json& observed) {
+  if (!desired.contains("payloadIndexes")) return Status::ok();
+  std::map<std::string, std::string> have, want;
+  for (const auto& i : observed.value("payloadIndexes", Json::array()))
+    have[i["field"]] = i["type"];
+  for (const auto& i : desired["payloadIndexes"]) want[i["field"]] = i["type"];
+  for (const auto& [field, type] : want)
+    if (!have.count(field) || have[field] != type)
+      if (Status s = api_.createPayloadIndex(name, field, type); !s) return s;
+  for (const auto& [field, type] : have)
+    if (!want.count(field))
+      if (Status s = api_.deletePayloadIndex(name, field); !s) return s;
+  return Status::ok();
+}
+
+// All alias changes of a collection go in one request, which Qdrant applies atomically.
+Status QdrantProvider::syncAliases(const std::string& name, const Json& desired) {
+  if (!desired.contains("aliases")) return Status::ok();
+  std::lock_guard<std::mutex> lock(aliasMu_);
+  auto aliases = api_.aliases();
+  if (!aliases) return aliases.status();
+  std::set<std::string> want = desired["aliases"].get<std::set<std::string>>();
+  Json actions = Json::array();
+  std::set<std::string> pointingHere;
+  for (const auto& [alias, collection] : aliases.value()) {
+    if (collection != name) continue;
+    pointingHere.insert(alias);
+    if (!want.count(alias)) actions.push_back({{"delete_alias", {{"alias_name", alias}}}});
+  }
+  for (const auto& alias : want)
+    if (!pointingHere.count(alias))  // create_alias re-points an alias held by another collection
+      actions.push_back({{"create_alias", {{"collection_name", name}, {"alias_name", alias}}}});
+  if (actions.empty()) return Status::ok();
+  return api_.updateAliases(actions);
+}
+
+}  // namespace hx

@@ -1,0 +1,48 @@
+// One apply, under a lock the caller holds: plan, carry it out, read back, record, and move the
+// backlog. `hxctl apply` runs it once; the daemon runs it every cycle.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "src/run/executor.h"
+#include "src/run/prepare.h"
+
+namespace hx {
+
+struct CycleControls {
+  bool execute = true;          // false (--no-self-heal): plan and report drift, change nothing
+  bool respectBackoff = false;  // the daemon holds back resources that failed recently
+  bool logActions = false;      // each action to the log (daemon) rather than stderr (apply)
+  bool quiet = false;           // neither (apply -o json)
+  const std::atomic<bool>* cancel = nullptr;  // SIGTERM: finish the action in flight, stop
+  std::function<void(const Plan&)> onPlan;    // told the plan before anything is carried out
+  int64_t heavyRecheckSeconds = 0;  // reuse passing load / ingest checks this young (daemon)
+};
+
+struct CycleResult {
+  int exitCode = 0;
+  int64_t runId = 0;
+  Prepared prepared;
+  std::vector<ActionResult> results;
+  Result<std::vector<TaskEvaluation>> backlog = std::vector<TaskEvaluation>{};
+  int failed = 0;
+  int cancelled = 0;
+  int heldBack = 0;             // deferred by back-off
+  std::optional<int> backoffs;  // resources backing off after this cycle, if the store could say
+  std::string summary;
+};
+
+// `preloaded`: specs already loaded and valid (the daemon's last good ones); otherwise loaded
+// here. Returns the exit code (also in out.exitCode).
+int runApplyCycle(CliEnv& env, const CommonOptions& common, PlanCommandOptions& options,
+                  Store& store, const RunInfo& who, const LoadResult* preloaded,
+                  const CycleControls& controls, CycleResult& out);
+
+// "Backlog: 12 tasks, 3 blocked, ..." or "" when there is no backlog.
+std::string backlogLine(const std::vector<TaskEvaluation>& backlog);
+
+}  // namespace hx

@@ -1,0 +1,95 @@
+#include "src/run/prepare.h"
+
+#include "reconciler/values.h"
+#include "src/backlog/backlog.h"
+#include "src/cli/exit_codes.h"
+#include "src/platform/fs_spec_source.h"
+#include "src/platform/secrets.h"
+#include "src/run/engine.h"
+#include "src/run/process_info.h"
+
+namespace hx {
+
+int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded) {
+  FsSpecSource source(common.specLimits.maxFileBytes);
+  loaded = loadSpecs(source, common.files, common.specLimits);
+  recordSourceFiles(loaded);
+  if (loaded.ok()) {
+    if (!common.json())
+      for (const auto& w : loaded.warnings) env.err << "warning: " << formatDiagnostic(w) << "\n";
+    return exit_code::kOk;
+  }
+  if (common.json())
+    env.out << toJsonText(diagnosticsJson(loaded)) << "\n";
+  else
+    renderDiagnosticsText(env.err, loaded, common.style);
+  return exit_code::kInvalidSpec;
+}
+
+std::optional<int64_t> durationFlag(CliEnv& env, const std::string& flag, const std::string& value,
+                                    const std::string& example) {
+  auto ms = parseDurationMs(value);
+  if (!ms)
+    env.err << "error: " << flag << " " << value << ": not a duration (e.g. " << example << ")\n";
+  return ms;
+}
+
+namespace {
+
+int checkTarget(CliEnv& env, const Prepared& p, PlanCommandOptions& o) {
+  if (o.target.empty()) return exit_code::kOk;
+  auto slash = o.target.find('/');
+  if (slash == std::string::npos) {
+    env.err << "error: --target " << o.target << ": expected KIND/NAME, e.g. Collection/mixtral\n";
+    return exit_code::kError;
+  }
+  ResourceId id{o.target.substr(0, slash), o.target.substr(slash + 1)};
+  if (!p.loaded.desired.find(id) && !p.inventory.find(id)) {
+    env.err << "error: --target " << o.target
+            << ": no such resource in the specs or the inventory\n";
+    return exit_code::kError;
+  }
+  o.plan.target = id;
+  return exit_code::kOk;
+}
+
+}  // namespace
+
+int prepare(CliEnv& env, const CommonOptions& common, PlanCommandOptions& o, Prepared& p,
+            Store* lockedStore) {
+  if (!p.preloaded)
+    if (int rc = loadValid(env, common, p.loaded)) return rc;
+  if (lockedStore) {
+    p.store = nullptr;
+  } else {
+    auto store = openStore(env, common.statePath);
+    if (!store) return exit_code::kError;
+    p.store = std::move(store.value());
+  }
+  Store& store = lockedStore ? *lockedStore : *p.store;
+  auto salt = store.secretSalt();
+  if (!salt) return reportError(env, salt.status());
+  resolveSecretDigests(p.loaded.desired, salt.value(), lockedStore != nullptr);
+  auto inventory = store.inventory();
+  if (!inventory) return reportError(env, inventory.status());
+  p.inventory = std::move(inventory.value());
+  if (int rc = checkTarget(env, p, o)) return rc;
+  auto previous = store.loadObservations();
+  if (!previous) return reportError(env, previous.status());
+  auto tasks = store.taskEvaluations();
+  if (tasks) previous.value().tasks = taskProgressOf(tasks.value());
+  p.previous = previous.value();
+  if (o.offline) {
+    p.observed = std::move(previous.value());
+  } else {
+    env.providers.useStateStore(common.statePath);
+    p.observed = observeEstate(p.loaded.desired, p.inventory, previous.value(), env.providers,
+                               env.prober, o.parallelism);
+    Status saved = store.saveObservations(p.observed);
+    if (!saved) env.err << "warning: could not cache observations: " << saved.message() << "\n";
+  }
+  p.plan = plan(p.loaded.desired, p.observed, p.inventory, o.plan, env.clock.nowSeconds());
+  return exit_code::kOk;
+}
+
+}  // namespace hx

@@ -1,0 +1,21 @@
+// Who is running hxctl, whether a lock's holder is alive, and opening the store with errors
+// reported the same way by every command.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "src/cli/cli.h"
+#include "state/store.h"
+
+namespace hx {
+
+RunInfo currentProcess(const std::string& command);
+// True unless the holder ran on this machine and its process is gone. A holder on another
+// machine is assumed alive unless its heartbeat is older than staleAfterSeconds.
+bool holderAlive(const LockInfo& lock, int64_t nowSeconds = 0, int64_t staleAfterSeconds = 120);
+
+Result<std::unique_ptr<Store>> openStore(CliEnv& env, const std::string& path);
+int reportError(CliEnv& env, const Status& status);
+
+}  // namespace hx
