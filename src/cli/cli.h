@@ -1,24 +1,11 @@
 // The hxctl command line. main() wires the real systems into a CliEnv; tests wire fakes.
 #pragma once
 
-#include <ostream>
-
-#include "reconciler/clock.h"
-#include "reconciler/provider.h"
-#include "src/platform/http.h"
+#include "src/run/run_env.h"
 
 namespace hx {
 
-struct CliEnv {
-  ProviderSet& providers;
-  HostProber& prober;
-  Clock& clock;
-  HttpTransport& http;  // for the backlog's live checks
-  bool loopbackOnly;    // the load generator's guard, as the transport's
-  std::ostream& out;
-  std::ostream& err;
-  bool outIsTty = false;
-};
+using CliEnv = RunEnv;
 
 int runCli(int argc, char** argv, CliEnv& env);
 

@@ -2,6 +2,7 @@
 #include "reconciler/values.h"
 #include "src/cli/commands.h"
 #include "src/cli/exit_codes.h"
+#include "src/cli/load_specs.h"
 #include "src/cli/pull_progress.h"
 #include "src/daemon/daemon.h"
 #include "src/platform/logging.h"
@@ -26,7 +27,9 @@ int cmdDaemon(CliEnv& env, const CommonOptions& common, DaemonCliOptions cli) {
   PullProgress::routeToLog(true);
   cli.options.intervalMs = *interval;
   cli.options.selfHeal = !cli.noSelfHeal;
-  return runDaemon(env, common, cli.options);
+  LoadResult specs;
+  if (int rc = loadValid(env, common, specs)) return rc;  // nothing good to run on yet
+  return runDaemon(env, common, cli.options, std::move(specs));
 }
 
 }  // namespace hx

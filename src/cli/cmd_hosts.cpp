@@ -8,6 +8,7 @@
 #include "reconciler/identity.h"
 #include "src/cli/commands.h"
 #include "src/cli/exit_codes.h"
+#include "src/cli/load_specs.h"
 #include "src/run/prepare.h"
 
 namespace hx {
@@ -120,6 +121,8 @@ void renderText(std::ostream& out, const std::vector<HostView>& views, int64_t n
 
 int cmdHosts(CliEnv& env, const CommonOptions& common, PlanCommandOptions options) {
   Prepared p;
+  if (int rc = loadValid(env, common, p.loaded)) return rc;
+  p.preloaded = true;
   if (int rc = prepare(env, common, options, p, nullptr)) return rc;
   std::vector<HostView> views;
   for (const auto* host : p.loaded.desired.ofKind("Host")) {

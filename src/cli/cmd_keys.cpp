@@ -5,6 +5,7 @@
 #include "reconciler/values.h"
 #include "src/cli/commands.h"
 #include "src/cli/exit_codes.h"
+#include "src/cli/load_specs.h"
 #include "src/run/prepare.h"
 
 namespace hx {

@@ -5,6 +5,7 @@
 #include "src/cli/commands.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/interrupt_guard.h"
+#include "src/cli/load_specs.h"
 #include "src/run/apply_cycle.h"
 #include "src/run/lock_session.h"
 #include "src/run/process_info.h"
@@ -13,6 +14,8 @@ namespace hx {
 
 int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options) {
   Prepared p;
+  if (int rc = loadValid(env, common, p.loaded)) return rc;
+  p.preloaded = true;
   if (int rc = prepare(env, common, options, p, nullptr)) return rc;
   if (common.json())
     env.out << toJsonText(planJson(p.plan)) << "\n";

@@ -6,6 +6,7 @@
 #include "src/backlog/backlog.h"
 #include "src/cli/commands.h"
 #include "src/cli/exit_codes.h"
+#include "src/cli/load_specs.h"
 #include "src/run/prepare.h"
 
 namespace hx {
@@ -213,6 +214,8 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
               const std::string& task, bool refresh) {
   options.offline = !refresh;
   Prepared p;
+  if (int rc = loadValid(env, common, p.loaded)) return rc;
+  p.preloaded = true;
   if (int rc = prepare(env, common, options, p, nullptr)) return rc;
   CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
   // A read-only view records nothing, so it dates nothing: "since" stays as recorded.

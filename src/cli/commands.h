@@ -1,4 +1,4 @@
-// The subcommands, each a function of its parsed options. Exit codes: src/exit_codes.h.
+// The subcommands, each a function of its parsed options. Exit codes: src/cli/exit_codes.h.
 #pragma once
 
 #include <string>
@@ -7,40 +7,13 @@
 #include "reconciler/planner.h"
 #include "src/cli/cli.h"
 #include "src/cli/render.h"
+#include "src/run/run_options.h"
 
 namespace hx {
 
-struct CommonOptions {
-  std::vector<std::string> files;
-  std::string output = "text";  // text | json
-  std::string statePath;
-  bool noColor = false;
-  SpecLimits specLimits;
+// The run's options and how the command line prints (color on a terminal).
+struct CommonOptions : RunOptions {
   Style style;
-  bool json() const { return output == "json"; }
-};
-
-struct PlanCommandOptions {
-  PlanOptions plan;
-  std::string target;
-  bool offline = false;
-  bool detailedExitcode = false;
-  int parallelism = 10;
-  std::string lockTimeout = "0s";
-  // apply: passing load and ingest checks younger than this are not run again ("0s": always).
-  std::string recheckHeavy = "0s";
-};
-
-struct DaemonOptions {
-  PlanCommandOptions plan;
-  int64_t intervalMs = 60000;
-  double jitter = 0.1;  // each wait is interval * (1 +- jitter)
-  bool selfHeal = true;
-  std::string metricsAddress = "127.0.0.1:9847";  // "off": no endpoint
-  int64_t debounceMs = 500;
-  int64_t heartbeatMs = 5000;
-  int64_t lockWaitMs = 0;             // --lock-timeout
-  int64_t heavyRecheckSeconds = 900;  // passing load / ingest checks are re-run this often
 };
 
 struct DaemonCliOptions {

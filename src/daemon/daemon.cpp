@@ -48,7 +48,7 @@ bool releaseOrSay(Store& store, const std::string& lockId) {
 
 class Daemon {
  public:
-  Daemon(CliEnv& env, const CommonOptions& common, const DaemonOptions& options, Store& store,
+  Daemon(RunEnv& env, const RunOptions& common, const DaemonOptions& options, Store& store,
          LoadResult specs, std::string lockId)
       : env_(env),
         common_(common),
@@ -209,12 +209,15 @@ class Daemon {
     lastSeenDigest_ = fresh.digest;
     if (!fresh.ok()) {
       metrics_.specLoad(false);
-      std::ostringstream report;
-      renderDiagnosticsText(report, fresh, Style{});
       spdlog::error("the specs on disk do not validate; the last good specs stay in force");
-      std::istringstream lines(report.str());
-      for (std::string line; std::getline(lines, line);)
-        if (!line.empty()) spdlog::error("{}", line);
+      // As the command line prints them: the first 50, then how many more.
+      constexpr size_t kLogged = 50;
+      for (size_t i = 0; i < fresh.diagnostics.size() && i < kLogged; ++i)
+        spdlog::error("error: {}", formatDiagnostic(fresh.diagnostics[i]));
+      if (fresh.errorCount() > kLogged)
+        spdlog::error("... and {} more errors, not shown", fresh.errorCount() - kLogged);
+      spdlog::error("{} error{}; nothing was changed.", fresh.errorCount(),
+                    fresh.errorCount() == 1 ? "" : "s");
       return false;
     }
     metrics_.specLoad(true);
@@ -267,8 +270,8 @@ class Daemon {
     firstCycleDone_ = true;
   }
 
-  CliEnv& env_;
-  const CommonOptions& common_;
+  RunEnv& env_;
+  const RunOptions& common_;
   const DaemonOptions& options_;
   Store& store_;
   LoadResult specs_;  // the last good specs (worker only)
@@ -294,7 +297,7 @@ class Daemon {
 
 // Takes the lock for the daemon's lifetime, breaking it first if its holder is gone (a daemon
 // or apply that was SIGKILLed): that is the one case where no one else can be writing.
-Result<LockInfo> takeDaemonLock(CliEnv& env, Store& store, const RunInfo& who, int64_t waitMs) {
+Result<LockInfo> takeDaemonLock(RunEnv& env, Store& store, const RunInfo& who, int64_t waitMs) {
   auto lock = takeLock(env.clock, store, who, waitMs);
   if (lock || lock.status().kind() != ErrorKind::kConflict) return lock;
   auto current = store.currentLock();
@@ -308,7 +311,8 @@ Result<LockInfo> takeDaemonLock(CliEnv& env, Store& store, const RunInfo& who, i
 
 }  // namespace
 
-int runDaemon(CliEnv& env, const CommonOptions& common, const DaemonOptions& options) {
+int runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions& options,
+              LoadResult specs) {
   // Signals are taken from a signalfd by the main thread only: block them before any thread
   // exists, so every thread inherits the mask.
   sigset_t signals;
@@ -323,8 +327,6 @@ int runDaemon(CliEnv& env, const CommonOptions& common, const DaemonOptions& opt
     return exit_code::kError;
   }
 
-  LoadResult specs;
-  if (int rc = loadValid(env, common, specs)) return rc;  // nothing good to run on yet
   auto opened = openStore(env, common.statePath);
   if (!opened) return exit_code::kError;
   Store& store = *opened.value();

@@ -7,10 +7,14 @@
 // finish and be recorded, then the lock is released and the process exits 0.
 #pragma once
 
-#include "src/cli/commands.h"
+#include "reconciler/loader.h"
+#include "src/run/run_env.h"
+#include "src/run/run_options.h"
 
 namespace hx {
 
-int runDaemon(CliEnv& env, const CommonOptions& common, const DaemonOptions& options);
+// `specs`: loaded and valid (the command line loads and reports them).
+int runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions& options,
+              LoadResult specs);
 
 }  // namespace hx

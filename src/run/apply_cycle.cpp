@@ -22,7 +22,7 @@ namespace {
 // before the provider is called, confirmation after.
 class ApplyRecorder : public ExecutionListener {
  public:
-  ApplyRecorder(Store& store, int64_t runId, const Inventory& inventory, CliEnv& env,
+  ApplyRecorder(Store& store, int64_t runId, const Inventory& inventory, RunEnv& env,
                 const CycleControls& controls, StoreWrites& writes)
       : store_(store),
         runId_(runId),
@@ -86,7 +86,7 @@ class ApplyRecorder : public ExecutionListener {
   Store& store_;
   int64_t runId_;
   const Inventory& inventory_;
-  CliEnv& env_;
+  RunEnv& env_;
   const CycleControls& controls_;
   StoreWrites& writes_;
   std::map<ResourceId, int64_t> ids_;
@@ -188,9 +188,9 @@ std::string backlogLine(const std::vector<TaskEvaluation>& backlog) {
   return line + " (hxctl status for details).";
 }
 
-int runApplyCycle(CliEnv& env, const CommonOptions& common, PlanCommandOptions& options,
-                  Store& store, const RunInfo& who, const LoadResult* preloaded,
-                  const CycleControls& controls, CycleResult& out) {
+int runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptions& options, Store& store,
+                  const RunInfo& who, const LoadResult* preloaded, const CycleControls& controls,
+                  CycleResult& out) {
   auto recovered = store.recoverInterrupted();
   if (recovered && recovered.value() > 0) {
     const std::string note = std::to_string(recovered.value()) +

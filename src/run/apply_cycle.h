@@ -38,9 +38,9 @@ struct CycleResult {
 
 // `preloaded`: specs already loaded and valid (the daemon's last good ones); otherwise loaded
 // here. Returns the exit code (also in out.exitCode).
-int runApplyCycle(CliEnv& env, const CommonOptions& common, PlanCommandOptions& options,
-                  Store& store, const RunInfo& who, const LoadResult* preloaded,
-                  const CycleControls& controls, CycleResult& out);
+int runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptions& options, Store& store,
+                  const RunInfo& who, const LoadResult* preloaded, const CycleControls& controls,
+                  CycleResult& out);
 
 // "Backlog: 12 tasks, 3 blocked, ..." or "" when there is no backlog.
 std::string backlogLine(const std::vector<TaskEvaluation>& backlog);

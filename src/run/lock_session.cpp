@@ -43,7 +43,7 @@ Result<LockInfo> takeLock(Clock& clock, Store& store, const RunInfo& who, int64_
   }
 }
 
-Result<LockInfo> takeLockBreakingDead(CliEnv& env, Store& store, const RunInfo& who,
+Result<LockInfo> takeLockBreakingDead(RunEnv& env, Store& store, const RunInfo& who,
                                       int64_t waitMs) {
   auto lock = takeLock(env.clock, store, who, waitMs);
   if (lock || lock.status().kind() != ErrorKind::kConflict) return lock;
@@ -59,7 +59,7 @@ Result<LockInfo> takeLockBreakingDead(CliEnv& env, Store& store, const RunInfo& 
   return store.acquireLock(who.command, who);
 }
 
-int lockRefused(CliEnv& env, Store& store, const Status& status) {
+int lockRefused(RunEnv& env, Store& store, const Status& status) {
   auto current = store.currentLock();
   if (!current || !current.value()) {
     env.err << "error: " << status.message() << "\n";

@@ -7,7 +7,7 @@
 #include <string>
 #include <thread>
 
-#include "src/cli/cli.h"
+#include "src/run/run_env.h"
 #include "state/store.h"
 
 namespace hx {
@@ -34,10 +34,10 @@ Result<LockInfo> takeLock(Clock& clock, Store& store, const RunInfo& who, int64_
 // takeLock, but a lock whose holder ran on this machine and whose process is gone (killed, or a
 // zombie) is broken first, with a warning naming it: no one else can be writing. A holder on
 // another machine still needs `hxctl force-unlock`.
-Result<LockInfo> takeLockBreakingDead(CliEnv& env, Store& store, const RunInfo& who,
+Result<LockInfo> takeLockBreakingDead(RunEnv& env, Store& store, const RunInfo& who,
                                       int64_t waitMs);
 
 // Prints why the lock could not be had and what to do; returns exit_code::kLocked.
-int lockRefused(CliEnv& env, Store& store, const Status& status);
+int lockRefused(RunEnv& env, Store& store, const Status& status);
 
 }  // namespace hx

@@ -10,33 +10,9 @@
 
 namespace hx {
 
-int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded) {
-  FsSpecSource source(common.specLimits.maxFileBytes);
-  loaded = loadSpecs(source, common.files, common.specLimits);
-  recordSourceFiles(loaded);
-  if (loaded.ok()) {
-    if (!common.json())
-      for (const auto& w : loaded.warnings) env.err << "warning: " << formatDiagnostic(w) << "\n";
-    return exit_code::kOk;
-  }
-  if (common.json())
-    env.out << toJsonText(diagnosticsJson(loaded)) << "\n";
-  else
-    renderDiagnosticsText(env.err, loaded, common.style);
-  return exit_code::kInvalidSpec;
-}
-
-std::optional<int64_t> durationFlag(CliEnv& env, const std::string& flag, const std::string& value,
-                                    const std::string& example) {
-  auto ms = parseDurationMs(value);
-  if (!ms)
-    env.err << "error: " << flag << " " << value << ": not a duration (e.g. " << example << ")\n";
-  return ms;
-}
-
 namespace {
 
-int checkTarget(CliEnv& env, const Prepared& p, PlanCommandOptions& o) {
+int checkTarget(RunEnv& env, const Prepared& p, PlanCommandOptions& o) {
   if (o.target.empty()) return exit_code::kOk;
   auto slash = o.target.find('/');
   if (slash == std::string::npos) {
@@ -55,10 +31,12 @@ int checkTarget(CliEnv& env, const Prepared& p, PlanCommandOptions& o) {
 
 }  // namespace
 
-int prepare(CliEnv& env, const CommonOptions& common, PlanCommandOptions& o, Prepared& p,
+int prepare(RunEnv& env, const RunOptions& common, PlanCommandOptions& o, Prepared& p,
             Store* lockedStore) {
-  if (!p.preloaded)
-    if (int rc = loadValid(env, common, p.loaded)) return rc;
+  if (!p.preloaded) {
+    env.err << "error: the specs were not loaded before planning\n";  // a caller's bug
+    return exit_code::kError;
+  }
   if (lockedStore) {
     p.store = nullptr;
   } else {

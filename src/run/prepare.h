@@ -6,7 +6,8 @@
 #include <optional>
 
 #include "reconciler/loader.h"
-#include "src/cli/commands.h"
+#include "src/run/run_env.h"
+#include "src/run/run_options.h"
 #include "state/store.h"
 
 namespace hx {
@@ -21,17 +22,10 @@ struct Prepared {
   Plan plan;
 };
 
-// Loads and validates the specs; on failure prints the errors and returns the exit code.
-int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded);
-
-// A duration flag's value in ms; on a bad value prints "error: FLAG VALUE: not a duration (e.g.
-// EXAMPLE)" and returns nullopt.
-std::optional<int64_t> durationFlag(CliEnv& env, const std::string& flag, const std::string& value,
-                                    const std::string& example);
-
-// Everything up to the plan. Returns an exit code when it cannot get that far. With
+// Everything up to the plan, from specs already loaded and valid (p.loaded, p.preloaded: the
+// command line loads and reports them). Returns an exit code when it cannot get that far. With
 // `lockedStore`, uses that store (apply holds its lock); otherwise opens one into p.store.
-int prepare(CliEnv& env, const CommonOptions& common, PlanCommandOptions& o, Prepared& p,
+int prepare(RunEnv& env, const RunOptions& common, PlanCommandOptions& o, Prepared& p,
             Store* lockedStore);
 
 }  // namespace hx

@@ -51,7 +51,7 @@ bool holderAlive(const LockInfo& lock, int64_t nowSeconds, int64_t staleAfterSec
   return true;
 }
 
-Result<std::unique_ptr<Store>> openStore(CliEnv& env, const std::string& path) {
+Result<std::unique_ptr<Store>> openStore(RunEnv& env, const std::string& path) {
   std::error_code ec;
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
@@ -60,7 +60,7 @@ Result<std::unique_ptr<Store>> openStore(CliEnv& env, const std::string& path) {
   return store;
 }
 
-int reportError(CliEnv& env, const Status& status) {
+int reportError(RunEnv& env, const Status& status) {
   env.err << "error: " << status.message() << "\n";
   return exit_code::kError;
 }

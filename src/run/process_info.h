@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "src/cli/cli.h"
+#include "src/run/run_env.h"
 #include "state/store.h"
 
 namespace hx {
@@ -15,7 +15,7 @@ RunInfo currentProcess(const std::string& command);
 // machine is assumed alive unless its heartbeat is older than staleAfterSeconds.
 bool holderAlive(const LockInfo& lock, int64_t nowSeconds = 0, int64_t staleAfterSeconds = 120);
 
-Result<std::unique_ptr<Store>> openStore(CliEnv& env, const std::string& path);
-int reportError(CliEnv& env, const Status& status);
+Result<std::unique_ptr<Store>> openStore(RunEnv& env, const std::string& path);
+int reportError(RunEnv& env, const Status& status);
 
 }  // namespace hx

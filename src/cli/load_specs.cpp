@@ -1,0 +1,34 @@
+#include "src/cli/load_specs.h"
+
+#include "reconciler/values.h"
+#include "src/cli/exit_codes.h"
+#include "src/cli/render.h"
+#include "src/platform/fs_spec_source.h"
+
+namespace hx {
+
+int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded) {
+  FsSpecSource source(common.specLimits.maxFileBytes);
+  loaded = loadSpecs(source, common.files, common.specLimits);
+  recordSourceFiles(loaded);
+  if (loaded.ok()) {
+    if (!common.json())
+      for (const auto& w : loaded.warnings) env.err << "warning: " << formatDiagnostic(w) << "\n";
+    return exit_code::kOk;
+  }
+  if (common.json())
+    env.out << toJsonText(diagnosticsJson(loaded)) << "\n";
+  else
+    renderDiagnosticsText(env.err, loaded, common.style);
+  return exit_code::kInvalidSpec;
+}
+
+std::optional<int64_t> durationFlag(CliEnv& env, const std::string& flag, const std::string& value,
+                                    const std::string& example) {
+  auto ms = parseDurationMs(value);
+  if (!ms)
+    env.err << "error: " << flag << " " << value << ": not a duration (e.g. " << example << ")\n";
+  return ms;
+}
+
+}  // namespace hx

@@ -1,0 +1,22 @@
+// Loading the specs for a command: read, validate, and on failure print every error (text or
+// JSON) and return the exit code; duration flags read the same way.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "reconciler/loader.h"
+#include "src/cli/commands.h"
+
+namespace hx {
+
+// Loads and validates the specs; on failure prints the errors and returns the exit code.
+int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded);
+
+// A duration flag's value in ms; on a bad value prints "error: FLAG VALUE: not a duration (e.g.
+// EXAMPLE)" and returns nullopt.
+std::optional<int64_t> durationFlag(CliEnv& env, const std::string& flag, const std::string& value,
+                                    const std::string& example);
+
+}  // namespace hx

@@ -1,0 +1,25 @@
+// What a run works with: the external systems (providers, prober, clock, HTTP for the checks)
+// and where it writes for the operator. main() wires the real ones; tests wire fakes. The command
+// line knows it as RunEnv.
+#pragma once
+
+#include <ostream>
+
+#include "reconciler/clock.h"
+#include "reconciler/provider.h"
+#include "src/platform/http.h"
+
+namespace hx {
+
+struct RunEnv {
+  ProviderSet& providers;
+  HostProber& prober;
+  Clock& clock;
+  HttpTransport& http;  // for the backlog's live checks
+  bool loopbackOnly;    // the load generator's guard, as the transport's
+  std::ostream& out;
+  std::ostream& err;
+  bool outIsTty = false;
+};
+
+}  // namespace hx

@@ -1,0 +1,46 @@
+// What a run is asked to do: which specs, which store, the limits on input, and the plan's and
+// the apply's options. The command line fills these from its flags; the daemon from its own.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "reconciler/planner.h"
+#include "reconciler/spec_screen.h"
+
+namespace hx {
+
+struct RunOptions {
+  std::vector<std::string> files;
+  std::string output = "text";  // text | json
+  std::string statePath;
+  bool noColor = false;
+  SpecLimits specLimits;
+  bool json() const { return output == "json"; }
+};
+
+struct PlanCommandOptions {
+  PlanOptions plan;
+  std::string target;
+  bool offline = false;
+  bool detailedExitcode = false;
+  int parallelism = 10;
+  std::string lockTimeout = "0s";
+  // apply: passing load and ingest checks younger than this are not run again ("0s": always).
+  std::string recheckHeavy = "0s";
+};
+
+struct DaemonOptions {
+  PlanCommandOptions plan;
+  int64_t intervalMs = 60000;
+  double jitter = 0.1;  // each wait is interval * (1 +- jitter)
+  bool selfHeal = true;
+  std::string metricsAddress = "127.0.0.1:9847";  // "off": no endpoint
+  int64_t debounceMs = 500;
+  int64_t heartbeatMs = 5000;
+  int64_t lockWaitMs = 0;             // --lock-timeout
+  int64_t heavyRecheckSeconds = 900;  // passing load / ingest checks are re-run this often
+};
+
+}  // namespace hx
