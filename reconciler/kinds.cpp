@@ -403,7 +403,8 @@ std::vector<KindDescriptor> buildKinds() {
                .adoptsExisting = true,
                .hostField = "host",
                .objectKey = modelKey,
-               .normalize = modelNormalize});
+               .normalize = modelNormalize,
+               .observedOnApis = {"ollama", "openai"}});
   k.push_back({.name = "Collection",
                .spec = collectionSpec(),
                .validate = validateCollection,
@@ -414,7 +415,8 @@ std::vector<KindDescriptor> buildKinds() {
                .specOnlyFields = {"embeddingModel", "adopt"},
                .replaceIsDestructive = true,
                .extraDiff = collectionExtraDiff,
-               .hostField = "server"});
+               .hostField = "server",
+               .observedOnApis = {"qdrant"}});
   k.push_back({.name = "FirewallRule",
                .spec = firewallRuleSpec(),
                .validate = validateFirewallRule,
@@ -424,7 +426,8 @@ std::vector<KindDescriptor> buildKinds() {
                .adoptsExisting = true,
                .hostField = "host",
                .objectKey = ruleKey,
-               .normalize = ruleNormalize});
+               .normalize = ruleNormalize,
+               .observedOnFirewalls = true});
   k.push_back({.name = "Firewall",
                .spec = firewallSpec(),
                .validate = nullptr,
@@ -433,7 +436,8 @@ std::vector<KindDescriptor> buildKinds() {
                .adoptsExisting = true,
                .derived = true,
                .hostField = "host",
-               .objectKey = firewallKey});
+               .objectKey = firewallKey,
+               .observedOnFirewalls = true});
   k.push_back({.name = "Role", .spec = roleSpec(), .validate = validateRole});
   k.push_back({.name = "GatewayKeyFile",
                .spec = gatewayKeyFileSpec(),

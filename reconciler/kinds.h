@@ -46,6 +46,11 @@ struct KindDescriptor {
   const char* hostField = "";
   std::string (*objectKey)(const Resource&) = nullptr;
   Json (*normalize)(const Resource&, Json fields) = nullptr;
+  // Which hosts this kind is observed on whole, declared objects or not, so that what runs
+  // there unmanaged is visible too: those whose spec.api.type is one of `observedOnApis`, and,
+  // with `observedOnFirewalls`, those with a spec.firewall.
+  std::vector<std::string> observedOnApis = {};
+  bool observedOnFirewalls = false;
   // A credential (a key, a key file's entries): once the specs drop it, it is revoked at once,
   // --prune or not, and the prune guards never hold its revocation back.
   bool credential = false;

@@ -1,5 +1,6 @@
 #include "src/run/engine.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <set>
@@ -57,15 +58,14 @@ ObservedState observeEstate(const DesiredState& desired, const Inventory& invent
   for (const auto& r : desired.resources)
     if (findKind(r.id.kind)->managed) scopes.emplace(r.id.kind, objectHost(r));
   for (const auto& e : inventory.entries) scopes.emplace(e.id.kind, e.host);
-  // Every model server and vector database is observed whole, declared objects or not, so
-  // that what runs there unmanaged is visible too.
+  // Some kinds are observed whole on the hosts that serve them (kinds.h: observedOnApis).
   for (const auto* host : desired.ofKind("Host")) {
     const std::string type = host->spec["api"].value("type", "");
-    if (type == "ollama" || type == "openai") scopes.emplace("Model", host->id.name);
-    if (type == "qdrant") scopes.emplace("Collection", host->id.name);
-    if (host->spec.contains("firewall")) {
-      scopes.emplace("FirewallRule", host->id.name);
-      scopes.emplace("Firewall", host->id.name);
+    for (const auto& kind : kinds()) {
+      const auto& apis = kind.observedOnApis;
+      if (std::find(apis.begin(), apis.end(), type) != apis.end() ||
+          (kind.observedOnFirewalls && host->spec.contains("firewall")))
+        scopes.emplace(kind.name, host->id.name);
     }
   }
 
