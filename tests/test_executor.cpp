@@ -1,6 +1,7 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <mutex>
+#include <thread>
 
 #include "fakes/estate_fixture.h"
 #include "fakes/fake_world.h"
@@ -150,4 +151,30 @@ TEST_CASE("a cancel lets the action in flight finish and starts nothing after it
   CHECK(applyCalls == 1);
   CHECK(rec.events.front().rfind("start ", 0) == 0);
   CHECK(rec.events[1].rfind("succeeded ", 0) == 0);
+}
+
+TEST_CASE("every start and end is recorded on the thread that runs the plan, one at a time",
+          "[executor]") {
+  struct ThreadRecorder : ExecutionListener {
+    std::vector<std::thread::id> threads;
+    int inside = 0, maxInside = 0;
+    void note() {
+      threads.push_back(std::this_thread::get_id());
+      maxInside = std::max(maxInside, ++inside);
+      --inside;
+    }
+    void started(const PlanAction&) override { note(); }
+    void finished(const PlanAction&, const ActionResult&) override { note(); }
+  };
+  Harness h;
+  ThreadRecorder rec;
+  ExecutorOptions options;
+  options.parallelism = 4;
+  Plan p = h.makePlan();
+  Executor ex(h.world, h.clock, rec, options);
+  auto results = ex.run(p);
+  REQUIRE(results.size() >= 4);
+  CHECK(rec.threads.size() == 2 * results.size());  // a start and an end for each
+  for (const auto& id : rec.threads) CHECK(id == std::this_thread::get_id());
+  CHECK(rec.maxInside == 1);
 }

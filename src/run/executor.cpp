@@ -1,6 +1,8 @@
 #include "src/run/executor.h"
 
+#include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -67,53 +69,78 @@ ActionResult Executor::execute(const PlanAction& action) {
   return result;
 }
 
-// The workers: each takes what the schedule (apply_schedule.h) hands out, runs it, and reports
-// back; the schedule and the listener are used under one lock, so they see one thread at a time.
+// The calling thread keeps the schedule and does all the recording (the listener's calls, the
+// results), one event at a time; the workers only carry out the actions it hands them, at most
+// one each, so an action recorded as started is one a worker runs.
 std::vector<ActionResult> Executor::run(const Plan& plan) {
   ApplySchedule schedule(plan);
+  std::vector<ActionResult> results;
   std::mutex mu;
   std::condition_variable cv;
-  std::vector<ActionResult> results;  // guarded by mu
-
-  // Reports actions the schedule settled without running; mu must be held.
-  auto reportSettled = [&]() {
-    for (auto& s : schedule.takeSettled()) {
-      const PlanAction& a = schedule.action(s.index);
-      ActionResult r{a.id, a.type, s.outcome, Status::error(ErrorKind::kUnavailable, s.why), 0, 0};
-      listener_.finished(a, r);
-      results.push_back(std::move(r));
-    }
-  };
+  std::deque<size_t> work;                           // guarded by mu: handed out, not yet taken
+  std::deque<std::pair<size_t, ActionResult>> done;  // guarded by mu: ended, not yet recorded
+  bool closing = false;                              // guarded by mu
 
   auto worker = [&]() {
     std::unique_lock<std::mutex> lock(mu);
     while (true) {
-      if (cancelled()) schedule.cancelRest();
-      std::optional<size_t> i = schedule.findWork();
-      reportSettled();
-      if (!i) {
-        if (schedule.allTaken()) {
-          cv.notify_all();
-          return;
-        }
-        cv.wait(lock);
-        continue;
-      }
-      const PlanAction& a = schedule.action(*i);
-      listener_.started(a);
+      cv.wait(lock, [&] { return closing || !work.empty(); });
+      if (work.empty()) return;
+      size_t i = work.front();
+      work.pop_front();
       lock.unlock();
-      ActionResult r = execute(a);
+      ActionResult r = execute(schedule.action(i));  // the plan's actions do not change
       lock.lock();
-      schedule.finished(*i, r.outcome);
-      listener_.finished(a, r);
-      results.push_back(std::move(r));
+      done.emplace_back(i, std::move(r));
       cv.notify_all();
     }
   };
-
+  const size_t threads = std::min<size_t>(static_cast<size_t>(options_.parallelism),
+                                          std::max<size_t>(schedule.size(), 1));
   std::vector<std::thread> pool;
-  int threads = std::min<int>(options_.parallelism, std::max<size_t>(schedule.size(), 1));
-  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  for (size_t t = 0; t < threads; ++t) pool.emplace_back(worker);
+
+  auto record = [&](size_t i, ActionResult r) {
+    listener_.finished(schedule.action(i), r);
+    results.push_back(std::move(r));
+  };
+  size_t running = 0;
+  while (true) {
+    if (cancelled()) schedule.cancelRest();
+    while (running < threads) {
+      std::optional<size_t> i = schedule.findWork();
+      if (!i) break;
+      listener_.started(schedule.action(*i));
+      ++running;
+      std::lock_guard<std::mutex> lock(mu);
+      work.push_back(*i);
+      cv.notify_all();
+    }
+    for (auto& settled : schedule.takeSettled()) {
+      const PlanAction& a = schedule.action(settled.index);
+      record(settled.index,
+             ActionResult{a.id, a.type, settled.outcome,
+                          Status::error(ErrorKind::kUnavailable, settled.why), 0, 0});
+    }
+    if (schedule.done()) break;
+    std::deque<std::pair<size_t, ActionResult>> ended;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      // Woken by an action that ends; a cancel is noticed within the poll.
+      cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return !done.empty(); });
+      ended.swap(done);
+    }
+    for (auto& [i, r] : ended) {
+      --running;
+      schedule.finished(i, r.outcome);
+      record(i, std::move(r));
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    closing = true;
+  }
+  cv.notify_all();
   for (auto& t : pool) t.join();
   return results;
 }

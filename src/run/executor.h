@@ -29,8 +29,8 @@ struct ActionResult {
   int64_t durationMs = 0;
 };
 
-// Told about every action as it starts and ends, from worker threads (calls are serialised by
-// the executor, so implementations need no locking of their own).
+// Told about every action as it starts and ends, always on the thread that called
+// Executor::run, one call at a time: implementations need no locking of their own.
 class ExecutionListener {
  public:
   virtual ~ExecutionListener() = default;
