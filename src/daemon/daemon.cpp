@@ -19,6 +19,7 @@
 #include "reconciler/values.h"
 #include "src/cli/exit_codes.h"
 #include "src/daemon/daemon_metrics.h"
+#include "src/daemon/daemon_schedule.h"
 #include "src/daemon/metrics_server.h"
 #include "src/daemon/spec_watch.h"
 #include "src/daemon/systemd_notify.h"
@@ -57,7 +58,8 @@ class Daemon {
         specs_(std::move(specs)),
         lockId_(std::move(lockId)),
         metrics_(HXCTL_VERSION),
-        rng_(std::random_device{}()) {
+        rng_(std::random_device{}()),
+        schedule_(env.clock.nowMillis()) {
     lastSeenDigest_ = specs_.digest;
     metrics_.specLoad(true);
     metrics_.lockHeld(true);
@@ -69,27 +71,18 @@ class Daemon {
   std::string renderMetrics() const { return metrics_.render(); }
   bool firstCycleDone() const { return firstCycleDone_; }
 
-  // The worker thread's body.
+  // The worker thread's body: what is due comes from the schedule (daemon_schedule.h).
   void work() {
-    std::string trigger = "startup";
-    int64_t nextCycleMs = env_.clock.nowMillis();
     while (true) {
-      bool forceReload = false;
       {
         std::unique_lock<std::mutex> lock(mu_);
-        while (!stopping_ && pendingTrigger_.empty() && trigger.empty()) {
+        while (!stopping_) {
           int64_t now = env_.clock.nowMillis();
-          int64_t until = std::min(nextCycleMs, nextProbeMs());
-          if (now >= until) break;
-          cv_.wait_for(lock, std::chrono::milliseconds(until - now));
+          int64_t wake = schedule_.wakeAtMs(hostNames());
+          if (schedule_.requested() || wake <= now) break;
+          cv_.wait_for(lock, std::chrono::milliseconds(wake - now));
         }
         if (stopping_) return;
-        if (!pendingTrigger_.empty()) {
-          trigger = pendingTrigger_;
-          forceReload = pendingForce_;
-          pendingTrigger_.clear();
-          pendingForce_ = false;
-        }
       }
       progressMs_ = env_.clock.nowMillis();
       if (!ownsLock()) {
@@ -102,32 +95,37 @@ class Daemon {
       try {
         if (std::string change = probeDueHosts(); !change.empty()) {
           spdlog::info("{}: reconciling now", change);
-          trigger = "host_status";
+          std::lock_guard<std::mutex> lock(mu_);
+          schedule_.hostChanged();
         }
       } catch (const std::exception& e) {
         spdlog::error("probing the hosts failed: {}", e.what());
       }
-      if (!trigger.empty() || env_.clock.nowMillis() >= nextCycleMs) {
-        if (trigger.empty()) trigger = "interval";
+      std::optional<DaemonSchedule::Due> due;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        due = schedule_.takeDueCycle(env_.clock.nowMillis());
+      }
+      if (due) {
+        const char* trigger = cycleTriggerName(due->trigger);
         try {
-          bool changed = reloadSpecs(forceReload);
-          if (trigger != "spec_change" || changed) cycle(trigger);
+          bool changed = reloadSpecs(due->forceReload);
+          if (DaemonSchedule::runs(*due, changed)) cycle(trigger);
         } catch (const std::exception& e) {
           spdlog::error("reconcile cycle ({}) failed: {}", trigger, e.what());
         }
-        nextCycleMs = env_.clock.nowMillis() + jittered(options_.intervalMs);
-        trigger.clear();
+        std::lock_guard<std::mutex> lock(mu_);
+        schedule_.cycled(env_.clock.nowMillis(), jittered(options_.intervalMs));
       }
       progressMs_ = env_.clock.nowMillis();
     }
   }
 
   // From the main thread.
-  void request(const std::string& trigger, bool forceReload) {
+  void request(CycleTrigger trigger, bool forceReload) {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      pendingTrigger_ = trigger;
-      pendingForce_ = pendingForce_ || forceReload;
+      schedule_.request(trigger, forceReload);
     }
     cv_.notify_all();
   }
@@ -152,13 +150,10 @@ class Daemon {
                              static_cast<int64_t>(static_cast<double>(ms) * (1.0 + spread(rng_))));
   }
 
-  int64_t nextProbeMs() const {
-    int64_t next = INT64_MAX;
-    for (const auto* h : specs_.desired.ofKind("Host")) {
-      auto it = nextProbe_.find(h->id.name);
-      next = std::min(next, it == nextProbe_.end() ? 0 : it->second);
-    }
-    return next;
+  std::vector<std::string> hostNames() const {
+    std::vector<std::string> out;
+    for (const auto* h : specs_.desired.ofKind("Host")) out.push_back(h->id.name);
+    return out;
   }
 
   bool ownsLock() {
@@ -177,14 +172,20 @@ class Daemon {
   std::string probeDueHosts() {
     ObservedState probed;
     std::string change;
-    int64_t now = env_.clock.nowMillis();
-    for (const auto* h : specs_.desired.ofKind("Host")) {
-      const std::string& name = h->id.name;
-      auto due = nextProbe_.find(name);
-      if (due != nextProbe_.end() && due->second > now) continue;
+    std::vector<std::string> due;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      due = schedule_.dueHosts(hostNames(), env_.clock.nowMillis());
+    }
+    for (const std::string& name : due) {
+      const Resource* h = specs_.desired.find(ResourceId{"Host", name});
+      if (!h) continue;
       HostObservation before = hosts_.count(name) ? hosts_[name] : HostObservation{};
       HostObservation after = env_.prober.probe(*h, before);
-      nextProbe_[name] = env_.clock.nowMillis() + healthPolicyOf(*h).intervalMs;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        schedule_.probed(name, env_.clock.nowMillis(), healthPolicyOf(*h).intervalMs);
+      }
       hosts_[name] = after;
       if (!probed.recordProbe(name, before, after)) continue;
       if (change.empty())
@@ -253,7 +254,10 @@ class Daemon {
       hosts_[name] = h;
       // The cycle observed the specs it loaded itself; a host gone from them is not probed.
       const Resource* spec = specs_.desired.find(ResourceId{"Host", name});
-      if (spec) nextProbe_[name] = env_.clock.nowMillis() + healthPolicyOf(*spec).intervalMs;
+      if (spec) {
+        std::lock_guard<std::mutex> lock(mu_);
+        schedule_.probed(name, env_.clock.nowMillis(), healthPolicyOf(*spec).intervalMs);
+      }
     }
     metrics_.cycleDone(result, trigger, seconds, env_.clock.nowSeconds(), options_.selfHeal);
     if (result.backoffs) metrics_.backoffs(*result.backoffs);
@@ -280,7 +284,6 @@ class Daemon {
   DaemonMetrics metrics_;
   std::mt19937_64 rng_;
   std::map<std::string, HostObservation> hosts_;  // worker only
-  std::map<std::string, int64_t> nextProbe_;      // worker only
   std::atomic<bool> cancel_{false};
   std::atomic<bool> firstCycleStarted_{false};
   std::atomic<bool> firstCycleDone_{false};
@@ -290,9 +293,8 @@ class Daemon {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  bool stopping_ = false;       // guarded by mu_
-  std::string pendingTrigger_;  // guarded by mu_
-  bool pendingForce_ = false;   // guarded by mu_
+  bool stopping_ = false;    // guarded by mu_
+  DaemonSchedule schedule_;  // guarded by mu_
 };
 
 // Takes the lock for the daemon's lifetime, breaking it first if its holder is gone (a daemon
@@ -388,7 +390,7 @@ int runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions& option
         while (read(signalFd, &info, sizeof info) == sizeof info) {
           if (info.ssi_signo == SIGHUP) {
             spdlog::info("SIGHUP: reloading the specs and reconciling");
-            daemon.request("sighup", true);
+            daemon.request(CycleTrigger::kSighup, true);
           } else {
             spdlog::info("{}: finishing the action in flight, then stopping",
                          info.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -403,7 +405,7 @@ int runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions& option
       if (debounceUntil > 0 && env.clock.nowMillis() >= debounceUntil) {
         debounceUntil = 0;
         watch.rearm();  // new directories, replaced files
-        daemon.request("spec_change", false);
+        daemon.request(CycleTrigger::kSpecChange, false);
       }
       if (watchdogMs > 0 && !daemon.hung()) notifySystemd("WATCHDOG=1");
     }
