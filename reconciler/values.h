@@ -30,7 +30,7 @@ std::string checkDate(std::string_view text);
 std::optional<int64_t> parseDateSeconds(std::string_view text);
 
 // FNV-1a 64-bit of `text` as 16 hex digits: tells contents apart in records; not a security
-// boundary (secrets use HMAC, src/secrets.h).
+// boundary (secrets use HMAC, src/platform/secrets.h).
 std::string contentDigest(std::string_view text);
 
 // Levenshtein distance, for "did you mean".

@@ -1,5 +1,6 @@
-// Reading host answers without trusting them (src/json_read.h) and each LLM server's dialect
-// (src/llm_dialect.h): what is sent, and what is made of what comes back, however odd.
+// Reading host answers without trusting them (src/providers/json_read.h) and each LLM server's
+// dialect (src/providers/llm/llm_dialect.h): what is sent, and what is made of what comes back,
+// however odd.
 #include <catch2/catch.hpp>
 
 #include "src/providers/json_read.h"

@@ -27,7 +27,7 @@ class OllamaApi {
   OllamaApi(HttpTransport& http, Clock& clock, std::string baseUrl, int64_t timeoutMs = 10000)
       : http_(http), clock_(clock), baseUrl_(std::move(baseUrl)), timeoutMs_(timeoutMs) {}
 
-  // Retried by the host retry policy (src/host_retry.h), as DELETE is.
+  // Retried by the host retry policy (src/providers/host_retry.h), as DELETE is.
   Result<std::vector<OllamaModel>> tags();
   // Streams POST /api/pull. Succeeds only on a {"status":"success"} line. An {"error"} line
   // fails (kTerminal when the model does not exist, kUnavailable otherwise), so does EOF before

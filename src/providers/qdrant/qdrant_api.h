@@ -19,7 +19,7 @@ namespace hx {
 class QdrantApi {
  public:
   // Every call hxctl makes is safe to repeat (a create that landed answers 409, which callers
-  // accept), so it is retried by the one host retry policy (src/host_retry.h).
+  // accept), so it is retried by the one host retry policy (src/providers/host_retry.h).
   using RetryPolicy = hx::RetryPolicy;
 
   // `apiKey` may be empty (no auth). Sent as the `api-key` header, never logged.
