@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "reconciler/kinds.h"
 #include "reconciler/values.h"
 
 namespace hx {
@@ -13,8 +14,8 @@ namespace {
 // there: the claims of its Qdrant JWT and its entry in the gateway's key file.
 void deriveKeyGrants(DesiredState& desired) {
   for (auto& k : desired.resources) {
-    if (k.id.kind != "ApiKey" || !k.spec.contains("deliver")) continue;
-    const Resource* role = desired.find({"Role", k.spec.value("role", "")});
+    if (k.id.kind != kind::kApiKey || !k.spec.contains("deliver")) continue;
+    const Resource* role = desired.find({kind::kRole, k.spec.value("role", "")});
     if (!role) continue;
     const Json& deliver = k.spec["deliver"];
     Json expires = k.spec.contains("expires") ? k.spec["expires"] : Json();
@@ -44,21 +45,22 @@ void deriveKeyGrants(DesiredState& desired) {
 void deriveGatewayFiles(DesiredState& desired) {
   std::map<std::string, Resource> files;
   for (const auto& k : desired.resources) {
-    if (k.id.kind != "ApiKey" || !k.spec.contains("deliver") ||
+    if (k.id.kind != kind::kApiKey || !k.spec.contains("deliver") ||
         !k.spec["deliver"].contains("gateway"))
       continue;
     const Json& g = k.spec["deliver"]["gateway"];
     std::string host = g.value("host", "");
     Resource& f = files[host];
     if (f.id.name.empty()) {
-      f.id = {"GatewayKeyFile", host};
+      f.id = {kind::kGatewayKeyFile, host};
       f.loc = k.locate("spec.deliver.gateway");
       f.fields["spec"] = f.loc;
       f.spec = {{"host", host}, {"keyFile", g.value("keyFile", "")}, {"entries", Json::object()}};
-      f.references.push_back(Reference{{"Host", host}, RefRole::kRequires, "spec.host", f.loc});
+      f.references.push_back(
+          Reference{{kind::kHost, host}, RefRole::kRequires, "spec.host", f.loc});
     }
     if (g.contains("reloadCommand")) f.spec["reloadCommand"] = g["reloadCommand"];
-    const Resource* role = desired.find({"Role", k.spec.value("role", "")});
+    const Resource* role = desired.find({kind::kRole, k.spec.value("role", "")});
     Json perms =
         role ? role->spec.value("gateway", Json::object()).value("permissions", Json::array())
              : Json::array();
@@ -76,7 +78,7 @@ void deriveGatewayFiles(DesiredState& desired) {
 void deriveResources(DesiredState& desired) {
   std::map<std::string, std::vector<Resource*>> rulesOf;
   for (auto& r : desired.resources)
-    if (r.id.kind == "FirewallRule") rulesOf[r.spec.value("host", "")].push_back(&r);
+    if (r.id.kind == kind::kFirewallRule) rulesOf[r.spec.value("host", "")].push_back(&r);
 
   for (auto& [host, rules] : rulesOf) {
     std::vector<Resource*> placed;
@@ -93,10 +95,10 @@ void deriveResources(DesiredState& desired) {
 
   std::vector<Resource> derived;
   for (const auto& host : desired.resources) {
-    if (host.id.kind != "Host" || !host.spec.contains("firewall")) continue;
+    if (host.id.kind != kind::kHost || !host.spec.contains("firewall")) continue;
     const Json& fw = host.spec["firewall"];
     Resource f;
-    f.id = {"Firewall", host.id.name};
+    f.id = {kind::kFirewall, host.id.name};
     f.loc = host.locate("spec.firewall");
     f.fields["spec"] = f.loc;
     f.spec = {{"host", host.id.name}, {"enabled", fw.value("enabled", true)}};

@@ -13,6 +13,21 @@
 
 namespace hx {
 
+// The kinds' names, for code that means one kind in particular (a criterion's Model, the
+// Firewall a host's rules make up): a misspelt name is then a compile error, not a kind that
+// never matches. Behaviour that differs by kind belongs in its descriptor below.
+namespace kind {
+inline constexpr const char* kHost = "Host";
+inline constexpr const char* kModel = "Model";
+inline constexpr const char* kCollection = "Collection";
+inline constexpr const char* kFirewallRule = "FirewallRule";
+inline constexpr const char* kFirewall = "Firewall";
+inline constexpr const char* kRole = "Role";
+inline constexpr const char* kGatewayKeyFile = "GatewayKeyFile";
+inline constexpr const char* kApiKey = "ApiKey";
+inline constexpr const char* kTask = "Task";
+}  // namespace kind
+
 struct KindDescriptor {
   std::string name;
   Schema spec;

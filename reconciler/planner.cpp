@@ -46,14 +46,14 @@ class Planner {
 
   Plan run() {
     selectTargets();
-    for (const auto* host : desired_.ofKind("Host"))
+    for (const auto* host : desired_.ofKind(kind::kHost))
       plan_.hosts.push_back(HostLine{host->id.name, observed_.host(host->id.name)});
     for (const auto& id : graph_.topologicalOrder()) {
       if (!selected_.count(id)) continue;
       const Resource* r = desired_.find(id);
-      if (id.kind == "Host")
+      if (id.kind == kind::kHost)
         noteHost(*r);
-      else if (id.kind == "Task")
+      else if (id.kind == kind::kTask)
         noteTask(*r);
       else if (findKind(id.kind)->managed)
         plan_.actions.push_back(planManaged(*r));
@@ -92,11 +92,11 @@ class Planner {
       return;
     }
     for (const auto& dep : graph_.dependenciesOf(r.id)) {
-      if (dep.kind == "Host" && blocked_.count(dep)) {
+      if (dep.kind == kind::kHost && blocked_.count(dep)) {
         blocked_[r.id] = {name + " is blocked: " + blocked_[dep].why};
         return;
       }
-      if (dep.kind == "Task") {
+      if (dep.kind == kind::kTask) {
         auto it = observed_.tasks.find(dep.name);
         if (it == observed_.tasks.end() || it->second != TaskProgress::kCompleted) {
           blocked_[r.id] = {name + " is blocked: task " + dep.name + " is not completed"};
@@ -113,9 +113,9 @@ class Planner {
       auto it = blocked_.find(dep);
       if (it == blocked_.end()) continue;
       if (it->second.hold) return it->second.why;
-      if (dep.kind == "Host" && !host) host = it->second.why;
+      if (dep.kind == kind::kHost && !host) host = it->second.why;
       if (!other)
-        other = (dep.kind == "Host" || dep.kind == "Task")
+        other = (dep.kind == kind::kHost || dep.kind == kind::kTask)
                     ? it->second.why
                     : "depends on " + dep.str() + ", which " + it->second.why;
     }
@@ -134,7 +134,7 @@ class Planner {
     for (const auto& dep : graph_.dependenciesOf(r.id))
       if (findKind(dep.kind)->managed) a.dependsOn.push_back(dep);
 
-    if (r.id.kind == "GatewayKeyFile") dropExpiredEntries(a.desired);
+    if (r.id.kind == kind::kGatewayKeyFile) dropExpiredEntries(a.desired);
     if (auto expired = planExpiry(r, a)) {
       if (expired->type == ActionType::kDelete || !deferralReason(r)) return *expired;
     }
@@ -203,8 +203,8 @@ class Planner {
 
   // A Model on an OpenAI-compatible host: the server decides its models, hxctl only observes.
   bool servedByFixedSet(const Resource& r) const {
-    if (r.id.kind != "Model") return false;
-    const Resource* host = desired_.find({"Host", objectHost(r)});
+    if (r.id.kind != kind::kModel) return false;
+    const Resource* host = desired_.find({kind::kHost, objectHost(r)});
     return host && host->spec["api"].value("type", "") == "openai";
   }
 
@@ -330,19 +330,20 @@ class Planner {
 
   // Rules on a host whose rule set is exclusive that no spec declares and hxctl did not record.
   void planExclusiveFirewalls() {
-    for (const auto* host : desired_.ofKind("Host")) {
+    for (const auto* host : desired_.ofKind(kind::kHost)) {
       const Json* fw = host->field("firewall");
       if (!fw || !fw->value("exclusive", false) || blocked_.count(host->id)) continue;
       if (options_.target) continue;  // a targeted run touches only its target
-      if (observed_.failures.count(ObservationScope{"FirewallRule", host->id.name})) continue;
+      if (observed_.failures.count(ObservationScope{kind::kFirewallRule, host->id.name})) continue;
       std::set<std::string> declared;
-      for (const auto* r : desired_.ofKind("FirewallRule"))
+      for (const auto* r : desired_.ofKind(kind::kFirewallRule))
         if (objectHost(*r) == host->id.name) declared.insert(objectKey(*r));
       for (const auto& o : observed_.objects) {
-        if (o.kind != "FirewallRule" || o.host != host->id.name || declared.count(o.key)) continue;
-        if (inventory_.findByKey("FirewallRule", o.host, o.key)) continue;  // planned above
+        if (o.kind != kind::kFirewallRule || o.host != host->id.name || declared.count(o.key))
+          continue;
+        if (inventory_.findByKey(kind::kFirewallRule, o.host, o.key)) continue;  // planned above
         PlanAction a;
-        a.id = {"FirewallRule", "(unmanaged) " + o.key};
+        a.id = {kind::kFirewallRule, "(unmanaged) " + o.key};
         a.host = o.host;
         a.key = o.key;
         a.observed = o.fields;
@@ -360,12 +361,12 @@ class Planner {
   // The lockout guard: a host's firewall changes go ahead only if SSH stays reachable from the
   // operators' network once they are all done (or with --force).
   void guardFirewalls() {
-    for (const auto* host : desired_.ofKind("Host")) {
+    for (const auto* host : desired_.ofKind(kind::kHost)) {
       const Json* fw = host->field("firewall");
       if (!fw) continue;
       const std::string name = host->id.name;
       auto onHost = [&](const PlanAction& a) {
-        return a.host == name && (a.id.kind == "FirewallRule" || a.id.kind == "Firewall");
+        return a.host == name && (a.id.kind == kind::kFirewallRule || a.id.kind == kind::kFirewall);
       };
       bool changes = std::any_of(plan_.actions.begin(), plan_.actions.end(),
                                  [&](const auto& a) { return onHost(a) && isChange(a.type); });
@@ -395,7 +396,7 @@ class Planner {
   FirewallOutcome outcomeOf(const std::string& host) const {
     std::vector<std::pair<int, UfwRule>> rules;
     for (const auto& o : observed_.objects)
-      if (o.kind == "FirewallRule" && o.host == host)
+      if (o.kind == kind::kFirewallRule && o.host == host)
         rules.emplace_back(o.fields.value("position", 0), ufwRuleFromSpec(o.fields));
     std::stable_sort(rules.begin(), rules.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -407,15 +408,15 @@ class Planner {
                   order.end());
     };
     FirewallOutcome out;
-    const ObservedObject* state = observed_.find("Firewall", host, "ufw");
+    const ObservedObject* state = observed_.find(kind::kFirewall, host, "ufw");
     Json fw = state ? state->fields : Json::object();
     for (const auto& a : plan_.actions) {
       if (a.host != host || !isChange(a.type)) continue;
-      if (a.id.kind == "Firewall") {
+      if (a.id.kind == kind::kFirewall) {
         for (const auto& [k, v] : a.desired.items()) fw[k] = v;
         continue;
       }
-      if (a.id.kind != "FirewallRule") continue;
+      if (a.id.kind != kind::kFirewallRule) continue;
       drop(a.type == ActionType::kDelete ? a.key : a.previousKey.empty() ? a.key : a.previousKey);
       if (a.type == ActionType::kDelete) continue;
       UfwRule r = ufwRuleFromSpec(a.desired);
@@ -433,7 +434,7 @@ class Planner {
 
   // An ApiKey past its expiry is revoked from every delivery; one about to expire is announced.
   std::optional<PlanAction> planExpiry(const Resource& r, PlanAction a) {
-    if (r.id.kind != "ApiKey" || !r.spec.contains("expires")) return std::nullopt;
+    if (r.id.kind != kind::kApiKey || !r.spec.contains("expires")) return std::nullopt;
     std::string date = r.spec["expires"];
     auto start = parseDateSeconds(date);
     if (!start) return std::nullopt;

@@ -1,6 +1,7 @@
 #include "reconciler/task_status.h"
 
 #include "reconciler/graph.h"
+#include "reconciler/kinds.h"
 
 namespace hx {
 
@@ -33,12 +34,12 @@ std::vector<std::string> unmetDependencies(const Resource& task, const ObservedS
   std::vector<std::string> out;
   for (const auto& ref : task.references) {
     if (ref.role != RefRole::kWaitsOn) continue;
-    if (ref.target.kind == "Host") {
+    if (ref.target.kind == kind::kHost) {
       HostObservation h = observed.host(ref.target.name);
       if (h.status == HostStatus::kActive) continue;
       out.push_back("host " + ref.target.name + " is " + hostStatusName(h.status) +
                     (h.since > 0 ? " since " + formatTime(h.since) : " (never seen healthy)"));
-    } else if (ref.target.kind == "Task") {
+    } else if (ref.target.kind == kind::kTask) {
       auto s = current.find(ref.target.name);
       if (s != current.end() && s->second.status == TaskStatus::kCompleted) continue;
       std::string state = s == current.end() ? "not evaluated" : taskStatusName(s->second.status);
@@ -79,7 +80,7 @@ std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired,
   std::vector<TaskEvaluation> out;
   DependencyGraph graph(desired);
   for (const auto& id : graph.topologicalOrder()) {
-    if (id.kind != "Task") continue;
+    if (id.kind != kind::kTask) continue;
     const Resource& task = *desired.find(id);
     TaskEvaluation e;
     e.task = id.name;

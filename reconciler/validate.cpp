@@ -85,19 +85,19 @@ class CrossChecker {
 
   void checkShapes(const Resource& r) {
     const std::string& k = r.id.kind;
-    if (k == "Model")
+    if (k == kind::kModel)
       requireHostType(r, "host", {"ollama", "openai"}, "an LLM host (ollama | openai)");
-    if (k == "Collection") {
+    if (k == kind::kCollection) {
       requireHostType(r, "server", {"qdrant"}, "a qdrant server");
       checkEmbeddingModel(r);
     }
-    if (k == "FirewallRule") {
+    if (k == kind::kFirewallRule) {
       const Resource* host = target(r, "host");
       if (host && !host->spec.contains("firewall"))
         report(r, "spec.host", host->id.str() + " has no spec.firewall to manage",
                r.locate("spec.host"));
     }
-    if (k == "ApiKey") {
+    if (k == kind::kApiKey) {
       for (const auto& ref : r.references)
         if (ref.path == "spec.deliver.qdrant.server") {
           const Resource* host = desired_.find(ref.target);
@@ -160,7 +160,7 @@ Diagnostics validateDesiredState(const DesiredState& desired) {
 
 Diagnostics specWarnings(const DesiredState& desired) {
   Diagnostics out;
-  for (const auto* role : desired.ofKind("Role")) {
+  for (const auto* role : desired.ofKind(kind::kRole)) {
     const Json q = role->spec.value("qdrant", Json::object());
     const Json list = q.is_object() ? q.value("collections", Json::array()) : Json::array();
     std::set<std::string> granted;
@@ -169,7 +169,7 @@ Diagnostics specWarnings(const DesiredState& desired) {
     for (size_t i = 0; i < list.size(); ++i) {
       if (!list[i].is_object()) continue;
       const std::string name = list[i].value("collection", "");
-      const Resource* collection = desired.find({"Collection", name});
+      const Resource* collection = desired.find({kind::kCollection, name});
       if (!collection || !collection->spec.contains("aliases")) continue;
       std::string missing;
       for (const auto& alias : collection->spec["aliases"])

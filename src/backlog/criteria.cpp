@@ -4,6 +4,7 @@
 
 #include "reconciler/firewall_guard.h"
 #include "reconciler/identity.h"
+#include "reconciler/kinds.h"
 #include "reconciler/values.h"
 #include "src/backlog/load_generator.h"
 #include "src/platform/secrets.h"
@@ -16,7 +17,7 @@ namespace hx {
 namespace {
 
 const Resource* hostOf(const DesiredState& desired, const Resource& r) {
-  return desired.find({"Host", objectHost(r)});
+  return desired.find({kind::kHost, objectHost(r)});
 }
 
 // True when `url` is at or below `base` (".../6333" does not serve ".../63330/...").
@@ -45,7 +46,7 @@ std::string qdrantKeyOf(const Resource& host) {
 
 // The declared host whose API serves `url`, if any.
 const Resource* hostServing(const DesiredState& desired, const std::string& url) {
-  for (const auto* host : desired.ofKind("Host")) {
+  for (const auto* host : desired.ofKind(kind::kHost)) {
     std::string base = isQdrant(*host) ? qdrantRoot(*host) : llmEndpointOf(*host).root;
     if (serves(base, url)) return host;
   }
@@ -178,17 +179,17 @@ CriterionResult CriteriaRunner::check(const Json& criterion, const DesiredState&
                   hostStatusName(h.status), "active", h.evidence);
   }
   if (kind == "modelAvailable") {
-    const Resource* m = desired.find({"Model", c["model"]});
-    bool there = m && observed.find("Model", objectHost(*m), objectKey(*m));
+    const Resource* m = desired.find({kind::kModel, c["model"]});
+    bool there = m && observed.find(kind::kModel, objectHost(*m), objectKey(*m));
     return result(kind, "Model/" + c["model"].get<std::string>(), there,
                   there ? "present" : "missing", "present",
                   there ? "" : objectKey(*m) + " is not on " + objectHost(*m));
   }
   if (kind == "collectionReady") {
-    const Resource* col = desired.find({"Collection", c["collection"]});
+    const Resource* col = desired.find({kind::kCollection, c["collection"]});
     const ObservedObject* o =
-        col ? observed.find("Collection", objectHost(*col), objectKey(*col)) : nullptr;
-    const PlanAction* a = plan.find({"Collection", c["collection"]});
+        col ? observed.find(kind::kCollection, objectHost(*col), objectKey(*col)) : nullptr;
+    const PlanAction* a = plan.find({kind::kCollection, c["collection"]});
     std::string status = o ? o->fields.value("status", "?") : "missing";
     bool matches = a && a->type == ActionType::kNoOp;
     bool pass = o && status == "green" && matches;
@@ -217,10 +218,10 @@ CriterionResult CriteriaRunner::portExposureOf(const Json& c, const ObservedStat
   std::string from = c["from"];
   std::string subject = "Host/" + host + " " + port + "/" + proto;
   std::string want = "only from " + from;
-  auto failure = observed.failures.find(ObservationScope{"FirewallRule", host});
+  auto failure = observed.failures.find(ObservationScope{kind::kFirewallRule, host});
   if (failure != observed.failures.end())
     return result("portExposure", subject, false, "unobservable", want, failure->second);
-  const ObservedObject* state = observed.find("Firewall", host, "ufw");
+  const ObservedObject* state = observed.find(kind::kFirewall, host, "ufw");
   if (!state)
     return result("portExposure", subject, false, "not observed", want,
                   "the firewall of " + host + " was not observed (is the host active?)");
@@ -230,7 +231,7 @@ CriterionResult CriteriaRunner::portExposureOf(const Json& c, const ObservedStat
     fw.incoming = state->fields["defaults"].value("incoming", "deny");
   std::vector<std::pair<int, UfwRule>> rules;
   for (const auto& o : observed.objects)
-    if (o.kind == "FirewallRule" && o.host == host)
+    if (o.kind == kind::kFirewallRule && o.host == host)
       rules.emplace_back(o.fields.value("position", 0), ufwRuleFromSpec(o.fields));
   std::stable_sort(rules.begin(), rules.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -243,7 +244,7 @@ CriterionResult CriteriaRunner::portExposureOf(const Json& c, const ObservedStat
 // that is not timed (a cold load is not serving latency), and a load the timed answer still
 // reports (the model was evicted meanwhile) is subtracted; the evidence says both.
 CriterionResult CriteriaRunner::generate(const Json& c, const DesiredState& desired) {
-  const Resource* model = desired.find({"Model", jread::textOr(c, "model", "")});
+  const Resource* model = desired.find({kind::kModel, jread::textOr(c, "model", "")});
   const Resource* host = model ? hostOf(desired, *model) : nullptr;
   std::string subject = model ? model->id.str() : "Model/" + jread::textOr(c, "model", "?");
   if (!host) return result("generate", subject, false, "not checked", "", "no such model or host");
@@ -291,7 +292,7 @@ CriterionResult CriteriaRunner::generate(const Json& c, const DesiredState& desi
 }
 
 CriterionResult CriteriaRunner::embed(const Json& c, const DesiredState& desired) {
-  const Resource* model = desired.find({"Model", jread::textOr(c, "model", "")});
+  const Resource* model = desired.find({kind::kModel, jread::textOr(c, "model", "")});
   if (!model) return result("embed", "", false, "not checked", "", "no such model");
   auto vectors = embedTexts(http_, desired, *model, {"hxctl embedding check"});
   auto dims = jread::integer(model->spec, "dimensions");
@@ -307,8 +308,8 @@ CriterionResult CriteriaRunner::embed(const Json& c, const DesiredState& desired
 // Embeds sample texts, upserts them as probe points, checks that a query with each text's
 // vector finds that text's own point first, then deletes the probe points.
 CriterionResult CriteriaRunner::ingest(const Json& c, const DesiredState& desired) {
-  const Resource* modelPtr = desired.find({"Model", jread::textOr(c, "model", "")});
-  const Resource* colPtr = desired.find({"Collection", jread::textOr(c, "collection", "")});
+  const Resource* modelPtr = desired.find({kind::kModel, jread::textOr(c, "model", "")});
+  const Resource* colPtr = desired.find({kind::kCollection, jread::textOr(c, "collection", "")});
   const Resource* server = colPtr ? hostOf(desired, *colPtr) : nullptr;
   if (!modelPtr || !server)
     return result("ingest", "", false, "not checked", "", "no such model or collection");
@@ -398,7 +399,7 @@ CriterionResult CriteriaRunner::httpGet(const std::string& kind, const Json& c,
 CriterionResult CriteriaRunner::keyEnforced(const Json& c, const DesiredState& desired) {
   std::string url = jread::textOr(c, "url", "");
   std::string keyName = jread::textOr(c, "key", "");
-  const Resource* key = desired.find({"ApiKey", keyName});
+  const Resource* key = desired.find({kind::kApiKey, keyName});
   std::string subject = url + " with ApiKey/" + keyName;
   const std::string want = "without: 401/403, with: 2xx";
   if (!key) return result("keyEnforced", subject, false, "no key", want, "no such ApiKey");
@@ -451,7 +452,7 @@ CriterionResult CriteriaRunner::load(const Json& c, const DesiredState& desired)
     spec.url = target["url"];
     subject = spec.url;
   } else if (target.contains("model")) {
-    const Resource* model = desired.find({"Model", jread::textOr(target, "model", "")});
+    const Resource* model = desired.find({kind::kModel, jread::textOr(target, "model", "")});
     const Resource* host = model ? hostOf(desired, *model) : nullptr;
     if (!host) return result("load", "", false, "not checked", "", "no such model or host");
     LlmEndpoint e = llmEndpointOf(*host);
@@ -469,7 +470,7 @@ CriterionResult CriteriaRunner::load(const Json& c, const DesiredState& desired)
       return result("load", subject, false, "not loaded", "",
                     "warming the model up failed: " + warmed.status().message());
   } else {
-    const Resource& col = *desired.find({"Collection", target["collection"]});
+    const Resource& col = *desired.find({kind::kCollection, target["collection"]});
     const Json& v = col.spec["vectors"];
     int size = v.contains("size") ? v["size"].get<int>() : v.begin().value()["size"].get<int>();
     Json query = {{"query", std::vector<double>(static_cast<size_t>(size), 0.5)}, {"limit", 3}};

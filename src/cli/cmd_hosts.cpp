@@ -6,6 +6,7 @@
 
 #include "reconciler/host_health.h"
 #include "reconciler/identity.h"
+#include "reconciler/kinds.h"
 #include "src/cli/commands.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/load_specs.h"
@@ -32,16 +33,16 @@ std::string breakerText(const HostObservation& h, const HealthPolicy& p, int64_t
 HostView viewOf(const Resource& host, const Prepared& p) {
   HostView v{&host, p.observed.host(host.id.name), {}, {}, {}, false, {}};
   v.modelsKnown = v.obs.status == HostStatus::kActive &&
-                  !p.observed.failures.count(ObservationScope{"Model", host.id.name});
+                  !p.observed.failures.count(ObservationScope{kind::kModel, host.id.name});
   std::set<std::string> declared;
-  for (const auto* m : p.loaded.desired.ofKind("Model")) {
+  for (const auto* m : p.loaded.desired.ofKind(kind::kModel)) {
     if (objectHost(*m) != host.id.name) continue;
     declared.insert(objectKey(*m));
-    bool there = p.observed.find("Model", host.id.name, objectKey(*m)) != nullptr;
+    bool there = p.observed.find(kind::kModel, host.id.name, objectKey(*m)) != nullptr;
     (there ? v.present : v.missing).push_back(m->id.name + " (" + objectKey(*m) + ")");
   }
   for (const auto& o : p.observed.objects)
-    if (o.kind == "Model" && o.host == host.id.name && !declared.count(o.key))
+    if (o.kind == kind::kModel && o.host == host.id.name && !declared.count(o.key))
       v.unmanaged.push_back(o.key);
   return v;
 }
@@ -125,7 +126,7 @@ int cmdHosts(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
   p.preloaded = true;
   if (int rc = prepare(env, common, options, p, nullptr)) return rc;
   std::vector<HostView> views;
-  for (const auto* host : p.loaded.desired.ofKind("Host")) {
+  for (const auto* host : p.loaded.desired.ofKind(kind::kHost)) {
     HostView v = viewOf(*host, p);
     auto transitions = p.store->hostTransitions(host->id.name, 10);
     if (transitions) v.transitions = transitions.value();

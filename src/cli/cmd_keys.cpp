@@ -2,6 +2,7 @@
 // rotated), from the specs and the store. Never a secret: there is none to show.
 #include <iomanip>
 
+#include "reconciler/kinds.h"
 #include "reconciler/values.h"
 #include "src/cli/commands.h"
 #include "src/cli/exit_codes.h"
@@ -24,7 +25,7 @@ int cmdKeys(CliEnv& env, const CommonOptions& common) {
     return exit_code::kError;
   }
   Json out = Json::array();
-  for (const auto* k : loaded.desired.ofKind("ApiKey")) {
+  for (const auto* k : loaded.desired.ofKind(kind::kApiKey)) {
     Json deliveries = Json::array();
     const Json deliver = k->spec.value("deliver", Json::object());
     if (deliver.contains("qdrant"))

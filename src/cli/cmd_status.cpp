@@ -2,6 +2,7 @@
 // waits on or what proves it done; `status TASK` tells one task's whole story.
 #include <iomanip>
 
+#include "reconciler/kinds.h"
 #include "reconciler/task_status.h"
 #include "src/backlog/backlog.h"
 #include "src/cli/commands.h"
@@ -65,7 +66,7 @@ Json evaluationJson(const Resource& task, const TaskEvaluation& e) {
 
 void renderHosts(std::ostream& out, const Prepared& p, const Style& style) {
   out << style.paint("Hosts", "1") << "\n";
-  for (const auto* h : p.loaded.desired.ofKind("Host")) {
+  for (const auto* h : p.loaded.desired.ofKind(kind::kHost)) {
     HostObservation o = p.observed.host(h->id.name);
     out << "  " << std::left << std::setw(18) << h->id.name
         << style.paint(hostStatusName(o.status), o.status == HostStatus::kActive ? "32" : "33")
@@ -76,7 +77,7 @@ void renderHosts(std::ostream& out, const Prepared& p, const Style& style) {
 void renderBacklog(std::ostream& out, const Prepared& p,
                    const std::vector<TaskEvaluation>& evaluations, const Style& style) {
   std::vector<std::string> groups;
-  for (const auto* t : p.loaded.desired.ofKind("Task")) {
+  for (const auto* t : p.loaded.desired.ofKind(kind::kTask)) {
     std::string g = t->spec.value("group", "Other");
     if (std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(g);
   }
@@ -86,7 +87,7 @@ void renderBacklog(std::ostream& out, const Prepared& p,
         << "PRIORITY" << std::setw(8) << "EFFORT" << std::setw(13) << "STATUS" << std::setw(22)
         << "SINCE"
         << "WAITING ON / PROVEN BY\n";
-    for (const auto* t : p.loaded.desired.ofKind("Task")) {
+    for (const auto* t : p.loaded.desired.ofKind(kind::kTask)) {
       if (t->spec.value("group", "Other") != g) continue;
       const TaskEvaluation* e = nullptr;
       for (const auto& x : evaluations)
@@ -109,7 +110,7 @@ void renderBacklog(std::ostream& out, const Prepared& p,
 
 int renderTask(CliEnv& env, const CommonOptions& common, const Prepared& p,
                const std::vector<TaskEvaluation>& evaluations, const std::string& name) {
-  const Resource* task = p.loaded.desired.find({"Task", name});
+  const Resource* task = p.loaded.desired.find({kind::kTask, name});
   const TaskEvaluation* e = nullptr;
   for (const auto& x : evaluations)
     if (x.task == name) e = &x;
@@ -230,9 +231,9 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
   if (common.json()) {
     Json tasks = Json::array();
     for (const auto& e : evaluations.value())
-      tasks.push_back(evaluationJson(*p.loaded.desired.find({"Task", e.task}), e));
+      tasks.push_back(evaluationJson(*p.loaded.desired.find({kind::kTask, e.task}), e));
     Json hosts = Json::array();
-    for (const auto* h : p.loaded.desired.ofKind("Host")) {
+    for (const auto* h : p.loaded.desired.ofKind(kind::kHost)) {
       HostObservation o = p.observed.host(h->id.name);
       hosts.push_back({{"name", h->id.name},
                        {"status", hostStatusName(o.status)},

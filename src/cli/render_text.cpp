@@ -1,6 +1,7 @@
 #include <iomanip>
 #include <map>
 
+#include "reconciler/kinds.h"
 #include "src/cli/render.h"
 #include "src/platform/command_runner.h"
 #include "src/providers/ufw/ufw_provider.h"
@@ -90,8 +91,8 @@ void renderDiagnosticsText(std::ostream& out, const LoadResult& loaded, const St
 // runs none). Rule numbers for `insert` are as the spec gives them.
 static std::vector<std::vector<std::string>> ufwCommandsOf(const PlanAction& a) {
   if (!isChange(a.type)) return {};
-  if (a.id.kind == "FirewallRule") return UfwHost::ruleCommands(a, 1 << 20, 1 << 21);
-  if (a.id.kind == "Firewall")
+  if (a.id.kind == kind::kFirewallRule) return UfwHost::ruleCommands(a, 1 << 20, 1 << 21);
+  if (a.id.kind == kind::kFirewall)
     return UfwHost::stateCommands(a.desired, a.observed.is_null() ? Json::object() : a.observed);
   return {};
 }

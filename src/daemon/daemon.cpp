@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "reconciler/host_health.h"
+#include "reconciler/kinds.h"
 #include "reconciler/values.h"
 #include "src/cli/exit_codes.h"
 #include "src/daemon/daemon_metrics.h"
@@ -152,7 +153,7 @@ class Daemon {
 
   std::vector<std::string> hostNames() const {
     std::vector<std::string> out;
-    for (const auto* h : specs_.desired.ofKind("Host")) out.push_back(h->id.name);
+    for (const auto* h : specs_.desired.ofKind(kind::kHost)) out.push_back(h->id.name);
     return out;
   }
 
@@ -178,7 +179,7 @@ class Daemon {
       due = schedule_.dueHosts(hostNames(), env_.clock.nowMillis());
     }
     for (const std::string& name : due) {
-      const Resource* h = specs_.desired.find(ResourceId{"Host", name});
+      const Resource* h = specs_.desired.find(ResourceId{kind::kHost, name});
       if (!h) continue;
       HostObservation before = hosts_.count(name) ? hosts_[name] : HostObservation{};
       HostObservation after = env_.prober.probe(*h, before);
@@ -253,7 +254,7 @@ class Daemon {
     for (const auto& [name, h] : result.prepared.observed.hosts) {
       hosts_[name] = h;
       // The cycle observed the specs it loaded itself; a host gone from them is not probed.
-      const Resource* spec = specs_.desired.find(ResourceId{"Host", name});
+      const Resource* spec = specs_.desired.find(ResourceId{kind::kHost, name});
       if (spec) {
         std::lock_guard<std::mutex> lock(mu_);
         schedule_.probed(name, env_.clock.nowMillis(), healthPolicyOf(*spec).intervalMs);

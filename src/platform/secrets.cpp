@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "reconciler/kinds.h"
 #include "src/platform/jwt.h"
 
 namespace hx {
@@ -93,7 +94,7 @@ Status generateSecretFile(const std::string& path) {
 
 void resolveSecretDigests(DesiredState& desired, const std::string& salt, bool generate) {
   for (auto& r : desired.resources) {
-    if (r.id.kind != "ApiKey" || !r.spec.contains("secret")) continue;
+    if (r.id.kind != kind::kApiKey || !r.spec.contains("secret")) continue;
     const Json& ref = r.spec["secret"];
     if (ref.value("generate", false) && !std::filesystem::exists(ref.value("file", ""))) {
       if (!generate) {
@@ -115,10 +116,10 @@ void resolveSecretDigests(DesiredState& desired, const std::string& salt, bool g
   // A gateway's key file needs the digest of every key it holds; it cannot be rendered while one
   // of them is unreadable.
   for (auto& f : desired.resources) {
-    if (f.id.kind != "GatewayKeyFile") continue;
+    if (f.id.kind != kind::kGatewayKeyFile) continue;
     for (auto& [name, entry] : f.spec["entries"].items()) {
-      const Resource* key = desired.find({"ApiKey", name});
-      auto why = desired.unresolved.find({"ApiKey", name});
+      const Resource* key = desired.find({kind::kApiKey, name});
+      auto why = desired.unresolved.find({kind::kApiKey, name});
       if (why != desired.unresolved.end())
         desired.unresolved[f.id] = "ApiKey/" + name + " " + why->second;
       else if (key && key->spec.contains("secretDigest"))

@@ -1,6 +1,7 @@
 #include "src/providers/real_providers.h"
 
 #include "reconciler/host_health.h"
+#include "reconciler/kinds.h"
 #include "reconciler/values.h"
 #include "src/platform/secrets.h"
 #include "src/providers/llm/llm_dialect.h"
@@ -13,7 +14,7 @@ Status RealProviders::configure(const DesiredState& desired) {
   firewalls_.clear();
   broken_.clear();
   brokenProviders_.clear();
-  for (const auto* host : desired.ofKind("Host")) {
+  for (const auto* host : desired.ofKind(kind::kHost)) {
     if (host->spec.contains("firewall")) configureFirewall(*host);
     const Json& api = host->spec["api"];
     const std::string type = api.value("type", "");
@@ -94,9 +95,9 @@ void RealProviders::configureFirewall(const Resource& host) {
 }
 
 Provider* RealProviders::providerFor(const std::string& kind, const std::string& host) {
-  if (kind == "ApiKey") return &keys_;
-  if (kind == "GatewayKeyFile") return &gateways_;
-  bool firewall = kind == "FirewallRule" || kind == "Firewall";
+  if (kind == kind::kApiKey) return &keys_;
+  if (kind == kind::kGatewayKeyFile) return &gateways_;
+  bool firewall = kind == kind::kFirewallRule || kind == kind::kFirewall;
   std::string part = (firewall ? "firewall@" : "api@") + host;
   if (auto b = broken_.find(part); b != broken_.end()) {
     std::lock_guard<std::mutex> lock(brokenMu_);
@@ -104,17 +105,17 @@ Provider* RealProviders::providerFor(const std::string& kind, const std::string&
     if (!p) p = std::make_unique<BrokenProvider>(b->second);
     return p.get();
   }
-  if (kind == "FirewallRule" || kind == "Firewall") {
+  if (kind == kind::kFirewallRule || kind == kind::kFirewall) {
     auto it = firewalls_.find(host);
     if (it == firewalls_.end()) return nullptr;
-    return kind == "Firewall" ? static_cast<Provider*>(it->second.state.get())
-                              : it->second.rules.get();
+    return kind == kind::kFirewall ? static_cast<Provider*>(it->second.state.get())
+                                   : it->second.rules.get();
   }
-  if (kind == "Model") {
+  if (kind == kind::kModel) {
     auto it = llm_.find(host);
     if (it != llm_.end()) return it->second.models.get();
   }
-  if (kind == "Collection") {
+  if (kind == kind::kCollection) {
     auto it = qdrant_.find(host);
     if (it != qdrant_.end()) return it->second.provider.get();
   }

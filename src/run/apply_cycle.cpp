@@ -6,6 +6,7 @@
 
 #include "reconciler/backoff.h"
 #include "reconciler/identity.h"
+#include "reconciler/kinds.h"
 #include "reconciler/values.h"
 #include "src/backlog/backlog.h"
 #include "src/cli/exit_codes.h"
@@ -96,7 +97,7 @@ class ApplyRecorder : public ExecutionListener {
 void recordKeyEvents(Store& store, StoreWrites& writes, int64_t runId, const Plan& plan,
                      const std::vector<ActionResult>& results) {
   for (const auto& r : results) {
-    if (r.id.kind == "GatewayKeyFile" && r.outcome == ActionOutcome::kSucceeded) {
+    if (r.id.kind == kind::kGatewayKeyFile && r.outcome == ActionOutcome::kSucceeded) {
       const PlanAction* a = plan.find(r.id);
       if (!a) continue;
       // "entries.NAME" added or removed, "entries.NAME.secretDigest" rotated, else re-delivered.
@@ -120,7 +121,7 @@ void recordKeyEvents(Store& store, StoreWrites& writes, int64_t runId, const Pla
                     "the key audit of " + name);
       continue;
     }
-    if (r.id.kind != "ApiKey" || r.outcome != ActionOutcome::kSucceeded) continue;
+    if (r.id.kind != kind::kApiKey || r.outcome != ActionOutcome::kSucceeded) continue;
     const PlanAction* a = plan.find(r.id);
     if (!a) continue;
     std::string event = "redelivered";

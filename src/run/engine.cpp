@@ -22,7 +22,7 @@ namespace {
 // Probes every host at once (bounded), and notes each status change with its evidence.
 void probeHosts(const DesiredState& desired, const ObservedState& previous, HostProber& prober,
                 int parallelism, ObservedState& out) {
-  std::vector<const Resource*> hosts = desired.ofKind("Host");
+  std::vector<const Resource*> hosts = desired.ofKind(kind::kHost);
   std::vector<HostObservation> seen(hosts.size());
   std::atomic<size_t> next{0};
   auto worker = [&]() {
@@ -59,7 +59,7 @@ ObservedState observeEstate(const DesiredState& desired, const Inventory& invent
     if (findKind(r.id.kind)->managed) scopes.emplace(r.id.kind, objectHost(r));
   for (const auto& e : inventory.entries) scopes.emplace(e.id.kind, e.host);
   // Some kinds are observed whole on the hosts that serve them (kinds.h: observedOnApis).
-  for (const auto* host : desired.ofKind("Host")) {
+  for (const auto* host : desired.ofKind(kind::kHost)) {
     const std::string type = host->spec["api"].value("type", "");
     for (const auto& kind : kinds()) {
       const auto& apis = kind.observedOnApis;

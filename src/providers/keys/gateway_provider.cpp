@@ -1,5 +1,6 @@
 #include "src/providers/keys/gateway_provider.h"
 
+#include "reconciler/kinds.h"
 #include "src/platform/atomic_file.h"
 #include "src/platform/secrets.h"
 #include "src/providers/keys/gateway_keys.h"
@@ -10,9 +11,9 @@ void GatewayFileProvider::configure(const DesiredState& desired) {
   std::lock_guard<std::mutex> lock(mu_);
   files_.clear();
   keys_.clear();
-  for (const auto* f : desired.ofKind("GatewayKeyFile"))
+  for (const auto* f : desired.ofKind(kind::kGatewayKeyFile))
     files_[f->spec.value("host", "")] = f->spec;
-  for (const auto* k : desired.ofKind("ApiKey"))
+  for (const auto* k : desired.ofKind(kind::kApiKey))
     keys_[k->id.name] = {{"secret", k->spec.value("secret", Json())},
                          {"secretDigest", k->spec.value("secretDigest", "")}};
 }
@@ -43,7 +44,7 @@ Result<std::vector<ObservedObject>> GatewayFileProvider::observe(const std::stri
                                  {"expires", e.expires.empty() ? Json() : Json(e.expires)},
                                  {"secretDigest", digest}};
   }
-  return std::vector<ObservedObject>{ObservedObject{"GatewayKeyFile", host, path, fields}};
+  return std::vector<ObservedObject>{ObservedObject{kind::kGatewayKeyFile, host, path, fields}};
 }
 
 Status GatewayFileProvider::apply(const PlanAction& a) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <set>
 
+#include "reconciler/kinds.h"
 #include "src/platform/atomic_file.h"
 #include "src/platform/jwt.h"
 #include "src/platform/secrets.h"
@@ -73,7 +74,7 @@ void KeyProvider::configure(const DesiredState& desired, std::map<std::string, S
   std::lock_guard<std::mutex> lock(mu_);
   keys_.clear();
   servers_ = std::move(servers);
-  for (const auto* k : desired.ofKind("ApiKey")) keys_[k->id.name] = k->spec;
+  for (const auto* k : desired.ofKind(kind::kApiKey)) keys_[k->id.name] = k->spec;
 }
 
 // GET /telemetry: `result.app.jwt_rbac` (AppBuildTelemetry; API-FACTS 2). A server too old to
@@ -199,14 +200,15 @@ Result<std::vector<ObservedObject>> KeyProvider::observe(const std::string&) {
           (k != keys_.end() && t->secretDigest == k->second.value("secretDigest", ""))
               ? t->secretDigest
               : std::string("unverified");
-      found[t->key] = ObservedObject{"ApiKey", "", t->key, f};
+      found[t->key] = ObservedObject{kind::kApiKey, "", t->key, f};
       seenHere.push_back(t->key);
     }
     if (v.value().jwtRbacOff) {
       // Every key declared for this server is reported, delivered or not: no token of it works.
       for (const auto& [name, spec] : keys_)
         if (qdrantServerOf(spec) == host)
-          found[name] = ObservedObject{"ApiKey", "", name, Json::object(), rbacOffProblem(host)};
+          found[name] =
+              ObservedObject{kind::kApiKey, "", name, Json::object(), rbacOffProblem(host)};
       continue;
     }
     if (strays > 0 && !seenHere.empty()) {
@@ -230,8 +232,8 @@ Result<std::vector<ObservedObject>> KeyProvider::observe(const std::string&) {
   for (const auto& [name, spec] : keys_) {
     if (found.count(name) || !qdrantServerOf(spec).empty()) continue;
     if (!deliveredToGateway(name, spec, gatewayNames)) continue;
-    out.push_back(
-        ObservedObject{"ApiKey", "", name, {{"secretDigest", spec.value("secretDigest", "")}}});
+    out.push_back(ObservedObject{
+        kind::kApiKey, "", name, {{"secretDigest", spec.value("secretDigest", "")}}});
   }
   return out;
 }

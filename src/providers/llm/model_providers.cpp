@@ -1,6 +1,7 @@
 #include "src/providers/llm/model_providers.h"
 
 #include "reconciler/identity.h"
+#include "reconciler/kinds.h"
 #include "src/providers/host_retry.h"
 #include "src/providers/json_read.h"
 
@@ -13,7 +14,7 @@ Result<std::vector<ObservedObject>> OllamaModelProvider::observe(const std::stri
   for (const auto& m : models.value()) {
     std::string key = normalizeModelName(m.name);
     out.push_back(ObservedObject{
-        "Model", host, key,
+        kind::kModel, host, key,
         Json{{"host", host}, {"model", key}, {"digest", m.digest}, {"size", m.size}}});
   }
   return out;
@@ -111,7 +112,7 @@ Result<std::vector<ObservedObject>> OpenAiModelProvider::observeOnce(const std::
                                jread::describe(jread::field(m, "id")) + ")");
     std::string key = normalizeModelName(*id);
     out.push_back(ObservedObject{
-        "Model", host, key,
+        kind::kModel, host, key,
         Json{{"host", host}, {"model", key}, {"ownedBy", jread::textOr(m, "owned_by", "")}}});
   }
   return out;

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "reconciler/kinds.h"
 #include "src/providers/qdrant/qdrant_mapping.h"
 
 namespace hx {
@@ -31,7 +32,7 @@ Result<std::vector<ObservedObject>> QdrantProvider::observe(const std::string& h
     if (!fields)
       return Status::error(fields.status().kind(),
                            "GET /collections/" + name + ": " + fields.status().message());
-    out.push_back(ObservedObject{"Collection", host, name, std::move(fields).value()});
+    out.push_back(ObservedObject{kind::kCollection, host, name, std::move(fields).value()});
   }
   return out;
 }

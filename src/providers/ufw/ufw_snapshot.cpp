@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "reconciler/kinds.h"
 #include "src/platform/jwt.h"
 
 namespace hx {
@@ -146,7 +147,7 @@ std::vector<ObservedObject> ufwRuleObjects(const UfwSnapshot& s, const std::stri
     Json fields = ufwRuleFields(s.rules[i]);
     fields["host"] = host;
     fields["position"] = s.positions[i];
-    out.push_back(ObservedObject{"FirewallRule", host, s.rules[i].key(), fields});
+    out.push_back(ObservedObject{kind::kFirewallRule, host, s.rules[i].key(), fields});
   }
   return out;
 }
@@ -156,7 +157,7 @@ ObservedObject ufwStateObject(const UfwSnapshot& s, const std::string& host) {
                  {"enabled", s.enabled},
                  {"defaults", {{"incoming", s.incoming}, {"outgoing", s.outgoing}}},
                  {"logging", s.logging}};
-  return ObservedObject{"Firewall", host, "ufw", fields};
+  return ObservedObject{kind::kFirewall, host, "ufw", fields};
 }
 
 }  // namespace hx
