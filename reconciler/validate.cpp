@@ -58,11 +58,26 @@ class CrossChecker {
         continue;
       }
       if (desired_.find(ref.target)) continue;
+      // A role may grant a collection under its alias: Qdrant checks a token's collection by the
+      // name in the request path, alias or not.
+      if (r.id.kind == kind::kRole && ref.target.kind == kind::kCollection &&
+          isAliasOfDeclaredCollection(ref.target.name))
+        continue;
       std::vector<std::string> names;
       for (const auto* other : desired_.ofKind(ref.target.kind)) names.push_back(other->id.name);
       report(r, ref.path,
              "refers to unknown " + ref.target.str() + didYouMean(ref.target.name, names), ref.loc);
     }
+  }
+
+  bool isAliasOfDeclaredCollection(const std::string& name) const {
+    for (const auto* c : desired_.ofKind(kind::kCollection)) {
+      const Json* aliases = c->field("aliases");
+      if (!aliases || !aliases->is_array()) continue;
+      for (const auto& a : *aliases)
+        if (a.is_string() && a.get<std::string>() == name) return true;
+    }
+    return false;
   }
 
   const Resource* target(const Resource& r, const std::string& specField) {

@@ -450,4 +450,18 @@ TEST_CASE("keys: a role scoped to a collection warns that the collection's alias
   // What the warning says, on the server: the alias is checked as written, before it resolves.
   CHECK(e.call(e.token("user"), "GET", "/collections/docs") == 200);
   CHECK(e.call(e.token("user"), "POST", "/collections/docs-current/points/query", kQuery) == 403);
+
+  // The advice taken: the role grants the alias too; no warning, and the alias answers.
+  spec = hx::test::slurp(e.dir / "specs" / "estate.yaml");
+  const std::string grant = "      - {collection: docs, access: rw}\n";
+  auto g = spec.find(grant);
+  REQUIRE(g != std::string::npos);
+  spec.insert(g + grant.size(), "      - {collection: docs-current, access: rw}\n");
+  e.h.writeSpec("estate.yaml", spec);
+  Run fixed = e.run("validate -f specs");
+  INFO(fixed.out << fixed.err);
+  CHECK(fixed.code == 0);
+  CHECK(fixed.out.find("warning: ") == std::string::npos);
+  REQUIRE(e.run("apply -f specs").code == 0);
+  CHECK(e.call(e.token("user"), "POST", "/collections/docs-current/points/query", kQuery) == 200);
 }
