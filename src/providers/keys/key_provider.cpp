@@ -74,17 +74,22 @@ void KeyProvider::configure(const DesiredState& desired, std::map<std::string, S
   std::lock_guard<std::mutex> lock(mu_);
   keys_.clear();
   servers_ = std::move(servers);
+  rbacOff_.clear();
+  collectionReady_.clear();
   for (const auto* k : desired.ofKind(kind::kApiKey)) keys_[k->id.name] = k->spec;
 }
 
 // GET /telemetry: `result.app.jwt_rbac` (AppBuildTelemetry; API-FACTS 2). A server too old to
 // report it is taken at its word that it takes tokens, as before.
 Result<bool> KeyProvider::jwtRbacOff(const Server& server) {
+  if (auto known = rbacOff_.find(server.api); known != rbacOff_.end()) return known->second;
   auto t = server.api->call("GET", "/telemetry?details_level=0");
   if (!t) return t.status();
   const Json& app = t.value().is_object() ? t.value().value("app", Json()) : Json();
-  if (!app.is_object() || !app.contains("jwt_rbac") || !app["jwt_rbac"].is_boolean()) return false;
-  return !app["jwt_rbac"].get<bool>();
+  const bool off = app.is_object() && app.contains("jwt_rbac") && app["jwt_rbac"].is_boolean() &&
+                   !app["jwt_rbac"].get<bool>();
+  rbacOff_[server.api] = off;
+  return off;
 }
 
 // Every point of the token collection, page by page (scroll's next_page_offset).
@@ -242,6 +247,7 @@ Result<std::vector<ObservedObject>> KeyProvider::observe(const std::string&) {
 // request), replicated to as many peers as the cluster has, up to 3 (a token must outlive a
 // node). On a single node (GET /cluster: "disabled") that is 1.
 Status KeyProvider::ensureTokenCollection(const Server& server) {
+  if (collectionReady_.count(server.api)) return Status::ok();
   auto exists =
       server.api->call("GET", std::string("/collections/") + kTokenCollection + "/exists");
   if (!exists) return exists.status();
@@ -261,7 +267,10 @@ Status KeyProvider::ensureTokenCollection(const Server& server) {
   const Json schema =
       info.value().is_object() ? info.value().value("payload_schema", Json()) : Json();
   if (!schema.is_object() || !schema.contains("token"))
-    return server.api->createPayloadIndex(kTokenCollection, "token", "keyword");
+    if (Status indexed = server.api->createPayloadIndex(kTokenCollection, "token", "keyword");
+        !indexed)
+      return indexed;
+  collectionReady_.insert(server.api);
   return Status::ok();
 }
 

@@ -70,6 +70,10 @@ class KeyProvider : public Provider {
   std::mutex mu_;
   std::map<std::string, Json> keys_;  // declared ApiKeys' specs, by name
   std::map<std::string, Server> servers_;
+  // What one run learnt of each server (reset by configure): whether it takes JWTs, and that
+  // its token collection is in place, so a run with many keys asks once, not once per key.
+  std::map<const QdrantApi*, bool> rbacOff_;
+  std::set<const QdrantApi*> collectionReady_;
   std::string storePath_;
   std::unique_ptr<Store> store_;
 };
