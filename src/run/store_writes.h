@@ -31,10 +31,6 @@ class StoreWrites {
     std::lock_guard<std::mutex> lock(mu_);
     return lost_;
   }
-  Status first() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return first_;
-  }
   // "; 2 store writes lost (first: the key audit of k: state store: the disk is full (...))"
   std::string summary() const {
     std::lock_guard<std::mutex> lock(mu_);

@@ -309,7 +309,7 @@ Status KeyProvider::deliverToken(const std::string& name, const Json& spec,
   // The new token is live before the file changes, and the old ones are revoked only after. No
   // newline: the file is the header value, and a client that sends it as read must not send one.
   if (Status ok = writeFileAtomically(file, mintHs256(claims, server.signingKey)); !ok) return ok;
-  return revokeKey(name, jti, "");
+  return revokeKey(name, jti, "", host);
 }
 
 // Deletes every point carrying one of `revoked` ids (whatever its point id), then every point
@@ -351,7 +351,7 @@ Status KeyProvider::sweep(const std::string& host, const Server& server,
 }
 
 Status KeyProvider::revokeKey(const std::string& name, const std::string& keep,
-                              const std::string& tokenFile) {
+                              const std::string& tokenFile, const std::string& sweepHost) {
   auto s = store();
   if (!s) return s.status();
   for (const auto& [host, server] : servers_) {
@@ -361,7 +361,7 @@ Status KeyProvider::revokeKey(const std::string& name, const std::string& keep,
     std::vector<std::string> revoked;
     for (const auto& t : live.value())
       if (t.key == name && t.jti != keep) revoked.push_back(t.jti);
-    if (revoked.empty() && keep.empty()) continue;
+    if (revoked.empty() && host != sweepHost) continue;  // nothing of this key there
     if (Status ok = sweep(host, server, revoked); !ok) return ok;
     for (const auto& jti : revoked)
       if (Status ok = s.value()->markTokenRevoked(jti); !ok) return ok;

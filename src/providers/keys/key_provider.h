@@ -60,9 +60,11 @@ class KeyProvider : public Provider {
   static bool deliveredToGateway(const std::string& name, const Json& spec,
                                  std::map<std::string, std::set<std::string>>& namesByFile);
   Status deliverToken(const std::string& name, const Json& spec, const std::string& secretDigest);
-  // Revokes the key's tokens on every server but `keep`, deleting each point that carries a
-  // revoked id, then removes whatever else is not a live token; removes `tokenFile` if given.
-  Status revokeKey(const std::string& name, const std::string& keep, const std::string& tokenFile);
+  // Revokes the key's tokens but `keep`, on every server that has any: deletes each point that
+  // carries a revoked id, then whatever else there is not a live token (on `sweepHost` too, the
+  // server just delivered to); removes `tokenFile` if given.
+  Status revokeKey(const std::string& name, const std::string& keep, const std::string& tokenFile,
+                   const std::string& sweepHost = "");
   Status sweep(const std::string& host, const Server& server, const std::vector<std::string>& ids);
 
   CommandRunner& commands_;
