@@ -29,7 +29,7 @@ int cmdDaemon(CliEnv& env, const CommonOptions& common, DaemonCliOptions cli) {
   cli.options.selfHeal = !cli.noSelfHeal;
   LoadResult specs;
   if (int rc = loadValid(env, common, specs)) return rc;  // nothing good to run on yet
-  return runDaemon(env, common, cli.options, std::move(specs));
+  return exitCodeOf(runDaemon(env, common, cli.options, std::move(specs)));
 }
 
 }  // namespace hx

@@ -124,7 +124,8 @@ int cmdHosts(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
   Prepared p;
   if (int rc = loadValid(env, common, p.loaded)) return rc;
   p.preloaded = true;
-  if (int rc = prepare(env, common, options, p, nullptr)) return rc;
+  if (auto o = prepare(env, common, options, p, nullptr); o != RunOutcome::kOk)
+    return exitCodeOf(o);
   std::vector<HostView> views;
   for (const auto* host : p.loaded.desired.ofKind(kind::kHost)) {
     HostView v = viewOf(*host, p);

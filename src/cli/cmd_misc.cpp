@@ -45,7 +45,7 @@ int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limi
   if (!store) return exit_code::kError;
   if (runId == 0) {
     auto runs = store.value()->runs(limit);
-    if (!runs) return reportError(env, runs.status());
+    if (!runs) return exitCodeOf(reportError(env, runs.status()));
     if (common.json()) {
       Json out = Json::array();
       for (const auto& r : runs.value()) out.push_back(runJson(r));
@@ -56,11 +56,11 @@ int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limi
     return exit_code::kOk;
   }
   auto runs = store.value()->runs(1000000);
-  if (!runs) return reportError(env, runs.status());
+  if (!runs) return exitCodeOf(reportError(env, runs.status()));
   for (const auto& r : runs.value()) {
     if (r.id != runId) continue;
     auto actions = store.value()->actions(runId);
-    if (!actions) return reportError(env, actions.status());
+    if (!actions) return exitCodeOf(reportError(env, actions.status()));
     if (common.json()) {
       Json out = runJson(r);
       out["actions"] = Json::array();
@@ -80,7 +80,7 @@ int cmdForceUnlock(CliEnv& env, const CommonOptions& common, const std::string& 
   auto store = openStore(env, common.statePath);
   if (!store) return exit_code::kError;
   auto current = store.value()->currentLock();
-  if (!current) return reportError(env, current.status());
+  if (!current) return exitCodeOf(reportError(env, current.status()));
   if (!current.value() || current.value()->lockId != lockId) {
     env.err << "error: no lock with ID " << lockId << " is held"
             << (current.value() ? " (the current lock is " + current.value()->lockId + ")" : "")
@@ -94,7 +94,7 @@ int cmdForceUnlock(CliEnv& env, const CommonOptions& common, const std::string& 
     return exit_code::kLocked;
   }
   Status s = store.value()->forceUnlock(lockId);
-  if (!s) return reportError(env, s);
+  if (!s) return exitCodeOf(reportError(env, s));
   env.out << "Lock " << lockId << " broken (was held by " << l.holder << ", pid " << l.pid << " on "
           << l.hostname << ").\n";
   return exit_code::kOk;

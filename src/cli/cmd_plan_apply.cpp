@@ -16,7 +16,8 @@ int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options
   Prepared p;
   if (int rc = loadValid(env, common, p.loaded)) return rc;
   p.preloaded = true;
-  if (int rc = prepare(env, common, options, p, nullptr)) return rc;
+  if (auto o = prepare(env, common, options, p, nullptr); o != RunOutcome::kOk)
+    return exitCodeOf(o);
   if (common.json())
     env.out << toJsonText(planJson(p.plan)) << "\n";
   else
@@ -38,7 +39,7 @@ int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
   RunInfo who = currentProcess("apply");
   who.specDigest = loaded.digest;
   auto lock = takeLockBreakingDead(env, store, who, *waitMs);
-  if (!lock) return lockRefused(env, store, lock.status());
+  if (!lock) return exitCodeOf(lockRefused(env, store, lock.status()));
 
   // Before the heartbeat's and the executor's threads: they inherit its blocked signals.
   InterruptGuard interrupts(env.err, env.clock, common.statePath, lock.value().lockId);
@@ -52,7 +53,7 @@ int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
   int rc;
   {
     Heartbeat heartbeat(env.clock, common.statePath, lock.value().lockId);
-    rc = runApplyCycle(env, common, options, store, who, &loaded, controls, cycle);
+    rc = exitCodeOf(runApplyCycle(env, common, options, store, who, &loaded, controls, cycle));
   }
   if (Status released = store.releaseLock(lock.value().lockId); !released) {
     // The next apply breaks a dead holder's lock by itself; say so rather than exit 0 quietly.

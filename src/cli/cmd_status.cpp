@@ -217,7 +217,8 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
   Prepared p;
   if (int rc = loadValid(env, common, p.loaded)) return rc;
   p.preloaded = true;
-  if (int rc = prepare(env, common, options, p, nullptr)) return rc;
+  if (auto o = prepare(env, common, options, p, nullptr); o != RunOutcome::kOk)
+    return exitCodeOf(o);
   CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
   // A read-only view records nothing, so it dates nothing: "since" stays as recorded.
   auto evaluations =

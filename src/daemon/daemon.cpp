@@ -18,7 +18,6 @@
 #include "reconciler/host_health.h"
 #include "reconciler/kinds.h"
 #include "reconciler/values.h"
-#include "src/cli/exit_codes.h"
 #include "src/daemon/daemon_metrics.h"
 #include "src/daemon/daemon_schedule.h"
 #include "src/daemon/metrics_server.h"
@@ -267,7 +266,7 @@ class Daemon {
       spdlog::error("cycle ({}) could not plan; see the errors above", trigger);
       notifySystemd("STATUS=last cycle could not plan");
     } else {
-      auto log = result.exitCode == exit_code::kOk ? spdlog::level::info : spdlog::level::warn;
+      auto log = result.outcome == RunOutcome::kOk ? spdlog::level::info : spdlog::level::warn;
       spdlog::log(log, "cycle {} ({}, {:.2f} s): {}. {}", result.runId, trigger, seconds,
                   result.summary, backlog);
       notifySystemd("STATUS=run " + std::to_string(result.runId) + ": " + result.summary);
@@ -314,8 +313,8 @@ Result<LockInfo> takeDaemonLock(RunEnv& env, Store& store, const RunInfo& who, i
 
 }  // namespace
 
-int runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions& options,
-              LoadResult specs) {
+RunOutcome runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions& options,
+                     LoadResult specs) {
   // Signals are taken from a signalfd by the main thread only: block them before any thread
   // exists, so every thread inherits the mask.
   sigset_t signals;
@@ -327,11 +326,11 @@ int runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions& option
   int signalFd = signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
   if (signalFd < 0) {
     env.err << "error: signalfd failed\n";
-    return exit_code::kError;
+    return RunOutcome::kError;
   }
 
   auto opened = openStore(env, common.statePath);
-  if (!opened) return exit_code::kError;
+  if (!opened) return RunOutcome::kError;
   Store& store = *opened.value();
   RunInfo who = currentProcess("daemon");
   who.specDigest = specs.digest;
@@ -344,14 +343,14 @@ int runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions& option
       HXCTL_VERSION, who.pid, lockId, specs.desired.resources.size(), specs.files.size(),
       options.intervalMs, options.selfHeal ? "on" : "off");
 
-  int rc = exit_code::kOk;
+  RunOutcome rc = RunOutcome::kOk;
   {
     Heartbeat heartbeat(env.clock, common.statePath, lockId, options.heartbeatMs);
     Daemon daemon(env, common, options, store, std::move(specs), lockId);
     int wake[2];
     if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) {
       releaseOrSay(store, lockId);
-      return exit_code::kError;
+      return RunOutcome::kError;
     }
     daemon.setStopFd(wake[1]);
 
@@ -367,7 +366,7 @@ int runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions& option
       if (!listening) {
         spdlog::error("{}", listening.message());
         releaseOrSay(store, lockId);
-        return exit_code::kError;
+        return RunOutcome::kError;
       }
       spdlog::info("metrics on http://{}:{}/metrics",
                    options.metricsAddress.substr(0, options.metricsAddress.rfind(':')),
@@ -416,14 +415,14 @@ int runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions& option
     close(wake[0]);
     close(wake[1]);
     if (daemon.lostLock()) {
-      rc = exit_code::kLocked;
+      rc = RunOutcome::kLocked;
     } else {
-      if (!releaseOrSay(store, lockId)) rc = exit_code::kError;
+      if (!releaseOrSay(store, lockId)) rc = RunOutcome::kError;
       daemon.lockReleased();
     }
   }
   close(signalFd);
-  spdlog::info("hxctl daemon stopped{}", rc == exit_code::kOk ? "; lock released" : "");
+  spdlog::info("hxctl daemon stopped{}", rc == RunOutcome::kOk ? "; lock released" : "");
   return rc;
 }
 

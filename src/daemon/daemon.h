@@ -10,11 +10,13 @@
 #include "reconciler/loader.h"
 #include "src/run/run_env.h"
 #include "src/run/run_options.h"
+#include "src/run/run_outcome.h"
 
 namespace hx {
 
-// `specs`: loaded and valid (the command line loads and reports them).
-int runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions& options,
-              LoadResult specs);
+// `specs`: loaded and valid (the command line loads and reports them). kOk after a clean stop
+// (the lock released); kLocked when the lock was lost or never had; kError otherwise.
+RunOutcome runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions& options,
+                     LoadResult specs);
 
 }  // namespace hx

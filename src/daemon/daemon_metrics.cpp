@@ -1,7 +1,5 @@
 #include "src/daemon/daemon_metrics.h"
 
-#include "src/cli/exit_codes.h"
-
 namespace hx {
 
 namespace {
@@ -85,7 +83,7 @@ void DaemonMetrics::cycleDone(const CycleResult& cycle, const std::string& trigg
   m.reset("hxctl_deferred_items");
   for (const auto& [kind, n] : deferred) m.set("hxctl_deferred_items", {{"kind", kind}}, n);
 
-  const char* result = cycle.exitCode == exit_code::kOk || cycle.exitCode == exit_code::kDeferred
+  const char* result = cycle.outcome == RunOutcome::kOk || cycle.outcome == RunOutcome::kDeferred
                            ? "success"
                            : "error";
   m.add("hxctl_reconcile_cycles_total", {{"trigger", trigger}, {"result", result}});

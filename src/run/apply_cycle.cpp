@@ -9,7 +9,6 @@
 #include "reconciler/kinds.h"
 #include "reconciler/values.h"
 #include "src/backlog/backlog.h"
-#include "src/cli/exit_codes.h"
 #include "src/platform/fs_spec_source.h"
 #include "src/run/engine.h"
 #include "src/run/process_info.h"
@@ -189,9 +188,9 @@ std::string backlogLine(const std::vector<TaskEvaluation>& backlog) {
   return line + " (hxctl status for details).";
 }
 
-int runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptions& options, Store& store,
-                  const RunInfo& who, const LoadResult* preloaded, const CycleControls& controls,
-                  CycleResult& out) {
+RunOutcome runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptions& options,
+                         Store& store, const RunInfo& who, const LoadResult* preloaded,
+                         const CycleControls& controls, CycleResult& out) {
   auto recovered = store.recoverInterrupted();
   if (recovered && recovered.value() > 0) {
     const std::string note = std::to_string(recovered.value()) +
@@ -203,7 +202,7 @@ int runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptions& opt
       env.err << "note: " << note << "\n";
   }
   auto runId = store.beginRun(who);
-  if (!runId) return out.exitCode = reportError(env, runId.status());
+  if (!runId) return out.outcome = reportError(env, runId.status());
   out.runId = runId.value();
   StoreWrites writes([&](const std::string& line) {
     if (controls.logActions)
@@ -216,10 +215,12 @@ int runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptions& opt
     p.loaded = *preloaded;
     p.preloaded = true;
   }
-  int rc = prepare(env, common, options, p, &store);
-  if (rc != exit_code::kOk) {
-    writes.keep(store.endRun(out.runId, rc, "failed", "could not plan"), "the end of the run");
-    return out.exitCode = rc;
+  RunOutcome outcome = prepare(env, common, options, p, &store);
+  if (outcome != RunOutcome::kOk) {
+    writes.keep(store.endRun(out.runId, storedCode(outcome), std::string(runStatusOf(outcome)),
+                             "could not plan"),
+                "the end of the run");
+    return out.outcome = outcome;
   }
   // Read once: what is held back now is what this cycle's results extend or clear.
   auto backoffs = store.backoffs();
@@ -269,11 +270,10 @@ int runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptions& opt
     out.cancelled += r.outcome == ActionOutcome::kCancelled;
   }
   PlanSummary s = p.plan.summary();
-  rc = exit_code::kOk;
   if (out.failed > 0 || s.refused > 0 || out.cancelled > 0)
-    rc = exit_code::kPartialFailure;
+    outcome = RunOutcome::kPartialFailure;
   else if (options.detailedExitcode && s.deferred > 0)
-    rc = exit_code::kDeferred;
+    outcome = RunOutcome::kDeferred;
   int applied = static_cast<int>(out.results.size()) - out.failed - out.cancelled;
   out.summary = std::to_string(applied) + " applied, " + std::to_string(out.failed) + " failed, " +
                 std::to_string(s.refused) + " refused, " + std::to_string(s.deferred) + " deferred";
@@ -287,15 +287,15 @@ int runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptions& opt
   if (backoffs) out.backoffs = static_cast<int>(backoffs.value().size());
   // A lost record makes the run partial: what was done may not be what the store says.
   if (writes.lost() > 0) {
-    if (rc == exit_code::kOk || rc == exit_code::kDeferred) rc = exit_code::kPartialFailure;
+    outcome = RunOutcome::kPartialFailure;
     out.summary += writes.summary();
   }
-  std::string status = rc == exit_code::kPartialFailure ? "partial" : "succeeded";
+  std::string status(runStatusOf(outcome));
   if (out.cancelled > 0) status = "interrupted";
-  if (!writes.keep(store.endRun(out.runId, rc, status, out.summary), "the end of the run") &&
-      rc == exit_code::kOk)
-    rc = exit_code::kPartialFailure;
-  return out.exitCode = rc;
+  if (!writes.keep(store.endRun(out.runId, storedCode(outcome), status, out.summary),
+                   "the end of the run"))
+    outcome = RunOutcome::kPartialFailure;
+  return out.outcome = outcome;
 }
 
 }  // namespace hx

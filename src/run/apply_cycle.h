@@ -10,6 +10,7 @@
 
 #include "src/run/executor.h"
 #include "src/run/prepare.h"
+#include "src/run/run_outcome.h"
 
 namespace hx {
 
@@ -24,7 +25,7 @@ struct CycleControls {
 };
 
 struct CycleResult {
-  int exitCode = 0;
+  RunOutcome outcome = RunOutcome::kOk;
   int64_t runId = 0;
   Prepared prepared;
   std::vector<ActionResult> results;
@@ -37,10 +38,11 @@ struct CycleResult {
 };
 
 // `preloaded`: specs already loaded and valid (the daemon's last good ones); otherwise loaded
-// here. Returns the exit code (also in out.exitCode).
-int runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptions& options, Store& store,
-                  const RunInfo& who, const LoadResult* preloaded, const CycleControls& controls,
-                  CycleResult& out);
+// here. Returns how it ended (also in out.outcome); kDeferred only with
+// options.detailedExitcode.
+RunOutcome runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptions& options,
+                         Store& store, const RunInfo& who, const LoadResult* preloaded,
+                         const CycleControls& controls, CycleResult& out);
 
 // "Backlog: 12 tasks, 3 blocked, ..." or "" when there is no backlog.
 std::string backlogLine(const std::vector<TaskEvaluation>& backlog);

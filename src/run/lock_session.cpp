@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "src/cli/exit_codes.h"
 #include "src/run/process_info.h"
 
 namespace hx {
@@ -59,11 +58,11 @@ Result<LockInfo> takeLockBreakingDead(RunEnv& env, Store& store, const RunInfo& 
   return store.acquireLock(who.command, who);
 }
 
-int lockRefused(RunEnv& env, Store& store, const Status& status) {
+RunOutcome lockRefused(RunEnv& env, Store& store, const Status& status) {
   auto current = store.currentLock();
   if (!current || !current.value()) {
     env.err << "error: " << status.message() << "\n";
-    return exit_code::kLocked;
+    return RunOutcome::kLocked;
   }
   const LockInfo& l = *current.value();
   bool alive = holderAlive(l, env.clock.nowSeconds());
@@ -73,7 +72,7 @@ int lockRefused(RunEnv& env, Store& store, const Status& status) {
             << ") is reconciling this estate and holds the state store's lock.\n"
             << "It applies spec changes by itself within a cycle; to apply by hand, stop it "
                "first (systemctl stop hxctl).\n";
-    return exit_code::kLocked;
+    return RunOutcome::kLocked;
   }
   env.err << "error: " << status.message() << "\n";
   if (!alive)
@@ -82,7 +81,7 @@ int lockRefused(RunEnv& env, Store& store, const Status& status) {
             << l.lockId << "\n";
   else
     env.err << "Wait for it to finish, or pass --lock-timeout to wait.\n";
-  return exit_code::kLocked;
+  return RunOutcome::kLocked;
 }
 
 }  // namespace hx

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "src/run/run_env.h"
+#include "src/run/run_outcome.h"
 #include "state/store.h"
 
 namespace hx {
@@ -37,7 +38,7 @@ Result<LockInfo> takeLock(Clock& clock, Store& store, const RunInfo& who, int64_
 Result<LockInfo> takeLockBreakingDead(RunEnv& env, Store& store, const RunInfo& who,
                                       int64_t waitMs);
 
-// Prints why the lock could not be had and what to do; returns exit_code::kLocked.
-int lockRefused(RunEnv& env, Store& store, const Status& status);
+// Prints why the lock could not be had and what to do; returns kLocked.
+RunOutcome lockRefused(RunEnv& env, Store& store, const Status& status);
 
 }  // namespace hx

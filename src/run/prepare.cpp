@@ -2,7 +2,6 @@
 
 #include "reconciler/values.h"
 #include "src/backlog/backlog.h"
-#include "src/cli/exit_codes.h"
 #include "src/platform/fs_spec_source.h"
 #include "src/platform/secrets.h"
 #include "src/run/engine.h"
@@ -12,36 +11,36 @@ namespace hx {
 
 namespace {
 
-int checkTarget(RunEnv& env, const Prepared& p, PlanCommandOptions& o) {
-  if (o.target.empty()) return exit_code::kOk;
+RunOutcome checkTarget(RunEnv& env, const Prepared& p, PlanCommandOptions& o) {
+  if (o.target.empty()) return RunOutcome::kOk;
   auto slash = o.target.find('/');
   if (slash == std::string::npos) {
     env.err << "error: --target " << o.target << ": expected KIND/NAME, e.g. Collection/mixtral\n";
-    return exit_code::kError;
+    return RunOutcome::kError;
   }
   ResourceId id{o.target.substr(0, slash), o.target.substr(slash + 1)};
   if (!p.loaded.desired.find(id) && !p.inventory.find(id)) {
     env.err << "error: --target " << o.target
             << ": no such resource in the specs or the inventory\n";
-    return exit_code::kError;
+    return RunOutcome::kError;
   }
   o.plan.target = id;
-  return exit_code::kOk;
+  return RunOutcome::kOk;
 }
 
 }  // namespace
 
-int prepare(RunEnv& env, const RunOptions& common, PlanCommandOptions& o, Prepared& p,
-            Store* lockedStore) {
+RunOutcome prepare(RunEnv& env, const RunOptions& common, PlanCommandOptions& o, Prepared& p,
+                   Store* lockedStore) {
   if (!p.preloaded) {
     env.err << "error: the specs were not loaded before planning\n";  // a caller's bug
-    return exit_code::kError;
+    return RunOutcome::kError;
   }
   if (lockedStore) {
     p.store = nullptr;
   } else {
     auto store = openStore(env, common.statePath);
-    if (!store) return exit_code::kError;
+    if (!store) return RunOutcome::kError;
     p.store = std::move(store.value());
   }
   Store& store = lockedStore ? *lockedStore : *p.store;
@@ -51,7 +50,7 @@ int prepare(RunEnv& env, const RunOptions& common, PlanCommandOptions& o, Prepar
   auto inventory = store.inventory();
   if (!inventory) return reportError(env, inventory.status());
   p.inventory = std::move(inventory.value());
-  if (int rc = checkTarget(env, p, o)) return rc;
+  if (auto checked = checkTarget(env, p, o); checked != RunOutcome::kOk) return checked;
   auto previous = store.loadObservations();
   if (!previous) return reportError(env, previous.status());
   auto tasks = store.taskEvaluations();
@@ -67,7 +66,7 @@ int prepare(RunEnv& env, const RunOptions& common, PlanCommandOptions& o, Prepar
     if (!saved) env.err << "warning: could not cache observations: " << saved.message() << "\n";
   }
   p.plan = plan(p.loaded.desired, p.observed, p.inventory, o.plan, env.clock.nowSeconds());
-  return exit_code::kOk;
+  return RunOutcome::kOk;
 }
 
 }  // namespace hx

@@ -8,6 +8,7 @@
 #include "reconciler/loader.h"
 #include "src/run/run_env.h"
 #include "src/run/run_options.h"
+#include "src/run/run_outcome.h"
 #include "state/store.h"
 
 namespace hx {
@@ -23,9 +24,10 @@ struct Prepared {
 };
 
 // Everything up to the plan, from specs already loaded and valid (p.loaded, p.preloaded: the
-// command line loads and reports them). Returns an exit code when it cannot get that far. With
+// command line loads and reports them). Returns kError, having said why, when it cannot get
+// that far. With
 // `lockedStore`, uses that store (apply holds its lock); otherwise opens one into p.store.
-int prepare(RunEnv& env, const RunOptions& common, PlanCommandOptions& o, Prepared& p,
-            Store* lockedStore);
+RunOutcome prepare(RunEnv& env, const RunOptions& common, PlanCommandOptions& o, Prepared& p,
+                   Store* lockedStore);
 
 }  // namespace hx

@@ -9,8 +9,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "src/cli/exit_codes.h"
-
 namespace hx {
 
 RunInfo currentProcess(const std::string& command) {
@@ -60,9 +58,9 @@ Result<std::unique_ptr<Store>> openStore(RunEnv& env, const std::string& path) {
   return store;
 }
 
-int reportError(RunEnv& env, const Status& status) {
+RunOutcome reportError(RunEnv& env, const Status& status) {
   env.err << "error: " << status.message() << "\n";
-  return exit_code::kError;
+  return RunOutcome::kError;
 }
 
 }  // namespace hx

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "src/run/run_env.h"
+#include "src/run/run_outcome.h"
 #include "state/store.h"
 
 namespace hx {
@@ -16,6 +17,7 @@ RunInfo currentProcess(const std::string& command);
 bool holderAlive(const LockInfo& lock, int64_t nowSeconds = 0, int64_t staleAfterSeconds = 120);
 
 Result<std::unique_ptr<Store>> openStore(RunEnv& env, const std::string& path);
-int reportError(RunEnv& env, const Status& status);
+// Prints the error; returns kError.
+RunOutcome reportError(RunEnv& env, const Status& status);
 
 }  // namespace hx
