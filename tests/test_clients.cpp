@@ -4,6 +4,9 @@
 
 #include "fakes/manual_clock.h"
 #include "fakes/scripted_http.h"
+#include "reconciler/kinds.h"
+#include "src/providers/host_endpoint.h"
+#include "src/providers/llm/llm_client.h"
 #include "src/providers/llm/ollama_api.h"
 #include "src/providers/qdrant/qdrant_api.h"
 
@@ -124,4 +127,99 @@ TEST_CASE("ollama client: a pull succeeds only on its success line, and an error
   Status cut = api.pull("cut:1b", 60000, listener);  // the stream ended before success
   REQUIRE_FALSE(cut);
   CHECK(cut.kind() == ErrorKind::kTransient);
+}
+
+TEST_CASE("qdrant client: probe points are written and removed with wait=true, names escaped",
+          "[unit][clients]") {
+  fake::ManualClock clock;
+  ScriptedHttp http;
+  const std::string ok = R"({"result":{"operation_id":1,"status":"completed"},"status":"ok"})";
+  http.on("PUT", "/collections/a%20b/points?wait=true", {ScriptedHttp::json(200, ok)});
+  http.on(
+      "POST", "/collections/a%20b/points/query",
+      {ScriptedHttp::json(200, R"({"result":{"points":[{"id":7,"score":1.0}]},"status":"ok"})")});
+  http.on("POST", "/collections/a%20b/points/delete?wait=true", {ScriptedHttp::json(200, ok)});
+  QdrantApi api(http, clock, "http://127.0.0.1:6333", "");
+  REQUIRE(api.upsertPoints("a b", Json::parse(R"([{"id":7,"vector":[0.1,0.2]}])")));
+  auto hit = api.queryPoints("a b", Json{{"query", {0.1, 0.2}}, {"limit", 1}});
+  REQUIRE(hit);
+  CHECK(hit.value()["points"][0]["id"] == 7);
+  REQUIRE(api.deletePoints("a b", Json::array({7})));
+  auto sent = http.requests();
+  REQUIRE(sent.size() == 3);
+  CHECK(Json::parse(sent[0].body)["points"][0]["id"] == 7);
+  CHECK(Json::parse(sent[2].body) == Json::parse(R"({"points":[7]})"));
+  CHECK(QdrantApi::queryPath("a b") == "/collections/a%20b/points/query");
+}
+
+TEST_CASE("llm client: embeddings in the host's dialect, with its credential, and a short answer fails",
+          "[unit][clients]") {
+  fake::ManualClock clock;
+  ScriptedHttp http;
+  http.on("POST", "/v1/embeddings",
+          {ScriptedHttp::json(200, R"({"data":[{"index":0,"embedding":[0.5,0.25]}]})"),
+           ScriptedHttp::json(200, R"({"data":[{"index":0,"embedding":[0.5,0.25]}]})")});
+  LlmEndpoint e;
+  e.root = "http://127.0.0.1:8000";
+  e.flavor = "vllm";
+  e.auth = {{"Authorization", "Bearer sk-test"}};
+  LlmClient llm(http, clock, e);
+  auto one = llm.embed("bge", {"a"});
+  REQUIRE(one);
+  CHECK(one.value() == std::vector<std::vector<double>>{{0.5, 0.25}});
+  auto sent = http.requests();
+  REQUIRE(sent.size() == 1);
+  bool bearer = false;
+  for (const auto& [k, v] : sent[0].headers)
+    bearer = bearer || (k == "Authorization" && v == "Bearer sk-test");
+  CHECK(bearer);
+  CHECK(Json::parse(sent[0].body)["model"] == "bge");
+
+  auto two = llm.embed("bge", {"a", "b"});
+  REQUIRE_FALSE(two);
+  CHECK(two.status().message() == "POST /v1/embeddings: asked for 2 embeddings, got 1");
+}
+
+TEST_CASE("llm client: a warm-up loads the model untimed on Ollama, and an error quotes the server",
+          "[unit][clients]") {
+  fake::ManualClock clock;
+  ScriptedHttp http;
+  http.on(
+      "POST", "/api/generate",
+      {ScriptedHttp::json(200, R"({"model":"m","response":"","done":true,"done_reason":"load"})"),
+       ScriptedHttp::json(404, R"({"error":"model \"m\" not found, try pulling it first"})")});
+  LlmEndpoint e;
+  e.root = "http://127.0.0.1:11434";
+  e.ollamaApi = e.ollamaServer = true;
+  e.flavor = "ollama";
+  LlmClient llm(http, clock, e);
+  auto warmed = llm.warmUp("m", false);
+  REQUIRE(warmed);
+  CHECK(Json::parse(http.requests()[0].body)["prompt"] == "");
+  auto failed = llm.warmUp("m", false);
+  REQUIRE_FALSE(failed);
+  CHECK(failed.status().message() ==
+        "POST /api/generate: HTTP 404: model \"m\" not found, try pulling it first");
+}
+
+TEST_CASE("host endpoints: which declared host serves a URL, and the header it takes a key in",
+          "[unit][clients]") {
+  DesiredState desired;
+  Resource q;
+  q.id = {kind::kHost, "vdb"};
+  q.spec = Json::parse(R"({"api":{"type":"qdrant","url":"http://127.0.0.1:6333/"}})");
+  Resource o;
+  o.id = {kind::kHost, "gpu"};
+  o.spec = Json::parse(R"({"api":{"type":"openai","url":"http://127.0.0.1:8000/v1"}})");
+  desired.resources = {q, o};
+  const Resource* served = hostServing(desired, "http://127.0.0.1:6333/collections");
+  REQUIRE(served);
+  CHECK(served->id.name == "vdb");
+  CHECK_FALSE(hostServing(desired, "http://127.0.0.1:63330/collections"));
+  const Resource* llm = hostServing(desired, "http://127.0.0.1:8000/v1/models");
+  REQUIRE(llm);
+  CHECK(llm->id.name == "gpu");
+  CHECK(keyHeaderOf(*served) == "api-key");
+  CHECK(keyHeaderOf(*llm) == "Authorization");
+  CHECK(hostAuthFor(desired, "http://127.0.0.1:6333/collections").empty());  // no api.auth
 }

@@ -8,8 +8,9 @@
 #include "reconciler/values.h"
 #include "src/backlog/load_generator.h"
 #include "src/platform/secrets.h"
+#include "src/providers/host_endpoint.h"
 #include "src/providers/json_read.h"
-#include "src/providers/llm/llm_dialect.h"
+#include "src/providers/llm/llm_client.h"
 #include "src/providers/qdrant/qdrant_api.h"
 
 namespace hx {
@@ -20,115 +21,26 @@ const Resource* hostOf(const DesiredState& desired, const Resource& r) {
   return desired.find({kind::kHost, objectHost(r)});
 }
 
-// True when `url` is at or below `base` (".../6333" does not serve ".../63330/...").
-bool serves(const std::string& base, const std::string& url) {
-  if (base.empty() || url.rfind(base, 0) != 0) return false;
-  return url.size() == base.size() || url[base.size()] == '/' || url[base.size()] == '?';
-}
-
-std::string qdrantRoot(const Resource& host) {
-  std::string url = jread::textOr(jread::object(host.spec, "api"), "url", "");
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
-bool isQdrant(const Resource& host) {
-  return jread::textOr(jread::object(host.spec, "api"), "type", "") == "qdrant";
-}
-
-// A Qdrant host's api key (spec.api.auth), or "" when it has none or it cannot be read.
-std::string qdrantKeyOf(const Resource& host) {
-  const Json* auth = jread::field(jread::object(host.spec, "api"), "auth");
-  if (!auth) return "";
-  auto secret = readSecret(*auth);
-  return secret ? secret.value() : "";
-}
-
-// The declared host whose API serves `url`, if any.
-const Resource* hostServing(const DesiredState& desired, const std::string& url) {
-  for (const auto* host : desired.ofKind(kind::kHost)) {
-    std::string base = isQdrant(*host) ? qdrantRoot(*host) : llmEndpointOf(*host).root;
-    if (serves(base, url)) return host;
-  }
-  return nullptr;
-}
-
-// The credential header for a URL served by one of the declared hosts, if that host has one:
-// Qdrant takes `api-key`, every other server a Bearer token.
-Headers authFor(const DesiredState& desired, const std::string& url) {
-  const Resource* host = hostServing(desired, url);
-  if (!host) return {};
-  if (!isQdrant(*host)) return llmEndpointOf(*host).auth;
-  std::string key = qdrantKeyOf(*host);
-  if (key.empty()) return {};
-  return {{"api-key", key}};
-}
-
 CriterionResult result(const std::string& kind, const std::string& subject, bool pass,
                        std::string value, std::string threshold, std::string detail) {
   return CriterionResult{
       kind, subject, pass, std::move(value), std::move(threshold), std::move(detail), 0};
 }
 
-// POSTs JSON to `root` + `path` and parses the answer; errors name the route.
-Result<Json> postJson(HttpTransport& http, const std::string& root, const std::string& path,
-                      const Json& body, int64_t timeoutMs, const Headers& headers = {}) {
-  HttpRequest req;
-  req.method = "POST";
-  req.url = root + path;
-  req.timeoutMs = timeoutMs;
-  req.body = body.dump();
-  req.headers = headers;
-  req.headers.emplace_back("Content-Type", "application/json");
-  const std::string what = "POST " + path;
-  auto r = http.send(req);
-  if (!r) return Status::error(r.status().kind(), what + ": " + r.status().message());
-  if (r.value().status < 200 || r.value().status >= 300)
-    return Status::error(ErrorKind::kTerminal, what + ": HTTP " + std::to_string(r.value().status) +
-                                                   ": " + jread::serverError(r.value().body));
-  return jread::parseBody(what, r.value());
-}
-
-// Embeds `texts` with a model; returns one vector per text.
-Result<std::vector<std::vector<double>>> embedTexts(HttpTransport& http,
+// Embeds `texts` with a model on its host; returns one vector per text.
+Result<std::vector<std::vector<double>>> embedTexts(HttpTransport& http, Clock& clock,
                                                     const DesiredState& desired,
                                                     const Resource& model,
                                                     const std::vector<std::string>& texts) {
   const Resource* host = hostOf(desired, model);
   if (!host) return Status::error(ErrorKind::kInvalidSpec, "no host for " + model.id.str());
-  LlmEndpoint e = llmEndpointOf(*host);
-  LlmCall call = embeddingCall(e, requestModelName(model, e), texts);
-  auto answer = postJson(http, e.root, call.path, call.body, 60000, e.auth);
-  if (!answer) return answer.status();
-  auto vectors = readEmbeddings(e, answer.value());
-  if (!vectors)
-    return Status::error(vectors.status().kind(),
-                         "POST " + call.path + ": " + vectors.status().message());
-  if (vectors.value().size() != texts.size())
-    return Status::error(ErrorKind::kTerminal,
-                         "POST " + call.path + ": asked for " + std::to_string(texts.size()) +
-                             " embeddings, got " + std::to_string(vectors.value().size()));
-  return vectors;
+  LlmClient llm(http, clock, llmEndpointOf(*host));
+  return llm.embed(requestModelName(model, llm.endpoint()), texts);
 }
 
 int64_t ms(const Json& c, const char* field, int64_t fallback) {
   auto text = jread::text(c, field);
   return text ? parseDurationMs(*text).value_or(fallback) : fallback;
-}
-
-// How long a model may take to load before a check gives up on it: Ollama's own load timeout
-// (OLLAMA_LOAD_TIMEOUT, 5 minutes by default).
-constexpr int64_t kLoadTimeoutMs = 300000;
-
-// Loads the model with a request that is not timed, so that a latency check measures serving,
-// not loading. Returns how long the warm-up took, or why it failed.
-Result<int64_t> warmUp(HttpTransport& http, Clock& clock, const LlmEndpoint& e,
-                       const std::string& model, bool embeds) {
-  LlmCall call = warmUpCall(e, model, embeds);
-  int64_t start = clock.nowMillis();
-  auto answer = postJson(http, e.root, call.path, call.body, kLoadTimeoutMs, e.auth);
-  if (!answer) return answer.status();
-  return clock.nowMillis() - start;
 }
 
 }  // namespace
@@ -252,16 +164,17 @@ CriterionResult CriteriaRunner::generate(const Json& c, const DesiredState& desi
   std::string want = "non-empty, < " + std::to_string(limit) + " ms";
   std::string prompt = jread::textOr(c, "prompt", "Reply with one word: ready?");
   bool think = jread::boolean(c, "think").value_or(false);
-  LlmEndpoint e = llmEndpointOf(*host);
+  LlmClient llm(http_, clock_, llmEndpointOf(*host));
+  const LlmEndpoint& e = llm.endpoint();
   std::string name = requestModelName(*model, e);
-  auto warmed = warmUp(http_, clock_, e, name, false);
+  auto warmed = llm.warmUp(name, false);
   if (!warmed)
     return result("generate", subject, false, "not loaded", want,
                   "warming the model up failed: " + warmed.status().message());
   // A thinking model needs room to think before it answers.
   LlmCall call = generationCall(e, name, prompt, think ? 512 : 16, think);
   int64_t start = clock_.nowMillis();
-  auto answer = postJson(http_, e.root, call.path, call.body, limit + kLoadTimeoutMs, e.auth);
+  auto answer = llm.send(call, limit + LlmClient::kLoadTimeoutMs);
   int64_t took = clock_.nowMillis() - start;
   std::string warmNote = "warmed (" + std::to_string(warmed.value()) + " ms)";
   if (!answer)
@@ -294,7 +207,7 @@ CriterionResult CriteriaRunner::generate(const Json& c, const DesiredState& desi
 CriterionResult CriteriaRunner::embed(const Json& c, const DesiredState& desired) {
   const Resource* model = desired.find({kind::kModel, jread::textOr(c, "model", "")});
   if (!model) return result("embed", "", false, "not checked", "", "no such model");
-  auto vectors = embedTexts(http_, desired, *model, {"hxctl embedding check"});
+  auto vectors = embedTexts(http_, clock_, desired, *model, {"hxctl embedding check"});
   auto dims = jread::integer(model->spec, "dimensions");
   std::string want = dims ? std::to_string(*dims) : "> 0";
   if (!vectors)
@@ -325,12 +238,12 @@ CriterionResult CriteriaRunner::ingest(const Json& c, const DesiredState& desire
     ids.push_back(id);
     texts.push_back("hxctl ingestion probe " + std::to_string(i) + " " + std::to_string(id));
   }
-  auto vectors = embedTexts(http_, desired, model, texts);
+  auto vectors = embedTexts(http_, clock_, desired, model, texts);
   std::string want = std::to_string(n) + "/" + std::to_string(n) + " found first";
   if (!vectors)
     return result("ingest", subject, false, "embedding failed", want, vectors.status().message());
   QdrantApi::RetryPolicy once{1, 0, 0};
-  QdrantApi q(http_, clock_, qdrantRoot(*server), qdrantKeyOf(*server), 30000, once);
+  QdrantApi q(http_, clock_, qdrantRootOf(*server), qdrantKeyOf(*server), 30000, once);
   std::string name = col.id.name;
   std::string using_;
   const Json& vspec = col.spec["vectors"];
@@ -342,15 +255,14 @@ CriterionResult CriteriaRunner::ingest(const Json& c, const DesiredState& desire
                       {"vector", vector},
                       {"payload", {{"hxctl_probe", true}, {"text", texts[i]}}}});
   }
-  Json upsert = {{"points", points}};
-  auto put = q.call("PUT", "/collections/" + name + "/points?wait=true", &upsert);
-  if (!put) return result("ingest", subject, false, "upsert failed", want, put.status().message());
+  Status put = q.upsertPoints(name, points);
+  if (!put) return result("ingest", subject, false, "upsert failed", want, put.message());
   int found = 0;
   std::string miss;
   for (int i = 0; i < n; ++i) {
     Json query = {{"query", vectors.value()[i]}, {"limit", 1}};
     if (!using_.empty()) query["using"] = using_;
-    auto hit = q.call("POST", "/collections/" + name + "/points/query", &query);
+    auto hit = q.queryPoints(name, query);
     const Json* top = hit ? jread::element(jread::array(hit.value(), "points"), 0) : nullptr;
     const Json* id = top ? jread::field(*top, "id") : nullptr;
     bool first = id && *id == ids[i];
@@ -359,15 +271,13 @@ CriterionResult CriteriaRunner::ingest(const Json& c, const DesiredState& desire
       miss = hit ? "sample " + std::to_string(i) + " was not its own first hit"
                  : hit.status().message();
   }
-  Json remove = {{"points", ids}};
-  auto cleaned = q.call("POST", "/collections/" + name + "/points/delete?wait=true", &remove);
+  Status cleaned = q.deletePoints(name, ids);
   bool pass = found == n && cleaned;
   return result(
       "ingest", subject, pass, std::to_string(found) + "/" + std::to_string(n) + " found first",
       want,
       pass ? ""
-           : (!miss.empty() ? miss
-                            : "could not remove the probe points: " + cleaned.status().message()));
+           : (!miss.empty() ? miss : "could not remove the probe points: " + cleaned.message()));
 }
 
 CriterionResult CriteriaRunner::httpGet(const std::string& kind, const Json& c,
@@ -375,7 +285,7 @@ CriterionResult CriteriaRunner::httpGet(const std::string& kind, const Json& c,
   HttpRequest req;
   req.url = c["url"];
   req.timeoutMs = ms(c, "timeout", 10000);
-  req.headers = authFor(desired, req.url);
+  req.headers = hostAuthFor(desired, req.url);
   auto r = http_.send(req);
   std::string want = kind == "httpOk" ? "2xx" : "metric " + c.value("metric", "") + " present";
   if (!r) return result(kind, req.url, false, "no answer", want, r.status().message());
@@ -408,8 +318,8 @@ CriterionResult CriteriaRunner::keyEnforced(const Json& c, const DesiredState& d
     return result("keyEnforced", subject, false, "no key", want, secret.status().message());
   std::string header = "X-API-Key", credential = secret.value();
   const Resource* host = hostServing(desired, url);
-  if (host && isQdrant(*host)) {
-    header = "api-key";
+  if (host) header = keyHeaderOf(*host);
+  if (host && servesQdrant(*host)) {
     const Json& delivered = jread::object(jread::object(key->spec, "deliver"), "qdrant");
     if (jread::textOr(delivered, "server", "") == host->id.name) {
       std::string file = jread::textOr(delivered, "tokenFile", "");
@@ -419,8 +329,6 @@ CriterionResult CriteriaRunner::keyEnforced(const Json& c, const DesiredState& d
                       "the key's JWT was not delivered yet: " + token.status().message());
       credential = token.value();
     }
-  } else if (host) {
-    header = "Authorization";
   }
   if (auto named = jread::text(c, "header")) header = *named;
   if (header == "Authorization" && credential.rfind("Bearer ", 0) != 0)
@@ -455,7 +363,8 @@ CriterionResult CriteriaRunner::load(const Json& c, const DesiredState& desired)
     const Resource* model = desired.find({kind::kModel, jread::textOr(target, "model", "")});
     const Resource* host = model ? hostOf(desired, *model) : nullptr;
     if (!host) return result("load", "", false, "not checked", "", "no such model or host");
-    LlmEndpoint e = llmEndpointOf(*host);
+    LlmClient llm(http_, clock_, llmEndpointOf(*host));
+    const LlmEndpoint& e = llm.endpoint();
     std::string name = requestModelName(*model, e);
     bool embeds = jread::textOr(model->spec, "capability", "") == "embed";
     LlmCall call =
@@ -465,7 +374,7 @@ CriterionResult CriteriaRunner::load(const Json& c, const DesiredState& desired)
     spec.body = call.body.dump();
     subject = model->id.str();
     // Latency thresholds measure serving: the model is loaded before the clock starts.
-    auto warmed = warmUp(http_, clock_, e, name, embeds);
+    auto warmed = llm.warmUp(name, embeds);
     if (!warmed)
       return result("load", subject, false, "not loaded", "",
                     "warming the model up failed: " + warmed.status().message());
@@ -477,13 +386,13 @@ CriterionResult CriteriaRunner::load(const Json& c, const DesiredState& desired)
     if (!v.contains("size")) query["using"] = v.begin().key();
     spec.method = "POST";
     // `via`: the same search through a gateway in front of the server.
-    std::string root = jread::text(c, "via").value_or(qdrantRoot(*hostOf(desired, col)));
+    std::string root = jread::text(c, "via").value_or(qdrantRootOf(*hostOf(desired, col)));
     while (!root.empty() && root.back() == '/') root.pop_back();
-    spec.url = root + "/collections/" + col.id.name + "/points/query";
+    spec.url = root + QdrantApi::queryPath(col.id.name);
     spec.body = query.dump();
     subject = col.id.str();
   }
-  spec.headers = authFor(desired, spec.url);
+  spec.headers = hostAuthFor(desired, spec.url);
   LoadReport report = runLoad(spec);
   const Json th = c.value("thresholds", Json::object());
   std::vector<std::string> misses;

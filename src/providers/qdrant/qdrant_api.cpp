@@ -178,4 +178,24 @@ Status QdrantApi::deleteNamedVector(const std::string& collection, const std::st
       .status();
 }
 
+Status QdrantApi::upsertPoints(const std::string& collection, const Json& points) {
+  Json body = {{"points", points}};
+  return call("PUT", "/collections/" + escapePath(collection) + "/points?wait=true", &body)
+      .status();
+}
+
+Result<Json> QdrantApi::queryPoints(const std::string& collection, const Json& query) {
+  return call("POST", queryPath(collection), &query);
+}
+
+Status QdrantApi::deletePoints(const std::string& collection, const Json& ids) {
+  Json body = {{"points", ids}};
+  return call("POST", "/collections/" + escapePath(collection) + "/points/delete?wait=true", &body)
+      .status();
+}
+
+std::string QdrantApi::queryPath(const std::string& collection) {
+  return "/collections/" + escapePath(collection) + "/points/query";
+}
+
 }  // namespace hx

@@ -42,6 +42,14 @@ class QdrantApi {
                            const Json& dense);
   Status deleteNamedVector(const std::string& collection, const std::string& vector);
 
+  // Points, for the checks that write probe points and search for them. Upsert and delete wait
+  // until the write is applied (?wait=true), so a query right after sees it.
+  Status upsertPoints(const std::string& collection, const Json& points);
+  Result<Json> queryPoints(const std::string& collection, const Json& query);
+  Status deletePoints(const std::string& collection, const Json& ids);
+  // The path of a collection's universal query (POST), for the load generator.
+  static std::string queryPath(const std::string& collection);
+
   // Raw call with Qdrant's error handling: returns `result` of a 2xx envelope.
   Result<Json> call(const std::string& method, const std::string& path, const Json* body = nullptr);
 
