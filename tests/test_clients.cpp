@@ -152,8 +152,9 @@ TEST_CASE("qdrant client: probe points are written and removed with wait=true, n
   CHECK(QdrantApi::queryPath("a b") == "/collections/a%20b/points/query");
 }
 
-TEST_CASE("llm client: embeddings in the host's dialect, with its credential, and a short answer fails",
-          "[unit][clients]") {
+TEST_CASE(
+    "llm client: embeddings in the host's dialect, with its credential, and a short answer fails",
+    "[unit][clients]") {
   fake::ManualClock clock;
   ScriptedHttp http;
   http.on("POST", "/v1/embeddings",
