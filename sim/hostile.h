@@ -1,6 +1,6 @@
 // The hostile knob: a host that answers with what no well-behaved server sends, so that tests can
-// prove hxctl reads every answer defensively (API-FACTS §7.2: "a client must treat every field of
-// an answer as possibly null or of another type"). Most kinds transform the answer the
+// prove hxctl reads every answer defensively (vLLM answers `content: null` for a reasoning model
+// that ran out of tokens; Qdrant's fields differ by version). Most kinds transform the answer the
 // personality really gave (every leaf null, every number a string, ...), so they reach every
 // route with that route's own shape; the rest replace it (HTML with status 200, a truncated or
 // 10 MB body, gzip nobody asked for, invalid UTF-8, 100 000 nested arrays).

@@ -1,12 +1,18 @@
-// Answers like Qdrant v1.19's REST API for what hxctl uses, plus points upsert / query / count /
-// delete for the backlog's ingestion checks. Facts: Qdrant's lib/api/src/rest/schema.rs and its
-// OpenAPI document (tests/conformance/qdrant).
+// Answers like Qdrant v1.19's REST API: collections (config validated and defaulted as Qdrant
+// does, sparse vectors, strict mode, metadata), aliases, payload indexes, named vectors, points
+// (upsert, retrieve, query, scroll, count, delete, payload and vector updates, batches), the
+// service endpoints (/telemetry, /metrics, /issues, /cluster). Facts: Qdrant's
+// lib/api/src/rest/schema.rs and its OpenAPI document (tests/conformance/qdrant).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "qdrant_auth.h"
 #include "sim_host.h"
@@ -24,8 +30,9 @@ class QdrantPersonality : public Personality {
 
   struct Point {
     Json id;
-    Json vector;
-    Json payload;
+    Json vector;  // a dense array (the unnamed vector), or name -> dense array | sparse {indices,
+                  // values}
+    Json payload = Json::object();
     uint64_t version = 0;
   };
   struct Collection {
@@ -34,6 +41,8 @@ class QdrantPersonality : public Personality {
     Json optimizer;
     Json quantization;  // null when unset
     Json wal;
+    Json strictMode;                      // null when unset (omitted from the info)
+    Json metadata;                        // null when unset (omitted from the info)
     Json payloadSchema = Json::object();  // field -> {data_type, params?}
     std::map<std::string, Point> points;  // by id.dump()
   };
@@ -48,10 +57,21 @@ class QdrantPersonality : public Personality {
   void updateCollection(const httplib::Request& req, httplib::Response& res);
   void updateAliases(const httplib::Request& req, httplib::Response& res);
   void createIndex(const httplib::Request& req, httplib::Response& res);
-  void upsertPoints(const httplib::Request& req, httplib::Response& res);
+  void installPoints(httplib::Server& s);  // qdrant_points.cpp
+  void installService(httplib::Server& s);
   void queryPoints(const httplib::Request& req, httplib::Response& res, bool legacySearch);
   void scrollPoints(const httplib::Request& req, httplib::Response& res);
+  // One update operation of /points/batch (and of each single-operation route): its name
+  // ("upsert", "set_payload", ...) and body. mu_ must be held. Returns the error, if any.
+  std::optional<std::pair<int, std::string>> applyUpdate(Collection& c, const std::string& op,
+                                                         const Json& body);
   std::vector<const Point*> selectPoints(const Collection& c, const Json& filter);
+  // Counts an answer for /metrics (rest_responses_total), under its route template.
+  void countResponse(const std::string& method, const std::string& endpoint,
+                     const std::string& collection, int status);
+  // A handler that is counted for /metrics under `endpoint` (a route template).
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  Handler counted(const std::string& method, const std::string& endpoint, Handler handler);
 
   std::string apiKey_, readOnlyKey_;
   bool jwtRbac_ = false;
@@ -59,6 +79,11 @@ class QdrantPersonality : public Personality {
   std::map<std::string, Collection> collections_;
   std::map<std::string, std::string> aliases_;  // alias -> collection
   uint64_t operationId_ = 0;
+  // (method, endpoint, status) -> count, and the same per collection, for /metrics.
+  std::map<std::tuple<std::string, std::string, int>, uint64_t> responses_;
+  std::map<std::string, std::map<std::tuple<std::string, std::string, int>, uint64_t>>
+      collectionResponses_;
+  std::mutex metricsMu_;
 };
 
 }  // namespace hxsim

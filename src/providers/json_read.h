@@ -1,5 +1,5 @@
 // Reading what a host sent. Any field of an answer may be missing, null, of another type or
-// huge (API-FACTS §7.2: vLLM's `content` is null for a reasoning model; Qdrant's fields differ
+// huge (vLLM's `content` is null for a reasoning model; Qdrant's fields differ
 // by version). nlohmann's own accessors throw on a type mismatch and assert on a missing key of
 // a const object, so host answers are read only through these functions: none of them throws,
 // each says what it found instead when the field is not what was expected.

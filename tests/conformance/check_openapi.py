@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Validates hx-sim's logged Qdrant exchanges against Qdrant's official OpenAPI document.
 
-Every request body is checked against its operation's request schema, every response body
-against the schema of its status code (exact code, then 4XX/5XX, then default). OpenAPI 3.0's
+Every request body is checked against its operation's request schema (one the document rejects
+must have been refused: a 2xx to it is a violation), every response body against the schema of
+its status code (exact code, then 4XX/5XX, then default). OpenAPI 3.0's
 `nullable` is mapped to JSON Schema. Any violation fails; so does an empty set of exchanges
 (a check that checks nothing proves nothing).
 
 Known, documented deviations of the real server from its own document are counted separately
-and do not fail: the auth middleware answers 401/403 in text/plain (API-FACTS.md section 4.3),
+and do not fail: the auth middleware answers 401/403 in text/plain (src/actix/auth.rs: HttpError keeps actix's default error_response),
 and deprecated endpoints the v1.19 server still serves are checked against the v1.18 document.
 
 usage: check_openapi.py OPENAPI_JSON EXCHANGE_DIR
@@ -29,6 +30,11 @@ def nullable_to_jsonschema(node):
         return node
     out = {k: nullable_to_jsonschema(v) for k, v in node.items()}
     if out.pop("nullable", False):
+        # `anyOf: [{$ref: X}, {nullable: true}]` is the document's way to say "X or null": the
+        # bare `{nullable: true}` means null alone, not "anything" (which would let every nested
+        # struct through unchecked).
+        if not out:
+            return {"type": "null"}
         return {"anyOf": [out, {"type": "null"}]}
     return out
 
@@ -90,7 +96,7 @@ def main():
     legacy_path = os.path.join(os.path.dirname(spec_path), "openapi-v1.18.x.json")
     legacy = Spec(legacy_path) if os.path.exists(legacy_path) else None
 
-    checked = known = 0
+    checked = known = refused = 0
     violations = []
     files = sorted(glob.glob(os.path.join(exchange_dir, "*.jsonl")))
     for path in files:
@@ -116,9 +122,14 @@ def main():
                     except ValueError:
                         body = None
                     if body is not None:
+                        # A body the document rejects must have been refused (the negative
+                        # conformance cases send such bodies on purpose); one it accepts is fine
+                        # either way (a server also refuses for reasons no schema states).
                         problem = used.validate(body_schema, body)
-                        if problem:
-                            violations.append(f"{where}: request body: {problem}")
+                        if problem and 200 <= ex["status"] < 300:
+                            violations.append(f"{where}: accepted a request body the document rejects: {problem}")
+                        elif problem:
+                            refused += 1
                 if ex.get("injected") == "drop":
                     continue  # no response was sent
                 if str(ex.get("injected") or "").startswith("hostile:"):
@@ -146,7 +157,8 @@ def main():
     for v in violations:
         print("VIOLATION", v)
     print(f"checked {checked} Qdrant exchanges from {len(files)} logs against {os.path.basename(spec_path)}: "
-          f"{len(violations)} violations, {known} text/plain auth answers (documented server behaviour)")
+          f"{len(violations)} violations, {known} text/plain auth answers (documented server behaviour), "
+          f"{refused} invalid request bodies refused")
     if checked == 0:
         print("FAILED: no exchanges were logged; run the Qdrant end-to-end tests first")
         return 1

@@ -40,7 +40,8 @@ std::string qdrantServerOf(const Json& spec) {
   return spec["deliver"]["qdrant"].value("server", "");
 }
 
-// The operator's fix, in the words of Qdrant's configuration (API-FACTS 4.2, 5).
+// The operator's fix, in the words of Qdrant's configuration (service.jwt_rbac and service.api_key
+// in its config/config.yaml).
 std::string rbacOffProblem(const std::string& host) {
   return "Qdrant on " + host +
          " does not accept JWTs: service.jwt_rbac is off, so every token hxctl delivers would get "
@@ -79,8 +80,9 @@ void KeyProvider::configure(const DesiredState& desired, std::map<std::string, S
   for (const auto* k : desired.ofKind(kind::kApiKey)) keys_[k->id.name] = k->spec;
 }
 
-// GET /telemetry: `result.app.jwt_rbac` (AppBuildTelemetry; API-FACTS 2). A server too old to
-// report it is taken at its word that it takes tokens, as before.
+// GET /telemetry: `result.app.jwt_rbac` (AppBuildTelemetry,
+// src/common/telemetry_ops/app_telemetry.rs). A server too old to report it is taken at its word
+// that it takes tokens, as before.
 Result<bool> KeyProvider::jwtRbacOff(const Server& server) {
   if (auto known = rbacOff_.find(server.api); known != rbacOff_.end()) return known->second;
   auto t = server.api->call("GET", "/telemetry?details_level=0");

@@ -1,0 +1,667 @@
+// Points, as Qdrant's REST API serves them (src/actix/api/{update_api,retrieve_api,query_api,
+// search_api,count_api}.rs; shapes from the OpenAPI document): upsert (list or batch form),
+// retrieve, query (dense, sparse, by point id, or no query: id order), legacy search, scroll,
+// count, delete, payload set / overwrite / delete / clear, vector update / delete, and batches of
+// those. Payload and vector selectors (WithPayloadInterface, WithVector) apply to every read.
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "qdrant_filter.h"
+#include "qdrant_personality.h"
+#include "qdrant_reply.h"
+
+namespace hxsim {
+
+using namespace qdrant;
+
+namespace {
+
+using Error = std::pair<int, std::string>;
+
+bool isUuid(const std::string& s) {
+  // 8-4-4-4-12 hex digits, or 32 hex digits (uuid::Uuid::parse_str takes both)
+  std::string hex;
+  for (char c : s)
+    if (c != '-') hex += c;
+  if (hex.size() != 32) return false;
+  if (s.size() == 36 && (s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')) return false;
+  if (s.size() != 36 && s.size() != 32) return false;
+  return std::all_of(hex.begin(), hex.end(), [](char c) { return std::isxdigit(c); });
+}
+
+// ExtendedPointId: an unsigned integer or a UUID string.
+std::optional<Error> checkId(const Json& id) {
+  if (id.is_number_unsigned()) return std::nullopt;
+  if (id.is_string() && isUuid(id.get<std::string>())) return std::nullopt;
+  return Error{400, "Format error in JSON body: value " + id.dump() +
+                        " is not a valid point ID, valid values are either an unsigned integer "
+                        "or a UUID"};
+}
+
+bool isDenseParams(const Json& vectors) { return vectors.contains("size"); }
+
+// A sparse vector: {indices: [u32], values: [f32]}, same length, unique indices (SparseVector).
+std::optional<Error> checkSparse(const Json& v, const std::string& path) {
+  if (!v.is_object() || !v.contains("indices") || !v.contains("values") ||
+      !v["indices"].is_array() || !v["values"].is_array())
+    return Error{400, "Format error in JSON body: " + path +
+                          ": expected a sparse vector {\"indices\": [...], \"values\": [...]}"};
+  for (const auto& i : v["indices"])
+    if (!i.is_number_unsigned() || i.get<uint64_t>() > 0xFFFFFFFFull)
+      return Error{400, "Format error in JSON body: " + path +
+                            ".indices: invalid value: " + i.dump() + ", expected u32"};
+  for (const auto& x : v["values"])
+    if (!x.is_number())
+      return Error{400, "Format error in JSON body: " + path +
+                            ".values: invalid type: " + x.dump() + ", expected f32"};
+  if (v["indices"].size() != v["values"].size())
+    return Error{
+        422, "Validation error in JSON body: [" + path + ": must be the same length as indices]"};
+  std::set<uint64_t> seen;
+  for (const auto& i : v["indices"])
+    if (!seen.insert(i.get<uint64_t>()).second)
+      return Error{422, "Validation error in JSON body: [" + path + ".indices: must be unique]"};
+  return std::nullopt;
+}
+
+std::optional<Error> checkDense(const Json& v, const Json& params, const std::string& path) {
+  if (!v.is_array())
+    return Error{400, "Format error in JSON body: " + path + ": invalid type: expected a vector"};
+  for (const auto& x : v)
+    if (!x.is_number())
+      return Error{400, "Format error in JSON body: " + path + ": invalid type: " + x.dump() +
+                            ", expected f32"};
+  if (v.size() != params.value("size", 0u))
+    return Error{400, "Wrong input: Vector dimension error: expected dim: " +
+                          params["size"].dump() + ", got " + std::to_string(v.size())};
+  return std::nullopt;
+}
+
+// One point's vector(s) against the collection's config. Named vectors may be given in part.
+std::optional<Error> checkVector(const QdrantPersonality::Collection& c, const Json& v,
+                                 const std::string& path) {
+  const Json& dense = c.params["vectors"];
+  const Json sparse = c.params.value("sparse_vectors", Json::object());
+  if (isDenseParams(dense)) {
+    if (v.is_object() && !v.contains("indices")) {
+      for (const auto& [name, value] : v.items()) {
+        if (!name.empty())
+          return Error{400, "Wrong input: Not existing vector name error: " + name};
+        if (auto e = checkDense(value, dense, path)) return e;
+      }
+      return std::nullopt;
+    }
+    return checkDense(v, dense, path);
+  }
+  if (!v.is_object() || v.contains("indices"))
+    return Error{400, "Wrong input: Not existing vector name error: "};
+  for (const auto& [name, value] : v.items()) {
+    if (dense.contains(name)) {
+      if (auto e = checkDense(value, dense[name], path + "." + name)) return e;
+    } else if (sparse.contains(name)) {
+      if (auto e = checkSparse(value, path + "." + name)) return e;
+    } else {
+      return Error{400, "Wrong input: Not existing vector name error: " + name};
+    }
+  }
+  return std::nullopt;
+}
+
+double denseScore(const std::string& distance, const Json& a, const Json& b) {
+  double dot = 0, na = 0, nb = 0, l2 = 0, l1 = 0;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    double x = a[i].get<double>(), y = b[i].get<double>();
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+    l2 += (x - y) * (x - y);
+    l1 += std::fabs(x - y);
+  }
+  if (distance == "Cosine") return (na == 0 || nb == 0) ? 0 : dot / std::sqrt(na * nb);
+  if (distance == "Dot") return dot;
+  if (distance == "Euclid") return std::sqrt(l2);
+  return l1;
+}
+
+// Sparse vectors score by dot product over the indices both have (Qdrant's sparse search; the
+// `idf` modifier's collection statistics are not simulated).
+double sparseScore(const Json& a, const Json& b) {
+  double s = 0;
+  for (size_t i = 0; i < a["indices"].size(); ++i)
+    for (size_t j = 0; j < b["indices"].size(); ++j)
+      if (a["indices"][i] == b["indices"][j])
+        s += a["values"][i].get<double>() * b["values"][j].get<double>();
+  return s;
+}
+
+// WithPayloadInterface: true / false, a list of keys, {include: [...]} or {exclude: [...]}.
+std::optional<Error> checkPayloadSelector(const Json& s) {
+  if (s.is_null() || s.is_boolean()) return std::nullopt;
+  auto strings = [](const Json& a) {
+    return a.is_array() &&
+           std::all_of(a.begin(), a.end(), [](const Json& x) { return x.is_string(); });
+  };
+  if (strings(s)) return std::nullopt;
+  if (s.is_object() && ((s.contains("include") && strings(s["include"])) ||
+                        (s.contains("exclude") && strings(s["exclude"]))))
+    return std::nullopt;
+  return Error{400,
+               "Format error in JSON body: with_payload: data did not match any variant of "
+               "untagged enum WithPayloadInterface"};
+}
+
+std::optional<Error> checkVectorSelector(const Json& s) {
+  if (s.is_null() || s.is_boolean()) return std::nullopt;
+  if (s.is_array() && std::all_of(s.begin(), s.end(), [](const Json& x) { return x.is_string(); }))
+    return std::nullopt;
+  return Error{400,
+               "Format error in JSON body: with_vector: data did not match any variant of "
+               "untagged enum WithVector"};
+}
+
+// The payload a read returns under `selector`, or null when it returns none.
+Json selectPayload(const Json& payload, const Json& selector, bool byDefault) {
+  if (selector.is_null()) return byDefault ? payload : Json();
+  if (selector.is_boolean()) return selector.get<bool>() ? payload : Json();
+  const bool include = selector.is_array() || selector.contains("include");
+  const Json& keys = selector.is_array() ? selector : selector[include ? "include" : "exclude"];
+  Json out = Json::object();
+  for (const auto& [k, v] : payload.items()) {
+    bool listed = std::find(keys.begin(), keys.end(), Json(k)) != keys.end();
+    if (listed == include) out[k] = v;
+  }
+  return out;
+}
+
+Json selectVector(const Json& vector, const Json& selector, bool byDefault) {
+  if (selector.is_null()) return byDefault ? vector : Json();
+  if (selector.is_boolean()) return selector.get<bool>() ? vector : Json();
+  if (!vector.is_object()) return vector;  // the unnamed vector has no name to select
+  Json out = Json::object();
+  for (const auto& name : selector)
+    if (vector.contains(name.get<std::string>()))
+      out[name.get<std::string>()] = vector[name.get<std::string>()];
+  return out;
+}
+
+Json record(const QdrantPersonality::Point& p, const Json& withPayload, const Json& withVector,
+            bool payloadByDefault, bool vectorByDefault) {
+  Json r = {{"id", p.id}};
+  Json payload = selectPayload(p.payload, withPayload, payloadByDefault);
+  if (!payload.is_null()) r["payload"] = payload;
+  Json vector = selectVector(p.vector, withVector, vectorByDefault);
+  if (!vector.is_null()) r["vector"] = vector;
+  return r;
+}
+
+Json idFromPath(const std::string& text) {
+  if (!text.empty() && std::all_of(text.begin(), text.end(), ::isdigit) && text.size() < 20)
+    return Json(std::stoull(text));
+  return Json(text);
+}
+
+// The points of a PointsSelector-like body ({points: [...]} or {filter: {...}}), or an error.
+std::optional<Error> selectorProblem(const Json& body, bool required) {
+  bool ids = body.contains("points") && !body["points"].is_null();
+  bool filter = body.contains("filter") && !body["filter"].is_null();
+  if (ids && !body["points"].is_array())
+    return Error{400, "Format error in JSON body: points: invalid type: expected a sequence"};
+  if (ids)
+    for (const auto& id : body["points"])
+      if (auto e = checkId(id)) return e;
+  if (filter)
+    if (auto problem = filterProblem(body["filter"])) return Error{400, *problem};
+  if (required && !ids && !filter)
+    return Error{400,
+                 "Format error in JSON body: data did not match any variant of untagged "
+                 "enum PointsSelector"};
+  return std::nullopt;
+}
+
+}  // namespace
+
+// mu_ held. The ids a selector names that exist, or those that pass its filter.
+static std::vector<std::string> selectedKeys(
+    QdrantPersonality::Collection& c, const Json& body,
+    const std::function<bool(const QdrantPersonality::Point&)>& pass) {
+  std::vector<std::string> keys;
+  if (body.contains("points") && body["points"].is_array()) {
+    for (const auto& id : body["points"])
+      if (c.points.count(id.dump())) keys.push_back(id.dump());
+    return keys;
+  }
+  for (const auto& [key, p] : c.points)
+    if (pass(p)) keys.push_back(key);
+  return keys;
+}
+
+std::optional<std::pair<int, std::string>> QdrantPersonality::applyUpdate(Collection& c,
+                                                                          const std::string& op,
+                                                                          const Json& body) {
+  auto filtered = [&](const Point& p) {
+    return matchesFilter(body.value("filter", Json()), p.id, p.payload);
+  };
+  if (op == "upsert") {
+    Json points = Json::array();
+    if (body.contains("points") && body["points"].is_array()) {
+      points = body["points"];
+    } else if (body.contains("batch") && body["batch"].is_object()) {
+      const Json& b = body["batch"];
+      const Json ids = b.value("ids", Json::array());
+      const Json vectors = b.value("vectors", Json::array());
+      for (size_t i = 0; i < ids.size(); ++i) {
+        Json v;
+        if (vectors.is_array()) {
+          v = i < vectors.size() ? vectors[i] : Json();
+        } else {
+          v = Json::object();
+          for (const auto& [name, list] : vectors.items())
+            if (list.is_array() && i < list.size()) v[name] = list[i];
+        }
+        Json payload =
+            b.contains("payloads") && b["payloads"].is_array() && i < b["payloads"].size()
+                ? b["payloads"][i]
+                : Json();
+        points.push_back({{"id", ids[i]}, {"vector", v}, {"payload", payload}});
+      }
+    } else {
+      return Error{400,
+                   "Format error in JSON body: data did not match any variant of untagged "
+                   "enum PointInsertOperations"};
+    }
+    for (size_t i = 0; i < points.size(); ++i) {
+      const Json& p = points[i];
+      if (!p.is_object() || !p.contains("id"))
+        return Error{400, "Format error in JSON body: points[" + std::to_string(i) +
+                              "]: missing field `id`"};
+      if (auto e = checkId(p["id"])) return e;
+      if (auto e =
+              checkVector(c, p.value("vector", Json()), "points[" + std::to_string(i) + "].vector"))
+        return e;
+      const Json& payload = p.value("payload", Json());
+      if (!payload.is_null() && !payload.is_object())
+        return Error{400, "Format error in JSON body: points[" + std::to_string(i) +
+                              "].payload: invalid type: expected a map"};
+    }
+    for (const auto& p : points) {
+      Json payload = p.value("payload", Json());
+      c.points[p["id"].dump()] = Point{
+          p["id"], p["vector"], payload.is_object() ? payload : Json::object(), ++operationId_};
+    }
+    return std::nullopt;
+  }
+  if (op == "delete" || op == "clear_payload") {
+    if (auto e = selectorProblem(body, true)) return e;
+    for (const auto& key : selectedKeys(c, body, filtered)) {
+      if (op == "delete")
+        c.points.erase(key);
+      else
+        c.points[key].payload = Json::object();
+    }
+    ++operationId_;
+    return std::nullopt;
+  }
+  if (op == "set_payload" || op == "overwrite_payload") {
+    if (!body.contains("payload") || !body["payload"].is_object())
+      return Error{400, "Format error in JSON body: missing field `payload`"};
+    if (auto e = selectorProblem(body, true)) return e;
+    if (body.contains("points") && body["points"].is_array())
+      for (const auto& id : body["points"])
+        if (!c.points.count(id.dump()))
+          return Error{404, "Not found: No point with id " +
+                                (id.is_string() ? id.get<std::string>() : id.dump()) + " found"};
+    const std::string key = body.value("key", "");
+    for (const auto& k : selectedKeys(c, body, filtered)) {
+      Json& payload = c.points[k].payload;
+      if (op == "overwrite_payload") {
+        payload = body["payload"];
+      } else if (!key.empty()) {  // `key`: set inside a nested object (a top-level key here)
+        if (!payload[key].is_object()) payload[key] = Json::object();
+        for (const auto& [f, v] : body["payload"].items()) payload[key][f] = v;
+      } else {
+        for (const auto& [f, v] : body["payload"].items()) payload[f] = v;
+      }
+    }
+    ++operationId_;
+    return std::nullopt;
+  }
+  if (op == "delete_payload") {
+    if (!body.contains("keys") || !body["keys"].is_array())
+      return Error{400, "Format error in JSON body: missing field `keys`"};
+    if (auto e = selectorProblem(body, true)) return e;
+    for (const auto& k : selectedKeys(c, body, filtered))
+      for (const auto& field : body["keys"])
+        if (field.is_string()) c.points[k].payload.erase(field.get<std::string>());
+    ++operationId_;
+    return std::nullopt;
+  }
+  if (op == "update_vectors") {
+    if (!body.contains("points") || !body["points"].is_array())
+      return Error{400, "Format error in JSON body: missing field `points`"};
+    if (body["points"].empty())
+      return Error{422, "Validation error in JSON body: [points: must not be empty]"};
+    for (size_t i = 0; i < body["points"].size(); ++i) {
+      const Json& p = body["points"][i];
+      if (!p.is_object() || !p.contains("id") || !p.contains("vector"))
+        return Error{400, "Format error in JSON body: points[" + std::to_string(i) +
+                              "]: missing field `id` or `vector`"};
+      if (auto e = checkId(p["id"])) return e;
+      if (auto e = checkVector(c, p["vector"], "points[" + std::to_string(i) + "].vector"))
+        return e;
+      if (!c.points.count(p["id"].dump()))
+        return Error{404, "Not found: No point with id " + p["id"].dump() + " found"};
+    }
+    for (const auto& p : body["points"]) {
+      Point& target = c.points[p["id"].dump()];
+      if (p["vector"].is_object() && target.vector.is_object())
+        for (const auto& [name, v] : p["vector"].items()) target.vector[name] = v;
+      else
+        target.vector = p["vector"];
+      target.version = ++operationId_;
+    }
+    return std::nullopt;
+  }
+  if (op == "delete_vectors") {
+    if (!body.contains("vector") || !body["vector"].is_array())
+      return Error{400, "Format error in JSON body: missing field `vector`"};
+    if (body["vector"].empty())
+      return Error{422, "Validation error in JSON body: [vector: must not be empty]"};
+    if (auto e = selectorProblem(body, true)) return e;
+    const Json& dense = c.params["vectors"];
+    const Json sparse = c.params.value("sparse_vectors", Json::object());
+    for (const auto& name : body["vector"]) {
+      std::string n = name.is_string() ? name.get<std::string>() : name.dump();
+      if (!(dense.is_object() && dense.contains(n)) && !sparse.contains(n))
+        return Error{400, "Wrong input: Not existing vector name error: " + n};
+    }
+    for (const auto& k : selectedKeys(c, body, filtered))
+      for (const auto& name : body["vector"])
+        if (c.points[k].vector.is_object()) c.points[k].vector.erase(name.get<std::string>());
+    ++operationId_;
+    return std::nullopt;
+  }
+  return Error{400, "Format error in JSON body: unknown variant `" + op + "`"};
+}
+
+void QdrantPersonality::queryPoints(const httplib::Request& req, httplib::Response& res,
+                                    bool legacySearch) {
+  Json body;
+  if (!parseBody(req, res, &body)) return;
+  for (const char* k : {"with_payload"})
+    if (auto e = checkPayloadSelector(body.value(k, Json()))) return fail(res, e->first, e->second);
+  if (auto e = checkVectorSelector(body.value("with_vector", Json())))
+    return fail(res, e->first, e->second);
+  const Json filter = body.value("filter", Json());
+  if (auto problem = filterProblem(filter)) return fail(res, 400, *problem);
+  for (const char* k : {"limit", "offset", "top"})
+    if (body.contains(k) && !body[k].is_null() && !body[k].is_number_unsigned())
+      return fail(res, 400,
+                  std::string("Format error in JSON body: ") + k +
+                      ": invalid type: " + body[k].dump() + ", expected usize");
+  if (body.contains("limit") && body["limit"] == 0)
+    return fail(res, 422,
+                "Validation error in JSON body: [limit: value 0 invalid, must be 1 or larger]");
+  std::lock_guard<std::mutex> lock(mu_);
+  Collection* c = resolve(pathName(req), res);
+  if (!c) return;
+  Json query = legacySearch ? body.value("vector", Json()) : body.value("query", Json());
+  std::string using_ = body.value("using", Json("")).is_string() ? body.value("using", "") : "";
+  if (query.is_object() && query.contains("nearest")) query = query["nearest"];
+  if (legacySearch && query.is_object() && query.contains("vector")) {
+    using_ = query.value("name", "");
+    query = query["vector"];
+  }
+  // A point id: search with that point's own vector (QueryInterface's "recommend by id" form).
+  if (query.is_number_unsigned() || (query.is_string() && isUuid(query.get<std::string>()))) {
+    auto it = c->points.find(query.dump());
+    if (it == c->points.end())
+      return fail(res, 404,
+                  "Not found: No point with id " +
+                      (query.is_string() ? query.get<std::string>() : query.dump()) + " found");
+    query =
+        it->second.vector.is_object() ? it->second.vector.value(using_, Json()) : it->second.vector;
+  }
+  const size_t limit = body.value("limit", body.value("top", 10));
+  const size_t offset = body.value("offset", 0);
+  Json out = Json::array();
+  auto scored = [&](const Point& p, double score) {
+    Json sp = {{"id", p.id}, {"version", p.version}, {"score", score}};
+    Json payload = selectPayload(p.payload, body.value("with_payload", Json()), false);
+    if (!payload.is_null()) sp["payload"] = payload;
+    Json vector = selectVector(p.vector, body.value("with_vector", Json()), false);
+    if (!vector.is_null()) sp["vector"] = vector;
+    return sp;
+  };
+  if (query.is_null()) {
+    // No query: the points in id order, as a scroll would give them.
+    size_t skipped = 0;
+    for (const Point* p : selectPoints(*c, filter)) {
+      if (skipped++ < offset) continue;
+      if (out.size() == limit) break;
+      out.push_back(scored(*p, 0.0));
+    }
+    return ok(res, legacySearch ? out : Json{{"points", out}});
+  }
+  const Json& dense = c->params["vectors"];
+  const Json sparse = c->params.value("sparse_vectors", Json::object());
+  const bool isSparse = query.is_object() && query.contains("indices");
+  if (isSparse) {
+    if (!sparse.contains(using_))
+      return fail(res, 400, "Wrong input: Not existing vector name error: " + using_);
+    if (auto e = checkSparse(query, "query")) return fail(res, e->first, e->second);
+  }
+  const Json params =
+      isSparse ? Json() : (isDenseParams(dense) ? dense : dense.value(using_, Json()));
+  if (!isSparse && params.is_null())
+    return fail(res, 400, "Wrong input: Not existing vector name error: " + using_);
+  if (!isSparse && (!query.is_array() || query.size() != params.value("size", 0u)))
+    return fail(res, 400,
+                "Wrong input: Vector dimension error: expected dim: " + params["size"].dump() +
+                    ", got " + std::to_string(query.is_array() ? query.size() : 0));
+  const std::string distance = isSparse ? "Dot" : params.value("distance", "Cosine");
+  std::vector<std::pair<double, const Point*>> hits;
+  for (const Point* p : selectPoints(*c, filter)) {
+    const Json v = isDenseParams(dense) && !isSparse
+                       ? p->vector
+                       : (p->vector.is_object() ? p->vector.value(using_, Json()) : Json());
+    if (isSparse && v.is_object() && v.contains("indices"))
+      hits.emplace_back(sparseScore(query, v), p);
+    else if (!isSparse && v.is_array())
+      hits.emplace_back(denseScore(distance, query, v), p);
+  }
+  const bool ascending = distance == "Euclid" || distance == "Manhattan";
+  std::stable_sort(hits.begin(), hits.end(), [&](const auto& a, const auto& b) {
+    return ascending ? a.first < b.first : a.first > b.first;
+  });
+  const Json threshold = body.value("score_threshold", Json());
+  size_t skipped = 0;
+  for (const auto& [score, p] : hits) {
+    if (threshold.is_number() &&
+        (ascending ? score > threshold.get<double>() : score < threshold.get<double>()))
+      continue;
+    if (skipped++ < offset) continue;
+    if (out.size() == limit) break;
+    out.push_back(scored(*p, score));
+  }
+  ok(res, legacySearch ? out : Json{{"points", out}});
+}
+
+// The points of `c` that pass `filter`, in Qdrant's id order. mu_ must be held.
+std::vector<const QdrantPersonality::Point*> QdrantPersonality::selectPoints(const Collection& c,
+                                                                             const Json& filter) {
+  std::vector<const Point*> out;
+  for (const auto& [key, p] : c.points)
+    if (matchesFilter(filter, p.id, p.payload)) out.push_back(&p);
+  std::sort(out.begin(), out.end(),
+            [](const Point* a, const Point* b) { return pointIdLess(a->id, b->id); });
+  return out;
+}
+
+// POST /collections/{c}/points/scroll (ScrollRequest): filter, `offset` (the first id to return,
+// inclusive), `limit` (default 10), with_payload (default true), with_vector (default false);
+// `next_page_offset` is the id after the page, or null at the end.
+void QdrantPersonality::scrollPoints(const httplib::Request& req, httplib::Response& res) {
+  Json body;
+  if (!parseBody(req, res, &body)) return;
+  Json filter = body.value("filter", Json());
+  if (auto problem = filterProblem(filter)) return fail(res, 400, *problem);
+  if (auto e = checkPayloadSelector(body.value("with_payload", Json())))
+    return fail(res, e->first, e->second);
+  if (auto e = checkVectorSelector(body.value("with_vector", Json())))
+    return fail(res, e->first, e->second);
+  if (body.contains("limit") && !body["limit"].is_null() && !body["limit"].is_number_unsigned())
+    return fail(res, 400,
+                "Format error in JSON body: limit: invalid type: " + body["limit"].dump() +
+                    ", expected usize");
+  if (body.contains("limit") && body["limit"] == 0)
+    return fail(res, 422,
+                "Validation error in JSON body: [limit: value 0 invalid, must be 1 or larger]");
+  std::lock_guard<std::mutex> lock(mu_);
+  Collection* c = resolve(pathName(req), res);
+  if (!c) return;
+  size_t limit = body.value("limit", Json(10)).is_number_unsigned() ? body.value("limit", 10) : 10;
+  Json offset = body.value("offset", Json());
+  Json points = Json::array();
+  Json next = nullptr;
+  for (const Point* p : selectPoints(*c, filter)) {
+    if (!offset.is_null() && pointIdLess(p->id, offset)) continue;
+    if (points.size() == limit) {
+      next = p->id;
+      break;
+    }
+    points.push_back(record(*p, body.value("with_payload", Json()),
+                            body.value("with_vector", Json()), true, false));
+  }
+  ok(res, {{"points", points}, {"next_page_offset", next}});
+}
+
+void QdrantPersonality::installPoints(httplib::Server& s) {
+  const std::string points = "/collections/{collection_name}/points";
+  // One update operation per route, under the body's own name for it in /points/batch.
+  auto update = [this](const std::string& op) {
+    return [this, op](const httplib::Request& req, httplib::Response& res) {
+      Json body;
+      if (!parseBody(req, res, &body)) return;
+      std::lock_guard<std::mutex> lock(mu_);
+      Collection* c = resolve(pathName(req), res);
+      if (!c) return;
+      if (auto e = applyUpdate(*c, op, body)) return fail(res, e->first, e->second);
+      ok(res, updateResult(operationId_, req));
+    };
+  };
+  s.Put("/collections/([^/]+)/points", counted("PUT", points, update("upsert")));
+  s.Post("/collections/([^/]+)/points/delete",
+         counted("POST", points + "/delete", update("delete")));
+  s.Post("/collections/([^/]+)/points/payload",
+         counted("POST", points + "/payload", update("set_payload")));
+  s.Put("/collections/([^/]+)/points/payload",
+        counted("PUT", points + "/payload", update("overwrite_payload")));
+  s.Post("/collections/([^/]+)/points/payload/delete",
+         counted("POST", points + "/payload/delete", update("delete_payload")));
+  s.Post("/collections/([^/]+)/points/payload/clear",
+         counted("POST", points + "/payload/clear", update("clear_payload")));
+  s.Put("/collections/([^/]+)/points/vectors",
+        counted("PUT", points + "/vectors", update("update_vectors")));
+  s.Post("/collections/([^/]+)/points/vectors/delete",
+         counted("POST", points + "/vectors/delete", update("delete_vectors")));
+  // UpdateOperations: {"operations": [{"upsert": {...}}, {"delete": {...}}, ...]}, applied in
+  // order; the result is one UpdateResult per operation.
+  s.Post("/collections/([^/]+)/points/batch",
+         counted("POST", points + "/batch",
+                 [this](const httplib::Request& req, httplib::Response& res) {
+                   Json body;
+                   if (!parseBody(req, res, &body)) return;
+                   if (!body.contains("operations") || !body["operations"].is_array())
+                     return fail(res, 400, "Format error in JSON body: missing field `operations`");
+                   for (const auto& op : body["operations"])
+                     if (!op.is_object() || op.size() != 1 || !op.begin().value().is_object())
+                       return fail(res, 400,
+                                   "Format error in JSON body: operations: data did not match "
+                                   "any variant of untagged enum UpdateOperation");
+                   std::lock_guard<std::mutex> lock(mu_);
+                   Collection* c = resolve(pathName(req), res);
+                   if (!c) return;
+                   Json results = Json::array();
+                   for (const auto& op : body["operations"]) {
+                     if (auto e = applyUpdate(*c, op.begin().key(), op.begin().value()))
+                       return fail(res, e->first, e->second);
+                     results.push_back(updateResult(operationId_, req));
+                   }
+                   ok(res, results);
+                 }));
+  // GET /collections/{c}/points/{id}: one Record with its payload and vectors, or 404.
+  s.Get("/collections/([^/]+)/points/([^/]+)",
+        [this](const httplib::Request& req, httplib::Response& res) {
+          Json id = idFromPath(pathSecond(req));
+          if (auto e = checkId(id))
+            return fail(res, 422,
+                        "Validation error in path parameters: [id: " + pathSecond(req) +
+                            " is not a valid point ID]");
+          std::lock_guard<std::mutex> lock(mu_);
+          Collection* c = resolve(pathName(req), res);
+          if (!c) return;
+          auto it = c->points.find(id.dump());
+          if (it == c->points.end())
+            return fail(res, 404, "Not found: No point with id " + pathSecond(req) + " found");
+          ok(res, record(it->second, Json(), Json(), true, true));
+        });
+  // POST /collections/{c}/points (PointRequest): the Records of `ids` that exist, in that order;
+  // with_payload defaults to true, with_vector to false.
+  s.Post("/collections/([^/]+)/points",
+         counted("POST", points, [this](const httplib::Request& req, httplib::Response& res) {
+           Json body;
+           if (!parseBody(req, res, &body)) return;
+           if (!body.contains("ids") || !body["ids"].is_array())
+             return fail(res, 400, "Format error in JSON body: missing field `ids`");
+           for (const auto& id : body["ids"])
+             if (auto e = checkId(id)) return fail(res, e->first, e->second);
+           if (auto e = checkPayloadSelector(body.value("with_payload", Json())))
+             return fail(res, e->first, e->second);
+           if (auto e = checkVectorSelector(body.value("with_vector", Json())))
+             return fail(res, e->first, e->second);
+           std::lock_guard<std::mutex> lock(mu_);
+           Collection* c = resolve(pathName(req), res);
+           if (!c) return;
+           Json out = Json::array();
+           for (const auto& id : body["ids"]) {
+             auto it = c->points.find(id.dump());
+             if (it != c->points.end())
+               out.push_back(record(it->second, body.value("with_payload", Json()),
+                                    body.value("with_vector", Json()), true, false));
+           }
+           ok(res, out);
+         }));
+  s.Post(
+      "/collections/([^/]+)/points/query",
+      counted("POST", points + "/query", [this](const httplib::Request& q, httplib::Response& r) {
+        queryPoints(q, r, false);
+      }));
+  s.Post(
+      "/collections/([^/]+)/points/search",
+      counted("POST", points + "/search", [this](const httplib::Request& q, httplib::Response& r) {
+        queryPoints(q, r, true);
+      }));
+  s.Post("/collections/([^/]+)/points/scroll",
+         counted("POST", points + "/scroll",
+                 [this](const httplib::Request& q, httplib::Response& r) { scrollPoints(q, r); }));
+  // CountRequest: filter, exact (the simulator always counts exactly).
+  s.Post(
+      "/collections/([^/]+)/points/count",
+      counted(
+          "POST", points + "/count", [this](const httplib::Request& req, httplib::Response& res) {
+            Json body;
+            if (!parseBody(req, res, &body)) return;
+            Json filter = body.value("filter", Json());
+            if (auto problem = filterProblem(filter)) return fail(res, 400, *problem);
+            if (body.contains("exact") && !body["exact"].is_null() && !body["exact"].is_boolean())
+              return fail(res, 400,
+                          "Format error in JSON body: exact: invalid type: " +
+                              body["exact"].dump() + ", expected a boolean");
+            std::lock_guard<std::mutex> lock(mu_);
+            if (Collection* c = resolve(pathName(req), res))
+              ok(res, {{"count", selectPoints(*c, filter).size()}});
+          }));
+}
+
+}  // namespace hxsim
