@@ -22,7 +22,7 @@ bool matchesAny(const std::vector<std::string>& patterns, const std::string& pat
 
 void walk(const Json& desired, const Json* observed, const std::string& path,
           const KindDescriptor* kind, std::vector<FieldChange>& out) {
-  if (desired.is_object()) {
+  if (desired.is_object() && !(desired.empty() && !observed)) {
     for (const auto& [key, value] : desired.items()) {
       const Json* child = (observed && observed->is_object() && observed->contains(key))
                               ? &(*observed)[key]
@@ -31,6 +31,7 @@ void walk(const Json& desired, const Json* observed, const std::string& path,
     }
     return;
   }
+  if (!observed && desired.is_null()) return;  // declared absent (a metadata key: null), and is
   if (observed && canonical(desired) == canonical(*observed)) return;
   if (observed && desired.is_number() && observed->is_number() &&
       desired.get<double>() == observed->get<double>())

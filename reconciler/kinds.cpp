@@ -118,6 +118,44 @@ Schema vectorParams() {
   });
 }
 
+// A sparse vector (Qdrant's SparseVectorParams): its index and its query-time modifier.
+Schema sparseVectorParams() {
+  return object({
+      opt("modifier", oneOf({"none", "idf"})),
+      opt("index", object({
+                       opt("fullScanThreshold", integer(0)),
+                       opt("onDisk", boolean()),
+                       opt("datatype", oneOf({"float32", "float16", "uint8"})),
+                   })),
+  });
+}
+
+// Qdrant's strict_mode_config (StrictModeConfig in its OpenAPI document), camelCased; the ranges
+// are Qdrant's own, so a spec the server would refuse is refused here, with its line.
+Schema strictModeSpec() {
+  return object({
+      opt("enabled", boolean()),
+      opt("maxQueryLimit", integer(1)),
+      opt("maxTimeout", integer(1)),
+      opt("unindexedFilteringRetrieve", boolean()),
+      opt("unindexedFilteringUpdate", boolean()),
+      opt("searchMaxHnswEf", integer(0)),
+      opt("searchAllowExact", boolean()),
+      opt("searchMaxOversampling", number(0)),
+      opt("upsertMaxBatchsize", integer(0)),
+      opt("searchMaxBatchsize", integer(0)),
+      opt("maxCollectionVectorSizeBytes", integer(0)),
+      opt("readRateLimit", integer(1)),
+      opt("writeRateLimit", integer(1)),
+      opt("maxCollectionPayloadSizeBytes", integer(0)),
+      opt("maxPointsCount", integer(1)),
+      opt("filterMaxConditions", integer(0)),
+      opt("conditionMaxSize", integer(0)),
+      opt("maxPayloadIndexCount", integer(0)),
+      opt("maxResidentMemoryPercent", integer(1, 100)),
+  });
+}
+
 Schema collectionSpec() {
   return object({
       req("server", ref("Host")),
@@ -142,6 +180,11 @@ Schema collectionSpec() {
               {req("field", str()), req("type", oneOf({"keyword", "integer", "float", "geo", "text",
                                                        "bool", "datetime", "uuid"}))}))),
       opt("aliases", listOf(name())),
+      opt("sparseVectors", mapOf(sparseVectorParams())),
+      // Declared keys are kept as declared; keys set on the server by others are left alone
+      // (Qdrant merges metadata), and a key declared null is removed.
+      opt("metadata", mapOf(anything())),
+      opt("strictMode", strictModeSpec()),
       opt("embeddingModel", ref("Model")),
       opt("adopt", boolean()),
   });
@@ -156,6 +199,18 @@ void validateCollection(const Resource& r, Diagnostics& diags) {
       if (!problem.empty()) report(diags, r, "spec.vectors." + vectorName, problem);
     }
   }
+  // Qdrant refuses a sparse vector named like a dense one ("Dense and sparse vector names must
+  // be unique"), and names sparse vectors as it names dense ones.
+  const Json* sparse = r.field("sparseVectors");
+  if (sparse && sparse->is_object())
+    for (const auto& [vectorName, params] : sparse->items()) {
+      std::string problem = checkName(vectorName);
+      if (!problem.empty()) report(diags, r, "spec.sparseVectors." + vectorName, problem);
+      if (vectors && vectors->is_object() && !vectors->contains("size") &&
+          vectors->contains(vectorName))
+        report(diags, r, "spec.sparseVectors." + vectorName,
+               "a sparse vector may not share its name with a dense vector (Qdrant refuses it)");
+    }
   const Json* indexes = r.field("payloadIndexes");
   if (indexes && indexes->is_array()) {
     std::vector<std::string> seen;
@@ -169,8 +224,25 @@ void validateCollection(const Resource& r, Diagnostics& diags) {
   }
 }
 
-// Named vectors are a complete set: one on the server that the spec no longer lists is removed.
+// Named vectors, dense and sparse, are a complete set: one on the server that the spec no longer
+// lists is removed. Sparse vectors are compared only when the spec declares them.
+void sparseExtraDiff(const Json& desired, const Json& observed, std::vector<FieldChange>& out) {
+  if (!desired.contains("sparseVectors") || !observed.contains("sparseVectors")) return;
+  const Json& want = desired["sparseVectors"];
+  const Json& have = observed["sparseVectors"];
+  if (!want.is_object() || !have.is_object()) return;
+  for (auto it = have.begin(); it != have.end(); ++it)
+    if (!want.contains(it.key())) {
+      FieldChange c;
+      c.path = "sparseVectors." + it.key();
+      c.before = it.value();
+      c.after = nullptr;
+      out.push_back(std::move(c));
+    }
+}
+
 void collectionExtraDiff(const Json& desired, const Json& observed, std::vector<FieldChange>& out) {
+  sparseExtraDiff(desired, observed, out);
   const Json& want = desired.contains("vectors") ? desired["vectors"] : Json();
   const Json& have = observed.contains("vectors") ? observed["vectors"] : Json();
   if (!want.is_object() || !have.is_object() || want.contains("size") || have.contains("size"))

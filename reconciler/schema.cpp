@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <set>
 
@@ -32,6 +33,7 @@ Schema number(std::optional<double> min, std::optional<double> max) {
   return s;
 }
 Schema boolean() { return of(ValueType::kBool); }
+Schema anything() { return of(ValueType::kAny); }
 Schema oneOf(std::vector<std::string> choices) {
   Schema s = of(ValueType::kEnum);
   s.choices = std::move(choices);
@@ -145,6 +147,8 @@ class Checker {
         return checkList(node, s, path);
       case ValueType::kSecretRef:
         return checkSecret(node, s, path);
+      case ValueType::kAny:
+        return checkAny(node, path);
       case ValueType::kEither: {
         bool keyed = false;
         if (node.IsMap())
@@ -179,6 +183,7 @@ class Checker {
   Json checkList(const YAML::Node& node, const Schema& s, const std::string& path);
   Json checkSecret(const YAML::Node& node, const Schema& s, const std::string& path);
   Json checkNumber(const YAML::Node& node, const Schema& s, const std::string& path);
+  Json checkAny(const YAML::Node& node, const std::string& path);
   void addReference(const YAML::Node& node, const std::string& path, ResourceId target,
                     RefRole role) {
     ctx_.resource->references.push_back(
@@ -329,6 +334,39 @@ Json Checker::checkObject(const YAML::Node& node, const Schema& s, const std::st
     if (f.required && !seen.count(f.name))
       error(node, path, "missing required field \"" + f.name + "\"");
   return out;
+}
+
+Json Checker::checkAny(const YAML::Node& node, const std::string& path) {
+  if (node.IsMap()) {
+    Json out = Json::object();
+    for (const auto& kv : node) {
+      const std::string key = kv.first.as<std::string>("");
+      if (out.contains(key)) {
+        error(kv.first, path + "." + key, "duplicate key \"" + key + "\"");
+        continue;
+      }
+      out[key] = checkAny(kv.second, path + "." + key);
+    }
+    return out;
+  }
+  if (node.IsSequence()) {
+    Json out = Json::array();
+    for (size_t i = 0; i < node.size(); ++i)
+      out.push_back(checkAny(node[i], path + "[" + std::to_string(i) + "]"));
+    return out;
+  }
+  if (!node.IsScalar()) return nullptr;
+  const std::string& text = node.Scalar();
+  if (!plainScalar(node)) return text;
+  if (text == "null" || text == "~" || text.empty()) return nullptr;
+  if (text == "true" || text == "false") return text == "true";
+  char* end = nullptr;
+  errno = 0;
+  long long whole = std::strtoll(text.c_str(), &end, 10);
+  if (end && *end == '\0' && errno == 0) return whole;
+  double value = std::strtod(text.c_str(), &end);
+  if (end && *end == '\0' && std::isfinite(value)) return value;
+  return text;
 }
 
 Json Checker::checkMap(const YAML::Node& node, const Schema& s, const std::string& path) {

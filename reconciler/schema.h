@@ -40,6 +40,7 @@ enum class ValueType {
   kList,          // items of `element`
   kOneKeyObject,  // exactly one of `fields`, e.g. a criterion {generate: {...}}
   kEither,        // `element` if the mapping has one of `choices` as a key, else `alternative`
+  kAny,           // any value, as YAML's core schema reads it (collection metadata)
 };
 
 struct Field;
@@ -85,6 +86,9 @@ Schema oneKey(std::vector<Field> fields);
 Schema mapOf(Schema element);
 Schema listOf(Schema element, bool nonEmpty = false);
 // A mapping checked against `whenKeyed` when it has any of `keys`, else against `otherwise`.
+// Any value: a mapping, list, string, number, boolean or null, converted as YAML's core schema
+// reads plain scalars (true, 3, 2.5, null, ~); quoted scalars stay strings.
+Schema anything();
 Schema either(std::vector<std::string> keys, Schema whenKeyed, Schema otherwise);
 Field req(std::string name, Schema s);
 Field opt(std::string name, Schema s);

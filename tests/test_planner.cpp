@@ -2,7 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include "fakes/estate_fixture.h"
+#include "reconciler/diff.h"
 #include "reconciler/identity.h"
+#include "reconciler/kinds.h"
 #include "reconciler/planner.h"
 #include "reconciler/spec_parser.h"
 
@@ -285,4 +287,19 @@ TEST_CASE("a named vector on the server that the spec no longer lists is a remov
   CHECK(a.changes[0].path == "vectors.image");
   CHECK(a.changes[0].after.is_null());
   CHECK_FALSE(a.changes[0].forcesReplace);
+}
+
+TEST_CASE("diff: a key declared null is absent, and a declared empty object is a change when new",
+          "[planner]") {
+  Json observed = Json::parse(R"({"metadata":{"owner":"search","team":"ai"},"sparseVectors":{}})");
+  Json desired = Json::parse(R"({"metadata":{"owner":"search","gone":null,"team":null},
+                                 "sparseVectors":{"title":{}}})");
+  auto changes = diffFields(desired, observed, kind::kCollection);
+  std::vector<std::string> paths;
+  for (const auto& c : changes) paths.push_back(c.path);
+  // "gone" is absent and declared absent: no change. "team" exists: removing it is one.
+  CHECK(paths == std::vector<std::string>{"metadata.team", "sparseVectors.title"});
+  CHECK(changes[0].after.is_null());
+  CHECK(changes[1].after == Json::object());
+  CHECK_FALSE(changes[1].forcesReplace);
 }

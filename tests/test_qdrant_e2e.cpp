@@ -340,3 +340,106 @@ TEST_CASE(
         std::string::npos);
   CHECK(q.api.collectionInfo("legacy"));
 }
+
+TEST_CASE(
+    "qdrant: sparse vectors, metadata and strict mode are created, their drift is shown field by "
+    "field and restored, they change in place, and a dense change replaces with --allow-replace",
+    "[qdrant][e2e]") {
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "e2e-admin-key-41"}}, exchangeLog("sparse"));
+  CliHarness h("q-sparse", HX_BIN);
+  const std::string host = hostSpec("vector-db", sim.port(0));
+  auto docs = [](int size, const std::string& sparse, const std::string& metadata,
+                 const std::string& strict) {
+    return "---\napiVersion: hx/v1\nkind: Collection\nmetadata: {name: docs}\nspec:\n"
+           "  server: vector-db\n  vectors:\n    dense: {size: " +
+           std::to_string(size) + ", distance: Dot}\n  sparseVectors: " + sparse +
+           "\n  metadata: " + metadata + "\n  strictMode: " + strict + "\n";
+  };
+  const std::string sparse = "{text: {modifier: idf, index: {onDisk: true}}}";
+  const std::string metadata = "{owner: search, tier: 1, team: ai}";
+  const std::string strict = "{enabled: true, maxQueryLimit: 100}";
+  h.writeSpec("estate.yaml", host + docs(4, sparse, metadata, strict));
+  Run created = h.run("apply -f specs", kKey);
+  INFO(created.out << created.err);
+  REQUIRE(created.code == 0);
+  Qdrant q(sim.url(0), "e2e-admin-key-41");
+  Json config = q.api.collectionInfo("docs").value()["config"];
+  CHECK(config["params"]["sparse_vectors"]["text"] ==
+        Json::parse(R"({"modifier":"idf","index":{"on_disk":true}})"));
+  CHECK(config["metadata"] == Json::parse(R"({"owner":"search","tier":1,"team":"ai"})"));
+  CHECK(config["strict_mode_config"] == Json::parse(R"({"enabled":true,"max_query_limit":100})"));
+  CHECK(h.run("plan -f specs", kKey).out.find("No changes.") != std::string::npos);
+
+  // Drift made by hand: each field is shown old -> new, and apply restores it.
+  REQUIRE(
+      q.api.updateCollection("docs", Json::parse(R"({"metadata":{"owner":"someone","extra":"kept"},
+                               "strict_mode_config":{"max_query_limit":5},
+                               "sparse_vectors":{"text":{"modifier":"none"}}})")));
+  Run drift = h.run("plan -f specs", kKey);
+  INFO(drift.out);
+  CHECK(drift.out.find("~ Collection/docs") != std::string::npos);
+  CHECK(drift.out.find("metadata.owner: \"someone\" -> \"search\"") != std::string::npos);
+  CHECK(drift.out.find("strictMode.maxQueryLimit: 5 -> 100") != std::string::npos);
+  CHECK(drift.out.find("sparseVectors.text.modifier: \"none\" -> \"idf\"") != std::string::npos);
+  CHECK(drift.out.find("extra") == std::string::npos);  // a key others set is theirs
+  REQUIRE(h.run("apply -f specs", kKey).code == 0);
+  config = q.api.collectionInfo("docs").value()["config"];
+  CHECK(config["metadata"] ==
+        Json::parse(R"({"owner":"search","tier":1,"team":"ai","extra":"kept"})"));
+  CHECK(config["strict_mode_config"]["max_query_limit"] == 100);
+  CHECK(config["params"]["sparse_vectors"]["text"]["modifier"] == "idf");
+
+  // In place: a metadata key removed (null), one changed, strict mode extended, a sparse
+  // vector added.
+  h.writeSpec("estate.yaml",
+              host + docs(4, "{text: {modifier: idf, index: {onDisk: true}}, title: {}}",
+                          "{owner: search, tier: 2, team: null}",
+                          "{enabled: true, maxQueryLimit: 100, maxTimeout: 10}"));
+  Run update = h.run("apply -f specs", kKey);
+  INFO(update.out << update.err);
+  CHECK(update.code == 0);
+  CHECK(update.out.find("Plan: 0 to add, 1 to change, 0 to replace, 0 to destroy") !=
+        std::string::npos);
+  CHECK(update.out.find("metadata.team: \"ai\" -> (none)") != std::string::npos);
+  config = q.api.collectionInfo("docs").value()["config"];
+  CHECK(config["metadata"] == Json::parse(R"({"owner":"search","tier":2,"extra":"kept"})"));
+  CHECK(config["strict_mode_config"]["max_timeout"] == 10);
+  CHECK(config["params"]["sparse_vectors"].contains("title"));
+  CHECK(h.run("plan -f specs", kKey).out.find("No changes.") != std::string::npos);
+
+  // The sparse vector removed again, in place.
+  const std::string later = docs(4, sparse, "{owner: search, tier: 2}",
+                                 "{enabled: true, maxQueryLimit: 100, maxTimeout: 10}");
+  h.writeSpec("estate.yaml", host + later);
+  Run removed = h.run("apply -f specs", kKey);
+  CHECK(removed.code == 0);
+  CHECK(removed.out.find("sparseVectors.title") != std::string::npos);
+  CHECK_FALSE(
+      q.api.collectionInfo("docs").value()["config"]["params"]["sparse_vectors"].contains("title"));
+
+  // A dense size change cannot be made in place: refused, then replaced on request, and the new
+  // collection carries the sparse vectors, metadata and strict mode.
+  h.writeSpec("estate.yaml", host + docs(8, sparse, "{owner: search, tier: 2}",
+                                         "{enabled: true, maxQueryLimit: 100, maxTimeout: 10}"));
+  Run refused = h.run("apply -f specs", kKey);
+  CHECK(refused.code == 5);
+  CHECK(q.api.collectionInfo("docs").value()["config"]["params"]["vectors"]["dense"]["size"] == 4);
+  Run replaced = h.run("apply -f specs --allow-replace", kKey);
+  INFO(replaced.out << replaced.err);
+  CHECK(replaced.code == 0);
+  config = q.api.collectionInfo("docs").value()["config"];
+  CHECK(config["params"]["vectors"]["dense"]["size"] == 8);
+  CHECK(config["params"]["sparse_vectors"]["text"]["modifier"] == "idf");
+  CHECK(config["metadata"] == Json::parse(R"({"owner":"search","tier":2})"));
+  CHECK(config["strict_mode_config"]["max_timeout"] == 10);
+
+  // Pruned when it leaves the specs (the last collection hxctl made: a mass prune, said so).
+  h.writeSpec("estate.yaml", host);
+  Run guarded = h.run("apply -f specs --prune", kKey);
+  CHECK(guarded.code == 5);
+  CHECK(sim.collectionExists(0, "docs", "e2e-admin-key-41"));
+  Run pruned = h.run("apply -f specs --prune --allow-mass-prune", kKey);
+  INFO(pruned.out << pruned.err);
+  CHECK(pruned.code == 0);
+  CHECK_FALSE(sim.collectionExists(0, "docs", "e2e-admin-key-41"));
+}

@@ -164,7 +164,16 @@ Status QdrantApi::deletePayloadIndex(const std::string& collection, const std::s
 
 Status QdrantApi::createNamedVector(const std::string& collection, const std::string& vector,
                                     const Json& dense) {
-  Json body = {{"dense", dense}};
+  return addVector(collection, vector, Json{{"dense", dense}});
+}
+
+Status QdrantApi::createSparseVector(const std::string& collection, const std::string& vector,
+                                     const Json& sparse) {
+  return addVector(collection, vector, Json{{"sparse", sparse}});
+}
+
+Status QdrantApi::addVector(const std::string& collection, const std::string& vector,
+                            const Json& body) {
   return call("PUT",
               "/collections/" + escapePath(collection) + "/vectors/" + escapePath(vector) +
                   "?wait=true",

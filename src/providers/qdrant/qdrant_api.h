@@ -40,6 +40,9 @@ class QdrantApi {
   Status deletePayloadIndex(const std::string& collection, const std::string& field);
   Status createNamedVector(const std::string& collection, const std::string& vector,
                            const Json& dense);
+  Status createSparseVector(const std::string& collection, const std::string& vector,
+                            const Json& sparse);
+  // Removes a named vector, dense or sparse.
   Status deleteNamedVector(const std::string& collection, const std::string& vector);
 
   // Points, for the checks that write probe points and search for them. Upsert and delete wait
@@ -54,6 +57,7 @@ class QdrantApi {
   Result<Json> call(const std::string& method, const std::string& path, const Json* body = nullptr);
 
  private:
+  Status addVector(const std::string& collection, const std::string& vector, const Json& body);
   Result<Json> callOnce(const std::string& method, const std::string& path, const Json* body);
 
   Clock& clock_;

@@ -35,6 +35,14 @@ std::string toCamel(const std::string& snake) {
 
 namespace {
 
+Json withoutNulls(const Json& v) {
+  if (!v.is_object()) return v;
+  Json out = Json::object();
+  for (const auto& [k, child] : v.items())
+    if (!child.is_null()) out[k] = withoutNulls(child);
+  return out;
+}
+
 Json keysTo(const Json& v, std::string (*convert)(const std::string&)) {
   if (!v.is_object()) return v;
   Json out = Json::object();
@@ -71,6 +79,14 @@ Json vectorParamsIn(const Json& v) {
 
 bool isSingle(const Json& vectors) { return vectors.is_object() && vectors.contains("size"); }
 
+// The metadata keys a create sets: the declared ones that are not null (null means "absent").
+Json metadataOut(const Json& metadata) {
+  Json out = Json::object();
+  for (const auto& [k, v] : metadata.items())
+    if (!v.is_null()) out[k] = v;
+  return out;
+}
+
 }  // namespace
 
 Json createBody(const Json& spec) {
@@ -90,6 +106,14 @@ Json createBody(const Json& spec) {
   if (spec.contains("onDiskPayload")) body["on_disk_payload"] = spec["onDiskPayload"];
   if (spec.contains("shardNumber")) body["shard_number"] = spec["shardNumber"];
   if (spec.contains("replicationFactor")) body["replication_factor"] = spec["replicationFactor"];
+  if (spec.contains("sparseVectors")) {
+    body["sparse_vectors"] = Json::object();
+    for (const auto& [name, params] : spec["sparseVectors"].items())
+      body["sparse_vectors"][name] = sparseVector(params);
+  }
+  if (spec.contains("strictMode")) body["strict_mode_config"] = keysTo(spec["strictMode"], toSnake);
+  if (spec.contains("metadata") && !metadataOut(spec["metadata"]).empty())
+    body["metadata"] = metadataOut(spec["metadata"]);
   return body;
 }
 
@@ -109,6 +133,15 @@ Json patchBody(const Json& spec, const std::vector<std::string>& changedPaths) {
   if (changed("onDiskPayload")) body["params"]["on_disk_payload"] = spec["onDiskPayload"];
   if (changed("replicationFactor"))
     body["params"]["replication_factor"] = spec["replicationFactor"];
+  // A *Diff merges: only what changed is sent. Metadata keys that changed go with their new value,
+  // null removing a key (Qdrant's metadata merge).
+  if (changed("strictMode")) body["strict_mode_config"] = keysTo(spec["strictMode"], toSnake);
+  if (spec.contains("metadata"))
+    for (const auto& [k, v] : spec["metadata"].items())
+      if (changed("metadata." + k)) body["metadata"][k] = v;
+  if (spec.contains("sparseVectors"))
+    for (const auto& [name, params] : spec["sparseVectors"].items())
+      if (changed("sparseVectors." + name)) body["sparse_vectors"][name] = sparseVector(params);
   const Json& vectors = spec["vectors"];
   auto vectorDiff = [&](const std::string& prefix, const std::string& key, const Json& v) {
     Json diff = Json::object();
@@ -164,6 +197,16 @@ Result<Json> observedFields(const Json& info, const std::vector<std::string>& al
   if (p.contains("on_disk_payload")) out["onDiskPayload"] = p["on_disk_payload"];
   if (p.contains("shard_number")) out["shardNumber"] = p["shard_number"];
   if (p.contains("replication_factor")) out["replicationFactor"] = p["replication_factor"];
+  out["sparseVectors"] = Json::object();
+  if (const Json* sparse = jread::field(p, "sparse_vectors"); sparse && sparse->is_object())
+    for (const auto& [name, v] : sparse->items())
+      out["sparseVectors"][name] =
+          v.is_object() ? keysTo(withoutNulls(v), toCamel) : Json::object();
+  const Json* strict = jread::field(c, "strict_mode_config");
+  out["strictMode"] =
+      strict && strict->is_object() ? keysTo(withoutNulls(*strict), toCamel) : Json::object();
+  const Json* metadata = jread::field(c, "metadata");
+  out["metadata"] = metadata && metadata->is_object() ? *metadata : Json::object();
   Json indexes = Json::array();
   const Json& schemas = jread::object(info, "payload_schema");
   for (auto it = schemas.begin(); it != schemas.end(); ++it)
@@ -173,6 +216,13 @@ Result<Json> observedFields(const Json& info, const std::vector<std::string>& al
   std::sort(sorted.begin(), sorted.end());
   out["aliases"] = sorted;
   out["status"] = jread::textOr(info, "status", "");
+  return out;
+}
+
+Json sparseVector(const Json& v) {
+  Json out = Json::object();
+  if (v.contains("modifier")) out["modifier"] = v["modifier"];
+  if (v.contains("index")) out["index"] = keysTo(v["index"], toSnake);
   return out;
 }
 

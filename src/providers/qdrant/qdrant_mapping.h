@@ -20,6 +20,8 @@ Result<Json> observedFields(const Json& info, const std::vector<std::string>& al
                             const std::string& server);
 // The dense-vector config for PUT /collections/{c}/vectors/{v}.
 Json denseVector(const Json& vectorSpec);
+// A sparse vector's SparseVectorParams (create, PUT .../vectors/{v}, and PATCH's sparse_vectors).
+Json sparseVector(const Json& sparseSpec);
 
 std::string toSnake(const std::string& camel);
 std::string toCamel(const std::string& snake);

@@ -89,6 +89,17 @@ Status QdrantProvider::update(const PlanAction& a) {
 // Named vectors can be added and removed in place since Qdrant 1.18 (PUT/DELETE .../vectors/{v}).
 Status QdrantProvider::syncNamedVectors(const std::string& name, const Json& desired,
                                         const Json& observed) {
+  if (desired.contains("sparseVectors")) {
+    const Json& want = desired["sparseVectors"];
+    const Json have = observed.value("sparseVectors", Json::object());
+    for (const auto& [vector, params] : want.items())
+      if (!have.contains(vector))
+        if (Status s = api_.createSparseVector(name, vector, qdrant::sparseVector(params)); !s)
+          return s;
+    for (const auto& [vector, params] : have.items())
+      if (!want.contains(vector))
+        if (Status s = api_.deleteNamedVector(name, vector); !s) return s;
+  }
   const Json& want = desired["vectors"];
   const Json& have = observed["vectors"];
   if (want.contains("size") || have.contains("size")) return Status::ok();
