@@ -53,7 +53,18 @@ std::optional<Refusal> QdrantPersonality::valueExists(const Json& claim) {
   return Refusal{401, "Invalid JWT, stateful validation failed", false};
 }
 
+// The auth middleware first, then the query extractors (before any handler).
 bool QdrantPersonality::authorize(const httplib::Request& req, httplib::Response& res) {
+  if (!authorizeKey(req, res)) return false;
+  if (isHealthPath(req.path)) return true;
+  if (auto e = checkQueryParams(req.params)) {
+    fail(res, e->status, e->message);
+    return false;
+  }
+  return true;
+}
+
+bool QdrantPersonality::authorizeKey(const httplib::Request& req, httplib::Response& res) {
   if (apiKey_.empty() && readOnlyKey_.empty()) return true;
   if (isHealthPath(req.path)) return true;
   std::string key = req.get_header_value("api-key");
@@ -307,11 +318,10 @@ void QdrantPersonality::updateAliases(const httplib::Request& req, httplib::Resp
 void QdrantPersonality::createIndex(const httplib::Request& req, httplib::Response& res) {
   Json body;
   if (!parseBody(req, res, &body)) return;
+  if (auto e = checkCreateIndex(body)) return fail(res, e->status, e->message);
   std::lock_guard<std::mutex> lock(mu_);
   Collection* c = resolve(pathName(req), res);
   if (!c) return;
-  if (!body.contains("field_name") || !body["field_name"].is_string())
-    return fail(res, 400, "Format error in JSON body: missing field `field_name`");
   const Json& schema = body.value("field_schema", Json());
   if (schema.is_null())
     return fail(

@@ -49,6 +49,7 @@ class QdrantPersonality : public Personality {
 
  private:
   std::optional<Refusal> valueExists(const Json& claim);
+  bool authorizeKey(const httplib::Request& req, httplib::Response& res);
   // Resolves a collection name or alias; fills a 404 when missing. mu_ must be held.
   Collection* resolve(const std::string& name, httplib::Response& res);
   Json info(const Collection& c) const;

@@ -1,5 +1,6 @@
 #include "qdrant_schema.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace hxsim {
@@ -286,6 +287,45 @@ std::optional<ApiError> checkUpdateCollection(const Json& body) {
   Checker c;
   c.fields(body, kUpdate, "");
   return c.result();
+}
+
+std::optional<ApiError> checkCreateIndex(const Json& body) {
+  static const std::vector<const char*> kTypes = {"keyword", "integer", "float",    "geo",
+                                                  "text",    "bool",    "datetime", "uuid"};
+  if (!body.contains("field_name") || !body["field_name"].is_string())
+    return ApiError{400, "Format error in JSON body: missing field `field_name`"};
+  const Json schema = body.value("field_schema", Json());
+  if (schema.is_null()) return std::nullopt;  // the handler's "can't auto-detect" 400
+  const Json type = schema.is_object() ? schema.value("type", Json()) : schema;
+  const bool known = type.is_string() && std::find(kTypes.begin(), kTypes.end(),
+                                                   type.get<std::string>()) != kTypes.end();
+  if (!known)
+    return ApiError{400,
+                    "Format error in JSON body: field_schema: data did not match any variant "
+                    "of untagged enum PayloadFieldSchema"};
+  if (schema.is_object() && type == "integer" && schema.value("lookup", Json()) == false &&
+      schema.value("range", Json()) == false)
+    return ApiError{422,
+                    "Validation error in JSON body: [field_schema.lookup: the 'lookup' and "
+                    "'range' capabilities can't be both disabled]"};
+  return std::nullopt;
+}
+
+std::optional<ApiError> checkQueryParams(const std::multimap<std::string, std::string>& params) {
+  auto timeout = params.find("timeout");
+  if (timeout != params.end()) {
+    const std::string& t = timeout->second;
+    if (t.empty() || t.find_first_not_of("0123456789") != std::string::npos)
+      return ApiError{400, "Query deserialize error: invalid digit found in string"};
+    if (t.find_first_not_of('0') == std::string::npos)
+      return ApiError{422,
+                      "Validation error in query parameters: [timeout: value 0 invalid, must "
+                      "be 1 or larger]"};
+  }
+  auto wait = params.find("wait");
+  if (wait != params.end() && wait->second != "true" && wait->second != "false")
+    return ApiError{400, "Query deserialize error: provided string was not `true` or `false`"};
+  return std::nullopt;
 }
 
 Json defaultHnsw() {

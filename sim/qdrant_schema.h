@@ -14,6 +14,7 @@
 // not track positions and names the field instead.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -29,6 +30,13 @@ struct ApiError {
 
 std::optional<ApiError> checkCreateCollection(const Json& body);
 std::optional<ApiError> checkUpdateCollection(const Json& body);
+// PUT /collections/{c}/index: field_name, and field_schema as a type name or PayloadSchemaParams
+// (lib/segment/src/data_types/index.rs: integer indexes need `lookup` or `range`).
+std::optional<ApiError> checkCreateIndex(const Json& body);
+// The query parameters every route shares (src/actix/api: WaitTimeout, UpdateParams):
+// `timeout` an integer of at least 1, `wait` true or false. serde_urlencoded's errors are 400
+// "Query deserialize error: ...", the validator's 422 "... in query parameters".
+std::optional<ApiError> checkQueryParams(const std::multimap<std::string, std::string>& params);
 
 // Qdrant's defaults for a section left out or given as null (config/config.yaml, storage.*).
 Json defaultHnsw();

@@ -91,3 +91,43 @@ TEST_CASE("hx-sim's qdrant answers each documented case as Qdrant does", "[qdran
   }
   CHECK(checked == static_cast<int>(doc["cases"].size()));
 }
+
+TEST_CASE("hx-sim's qdrant indexes vectors once they pass the optimizer's indexing threshold",
+          "[qdrant][conformance]") {
+  // OptimizersConfigDiff.indexing_threshold (OpenAPI): kilobytes of vectors above which a
+  // segment is indexed; 0 disables indexing. One 256-dim float32 vector is exactly 1 KB.
+  SimProcess sim({{"--qdrant", "{PORT}"}}, hx::test::freshExchangeLog("conformance-indexing"));
+  CurlTransport http(true);
+  auto send = [&](const std::string& method, const std::string& path, const Json& body) {
+    HttpRequest req;
+    req.method = method;
+    req.url = sim.url(0) + path;
+    if (!body.is_null()) {
+      req.body = body.dump();
+      req.headers.emplace_back("Content-Type", "application/json");
+    }
+    auto r = http.send(req);
+    REQUIRE(r);
+    INFO(method << " " << path << " -> " << r.value().body);
+    REQUIRE(r.value().status == 200);
+    return Json::parse(r.value().body)["result"];
+  };
+  for (const char* name : {"small", "off"}) {
+    const int threshold = std::string(name) == "small" ? 2 : 0;
+    send("PUT", std::string("/collections/") + name,
+         {{"vectors", {{"size", 256}, {"distance", "Dot"}}},
+          {"optimizers_config", {{"indexing_threshold", threshold}}}});
+  }
+  const Json vector = std::vector<double>(256, 0.5);
+  auto upsert = [&](const std::string& collection, int id) {
+    send("PUT", "/collections/" + collection + "/points?wait=true",
+         {{"points", {{{"id", id}, {"vector", vector}}}}});
+  };
+  upsert("small", 1);
+  CHECK(send("GET", "/collections/small", nullptr)["indexed_vectors_count"] == 0);  // 1 KB < 2
+  upsert("small", 2);
+  CHECK(send("GET", "/collections/small", nullptr)["indexed_vectors_count"] == 2);  // 2 KB
+  upsert("off", 1);
+  upsert("off", 2);
+  CHECK(send("GET", "/collections/off", nullptr)["indexed_vectors_count"] == 0);  // disabled
+}
