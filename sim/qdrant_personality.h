@@ -61,6 +61,9 @@ class QdrantPersonality : public Personality {
   void installPoints(httplib::Server& s);  // qdrant_points.cpp
   void installService(httplib::Server& s);
   void queryPoints(const httplib::Request& req, httplib::Response& res, bool legacySearch);
+  void queryBatch(const httplib::Request& req, httplib::Response& res);
+  std::optional<std::pair<int, std::string>> runQuery(const Collection& c, const Json& body,
+                                                      bool legacySearch, Json* result);
   void scrollPoints(const httplib::Request& req, httplib::Response& res);
   // One update operation of /points/batch (and of each single-operation route): its name
   // ("upsert", "set_payload", ...) and body. mu_ must be held. Returns the error, if any.

@@ -284,10 +284,28 @@ std::optional<std::pair<int, std::string>> QdrantPersonality::applyUpdate(Collec
         return Error{400, "Format error in JSON body: points[" + std::to_string(i) +
                               "].payload: invalid type: expected a map"};
     }
+    // update_mode (UpdateMode: upsert, insert_only, update_only) and update_filter: an existing
+    // point is replaced only if it passes the filter; new points are inserted regardless.
+    const Json mode = body.value("update_mode", Json("upsert"));
+    if (!mode.is_null() && mode != "upsert" && mode != "insert_only" && mode != "update_only")
+      return Error{400, "Format error in JSON body: update_mode: unknown variant " + mode.dump() +
+                            ", expected one of `upsert`, `insert_only`, `update_only`"};
+    const Json updateFilter = body.value("update_filter", Json());
+    if (auto problem = filterProblem(updateFilter)) return Error{400, *problem};
     for (const auto& p : points) {
+      const std::string key = p["id"].dump();
+      auto existing = c.points.find(key);
+      if (existing != c.points.end()) {
+        if (mode == "insert_only") continue;
+        if (!updateFilter.is_null() &&
+            !matchesFilter(updateFilter, existing->second.id, existing->second.payload))
+          continue;
+      } else if (mode == "update_only") {
+        continue;
+      }
       Json payload = p.value("payload", Json());
-      c.points[p["id"].dump()] = Point{
-          p["id"], p["vector"], payload.is_object() ? payload : Json::object(), ++operationId_};
+      c.points[key] = Point{p["id"], p["vector"], payload.is_object() ? payload : Json::object(),
+                            ++operationId_};
     }
     return std::nullopt;
   }
@@ -384,27 +402,68 @@ std::optional<std::pair<int, std::string>> QdrantPersonality::applyUpdate(Collec
   return Error{400, "Format error in JSON body: unknown variant `" + op + "`"};
 }
 
+// What a QueryRequest (or a legacy SearchRequest) is refused for before its collection is looked
+// up: selectors, filter, and limit / offset / top (usize; limit >= 1).
+static std::optional<std::pair<int, std::string>> queryProblem(const Json& body) {
+  if (!body.is_object())
+    return std::pair<int, std::string>{
+        400, "Format error in JSON body: invalid type: expected struct QueryRequest"};
+  if (auto e = checkPayloadSelector(body.value("with_payload", Json()))) return e;
+  if (auto e = checkVectorSelector(body.value("with_vector", Json()))) return e;
+  if (auto problem = filterProblem(body.value("filter", Json())))
+    return std::pair<int, std::string>{400, *problem};
+  for (const char* k : {"limit", "offset", "top"})
+    if (body.contains(k) && !body[k].is_null() && !body[k].is_number_unsigned())
+      return std::pair<int, std::string>{400, std::string("Format error in JSON body: ") + k +
+                                                  ": invalid type: " + body[k].dump() +
+                                                  ", expected usize"};
+  if (body.contains("limit") && body["limit"] == 0)
+    return std::pair<int, std::string>{
+        422, "Validation error in JSON body: [limit: value 0 invalid, must be 1 or larger]"};
+  return std::nullopt;
+}
+
 void QdrantPersonality::queryPoints(const httplib::Request& req, httplib::Response& res,
                                     bool legacySearch) {
   Json body;
   if (!parseBody(req, res, &body)) return;
-  for (const char* k : {"with_payload"})
-    if (auto e = checkPayloadSelector(body.value(k, Json()))) return fail(res, e->first, e->second);
-  if (auto e = checkVectorSelector(body.value("with_vector", Json())))
-    return fail(res, e->first, e->second);
-  const Json filter = body.value("filter", Json());
-  if (auto problem = filterProblem(filter)) return fail(res, 400, *problem);
-  for (const char* k : {"limit", "offset", "top"})
-    if (body.contains(k) && !body[k].is_null() && !body[k].is_number_unsigned())
-      return fail(res, 400,
-                  std::string("Format error in JSON body: ") + k +
-                      ": invalid type: " + body[k].dump() + ", expected usize");
-  if (body.contains("limit") && body["limit"] == 0)
-    return fail(res, 422,
-                "Validation error in JSON body: [limit: value 0 invalid, must be 1 or larger]");
+  if (auto e = queryProblem(body)) return fail(res, e->first, e->second);
   std::lock_guard<std::mutex> lock(mu_);
   Collection* c = resolve(pathName(req), res);
   if (!c) return;
+  Json out;
+  if (auto e = runQuery(*c, body, legacySearch, &out)) return fail(res, e->first, e->second);
+  ok(res, out);
+}
+
+// POST /collections/{c}/points/query/batch (QueryRequestBatch): one QueryResponse per search,
+// in order; any refused search refuses the whole batch.
+void QdrantPersonality::queryBatch(const httplib::Request& req, httplib::Response& res) {
+  Json body;
+  if (!parseBody(req, res, &body)) return;
+  if (!body.contains("searches") || !body["searches"].is_array())
+    return fail(res, 400, "Format error in JSON body: missing field `searches`");
+  for (const auto& search : body["searches"])
+    if (auto e = queryProblem(search)) return fail(res, e->first, e->second);
+  std::lock_guard<std::mutex> lock(mu_);
+  Collection* c = resolve(pathName(req), res);
+  if (!c) return;
+  Json results = Json::array();
+  for (const auto& search : body["searches"]) {
+    Json out;
+    if (auto e = runQuery(*c, search, false, &out)) return fail(res, e->first, e->second);
+    results.push_back(out);
+  }
+  ok(res, results);
+}
+
+// One query on `c` (mu_ held): a dense or sparse vector, a point id, or none (id order).
+std::optional<std::pair<int, std::string>> QdrantPersonality::runQuery(const Collection& coll,
+                                                                       const Json& body,
+                                                                       bool legacySearch,
+                                                                       Json* result) {
+  const Collection* c = &coll;
+  const Json filter = body.value("filter", Json());
   Json query = legacySearch ? body.value("vector", Json()) : body.value("query", Json());
   std::string using_ = body.value("using", Json("")).is_string() ? body.value("using", "") : "";
   if (query.is_object() && query.contains("nearest")) query = query["nearest"];
@@ -416,9 +475,9 @@ void QdrantPersonality::queryPoints(const httplib::Request& req, httplib::Respon
   if (query.is_number_unsigned() || (query.is_string() && isUuid(query.get<std::string>()))) {
     auto it = c->points.find(query.dump());
     if (it == c->points.end())
-      return fail(res, 404,
-                  "Not found: No point with id " +
-                      (query.is_string() ? query.get<std::string>() : query.dump()) + " found");
+      return Error{404, "Not found: No point with id " +
+                            (query.is_string() ? query.get<std::string>() : query.dump()) +
+                            " found"};
     query =
         it->second.vector.is_object() ? it->second.vector.value(using_, Json()) : it->second.vector;
   }
@@ -441,24 +500,25 @@ void QdrantPersonality::queryPoints(const httplib::Request& req, httplib::Respon
       if (out.size() == limit) break;
       out.push_back(scored(*p, 0.0));
     }
-    return ok(res, legacySearch ? out : Json{{"points", out}});
+    *result = legacySearch ? out : Json{{"points", out}};
+    return std::nullopt;
   }
   const Json& dense = c->params["vectors"];
   const Json sparse = c->params.value("sparse_vectors", Json::object());
   const bool isSparse = query.is_object() && query.contains("indices");
   if (isSparse) {
     if (!sparse.contains(using_))
-      return fail(res, 400, "Wrong input: Not existing vector name error: " + using_);
-    if (auto e = checkSparse(query, "query")) return fail(res, e->first, e->second);
+      return Error{400, "Wrong input: Not existing vector name error: " + using_};
+    if (auto e = checkSparse(query, "query")) return e;
   }
   const Json params =
       isSparse ? Json() : (isDenseParams(dense) ? dense : dense.value(using_, Json()));
   if (!isSparse && params.is_null())
-    return fail(res, 400, "Wrong input: Not existing vector name error: " + using_);
+    return Error{400, "Wrong input: Not existing vector name error: " + using_};
   if (!isSparse && (!query.is_array() || query.size() != params.value("size", 0u)))
-    return fail(res, 400,
-                "Wrong input: Vector dimension error: expected dim: " + params["size"].dump() +
-                    ", got " + std::to_string(query.is_array() ? query.size() : 0));
+    return Error{400,
+                 "Wrong input: Vector dimension error: expected dim: " + params["size"].dump() +
+                     ", got " + std::to_string(query.is_array() ? query.size() : 0)};
   const std::string distance = isSparse ? "Dot" : params.value("distance", "Cosine");
   std::vector<std::pair<double, const Point*>> hits;
   for (const Point* p : selectPoints(*c, filter)) {
@@ -484,7 +544,8 @@ void QdrantPersonality::queryPoints(const httplib::Request& req, httplib::Respon
     if (out.size() == limit) break;
     out.push_back(scored(*p, score));
   }
-  ok(res, legacySearch ? out : Json{{"points", out}});
+  *result = legacySearch ? out : Json{{"points", out}};
+  return std::nullopt;
 }
 
 // The points of `c` that pass `filter`, in Qdrant's id order. mu_ must be held.
@@ -637,6 +698,9 @@ void QdrantPersonality::installPoints(httplib::Server& s) {
       counted("POST", points + "/query", [this](const httplib::Request& q, httplib::Response& r) {
         queryPoints(q, r, false);
       }));
+  s.Post("/collections/([^/]+)/points/query/batch",
+         counted("POST", points + "/query/batch",
+                 [this](const httplib::Request& q, httplib::Response& r) { queryBatch(q, r); }));
   s.Post(
       "/collections/([^/]+)/points/search",
       counted("POST", points + "/search", [this](const httplib::Request& q, httplib::Response& r) {
