@@ -1,5 +1,8 @@
 #include "reconciler/kinds.h"
 
+#include <algorithm>
+#include <set>
+
 #include "reconciler/identity.h"
 #include "reconciler/plan.h"
 #include "reconciler/ufw_rule.h"
@@ -394,33 +397,44 @@ void validateApiKey(const Resource& r, Diagnostics& diags) {
 
 // ---- Task ---------------------------------------------------------------------------------
 
+// Every check may say which of the task's completionCriteria (the operators' words) it proves.
+Schema check(std::vector<Field> fields) {
+  fields.push_back(opt("proves", oneOrList(str())));
+  return object(std::move(fields));
+}
+
 Schema criterionSpec() {
   auto mention = [](const char* kind) { return ref(kind, RefRole::kMention); };
   return oneKey({
-      opt("hostActive", object({req("host", mention("Host"))})),
-      opt("modelAvailable", object({req("model", mention("Model"))})),
-      opt("generate", object({req("model", mention("Model")), opt("prompt", str()),
-                              opt("maxLatency", duration()), opt("think", boolean())})),
-      opt("embed", object({req("model", mention("Model"))})),
-      opt("collectionReady", object({req("collection", mention("Collection"))})),
-      opt("ingest",
-          object({req("model", mention("Model")), req("collection", mention("Collection")),
-                  opt("samples", integer(1, 1000))})),
-      opt("load", object({req("target", oneKey({opt("model", mention("Model")),
-                                                opt("collection", mention("Collection")),
-                                                opt("url", url())})),
-                          opt("via", url()), opt("requests", integer(1, 10000000)),
-                          opt("concurrency", integer(1, 10000)), opt("duration", duration()),
-                          opt("thresholds",
-                              object({opt("avgLatency", duration()), opt("p95Latency", duration()),
-                                      opt("p99Latency", duration()), opt("minRps", number(0)),
-                                      opt("maxErrorRate", number(0, 1))}))})),
-      opt("httpOk", object({req("url", url()), opt("timeout", duration())})),
-      opt("metricsScraped", object({req("url", url()), opt("metric", str())})),
-      opt("portExposure", object({req("host", mention("Host")), req("port", portOrRange()),
-                                  req("from", cidrOrAny()), opt("proto", oneOf({"tcp", "udp"}))})),
+      opt("hostActive", check({req("host", mention("Host"))})),
+      opt("modelAvailable", check({req("model", mention("Model"))})),
+      opt("generate", check({req("model", mention("Model")), opt("prompt", str()),
+                             opt("maxLatency", duration()), opt("think", boolean())})),
+      opt("embed", check({req("model", mention("Model"))})),
+      opt("collectionReady", check({req("collection", mention("Collection"))})),
+      opt("ingest", check({req("model", mention("Model")), req("collection", mention("Collection")),
+                           opt("samples", integer(1, 1000))})),
+      opt("load", check({req("target",
+                             oneKey({opt("model", mention("Model")),
+                                     opt("collection", mention("Collection")), opt("url", url())})),
+                         opt("via", url()), opt("requests", integer(1, 10000000)),
+                         opt("concurrency", integer(1, 10000)), opt("duration", duration()),
+                         opt("thresholds",
+                             object({opt("avgLatency", duration()), opt("p95Latency", duration()),
+                                     opt("p99Latency", duration()), opt("minRps", number(0)),
+                                     opt("maxErrorRate", number(0, 1))}))})),
+      // `contains`: text the answer's body must hold, so that "some web server answers" is not
+      // taken for the application the criterion names.
+      opt("httpOk", check({req("url", url()), opt("timeout", duration()), opt("contains", str())})),
+      opt("metricsScraped", check({req("url", url()), opt("metric", str())})),
+      opt("portExposure", check({req("host", mention("Host")), req("port", portOrRange()),
+                                 req("from", cidrOrAny()), opt("proto", oneOf({"tcp", "udp"}))})),
       opt("keyEnforced",
-          object({req("url", url()), req("key", mention("ApiKey")), opt("header", str())})),
+          check({req("url", url()), req("key", mention("ApiKey")), opt("header", str())})),
+      // A criterion no live check can prove: shown as "needs a person", never passed by hxctl;
+      // a person who verified it says so here (by whom, on which day), and that is its evidence.
+      opt("manual", object({req("criterion", str()), opt("why", str()),
+                            opt("confirmed", object({req("by", str()), req("on", date())}))})),
   });
 }
 
@@ -429,8 +443,15 @@ Schema taskSpec() {
       req("title", str()),
       opt("group", str()),
       req("priority", oneOf({"critical", "high", "medium", "low"})),
-      opt("effort", duration()),
+      opt("effort", durationRange()),
       opt("description", str()),
+      opt("optional", boolean()),  // the seed's optional sub-tasks
+      // The operators' own words: what the task waits on and needs first, and what "done" means.
+      opt("dependency", str()),
+      opt("prerequisites", listOf(str())),
+      opt("completionCriteria", listOf(str())),
+      // Further lists the document keeps per task ("Next Steps", "Test Cases", ...), by heading.
+      opt("details", mapOf(listOf(str()))),
       opt("dependsOn", object({
                            opt("hosts", listOf(ref("Host", RefRole::kWaitsOn))),
                            opt("tasks", listOf(ref("Task", RefRole::kWaitsOn))),
@@ -441,10 +462,45 @@ Schema taskSpec() {
   });
 }
 
+// The texts a check proves: `proves` of a live check, `criterion` of a manual one.
+std::vector<std::string> provenTexts(const Json& criterion) {
+  if (!criterion.is_object() || criterion.empty()) return {};
+  const Json& body = criterion.begin().value();
+  if (!body.is_object()) return {};
+  if (criterion.begin().key() == "manual") return {body.value("criterion", "")};
+  std::vector<std::string> out;
+  for (const auto& text : body.value("proves", Json::array()))
+    if (text.is_string()) out.push_back(text.get<std::string>());
+  return out;
+}
+
+// Every criterion in the operators' words is proven by a check or marked manual, and every check
+// that says what it proves names one of them: no task completes on a check of something else.
 void validateTask(const Resource& r, Diagnostics& diags) {
   const Json* criteria = r.field("criteria");
   if ((!criteria || criteria->empty()) && !r.field("hold"))
     report(diags, r, "spec.criteria", "a task needs at least one completion criterion (or a hold)");
+  const Json* words = r.field("completionCriteria");
+  if (!words || !words->is_array() || !criteria || !criteria->is_array()) return;
+  std::set<std::string> proven;
+  for (size_t i = 0; i < criteria->size(); ++i) {
+    for (const std::string& text : provenTexts((*criteria)[i])) {
+      proven.insert(text);
+      if (std::find(words->begin(), words->end(), Json(text)) == words->end()) {
+        std::vector<std::string> known;
+        for (const auto& w : *words)
+          if (w.is_string()) known.push_back(w.get<std::string>());
+        report(diags, r, "spec.criteria[" + std::to_string(i) + "]",
+               "proves \"" + text + "\", which is not one of spec.completionCriteria" +
+                   didYouMean(text, known));
+      }
+    }
+  }
+  for (size_t i = 0; i < words->size(); ++i)
+    if ((*words)[i].is_string() && !proven.count((*words)[i].get<std::string>()))
+      report(diags, r, "spec.completionCriteria[" + std::to_string(i) + "]",
+             "\"" + (*words)[i].get<std::string>() +
+                 "\" is proven by no check: add one with proves: this text, or a manual entry");
 }
 
 // Identity and comparison of the kinds whose objects are not simply named after the resource.

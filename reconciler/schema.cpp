@@ -40,6 +40,7 @@ Schema oneOf(std::vector<std::string> choices) {
   return s;
 }
 Schema duration() { return of(ValueType::kDuration); }
+Schema durationRange() { return of(ValueType::kDurationRange); }
 Schema cidrOrAny() { return of(ValueType::kCidrOrAny); }
 Schema address() { return of(ValueType::kAddress); }
 Schema url() { return of(ValueType::kUrl); }
@@ -77,6 +78,12 @@ Schema mapOf(Schema element) {
   s.element = std::make_shared<Schema>(std::move(element));
   return s;
 }
+Schema oneOrList(Schema element) {
+  Schema s = listOf(std::move(element));
+  s.scalarIsList = true;
+  return s;
+}
+
 Schema listOf(Schema element, bool nonEmpty) {
   Schema s = of(ValueType::kList);
   s.element = std::make_shared<Schema>(std::move(element));
@@ -256,6 +263,21 @@ Json Checker::checkScalar(const YAML::Node& node, const Schema& s, const std::st
     case VT::kDuration:
       problem = checkDuration(text);
       break;
+    case VT::kDurationRange: {
+      auto dash = text.find('-');
+      if (dash == std::string::npos) {
+        problem = checkDuration(text);
+        break;
+      }
+      const std::string low = text.substr(0, dash), high = text.substr(dash + 1);
+      problem = checkDuration(low);
+      if (problem.empty()) problem = checkDuration(high);
+      if (!problem.empty())
+        problem = "expected a duration or a range like 4h-6h: " + problem;
+      else if (parseDurationMs(low) > parseDurationMs(high))
+        problem = "the range " + text + " runs backwards (write it as MIN-MAX)";
+      break;
+    }
     case VT::kCidrOrAny:
       problem = text == "any" ? "" : checkCidr(text);
       break;
@@ -388,6 +410,7 @@ Json Checker::checkMap(const YAML::Node& node, const Schema& s, const std::strin
 }
 
 Json Checker::checkList(const YAML::Node& node, const Schema& s, const std::string& path) {
+  if (s.scalarIsList && node.IsScalar()) return Json::array({check(node, *s.element, path)});
   if (!node.IsSequence()) {
     error(node, path, std::string("expected a list, got ") + describe(node));
     return nullptr;

@@ -26,8 +26,9 @@ enum class ValueType {
   kBool,
   kEnum,
   kDuration,
-  kCidrOrAny,  // "any", an IP address or a CIDR
-  kAddress,    // IP or DNS name
+  kDurationRange,  // a duration, or "MIN-MAX" (4h-6h): an estimate given as a range
+  kCidrOrAny,      // "any", an IP address or a CIDR
+  kAddress,        // IP or DNS name
   kUrl,
   kPortOrRange,  // 22, "22", "6000:6010"
   kName,         // a resource-style name
@@ -54,7 +55,8 @@ struct Schema {
   std::string refKind;
   RefRole role = RefRole::kRequires;
   bool allowGenerate = false;
-  bool nonEmpty = false;  // for lists: at least one item
+  bool nonEmpty = false;      // for lists: at least one item
+  bool scalarIsList = false;  // for lists: a lone value stands for a list of one
   std::shared_ptr<const Schema> alternative;
 };
 
@@ -72,6 +74,7 @@ Schema number(std::optional<double> min = std::nullopt, std::optional<double> ma
 Schema boolean();
 Schema oneOf(std::vector<std::string> choices);
 Schema duration();
+Schema durationRange();
 Schema cidrOrAny();
 Schema address();
 Schema url();
@@ -85,6 +88,8 @@ Schema object(std::vector<Field> fields);
 Schema oneKey(std::vector<Field> fields);
 Schema mapOf(Schema element);
 Schema listOf(Schema element, bool nonEmpty = false);
+// A list, or one value standing for a list of one (proves: A, or proves: [A, B]).
+Schema oneOrList(Schema element);
 // A mapping checked against `whenKeyed` when it has any of `keys`, else against `otherwise`.
 // Any value: a mapping, list, string, number, boolean or null, converted as YAML's core schema
 // reads plain scalars (true, 3, 2.5, null, ~); quoted scalars stay strings.

@@ -43,10 +43,19 @@ void copySeed(CliHarness& h, const std::map<std::string, std::string>& endpoints
     text = std::regex_replace(text, std::regex(R"(/etc/hxctl/tokens/)"), h.dir().string() + "/");
     text =
         std::regex_replace(text, std::regex(R"(\[systemctl, reload, qdrant-gateway\])"), "[true]");
-    // Nothing may point at the real estate any more: only its network, as a CIDR, remains.
-    std::string rest = std::regex_replace(text, std::regex(R"(192\.168\.10\.0/24)"), "");
+    // What the operators did by hand and recorded: they tested the models' error handling
+    // (1.3.4) and measured the gateway's overhead (GW.1). Every other manual criterion waits.
+    for (const char* criterion : {"Response validation and error handling tested",
+                                  "API Gateway running stable with <5ms overhead"}) {
+      const std::string from = std::string("{criterion: ") + criterion + ",";
+      for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + 1))
+        text.insert(at + from.size(), " confirmed: {by: ops, on: 2026-11-29},");
+    }
+    // Nothing may point at the real estate any more: no URL, address or ssh target names one of
+    // its machines (the operators' prose, a task's dependency text, may still mention them).
     INFO(entry.path());
-    REQUIRE(rest.find("192.168.10.") == std::string::npos);
+    REQUIRE_FALSE(std::regex_search(
+        text, std::regex(R"((://|@|address: |url: "?)192\.168\.10\.[0-9]+([^/0-9]|$))")));
     fs::path to = h.dir() / "specs" / fs::relative(entry.path(), from);
     fs::create_directories(to.parent_path());
     std::ofstream(to) << text;
@@ -126,13 +135,23 @@ TEST_CASE(
   Run status = h.run("status -f specs -o json", env(h));
   INFO(status.out.substr(0, 20000) << status.err);
   auto tasks = hx::test::tasksById(status);
-  for (const char* id :
-       {"1.3.1", "1.3.3", "1.3.4", "1.3.5", "1.3.6", "1.3.7", "WebUI.1", "MON.1", "GW.1"}) {
+  for (const char* id : {"1.3.1", "1.3.4", "1.3.5", "1.3.7", "GW.1"}) {
     INFO(id << ": " << tasks[id].dump());
     CHECK(tasks[id]["status"] == "completed");
   }
+  CHECK(tasks["1.3.4"].dump().find("confirmed by ops on 2026-11-29") != std::string::npos);
+  // What no live check proves waits for a person, however green the rest is, and so does what
+  // depends on it.
+  INFO("1.3.3: " << tasks["1.3.3"].dump());
+  CHECK(tasks["1.3.3"]["status"] != "completed");
+  CHECK(tasks["1.3.3"].dump().find("needs a person: Status monitoring working") !=
+        std::string::npos);
+  for (const char* id : {"1.3.6", "MON.1"}) CHECK(tasks[id]["status"] == "blocked");
+  // The Web UI answers, but its key is one of those 1.5.3's hold keeps back.
+  CHECK(tasks["WebUI.1"]["status"] != "completed");
   // Hardening is held by the operators' decision, and what needs it waits.
-  for (const char* id : {"1.5.1", "1.5.2", "1.5.3", "1.5.4", "1.5.5", "1.5.6"})
+  for (const char* id : {"1.5.1", "1.5.2", "1.5.3", "1.5.4", "1.5.5", "1.5.6", "1.5.opt-tls",
+                         "1.5.opt-vuln-scan", "1.5.opt-audit-log", "1.5.opt-compliance"})
     CHECK(tasks[id]["status"] == "held");
   CHECK(tasks["SEC.1"]["status"] == "blocked");
   // 1.3.2 proves authentication with the keys 1.5.2 and 1.5.3 deliver: while those are held, it
@@ -142,9 +161,9 @@ TEST_CASE(
   CHECK(why.find("not delivered") != std::string::npos);
 
   // The operators lift the holds of 1.5.2 and 1.5.3 (a decision, made in the spec): the keys
-  // are delivered (a JWT per key to Qdrant, hashed entries to the gateway's key file), 1.3.2 and
-  // both hardening tasks complete, and GW.1, whose searches carry no key, regresses: the gateway
-  // now refuses them. The backlog says so instead of keeping an old proof.
+  // are delivered (a JWT per key to Qdrant, hashed entries to the gateway's key file), both
+  // hardening tasks and the Web UI complete, and GW.1, whose searches carry no key, regresses:
+  // the gateway now refuses them. The backlog says so instead of keeping an old proof.
   {
     auto path = h.dir() / "specs" / "backlog" / "1.5-security-hardening.yaml";
     std::string text = hx::test::slurp(path), out;
@@ -170,10 +189,14 @@ TEST_CASE(
   Run lifted = h.run("status -f specs -o json", env(h));
   INFO(lifted.out.substr(0, 20000));
   auto after = hx::test::tasksById(lifted);
-  for (const char* id : {"1.3.2", "1.5.2", "1.5.3"}) {
+  for (const char* id : {"1.5.2", "1.5.3", "WebUI.1"}) {
     INFO(id << ": " << after[id].dump());
     CHECK(after[id]["status"] == "completed");
   }
+  // 1.3.2's authentication now passes; a key per model is still for a person to confirm.
+  CHECK(after["1.3.2"]["status"] != "completed");
+  CHECK(after["1.3.2"].dump().find("needs a person: API keys configured for all 9 models") !=
+        std::string::npos);
   CHECK(after["1.5.1"]["status"] == "held");
   CHECK(after["GW.1"]["status"] == "regressed");
   CHECK(after["GW.1"].dump().find("HTTP 401") != std::string::npos);

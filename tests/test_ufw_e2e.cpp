@@ -339,13 +339,11 @@ TEST_CASE(
   CHECK(ns.calls().empty());  // held: not one ufw call
   CHECK(has(ns.ufw("status"), "Status: inactive"));
 
-  // Lift the hold, and 1.5.1's wait for 1.3.3 (the LLM hosts are not here to complete it).
+  // Lift 1.5.1's hold (the first in the file).
   edit("backlog/1.5-security-hardening.yaml",
-       "  hold: {reason: \"User decision: security hardening is deferred until the estate is live "
-       "and tested\", by: user, since: 2026-11-01}\n",
+       "  hold: {reason: \"User decision to defer security implementation: not required for the "
+       "current dev/test environment\", by: user, since: 2025-07-17}\n",
        "");
-  edit("backlog/1.5-security-hardening.yaml", "dependsOn: {hosts: [vector-db], tasks: [\"1.3.3\"]}",
-       "dependsOn: {hosts: [vector-db]}");
   Run lifted = h.run("apply -f specs", env);
   INFO(lifted.out << lifted.err);
   std::string t = ns.tuples();

@@ -85,6 +85,19 @@ CriterionResult CriteriaRunner::check(const Json& criterion, const DesiredState&
                                       const ObservedState& observed, const Plan& plan) {
   const std::string kind = criterion.begin().key();
   const Json& c = criterion.begin().value();
+  if (kind == "manual") {
+    // Never passed by a check: a person's confirmation in the spec is its only evidence.
+    const std::string text = jread::textOr(c, "criterion", "");
+    const Json& confirmed = jread::object(c, "confirmed");
+    if (!confirmed.empty())
+      return result(kind, text, true,
+                    "confirmed by " + jread::textOr(confirmed, "by", "?") + " on " +
+                        jread::textOr(confirmed, "on", "?"),
+                    "a person's confirmation", "");
+    std::string why = jread::textOr(c, "why", "");
+    return result(kind, text, false, "needs a person", "a person's confirmation",
+                  "needs a person: " + text + (why.empty() ? "" : " (" + why + ")"));
+  }
   if (kind == "hostActive") {
     HostObservation h = observed.host(c["host"]);
     return result(kind, "Host/" + c["host"].get<std::string>(), h.status == HostStatus::kActive,
@@ -291,9 +304,17 @@ CriterionResult CriteriaRunner::httpGet(const std::string& kind, const Json& c,
   if (!r) return result(kind, req.url, false, "no answer", want, r.status().message());
   int status = r.value().status;
   bool ok = status >= 200 && status < 300;
-  if (kind == "httpOk")
-    return result(kind, req.url, ok, "HTTP " + std::to_string(status), want,
+  if (kind == "httpOk") {
+    const std::string contains = jread::textOr(c, "contains", "");
+    if (ok && !contains.empty() && r.value().body.find(contains) == std::string::npos)
+      return result(
+          kind, req.url, false, "HTTP " + std::to_string(status) + ", not the page",
+          want + " containing \"" + contains + "\"",
+          "the answer does not contain \"" + contains + "\": another application answers");
+    return result(kind, req.url, ok, "HTTP " + std::to_string(status),
+                  contains.empty() ? want : want + " containing \"" + contains + "\"",
                   ok ? "" : "HTTP " + std::to_string(status));
+  }
   std::string metric = c.value("metric", "");
   bool has = ok && (r.value().body.rfind(metric, 0) == 0 ||
                     r.value().body.find("\n" + metric) != std::string::npos);
