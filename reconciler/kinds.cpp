@@ -427,6 +427,9 @@ Schema criterionSpec() {
       // taken for the application the criterion names.
       opt("httpOk", check({req("url", url()), opt("timeout", duration()), opt("contains", str())})),
       opt("metricsScraped", check({req("url", url()), opt("metric", str())})),
+      // A Prometheus (url: its base URL) scrapes the job: it has targets, and all are up.
+      opt("prometheusTarget",
+          check({req("url", url()), req("job", str()), opt("minTargets", integer(1))})),
       opt("portExposure", check({req("host", mention("Host")), req("port", portOrRange()),
                                  req("from", cidrOrAny()), opt("proto", oneOf({"tcp", "udp"}))})),
       opt("keyEnforced",

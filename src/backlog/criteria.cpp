@@ -11,6 +11,7 @@
 #include "src/providers/host_endpoint.h"
 #include "src/providers/json_read.h"
 #include "src/providers/llm/llm_client.h"
+#include "src/providers/monitoring/prometheus_api.h"
 #include "src/providers/qdrant/qdrant_api.h"
 
 namespace hx {
@@ -130,6 +131,7 @@ CriterionResult CriteriaRunner::check(const Json& criterion, const DesiredState&
   if (kind == "load") return load(c, desired);
   if (kind == "httpOk" || kind == "metricsScraped") return httpGet(kind, c, desired);
   if (kind == "keyEnforced") return keyEnforced(c, desired);
+  if (kind == "prometheusTarget") return prometheusTarget(c);
   if (kind == "portExposure") return portExposureOf(c, observed);
   return result(kind, "", false, "not checked", "", "unknown criterion " + kind);
 }
@@ -321,6 +323,43 @@ CriterionResult CriteriaRunner::httpGet(const std::string& kind, const Json& c,
   return result(
       kind, req.url, has, ok ? (has ? "present" : "absent") : "HTTP " + std::to_string(status),
       want, has ? "" : (ok ? metric + " is not in the scrape" : "HTTP " + std::to_string(status)));
+}
+
+// Prometheus itself is asked (GET /api/v1/targets): the job must have at least `minTargets`
+// active targets (1), every one of them up. That a server serves metrics is not that they are
+// collected; this is.
+CriterionResult CriteriaRunner::prometheusTarget(const Json& c) {
+  const std::string url = jread::textOr(c, "url", "");
+  const std::string job = jread::textOr(c, "job", "");
+  const int64_t minTargets = jread::integerOr(c, "minTargets", 1);
+  const std::string subject = url + " job " + job;
+  const std::string want = ">= " + std::to_string(minTargets) + " target(s), all up";
+  PrometheusApi prometheus(http_, url);
+  auto targets = prometheus.activeTargets();
+  if (!targets)
+    return result("prometheusTarget", subject, false, "no answer", want,
+                  targets.status().message());
+  int64_t up = 0, total = 0;
+  std::string down;
+  for (const auto& t : targets.value()) {
+    if (t.job != job) continue;
+    ++total;
+    if (t.health == "up") {
+      ++up;
+    } else if (down.empty()) {
+      down = t.scrapeUrl + " is " + t.health + (t.lastError.empty() ? "" : ": " + t.lastError);
+    }
+  }
+  const bool pass = total >= minTargets && up == total;
+  std::string detail;
+  if (total == 0)
+    detail = "Prometheus has no target in job " + job + " (is it in its scrape config?)";
+  else if (total < minTargets)
+    detail = "only " + std::to_string(total) + " target(s) in job " + job;
+  else if (!pass)
+    detail = down;
+  return result("prometheusTarget", subject, pass,
+                std::to_string(up) + "/" + std::to_string(total) + " targets up", want, detail);
 }
 
 // A request without a key must be refused (401/403) and one with the key accepted (2xx). The key

@@ -36,6 +36,7 @@ class CriteriaRunner {
   CriterionResult httpGet(const std::string& kind, const Json& c, const DesiredState& desired);
   CriterionResult portExposureOf(const Json& c, const ObservedState& observed);
   CriterionResult keyEnforced(const Json& c, const DesiredState& desired);
+  CriterionResult prometheusTarget(const Json& c);
 
   HttpTransport& http_;
   Clock& clock_;

@@ -1,0 +1,35 @@
+// A Prometheus server's HTTP API, as far as the backlog asks it: which targets a scrape job has
+// and whether their last scrape worked (GET /api/v1/targets, Prometheus's docs "HTTP API:
+// Targets"). The answer is read defensively: any field may be missing or of another type.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "reconciler/status.h"
+#include "src/platform/http.h"
+
+namespace hx {
+
+struct PrometheusTarget {
+  std::string job;        // labels.job (scrapePool when the label is missing)
+  std::string scrapeUrl;  // what it scrapes
+  std::string health;     // "up", "down" or "unknown" (not scraped yet)
+  std::string lastError;  // why the last scrape failed, if it did
+};
+
+class PrometheusApi {
+ public:
+  PrometheusApi(HttpTransport& http, std::string baseUrl, int64_t timeoutMs = 10000)
+      : http_(http), baseUrl_(std::move(baseUrl)), timeoutMs_(timeoutMs) {}
+
+  // The active targets (`?state=active`), as Prometheus reports them now.
+  Result<std::vector<PrometheusTarget>> activeTargets();
+
+ private:
+  HttpTransport& http_;
+  std::string baseUrl_;
+  int64_t timeoutMs_;
+};
+
+}  // namespace hx

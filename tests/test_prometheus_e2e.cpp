@@ -1,0 +1,109 @@
+// The backlog asks a real Prometheus (Debian's `prometheus`, on loopback) whether it scrapes the
+// estate: `prometheusTarget` passes only when the job's targets are up in Prometheus itself, not
+// when a server merely serves metrics.
+#include <spawn.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "cli_harness.h"
+#include "sim_process.h"
+
+using namespace hx;
+using hx::test::CliHarness;
+using hx::test::Run;
+using hx::test::SimProcess;
+
+namespace {
+
+// Prometheus as a child process, scraping every second; stopped with the test.
+class PrometheusProcess {
+ public:
+  PrometheusProcess(const std::filesystem::path& dir, const std::string& scrapeConfigs)
+      : port_(hx::test::freePort()) {
+    std::ofstream(dir / "prometheus.yml")
+        << "global: {scrape_interval: 1s, scrape_timeout: 900ms}\nscrape_configs:\n"
+        << scrapeConfigs;
+    std::vector<std::string> args = {
+        "/usr/bin/prometheus", "--config.file=" + (dir / "prometheus.yml").string(),
+        "--storage.tsdb.path=" + (dir / "tsdb").string(),
+        "--web.listen-address=127.0.0.1:" + std::to_string(port_), "--log.level=error"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    REQUIRE(posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
+    CurlTransport http(true);
+    ready_ = hx::test::eventually(
+        [&] {
+          HttpRequest req;
+          req.url = url() + "/-/ready";
+          req.timeoutMs = 500;
+          auto r = http.send(req);
+          return r && r.value().status == 200;
+        },
+        30);
+  }
+  ~PrometheusProcess() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  bool ready() const { return ready_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  int port_;
+  pid_t pid_ = -1;
+  bool ready_ = false;
+};
+
+}  // namespace
+
+TEST_CASE(
+    "prometheusTarget: a task completes only when the real Prometheus scrapes its jobs, "
+    "and says which target is down",
+    "[backlog][prometheus][e2e]") {
+  CliHarness h("prometheus-target", HX_BIN);
+  SimProcess sim(
+      {{"--qdrant", "{PORT}"}, {"--llama-server", "{PORT}", "--model", "m", "--metrics"}},
+      hx::test::freshExchangeLog("prometheus-target"));
+  const int nothing = hx::test::freePort();  // no server listens there
+  PrometheusProcess prometheus(h.dir(),
+                               "  - {job_name: qdrant, static_configs: [{targets: ['127.0.0.1:" +
+                                   std::to_string(sim.port(0)) + "']}]}\n" +
+                                   "  - {job_name: llama, static_configs: [{targets: ['127.0.0.1:" +
+                                   std::to_string(sim.port(1)) + "']}]}\n" +
+                                   "  - {job_name: gone, static_configs: [{targets: ['127.0.0.1:" +
+                                   std::to_string(nothing) + "']}]}\n");
+  REQUIRE(prometheus.ready());
+  auto task = [&](const std::string& name, const std::vector<std::string>& jobs) {
+    std::string out = "---\napiVersion: hx/v1\nkind: Task\nmetadata: {name: " + name +
+                      "}\nspec:\n  title: " + name +
+                      "\n  priority: medium\n  completionCriteria: [Metrics collection "
+                      "operational]\n  criteria:\n";
+    for (const auto& job : jobs)
+      out += "    - prometheusTarget: {url: \"" + prometheus.url() + "\", job: " + job +
+             ", proves: Metrics collection operational}\n";
+    return out;
+  };
+  h.writeSpec("backlog.yaml", task("scraped", {"qdrant", "llama"}) + task("unscraped", {"gone"}) +
+                                  task("unknown", {"nosuchjob"}));
+  std::map<std::string, Json> tasks;
+  REQUIRE(hx::test::eventually(
+      [&] {
+        tasks = hx::test::tasksById(h.run("status -f specs --refresh -o json"));
+        return tasks["scraped"]["status"] == "completed";
+      },
+      30));
+  std::string all;
+  for (const auto& [id, t] : tasks) all += id + ": " + t.dump() + "\n";
+  INFO(all);
+  CHECK(tasks["scraped"].dump().find("1/1 targets up") != std::string::npos);
+  CHECK(tasks["unscraped"]["status"] != "completed");
+  const std::string down = tasks["unscraped"].dump();
+  CHECK(down.find("127.0.0.1:" + std::to_string(nothing)) != std::string::npos);
+  CHECK(down.find("connection refused") != std::string::npos);
+  CHECK(tasks["unknown"]["status"] != "completed");
+  CHECK(tasks["unknown"].dump().find("Prometheus has no target in job nosuchjob") !=
+        std::string::npos);
+}
