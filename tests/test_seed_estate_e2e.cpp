@@ -203,6 +203,34 @@ TEST_CASE(
   CHECK(hx::test::slurp(keyFile).find("seed-gateway-secret") == std::string::npos);
   CHECK(lifted.out.find("seed-gateway-secret") == std::string::npos);
 
+  // The document, regenerated from what the runs recorded: the seed's sections, each task's
+  // words with its evidence, what needs a person, and no secret.
+  Run report = h.run("report -f specs", env(h));
+  INFO(report.out.substr(0, 20000) << report.err);
+  CHECK(report.code == 0);
+  for (const char* section :
+       {"# Task Backlog", "## Executive Summary", "## Backlog Categories",
+        "### 1.3 External Model Integration", "## Dependency Tracking", "### Host Status",
+        "### Holds (decisions)", "## Action Items", "### Needs a person", "## Completion Tracking",
+        "## Documentation Updates", "### Model-collection mapping (model-collections.json)",
+        "### Security summary"})
+    CHECK(report.out.find(section) != std::string::npos);
+  CHECK(report.out.find("5 of 5 hosts are active.") != std::string::npos);
+  CHECK(report.out.find("**1.3.7 - Model-Collection Vector Ingestion**") != std::string::npos);
+  CHECK(report.out.find("- [x] Vectors successfully ingested to collections — proven: ingest") !=
+        std::string::npos);
+  CHECK(report.out.find("- [ ] Status monitoring working — needs a person: Status monitoring "
+                        "working") != std::string::npos);
+  CHECK(report.out.find("- [x] Response validation and error handling tested — proven: manual") !=
+        std::string::npos);
+  CHECK(report.out.find("| 1.5.1 | User decision to defer security implementation") !=
+        std::string::npos);
+  CHECK(report.out.find("| general | vector-db | ") != std::string::npos);
+  CHECK(report.out.find("passed: 5/5 found first") != std::string::npos);
+  for (const char* secret : {"seed-gateway-secret", "seed-webui-secret", "seed-monitoring-secret",
+                             "seed-qdrant-server-key"})
+    CHECK(report.out.find(secret) == std::string::npos);
+
   // Everything hxctl sent an LLM host was in that host's dialect.
   int generations = 0, thinking = 0, health = 0;
   for (const Json& e : hx::test::readExchanges(log)) {

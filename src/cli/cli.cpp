@@ -99,6 +99,16 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   status->add_flag("--refresh", refresh,
                    "Probe, observe and run the checks now (default: the last records)");
 
+  PlanCommandOptions reportOpts;
+  bool reportRefresh = false;
+  auto* report =
+      app.add_subcommand("report", "The backlog document, regenerated from live state as Markdown");
+  report->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->required()
+      ->allow_extra_args(false);
+  report->add_flag("--refresh", reportRefresh,
+                   "Probe, observe and run the checks now (default: the last records)");
+
   auto* keys = app.add_subcommand("keys", "API keys: role, deliveries, created, expires, rotated");
   keys->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
       ->required()
@@ -165,6 +175,7 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   if (*apply) return cmdApply(env, common, applyOpts);
   if (*hosts) return cmdHosts(env, common, hostsOpts);
   if (*status) return cmdStatus(env, common, statusOpts, statusTask, refresh);
+  if (*report) return cmdReport(env, common, reportOpts, reportRefresh);
   if (*history) return cmdHistory(env, common, runId, limit);
   if (*keys) return cmdKeys(env, common);
   if (*unlock) return cmdForceUnlock(env, common, lockId, force);

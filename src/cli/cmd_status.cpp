@@ -8,7 +8,12 @@
 #include "src/cli/commands.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/load_specs.h"
+#include "src/cli/report_markdown.h"
 #include "src/run/prepare.h"
+
+#ifndef HXCTL_VERSION
+#define HXCTL_VERSION "dev"
+#endif
 
 namespace hx {
 
@@ -252,6 +257,31 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
   renderBacklog(env.out, p, evaluations.value(), common.style);
   env.out << "\n" << summaryOf(evaluations.value()) << "\n";
   renderWriter(env.out, writerJson(*p.store), backoffsJson(*p.store));
+  return exit_code::kOk;
+}
+
+int cmdReport(CliEnv& env, const CommonOptions& common, PlanCommandOptions options, bool refresh) {
+  options.offline = !refresh;
+  Prepared p;
+  if (int rc = loadValid(env, common, p.loaded)) return rc;
+  p.preloaded = true;
+  if (auto o = prepare(env, common, options, p, nullptr); o != RunOutcome::kOk)
+    return exitCodeOf(o);
+  CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
+  auto evaluations =
+      evaluateBacklog(p.loaded.desired, p.observed, p.plan, {}, *p.store,
+                      refresh ? &runner : nullptr, refresh, refresh ? env.clock.nowSeconds() : 0);
+  if (!evaluations) {
+    env.err << "error: " << evaluations.status().message() << "\n";
+    return exit_code::kError;
+  }
+  ReportInput in;
+  in.desired = &p.loaded.desired;
+  in.observed = &p.observed;
+  in.evaluations = &evaluations.value();
+  in.generatedAt = env.clock.nowSeconds();
+  in.version = HXCTL_VERSION;
+  env.out << backlogReport(in);
   return exit_code::kOk;
 }
 

@@ -31,6 +31,8 @@ int cmdHosts(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
 int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions options,
               const std::string& task, bool refresh);
 int cmdKeys(CliEnv& env, const CommonOptions& common);
+// The backlog document, regenerated as Markdown (src/cli/report_markdown.h).
+int cmdReport(CliEnv& env, const CommonOptions& common, PlanCommandOptions options, bool refresh);
 int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limit);
 int cmdForceUnlock(CliEnv& env, const CommonOptions& common, const std::string& lockId, bool force);
 int cmdDaemon(CliEnv& env, const CommonOptions& common, DaemonCliOptions cli);
