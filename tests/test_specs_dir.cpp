@@ -121,8 +121,8 @@ TEST_CASE("the README's coverage of the seed's criteria is what specs/ proves", 
     }
     for (const auto& text : t->spec.value("completionCriteria", Json::array())) {
       const auto& kinds = proven[text.get<std::string>()];
-      bool onlyManual = kinds.size() == 1 && kinds.count("manual");
-      (onlyManual ? manual : live) += 1;
+      // A criterion that needs a person is manual, whatever live checks also watch it.
+      (kinds.count("manual") ? manual : live) += 1;
     }
   }
   std::ifstream in(std::string(HX_SOURCE_DIR) + "/README.md");
