@@ -214,25 +214,34 @@ void renderWriter(std::ostream& out, const Json& writer, const Json& backoffs) {
         << b["last_error"].get<std::string>() << "\n";
 }
 
-}  // namespace
-
-int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions options,
-              const std::string& task, bool refresh) {
+// What `status` and `report` show: the specs, the recorded (or, with `refresh`, a fresh)
+// observation and plan, and the backlog evaluated against them. Returns an exit code on failure.
+int readBacklog(CliEnv& env, const CommonOptions& common, PlanCommandOptions& options, bool refresh,
+                Prepared& p, Result<std::vector<TaskEvaluation>>& evaluations) {
   options.offline = !refresh;
-  Prepared p;
   if (int rc = loadValid(env, common, p.loaded)) return rc;
   p.preloaded = true;
   if (auto o = prepare(env, common, options, p, nullptr); o != RunOutcome::kOk)
     return exitCodeOf(o);
   CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
   // A read-only view records nothing, so it dates nothing: "since" stays as recorded.
-  auto evaluations =
+  evaluations =
       evaluateBacklog(p.loaded.desired, p.observed, p.plan, {}, *p.store,
                       refresh ? &runner : nullptr, refresh, refresh ? env.clock.nowSeconds() : 0);
   if (!evaluations) {
     env.err << "error: " << evaluations.status().message() << "\n";
     return exit_code::kError;
   }
+  return exit_code::kOk;
+}
+
+}  // namespace
+
+int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions options,
+              const std::string& task, bool refresh) {
+  Prepared p;
+  Result<std::vector<TaskEvaluation>> evaluations = std::vector<TaskEvaluation>{};
+  if (int rc = readBacklog(env, common, options, refresh, p, evaluations)) return rc;
   if (!task.empty()) return renderTask(env, common, p, evaluations.value(), task);
   if (common.json()) {
     Json tasks = Json::array();
@@ -261,20 +270,9 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
 }
 
 int cmdReport(CliEnv& env, const CommonOptions& common, PlanCommandOptions options, bool refresh) {
-  options.offline = !refresh;
   Prepared p;
-  if (int rc = loadValid(env, common, p.loaded)) return rc;
-  p.preloaded = true;
-  if (auto o = prepare(env, common, options, p, nullptr); o != RunOutcome::kOk)
-    return exitCodeOf(o);
-  CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
-  auto evaluations =
-      evaluateBacklog(p.loaded.desired, p.observed, p.plan, {}, *p.store,
-                      refresh ? &runner : nullptr, refresh, refresh ? env.clock.nowSeconds() : 0);
-  if (!evaluations) {
-    env.err << "error: " << evaluations.status().message() << "\n";
-    return exit_code::kError;
-  }
+  Result<std::vector<TaskEvaluation>> evaluations = std::vector<TaskEvaluation>{};
+  if (int rc = readBacklog(env, common, options, refresh, p, evaluations)) return rc;
   ReportInput in;
   in.desired = &p.loaded.desired;
   in.observed = &p.observed;
