@@ -361,4 +361,7 @@ TEST_CASE(
                    "blocked)") != std::string::npos);
   CHECK(r.out.find("- 1.3.6: Metrics collection operational (once the task is no longer "
                    "blocked)") != std::string::npos);
+  // -o json: one document, the Markdown as its string.
+  Json doc = Json::parse(h.run(std::string("report -f ") + HX_SOURCE_DIR + "/specs -o json").out);
+  CHECK(withoutTime(doc["report"].get<std::string>()) == withoutTime(r.out));
 }

@@ -279,7 +279,11 @@ int cmdReport(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
   in.evaluations = &evaluations.value();
   in.generatedAt = env.clock.nowSeconds();
   in.version = HXCTL_VERSION;
-  env.out << backlogReport(in);
+  // -o json keeps its promise of one JSON document: the Markdown as its one string.
+  if (common.json())
+    env.out << toJsonText(Json{{"report", backlogReport(in)}}) << "\n";
+  else
+    env.out << backlogReport(in);
   return exit_code::kOk;
 }
 
