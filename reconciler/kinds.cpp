@@ -465,18 +465,6 @@ Schema taskSpec() {
   });
 }
 
-// The texts a check proves: `proves` of a live check, `criterion` of a manual one.
-std::vector<std::string> provenTexts(const Json& criterion) {
-  if (!criterion.is_object() || criterion.empty()) return {};
-  const Json& body = criterion.begin().value();
-  if (!body.is_object()) return {};
-  if (criterion.begin().key() == "manual") return {body.value("criterion", "")};
-  std::vector<std::string> out;
-  for (const auto& text : body.value("proves", Json::array()))
-    if (text.is_string()) out.push_back(text.get<std::string>());
-  return out;
-}
-
 // Every criterion in the operators' words is proven by a check or marked manual, and every check
 // that says what it proves names one of them: no task completes on a check of something else.
 void validateTask(const Resource& r, Diagnostics& diags) {
@@ -487,7 +475,7 @@ void validateTask(const Resource& r, Diagnostics& diags) {
   if (!words || !words->is_array() || !criteria || !criteria->is_array()) return;
   std::set<std::string> proven;
   for (size_t i = 0; i < criteria->size(); ++i) {
-    for (const std::string& text : provenTexts((*criteria)[i])) {
+    for (const std::string& text : criterionProves((*criteria)[i])) {
       proven.insert(text);
       if (std::find(words->begin(), words->end(), Json(text)) == words->end()) {
         std::vector<std::string> known;
@@ -597,6 +585,17 @@ std::vector<KindDescriptor> buildKinds() {
 }
 
 }  // namespace
+
+std::vector<std::string> criterionProves(const Json& criterion) {
+  if (!criterion.is_object() || criterion.empty()) return {};
+  const Json& body = criterion.begin().value();
+  if (!body.is_object()) return {};
+  if (criterion.begin().key() == "manual") return {body.value("criterion", "")};
+  std::vector<std::string> out;
+  for (const auto& text : body.value("proves", Json::array()))
+    if (text.is_string()) out.push_back(text.get<std::string>());
+  return out;
+}
 
 const std::vector<KindDescriptor>& kinds() {
   static const std::vector<KindDescriptor> kTable = buildKinds();

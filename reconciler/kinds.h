@@ -78,4 +78,8 @@ std::vector<std::string> kindNames();
 // True when `path` ("vectors.size") matches `pattern` ("vectors.size", "vectors.*.size").
 bool fieldMatches(std::string_view pattern, std::string_view path);
 
+// The completion criteria (a Task's operators' words) one of its checks proves: `proves` of a
+// live check, `criterion` of a manual one; nothing for a malformed entry.
+std::vector<std::string> criterionProves(const Json& criterion);
+
 }  // namespace hx

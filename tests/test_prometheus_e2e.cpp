@@ -92,7 +92,9 @@ TEST_CASE(
   REQUIRE(hx::test::eventually(
       [&] {
         tasks = hx::test::tasksById(h.run("status -f specs --refresh -o json"));
-        return tasks["scraped"]["status"] == "completed";
+        // Until Prometheus has tried each target once, a target is "unknown": wait for both.
+        return tasks["scraped"]["status"] == "completed" &&
+               tasks["unscraped"].dump().find("is unknown") == std::string::npos;
       },
       30));
   std::string all;

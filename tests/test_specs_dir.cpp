@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "reconciler/kinds.h"
 #include "reconciler/loader.h"
 #include "reconciler/planner.h"
 #include "src/platform/fs_spec_source.h"
@@ -114,10 +115,7 @@ TEST_CASE("the README's coverage of the seed's criteria is what specs/ proves", 
     if (t->spec.value("optional", false)) continue;
     std::map<std::string, std::set<std::string>> proven;  // criterion -> kinds of its checks
     for (const auto& c : t->spec.value("criteria", Json::array())) {
-      const std::string kind = c.begin().key();
-      const Json& body = c.begin().value();
-      if (kind == "manual") proven[body.value("criterion", "")].insert(kind);
-      for (const auto& text : body.value("proves", Json::array())) proven[text].insert(kind);
+      for (const auto& text : criterionProves(c)) proven[text].insert(c.begin().key());
     }
     for (const auto& text : t->spec.value("completionCriteria", Json::array())) {
       const auto& kinds = proven[text.get<std::string>()];

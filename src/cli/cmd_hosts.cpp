@@ -122,10 +122,7 @@ void renderText(std::ostream& out, const std::vector<HostView>& views, int64_t n
 
 int cmdHosts(CliEnv& env, const CommonOptions& common, PlanCommandOptions options) {
   Prepared p;
-  if (int rc = loadValid(env, common, p.loaded)) return rc;
-  p.preloaded = true;
-  if (auto o = prepare(env, common, options, p, nullptr); o != RunOutcome::kOk)
-    return exitCodeOf(o);
+  if (int rc = loadAndPrepare(env, common, options, p)) return rc;
   std::vector<HostView> views;
   for (const auto* host : p.loaded.desired.ofKind(kind::kHost)) {
     HostView v = viewOf(*host, p);

@@ -14,10 +14,7 @@ namespace hx {
 
 int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options) {
   Prepared p;
-  if (int rc = loadValid(env, common, p.loaded)) return rc;
-  p.preloaded = true;
-  if (auto o = prepare(env, common, options, p, nullptr); o != RunOutcome::kOk)
-    return exitCodeOf(o);
+  if (int rc = loadAndPrepare(env, common, options, p)) return rc;
   if (common.json())
     env.out << toJsonText(planJson(p.plan)) << "\n";
   else

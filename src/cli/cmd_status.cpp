@@ -219,10 +219,7 @@ void renderWriter(std::ostream& out, const Json& writer, const Json& backoffs) {
 int readBacklog(CliEnv& env, const CommonOptions& common, PlanCommandOptions& options, bool refresh,
                 Prepared& p, Result<std::vector<TaskEvaluation>>& evaluations) {
   options.offline = !refresh;
-  if (int rc = loadValid(env, common, p.loaded)) return rc;
-  p.preloaded = true;
-  if (auto o = prepare(env, common, options, p, nullptr); o != RunOutcome::kOk)
-    return exitCodeOf(o);
+  if (int rc = loadAndPrepare(env, common, options, p)) return rc;
   CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
   // A read-only view records nothing, so it dates nothing: "since" stays as recorded.
   evaluations =

@@ -31,4 +31,11 @@ std::optional<int64_t> durationFlag(CliEnv& env, const std::string& flag, const 
   return ms;
 }
 
+int loadAndPrepare(CliEnv& env, const CommonOptions& common, PlanCommandOptions& options,
+                   Prepared& p) {
+  if (int rc = loadValid(env, common, p.loaded)) return rc;
+  p.preloaded = true;
+  return exitCodeOf(prepare(env, common, options, p, nullptr));
+}
+
 }  // namespace hx

@@ -8,11 +8,17 @@
 
 #include "reconciler/loader.h"
 #include "src/cli/commands.h"
+#include "src/run/prepare.h"
 
 namespace hx {
 
 // Loads and validates the specs; on failure prints the errors and returns the exit code.
 int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded);
+
+// The read side of plan, hosts, status and report: the specs loaded and valid, then prepared
+// (store, observation or recall, plan) into `p`. On failure it has said why; returns the exit code.
+int loadAndPrepare(CliEnv& env, const CommonOptions& common, PlanCommandOptions& options,
+                   Prepared& p);
 
 // A duration flag's value in ms; on a bad value prints "error: FLAG VALUE: not a duration (e.g.
 // EXAMPLE)" and returns nullopt.

@@ -35,14 +35,6 @@ const TaskEvaluation* evaluationOf(const ReportInput& in, const std::string& tas
   return nullptr;
 }
 
-std::vector<std::string> provenTexts(const Json& criterion) {
-  const Json& body = criterion.begin().value();
-  if (criterion.begin().key() == "manual") return {body.value("criterion", "")};
-  std::vector<std::string> out;
-  for (const auto& t : body.value("proves", Json::array())) out.push_back(t.get<std::string>());
-  return out;
-}
-
 std::string evidence(const CriterionResult& r) {
   std::string s = r.kind + " " + r.subject + ": " + r.value;
   if (!r.pass && !r.detail.empty()) s += " (" + r.detail + ")";
@@ -57,7 +49,7 @@ void criterionLine(std::ostream& out, const Resource& task, const TaskEvaluation
   std::vector<const CriterionResult*> results;
   bool any = false;
   for (size_t i = 0; i < criteria.size(); ++i) {
-    auto texts = provenTexts(criteria[i]);
+    auto texts = criterionProves(criteria[i]);
     if (std::find(texts.begin(), texts.end(), text) == texts.end()) continue;
     any = true;
     if (i < e.criteria.size()) results.push_back(&e.criteria[i]);
