@@ -430,6 +430,12 @@ Schema criterionSpec() {
       // A Prometheus (url: its base URL) scrapes the job: it has targets, and all are up.
       opt("prometheusTarget",
           check({req("url", url()), req("job", str()), opt("minTargets", integer(1))})),
+      // The Prometheus has these alerting rules loaded, each evaluated without error.
+      opt("prometheusRules", check({req("url", url()), opt("alerts", listOf(str()))})),
+      // Grafana (url: its base URL) has the dashboard, with these panels, and every data source
+      // it draws from passes Grafana's health check. token: a service account token.
+      opt("grafanaDashboard", check({req("url", url()), req("uid", str()),
+                                     opt("token", secretRef()), opt("panels", listOf(str()))})),
       opt("portExposure", check({req("host", mention("Host")), req("port", portOrRange()),
                                  req("from", cidrOrAny()), opt("proto", oneOf({"tcp", "udp"}))})),
       opt("keyEnforced",

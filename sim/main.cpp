@@ -11,6 +11,7 @@
 //                                   [--metrics]
 //          --gateway ADDR:PORT --upstream URL [--upstream-key KEY] [--key-file PATH]
 //          --web ADDR:PORT [--title TEXT]
+//          --grafana ADDR:PORT [--api-key TOKEN]
 //   and, after any host: [--latency-ms N] [--error-rate R] [--drop-rate R] [--up-after S]
 //                        [--hostile KIND] [--hostile-health]
 //
@@ -35,6 +36,7 @@
 
 #include "exchange_log.h"
 #include "gateway_personality.h"
+#include "grafana_personality.h"
 #include "hostile.h"
 #include "ollama_personality.h"
 #include "openai_personality.h"
@@ -65,6 +67,7 @@ std::unique_ptr<hxsim::Personality> makePersonality(const hxsim::HostOptions& h)
   if (h.personality == "gateway")
     return std::make_unique<hxsim::GatewayPersonality>(
         hxsim::GatewayOptions{h.upstream, h.upstreamKey, h.keyFile});
+  if (h.personality == "grafana") return std::make_unique<hxsim::GrafanaPersonality>(h.apiKey);
   if (h.personality == "web")
     return std::make_unique<hxsim::WebPersonality>(h.title.empty() ? "Qdrant Web UI" : h.title);
   if (h.personality == "qdrant")
@@ -113,7 +116,8 @@ int main(int argc, char** argv) {
       else if (arg == "--seed")
         seed = static_cast<unsigned>(std::stoul(value()));
       else if (arg == "--qdrant" || arg == "--ollama" || arg == "--vllm" ||
-               arg == "--llama-server" || arg == "--gateway" || arg == "--web") {
+               arg == "--llama-server" || arg == "--gateway" || arg == "--web" ||
+               arg == "--grafana") {
         hxsim::HostOptions h;
         h.personality = arg.substr(2);
         if (!parseAddress(value(), &h)) return usage(arg + " takes a loopback ADDR:PORT");

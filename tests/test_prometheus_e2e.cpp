@@ -1,63 +1,18 @@
 // The backlog asks a real Prometheus (Debian's `prometheus`, on loopback) whether it scrapes the
 // estate: `prometheusTarget` passes only when the job's targets are up in Prometheus itself, not
 // when a server merely serves metrics.
-#include <spawn.h>
-
 #include <catch2/catch.hpp>
 #include <fstream>
 
 #include "cli_harness.h"
+#include "prometheus_process.h"
 #include "sim_process.h"
 
 using namespace hx;
 using hx::test::CliHarness;
+using hx::test::PrometheusProcess;
 using hx::test::Run;
 using hx::test::SimProcess;
-
-namespace {
-
-// Prometheus as a child process, scraping every second; stopped with the test.
-class PrometheusProcess {
- public:
-  PrometheusProcess(const std::filesystem::path& dir, const std::string& scrapeConfigs)
-      : port_(hx::test::freePort()) {
-    std::ofstream(dir / "prometheus.yml")
-        << "global: {scrape_interval: 1s, scrape_timeout: 900ms}\nscrape_configs:\n"
-        << scrapeConfigs;
-    std::vector<std::string> args = {
-        "/usr/bin/prometheus", "--config.file=" + (dir / "prometheus.yml").string(),
-        "--storage.tsdb.path=" + (dir / "tsdb").string(),
-        "--web.listen-address=127.0.0.1:" + std::to_string(port_), "--log.level=error"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    REQUIRE(posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
-    CurlTransport http(true);
-    ready_ = hx::test::eventually(
-        [&] {
-          HttpRequest req;
-          req.url = url() + "/-/ready";
-          req.timeoutMs = 500;
-          auto r = http.send(req);
-          return r && r.value().status == 200;
-        },
-        30);
-  }
-  ~PrometheusProcess() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  bool ready() const { return ready_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  int port_;
-  pid_t pid_ = -1;
-  bool ready_ = false;
-};
-
-}  // namespace
 
 TEST_CASE(
     "prometheusTarget: a task completes only when the real Prometheus scrapes its jobs, "

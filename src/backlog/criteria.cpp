@@ -6,12 +6,12 @@
 #include "reconciler/identity.h"
 #include "reconciler/kinds.h"
 #include "reconciler/values.h"
+#include "src/backlog/check_result.h"
 #include "src/backlog/load_generator.h"
 #include "src/platform/secrets.h"
 #include "src/providers/host_endpoint.h"
 #include "src/providers/json_read.h"
 #include "src/providers/llm/llm_client.h"
-#include "src/providers/monitoring/prometheus_api.h"
 #include "src/providers/qdrant/qdrant_api.h"
 
 namespace hx {
@@ -22,11 +22,7 @@ const Resource* hostOf(const DesiredState& desired, const Resource& r) {
   return desired.find({kind::kHost, objectHost(r)});
 }
 
-CriterionResult result(const std::string& kind, const std::string& subject, bool pass,
-                       std::string value, std::string threshold, std::string detail) {
-  return CriterionResult{
-      kind, subject, pass, std::move(value), std::move(threshold), std::move(detail), 0};
-}
+using check_detail::result;
 
 // Embeds `texts` with a model on its host; returns one vector per text.
 Result<std::vector<std::vector<double>>> embedTexts(HttpTransport& http, Clock& clock,
@@ -132,6 +128,8 @@ CriterionResult CriteriaRunner::check(const Json& criterion, const DesiredState&
   if (kind == "httpOk" || kind == "metricsScraped") return httpGet(kind, c, desired);
   if (kind == "keyEnforced") return keyEnforced(c, desired);
   if (kind == "prometheusTarget") return prometheusTarget(c);
+  if (kind == "prometheusRules") return prometheusRules(c);
+  if (kind == "grafanaDashboard") return grafanaDashboard(c);
   if (kind == "portExposure") return portExposureOf(c, observed);
   return result(kind, "", false, "not checked", "", "unknown criterion " + kind);
 }
@@ -323,43 +321,6 @@ CriterionResult CriteriaRunner::httpGet(const std::string& kind, const Json& c,
   return result(
       kind, req.url, has, ok ? (has ? "present" : "absent") : "HTTP " + std::to_string(status),
       want, has ? "" : (ok ? metric + " is not in the scrape" : "HTTP " + std::to_string(status)));
-}
-
-// Prometheus itself is asked (GET /api/v1/targets): the job must have at least `minTargets`
-// active targets (1), every one of them up. That a server serves metrics is not that they are
-// collected; this is.
-CriterionResult CriteriaRunner::prometheusTarget(const Json& c) {
-  const std::string url = jread::textOr(c, "url", "");
-  const std::string job = jread::textOr(c, "job", "");
-  const int64_t minTargets = jread::integerOr(c, "minTargets", 1);
-  const std::string subject = url + " job " + job;
-  const std::string want = ">= " + std::to_string(minTargets) + " target(s), all up";
-  PrometheusApi prometheus(http_, url);
-  auto targets = prometheus.activeTargets();
-  if (!targets)
-    return result("prometheusTarget", subject, false, "no answer", want,
-                  targets.status().message());
-  int64_t up = 0, total = 0;
-  std::string down;
-  for (const auto& t : targets.value()) {
-    if (t.job != job) continue;
-    ++total;
-    if (t.health == "up") {
-      ++up;
-    } else if (down.empty()) {
-      down = t.scrapeUrl + " is " + t.health + (t.lastError.empty() ? "" : ": " + t.lastError);
-    }
-  }
-  const bool pass = total >= minTargets && up == total;
-  std::string detail;
-  if (total == 0)
-    detail = "Prometheus has no target in job " + job + " (is it in its scrape config?)";
-  else if (total < minTargets)
-    detail = "only " + std::to_string(total) + " target(s) in job " + job;
-  else if (!pass)
-    detail = down;
-  return result("prometheusTarget", subject, pass,
-                std::to_string(up) + "/" + std::to_string(total) + " targets up", want, detail);
 }
 
 // A request without a key must be refused (401/403) and one with the key accepted (2xx). The key

@@ -36,7 +36,10 @@ class CriteriaRunner {
   CriterionResult httpGet(const std::string& kind, const Json& c, const DesiredState& desired);
   CriterionResult portExposureOf(const Json& c, const ObservedState& observed);
   CriterionResult keyEnforced(const Json& c, const DesiredState& desired);
+  // src/backlog/monitoring_checks.cpp: the estate's Prometheus and Grafana, asked directly.
   CriterionResult prometheusTarget(const Json& c);
+  CriterionResult prometheusRules(const Json& c);
+  CriterionResult grafanaDashboard(const Json& c);
 
   HttpTransport& http_;
   Clock& clock_;

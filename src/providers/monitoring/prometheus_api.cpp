@@ -4,13 +4,13 @@
 
 namespace hx {
 
-Result<std::vector<PrometheusTarget>> PrometheusApi::activeTargets() {
+Result<Json> PrometheusApi::getData(const std::string& path) {
   HttpRequest req;
   std::string root = baseUrl_;
   while (!root.empty() && root.back() == '/') root.pop_back();
-  req.url = root + "/api/v1/targets?state=active";
+  req.url = root + path;
   req.timeoutMs = timeoutMs_;
-  const std::string what = "GET /api/v1/targets";
+  const std::string what = "GET " + path.substr(0, path.find('?'));
   auto r = http_.send(req);
   if (!r) return Status::error(r.status().kind(), what + ": " + r.status().message());
   if (r.value().status != 200)
@@ -18,12 +18,18 @@ Result<std::vector<PrometheusTarget>> PrometheusApi::activeTargets() {
                                                    ": " + jread::excerpt(r.value().body));
   auto body = jread::parseBody(what, r.value());
   if (!body) return body.status();
-  // {"status": "success", "data": {"activeTargets": [...]}}; "error" carries "error"/"errorType".
+  // {"status": "success", "data": ...}; "error" carries "error"/"errorType".
   if (jread::textOr(body.value(), "status", "") != "success")
     return Status::error(ErrorKind::kTerminal,
                          what + ": " + jread::textOr(body.value(), "error", "not a success"));
+  return jread::object(body.value(), "data");
+}
+
+Result<std::vector<PrometheusTarget>> PrometheusApi::activeTargets() {
+  auto data = getData("/api/v1/targets?state=active");
+  if (!data) return data.status();
   std::vector<PrometheusTarget> out;
-  const Json& targets = jread::array(jread::object(body.value(), "data"), "activeTargets");
+  const Json& targets = jread::array(data.value(), "activeTargets");
   for (const auto& t : targets) {
     PrometheusTarget target;
     target.job =
@@ -32,6 +38,25 @@ Result<std::vector<PrometheusTarget>> PrometheusApi::activeTargets() {
     target.health = jread::textOr(t, "health", "unknown");
     target.lastError = jread::textOr(t, "lastError", "");
     out.push_back(std::move(target));
+  }
+  return out;
+}
+
+Result<std::vector<PrometheusAlertRule>> PrometheusApi::alertRules() {
+  auto data = getData("/api/v1/rules?type=alert");
+  if (!data) return data.status();
+  std::vector<PrometheusAlertRule> out;
+  for (const auto& g : jread::array(data.value(), "groups")) {
+    for (const auto& r : jread::array(g, "rules")) {
+      if (jread::textOr(r, "type", "alerting") != "alerting") continue;
+      PrometheusAlertRule rule;
+      rule.group = jread::textOr(g, "name", "");
+      rule.name = jread::textOr(r, "name", "");
+      rule.health = jread::textOr(r, "health", "unknown");
+      rule.lastError = jread::textOr(r, "lastError", "");
+      rule.state = jread::textOr(r, "state", "");
+      out.push_back(std::move(rule));
+    }
   }
   return out;
 }

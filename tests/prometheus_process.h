@@ -1,0 +1,68 @@
+// Debian's real Prometheus as a child process of a test, on a free loopback port, scraping
+// every second; stopped with the test. `configBody` is the part of prometheus.yml after
+// `global` (scrape_configs, rule_files); the lifecycle API is on, so a test can reload it.
+#pragma once
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "cli_harness.h"
+#include "sim_process.h"
+#include "src/platform/http.h"
+
+namespace hx::test {
+
+class PrometheusProcess {
+ public:
+  PrometheusProcess(const std::filesystem::path& dir, const std::string& scrapeConfigs,
+                    const std::string& configName = "prometheus.yml", bool writeConfig = true)
+      : port_(freePort()), config_(dir / configName) {
+    if (writeConfig) {
+      std::ofstream(config_) << "global: {scrape_interval: 1s, scrape_timeout: 900ms, "
+                                "evaluation_interval: 1s}\nscrape_configs:\n"
+                             << scrapeConfigs;
+    }
+    std::vector<std::string> args = {"/usr/bin/prometheus",
+                                     "--config.file=" + config_.string(),
+                                     "--storage.tsdb.path=" + (dir / "tsdb").string(),
+                                     "--web.listen-address=127.0.0.1:" + std::to_string(port_),
+                                     "--web.enable-lifecycle",
+                                     "--log.level=error"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    REQUIRE(posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
+    ready_ = eventually([&] { return get("/-/ready") == 200; }, 30);
+  }
+  ~PrometheusProcess() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  bool ready() const { return ready_; }
+  pid_t pid() const { return pid_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  const std::filesystem::path& config() const { return config_; }
+  int get(const std::string& path) const {
+    CurlTransport http(true);
+    HttpRequest req;
+    req.url = url() + path;
+    req.timeoutMs = 500;
+    auto r = http.send(req);
+    return r ? r.value().status : 0;
+  }
+
+ private:
+  int port_;
+  std::filesystem::path config_;
+  pid_t pid_ = -1;
+  bool ready_ = false;
+};
+
+}  // namespace hx::test
