@@ -4,6 +4,7 @@
 #include <map>
 
 #include "reconciler/kinds.h"
+#include "reconciler/scrape_config.h"
 #include "reconciler/values.h"
 
 namespace hx {
@@ -73,9 +74,20 @@ void deriveGatewayFiles(DesiredState& desired) {
   for (auto& [host, f] : files) desired.resources.push_back(std::move(f));
 }
 
+// A declared Prometheus's config is rendered from every declared host, so that a host added to
+// the specs is scraped on the next apply.
+void renderPrometheusConfigs(DesiredState& desired) {
+  std::vector<std::pair<size_t, Json>> rendered;
+  for (size_t i = 0; i < desired.resources.size(); ++i)
+    if (desired.resources[i].id.kind == kind::kPrometheus)
+      rendered.emplace_back(i, scrapeConfigFor(desired.resources[i], desired));
+  for (auto& [i, config] : rendered) desired.resources[i].spec["config"] = std::move(config);
+}
+
 }  // namespace
 
 void deriveResources(DesiredState& desired) {
+  renderPrometheusConfigs(desired);
   std::map<std::string, std::vector<Resource*>> rulesOf;
   for (auto& r : desired.resources)
     if (r.id.kind == kind::kFirewallRule) rulesOf[r.spec.value("host", "")].push_back(&r);

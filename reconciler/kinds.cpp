@@ -1,6 +1,7 @@
 #include "reconciler/kinds.h"
 
 #include <algorithm>
+#include <regex>
 #include <set>
 
 #include "reconciler/identity.h"
@@ -395,6 +396,36 @@ void validateApiKey(const Resource& r, Diagnostics& diags) {
     report(diags, r, "spec.deliver", "must name gateway and/or qdrant");
 }
 
+// ---- Prometheus (the estate's own monitoring) -----------------------------------------------
+
+// hxctl writes the whole prometheus.yml (reconciler/scrape_config.h): a job per kind of server,
+// every declared host a target. The fields below are what it is rendered from; `config` is the
+// rendering, filled in by deriveResources and compared with the file on the host.
+Schema prometheusSpec() {
+  return object({
+      req("host", ref("Host")),
+      req("url", url()),
+      req("configFile", str()),
+      opt("reloadCommand", listOf(str(), true)),
+      opt("scrapeInterval", duration()),
+      opt("ruleFiles", listOf(str())),
+      opt("qdrantCredentialsFile", str()),
+      opt("blackboxExporter", str()),
+      opt("config", anything()),
+  });
+}
+
+void validatePrometheus(const Resource& r, Diagnostics& diags) {
+  if (r.field("config"))
+    report(diags, r, "spec.config", "is rendered by hxctl from the estate's hosts; do not set it");
+  const Json* exporter = r.field("blackboxExporter");
+  if (exporter && exporter->is_string()) {
+    static const std::regex kHostPort(R"(^[A-Za-z0-9.\-\[\]:]+:[0-9]{1,5}$)");
+    if (!std::regex_match(exporter->get<std::string>(), kHostPort))
+      report(diags, r, "spec.blackboxExporter", "must be HOST:PORT of a blackbox exporter");
+  }
+}
+
 // ---- Task ---------------------------------------------------------------------------------
 
 // Every check may say which of the task's completionCriteria (the operators' words) it proves.
@@ -429,7 +460,9 @@ Schema criterionSpec() {
       opt("metricsScraped", check({req("url", url()), opt("metric", str())})),
       // A Prometheus (url: its base URL) scrapes the job: it has targets, and all are up.
       opt("prometheusTarget",
-          check({req("url", url()), req("job", str()), opt("minTargets", integer(1))})),
+          check({req("url", url()), req("job", str()), opt("minTargets", integer(1)),
+                 // A blackbox exporter's job: each target's probe_success must be 1 as well.
+                 opt("probe", boolean())})),
       // The Prometheus has these alerting rules loaded, each evaluated without error.
       opt("prometheusRules", check({req("url", url()), opt("alerts", listOf(str()))})),
       // Grafana (url: its base URL) has the dashboard, with these panels, and every data source
@@ -516,6 +549,7 @@ Json ruleNormalize(const Resource& r, Json) {
 }
 std::string firewallKey(const Resource&) { return "ufw"; }
 std::string keyFileKey(const Resource& r) { return r.spec.value("keyFile", ""); }
+std::string configFileKey(const Resource& r) { return r.spec.value("configFile", ""); }
 
 std::vector<KindDescriptor> buildKinds() {
   std::vector<KindDescriptor> k;
@@ -586,6 +620,16 @@ std::vector<KindDescriptor> buildKinds() {
                .sensitiveFields = {"secretDigest"},
                .extraDiff = apiKeyExtraDiff,
                .credential = true});
+  k.push_back({.name = "Prometheus",
+               .spec = prometheusSpec(),
+               .validate = validatePrometheus,
+               .managed = true,
+               .immutableFields = {"host", "configFile"},
+               .specOnlyFields = {"url", "reloadCommand", "scrapeInterval", "ruleFiles",
+                                  "qdrantCredentialsFile", "blackboxExporter"},
+               .adoptsExisting = true,
+               .hostField = "host",
+               .objectKey = configFileKey});
   k.push_back({.name = "Task", .spec = taskSpec(), .validate = validateTask});
   return k;
 }

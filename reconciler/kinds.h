@@ -26,6 +26,7 @@ inline constexpr const char* kRole = "Role";
 inline constexpr const char* kGatewayKeyFile = "GatewayKeyFile";
 inline constexpr const char* kApiKey = "ApiKey";
 inline constexpr const char* kTask = "Task";
+inline constexpr const char* kPrometheus = "Prometheus";
 }  // namespace kind
 
 struct KindDescriptor {

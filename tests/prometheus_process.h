@@ -66,3 +66,46 @@ class PrometheusProcess {
 };
 
 }  // namespace hx::test
+
+namespace hx::test {
+
+// Debian's prometheus-blackbox-exporter with one module, http_2xx, on a free loopback port: how
+// the estate's Prometheus probes hosts that serve no /metrics (Ollama).
+class BlackboxExporter {
+ public:
+  explicit BlackboxExporter(const std::filesystem::path& dir) : port_(freePort()) {
+    std::ofstream(dir / "blackbox.yml") << "modules:\n  http_2xx: {prober: http, timeout: 2s, "
+                                           "http: {preferred_ip_protocol: ip4}}\n";
+    std::vector<std::string> args = {"/usr/bin/prometheus-blackbox-exporter",
+                                     "--config.file=" + (dir / "blackbox.yml").string(),
+                                     "--web.listen-address=" + address(), "--log.level=error"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    REQUIRE(posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
+    ready_ = eventually(
+        [&] {
+          CurlTransport http(true);
+          HttpRequest req;
+          req.url = "http://" + address() + "/metrics";
+          req.timeoutMs = 500;
+          auto r = http.send(req);
+          return r && r.value().status == 200;
+        },
+        30);
+  }
+  ~BlackboxExporter() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  bool ready() const { return ready_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  int port_;
+  pid_t pid_ = -1;
+  bool ready_ = false;
+};
+
+}  // namespace hx::test

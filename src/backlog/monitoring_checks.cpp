@@ -14,6 +14,16 @@ namespace hx {
 namespace {
 using check_detail::result;
 
+// A PromQL string literal's content: backslashes and double quotes escaped.
+std::string promqlString(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\' || c == '"') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
@@ -46,16 +56,43 @@ CriterionResult CriteriaRunner::prometheusTarget(const Json& c) {
       down = t.scrapeUrl + " is " + t.health + (t.lastError.empty() ? "" : ": " + t.lastError);
     }
   }
-  const bool pass = total >= minTargets && up == total;
+  bool pass = total >= minTargets && up == total;
   std::string detail;
-  if (total == 0)
+  // A probe job's targets are "up" when the exporter answered; whether what it probed answered
+  // is the exporter's probe_success, asked of Prometheus as well.
+  std::string probed;
+  if (pass && jread::boolean(c, "probe").value_or(false)) {
+    auto samples = prometheus.query("probe_success{job=\"" + promqlString(job) + "\"}");
+    if (!samples)
+      return result("prometheusTarget", subject, false, "no answer", want,
+                    samples.status().message());
+    int64_t ok = 0;
+    for (const auto& s : samples.value()) {
+      if (s.value == 1) {
+        ++ok;
+      } else if (detail.empty()) {
+        detail =
+            "the probe of " + jread::textOr(s.labels, "instance", "?") + " fails" +
+            (jread::text(s.labels, "host") ? " (host " + jread::textOr(s.labels, "host", "") + ")"
+                                           : "");
+      }
+    }
+    pass = ok == total && static_cast<int64_t>(samples.value().size()) == total;
+    if (!pass && detail.empty()) detail = "Prometheus has no probe result yet for every target";
+    probed = ", " + std::to_string(ok) + "/" + std::to_string(total) + " probes succeed";
+  }
+  if (!detail.empty()) {
+    // the probe's failure, above
+  } else if (total == 0) {
     detail = "Prometheus has no target in job " + job + " (is it in its scrape config?)";
-  else if (total < minTargets)
+  } else if (total < minTargets) {
     detail = "only " + std::to_string(total) + " target(s) in job " + job;
-  else if (!pass)
+  } else if (!pass) {
     detail = down;
+  }
   return result("prometheusTarget", subject, pass,
-                std::to_string(up) + "/" + std::to_string(total) + " targets up", want, detail);
+                std::to_string(up) + "/" + std::to_string(total) + " targets up" + probed, want,
+                detail);
 }
 
 // Prometheus's loaded alerting rules (GET /api/v1/rules?type=alert): every alert named must be

@@ -12,7 +12,7 @@
 
 namespace hx {
 
-Status writeFileAtomically(const std::string& path, const std::string& content) {
+Status writeFileAtomically(const std::string& path, const std::string& content, mode_t mode) {
   std::filesystem::path target(path);
   std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";
   std::error_code ec;
@@ -28,6 +28,12 @@ Status writeFileAtomically(const std::string& path, const std::string& content) 
   if (fd < 0)
     return Status::error(ErrorKind::kTerminal,
                          "cannot write " + path + ": " + std::strerror(errno));
+  if (mode != 0600 && fchmod(fd, mode) != 0) {
+    std::string why = std::strerror(errno);
+    close(fd);
+    unlink(tmp.c_str());
+    return Status::error(ErrorKind::kTerminal, "cannot write " + path + ": " + why);
+  }
   size_t done = 0;
   while (done < content.size()) {
     ssize_t n = write(fd, content.data() + done, content.size() - done);

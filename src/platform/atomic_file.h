@@ -2,6 +2,8 @@
 // private (0600) from the first byte, and replaced atomically so no reader sees half a file.
 #pragma once
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 
@@ -10,8 +12,9 @@
 namespace hx {
 
 // Writes to a temporary file in the same directory, fsyncs it, renames it over `path` and
-// fsyncs the directory. Creates missing parent directories (0700).
-Status writeFileAtomically(const std::string& path, const std::string& content);
+// fsyncs the directory. Creates missing parent directories (0700). `mode`: 0600 unless the
+// file holds no secret and another service must read it (a prometheus.yml: 0644).
+Status writeFileAtomically(const std::string& path, const std::string& content, mode_t mode = 0600);
 
 // The file's content, nothing if it does not exist, or an error if it cannot be read.
 Result<std::optional<std::string>> readFileIfExists(const std::string& path);

@@ -52,6 +52,7 @@ Status RealProviders::configure(const DesiredState& desired) {
             : ""};
   keys_.configure(desired, std::move(servers));
   gateways_.configure(desired);
+  prometheus_.configure(desired);
   return Status::ok();
 }
 
@@ -97,6 +98,7 @@ void RealProviders::configureFirewall(const Resource& host) {
 Provider* RealProviders::providerFor(const std::string& kind, const std::string& host) {
   if (kind == kind::kApiKey) return &keys_;
   if (kind == kind::kGatewayKeyFile) return &gateways_;
+  if (kind == kind::kPrometheus) return &prometheus_;
   bool firewall = kind == kind::kFirewallRule || kind == kind::kFirewall;
   std::string part = (firewall ? "firewall@" : "api@") + host;
   if (auto b = broken_.find(part); b != broken_.end()) {

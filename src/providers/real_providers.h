@@ -12,6 +12,7 @@
 #include "src/providers/keys/gateway_provider.h"
 #include "src/providers/keys/key_provider.h"
 #include "src/providers/llm/model_providers.h"
+#include "src/providers/monitoring/prometheus_config_provider.h"
 #include "src/providers/pull_reporter.h"
 #include "src/providers/qdrant/qdrant_api.h"
 #include "src/providers/qdrant/qdrant_provider.h"
@@ -73,6 +74,7 @@ class RealProviders : public ProviderSet {
   std::map<std::string, FirewallHost> firewalls_;  // by host name
   KeyProvider keys_{commands_, clock_};
   GatewayFileProvider gateways_{commands_};
+  PrometheusConfigProvider prometheus_{commands_};
   std::map<std::string, QdrantHost> qdrant_;  // by host name
   std::map<std::string, LlmHost> llm_;        // by host name
   // "api@host" / "firewall@host" -> why that provider could not be built

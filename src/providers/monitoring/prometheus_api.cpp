@@ -4,6 +4,26 @@
 
 namespace hx {
 
+namespace {
+
+// RFC 3986 percent-encoding of a query value: unreserved characters stay, all else is %XX.
+std::string urlEncode(const std::string& text) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<Json> PrometheusApi::getData(const std::string& path) {
   HttpRequest req;
   std::string root = baseUrl_;
@@ -38,6 +58,24 @@ Result<std::vector<PrometheusTarget>> PrometheusApi::activeTargets() {
     target.health = jread::textOr(t, "health", "unknown");
     target.lastError = jread::textOr(t, "lastError", "");
     out.push_back(std::move(target));
+  }
+  return out;
+}
+
+Result<std::vector<PrometheusSample>> PrometheusApi::query(const std::string& expr) {
+  auto data = getData("/api/v1/query?query=" + urlEncode(expr));
+  if (!data) return data.status();
+  std::vector<PrometheusSample> out;
+  // data: {"resultType": "vector", "result": [{"metric": {...}, "value": [time, "1"]}]}
+  for (const auto& r : jread::array(data.value(), "result")) {
+    const Json* value = jread::field(r, "value");
+    const Json* text = value ? jread::element(*value, 1) : nullptr;
+    if (!text || !text->is_string()) continue;
+    try {
+      out.push_back({jread::object(r, "metric"), std::stod(text->get<std::string>())});
+    } catch (const std::exception&) {
+      continue;  // "NaN" parses; anything else is not a sample
+    }
   }
   return out;
 }

@@ -27,6 +27,11 @@ struct PrometheusAlertRule {
   std::string state;      // "inactive", "pending" or "firing"
 };
 
+struct PrometheusSample {
+  Json labels;   // the series' labels
+  double value;  // its value now
+};
+
 class PrometheusApi {
  public:
   PrometheusApi(HttpTransport& http, std::string baseUrl, int64_t timeoutMs = 10000)
@@ -36,6 +41,8 @@ class PrometheusApi {
   Result<std::vector<PrometheusTarget>> activeTargets();
   // The alerting rules Prometheus has loaded (GET /api/v1/rules?type=alert, "HTTP API: Rules").
   Result<std::vector<PrometheusAlertRule>> alertRules();
+  // An instant query's vector result (GET /api/v1/query, "Instant queries").
+  Result<std::vector<PrometheusSample>> query(const std::string& expr);
 
  private:
   // GET `path`; the `data` of a {"status": "success"} answer.
