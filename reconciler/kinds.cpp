@@ -411,6 +411,7 @@ Schema prometheusSpec() {
       opt("ruleFiles", listOf(str())),
       opt("qdrantCredentialsFile", str()),
       opt("blackboxExporter", str()),
+      opt("daemonMetrics", str()),
       opt("config", anything()),
   });
 }
@@ -418,11 +419,11 @@ Schema prometheusSpec() {
 void validatePrometheus(const Resource& r, Diagnostics& diags) {
   if (r.field("config"))
     report(diags, r, "spec.config", "is rendered by hxctl from the estate's hosts; do not set it");
-  const Json* exporter = r.field("blackboxExporter");
-  if (exporter && exporter->is_string()) {
-    static const std::regex kHostPort(R"(^[A-Za-z0-9.\-\[\]:]+:[0-9]{1,5}$)");
-    if (!std::regex_match(exporter->get<std::string>(), kHostPort))
-      report(diags, r, "spec.blackboxExporter", "must be HOST:PORT of a blackbox exporter");
+  static const std::regex kHostPort(R"(^[A-Za-z0-9.\-\[\]:]+:[0-9]{1,5}$)");
+  for (const char* field : {"blackboxExporter", "daemonMetrics"}) {
+    const Json* v = r.field(field);
+    if (v && v->is_string() && !std::regex_match(v->get<std::string>(), kHostPort))
+      report(diags, r, std::string("spec.") + field, "must be HOST:PORT");
   }
 }
 
@@ -626,7 +627,7 @@ std::vector<KindDescriptor> buildKinds() {
                .managed = true,
                .immutableFields = {"host", "configFile"},
                .specOnlyFields = {"url", "reloadCommand", "scrapeInterval", "ruleFiles",
-                                  "qdrantCredentialsFile", "blackboxExporter"},
+                                  "qdrantCredentialsFile", "blackboxExporter", "daemonMetrics"},
                .adoptsExisting = true,
                .hostField = "host",
                .objectKey = configFileKey});

@@ -7,7 +7,8 @@
 //                serves it only when started with --metrics);
 //   llm-probe    Ollama has no /metrics: its /api/version is probed through a blackbox exporter
 //                (module http_2xx), so "up" and the probe's latency are what Prometheus records;
-//   web          plain web applications (the Qdrant Web UI), probed the same way.
+//   web          plain web applications (the Qdrant Web UI), probed the same way;
+//   hxctl        hxctl daemon's own /metrics, when spec.daemonMetrics names it.
 // Every target carries a `host` label with the Host's name, so alerts and dashboards name hosts
 // as the specs do.
 #pragma once
