@@ -470,6 +470,9 @@ Schema criterionSpec() {
       // it draws from passes Grafana's health check. token: a service account token.
       opt("grafanaDashboard", check({req("url", url()), req("uid", str()),
                                      opt("token", secretRef()), opt("panels", listOf(str()))})),
+      // The share of `window` the host was active, from its recorded probes; `min` in percent.
+      opt("availability", check({req("host", mention("Host")), req("min", number(0, 100)),
+                                 opt("window", duration())})),
       opt("portExposure", check({req("host", mention("Host")), req("port", portOrRange()),
                                  req("from", cidrOrAny()), opt("proto", oneOf({"tcp", "udp"}))})),
       opt("keyEnforced",

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -49,10 +50,12 @@ inline std::map<std::string, Json> tasksById(const Run& statusRun) {
   return out;
 }
 
-// Polls `condition` every 50 ms for up to `seconds`.
+// Polls `condition` every 50 ms for up to `seconds` of wall-clock time (a condition that runs
+// hxctl takes a while itself: the deadline is time, not a number of tries).
 template <typename F>
 bool eventually(F condition, int seconds = 30) {
-  for (int i = 0; i < seconds * 20; ++i) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
     if (condition()) return true;
     usleep(50000);
   }

@@ -367,3 +367,55 @@ TEST_CASE(
   Json doc = Json::parse(h.run(std::string("report -f ") + HX_SOURCE_DIR + "/specs -o json").out);
   CHECK(withoutTime(doc["report"].get<std::string>()) == withoutTime(r.out));
 }
+
+TEST_CASE(
+    "availability: proven from the recorded probes, and a task regresses when injected outages "
+    "take its host below the bound",
+    "[backlog][availability][e2e]") {
+  SimProcess sim({{"--ollama", "{PORT}", "--model", "m"}}, hx::test::freshExchangeLog("avail"));
+  CliHarness h("availability", HX_BIN);
+  h.writeSpec("estate.yaml",
+              "apiVersion: hx/v1\nkind: Host\nmetadata: {name: llm}\nspec:\n"
+              "  address: 127.0.0.1\n  api: {type: ollama, url: \"" +
+                  sim.url(0) +
+                  "\"}\n  health: {interval: 1s, timeout: 500ms, failureThreshold: 1, "
+                  "successThreshold: 1}\n---\napiVersion: hx/v1\nkind: Task\nmetadata: {name: "
+                  "AV}\nspec:\n  title: Availability\n  priority: high\n"
+                  "  completionCriteria: [\"Availability: >99.9%\"]\n  criteria:\n"
+                  "    - availability: {host: llm, min: 99.9, window: 1h, proves: \"Availability: "
+                  ">99.9%\"}\n");
+  auto task = [&] {
+    h.run("apply -f specs");
+    return hx::test::tasksById(h.run("status -f specs -o json"))["AV"];
+  };
+  Json t = task();
+  INFO(t.dump());
+  CHECK(t["status"] == "completed");
+  CHECK(t.dump().find("100 %") != std::string::npos);
+  CHECK(t.dump().find("0 outages") != std::string::npos);
+  sleep(2);
+  CHECK(task()["status"] == "completed");
+
+  // An outage of 3 s, seen by the probes of the runs during and after it.
+  sim.admin(0, "down?seconds=3", "");
+  usleep(300000);
+  Json during = task();
+  INFO(during.dump());
+  CHECK(during.dump().find("1 outage") != std::string::npos);
+  // The outage's seconds accrue in the window: the task regresses and says why.
+  Json after;
+  CHECK(hx::test::eventually(
+      [&] {
+        after = task();
+        return after["status"] == "regressed";
+      },
+      20));
+  INFO(after.dump());
+  CHECK(after.dump().find("below 99.9 %") != std::string::npos);
+  // Up again, the outage stays in the window: still regressed, the host active.
+  sleep(4);
+  after = task();
+  CHECK(after["status"] == "regressed");
+  CHECK(after.dump().find("1 outage") != std::string::npos);
+  CHECK(after.dump().find("below 99.9 %") != std::string::npos);
+}

@@ -358,7 +358,8 @@ TEST_CASE(
                   doc("Task", "ready",
                       "  title: a is ready\n  group: Live\n  priority: high\n  dependsOn: {hosts: "
                       "[vector-db]}\n  resources: [Collection/a]\n  criteria:\n"
-                      "    - collectionReady: {collection: a}\n"));
+                      "    - collectionReady: {collection: a}\n"
+                      "    - availability: {host: vector-db, min: 99, window: 1h}\n"));
   int metricsPort = hx::test::freePort();
   const std::string base = "http://127.0.0.1:" + std::to_string(metricsPort);
   DaemonProcess daemon(h, daemonArgs(metricsPort), kKeyEnv);
@@ -381,7 +382,8 @@ TEST_CASE(
         "hxctl_reconcile_time_seconds_count{kind=\"Collection\"} 1",
         "hxctl_reconcile_cycles_total{trigger=\"host_status\",result=\"success\"} 1",
         "hxctl_tasks{status=\"completed\"} 1", "hxctl_tasks{status=\"regressed\"} 0",
-        "hxctl_lock_held 1", "hxctl_spec_valid 1"})
+        "hxctl_lock_held 1", "hxctl_spec_valid 1",
+        "hxctl_host_availability_ratio{host=\"vector-db\",window=\"1h\"} 1"})
     CHECK(body.find(line) != std::string::npos);
   std::string scrape = (h.dir() / "scrape.txt").string();
   std::ofstream(scrape) << body;
@@ -423,7 +425,7 @@ TEST_CASE("monitoring examples: promtool check config, check rules and test rule
   CHECK(runShell("cd " + dir + " && promtool check config prometheus.yml", &out) == 0);
   INFO(out);
   CHECK(runShell("cd " + dir + " && promtool check rules alerts.yml", &out) == 0);
-  CHECK(out.find("SUCCESS: 5 rules found") != std::string::npos);
+  CHECK(out.find("SUCCESS: 6 rules found") != std::string::npos);
   CHECK(runShell("cd " + dir + " && promtool test rules alerts.test.yml", &out) == 0);
   CHECK(out.find("SUCCESS") != std::string::npos);
   Json dashboard = Json::parse(hx::test::slurp(dir + "/grafana-dashboard.json"));

@@ -21,6 +21,9 @@ Result<std::vector<TaskEvaluation>> evaluateBacklog(const DesiredState& desired,
   if (!recorded) return recorded.status();
   std::map<std::string, TaskRecord> previous;
   for (const auto& [name, e] : recorded.value()) previous[name] = TaskRecord{e.status, e.since};
+  if (runner)
+    runner->setHostHistory(
+        [&store](const std::string& host) { return store.hostTransitions(host, 100000); });
   CriteriaSource criteria = [&](const Resource& task) {
     auto it = recorded.value().find(task.id.name);
     const std::vector<CriterionResult> none;

@@ -130,6 +130,7 @@ CriterionResult CriteriaRunner::check(const Json& criterion, const DesiredState&
   if (kind == "prometheusTarget") return prometheusTarget(c);
   if (kind == "prometheusRules") return prometheusRules(c);
   if (kind == "grafanaDashboard") return grafanaDashboard(c);
+  if (kind == "availability") return availability(c, observed);
   if (kind == "portExposure") return portExposureOf(c, observed);
   return result(kind, "", false, "not checked", "", "unknown criterion " + kind);
 }

@@ -3,6 +3,8 @@
 // into the collection and removes them again.
 #pragma once
 
+#include <functional>
+
 #include "reconciler/clock.h"
 #include "reconciler/observed.h"
 #include "reconciler/plan.h"
@@ -15,6 +17,11 @@ class CriteriaRunner {
  public:
   CriteriaRunner(HttpTransport& http, Clock& clock, bool loopbackOnly)
       : http_(http), clock_(clock), loopbackOnly_(loopbackOnly) {}
+
+  // Where `availability` reads a host's recorded status transitions (the store's); without it,
+  // that check says it has no history to read.
+  using HostHistory = std::function<Result<std::vector<HostTransition>>(const std::string& host)>;
+  void setHostHistory(HostHistory history) { history_ = std::move(history); }
 
   // Runs every criterion of `task`, in order, each dated now. With `reuseHeavyFor` > 0, a
   // passing `load` or `ingest` result in `previous` (the task's last results) younger than that
@@ -40,10 +47,12 @@ class CriteriaRunner {
   CriterionResult prometheusTarget(const Json& c);
   CriterionResult prometheusRules(const Json& c);
   CriterionResult grafanaDashboard(const Json& c);
+  CriterionResult availability(const Json& c, const ObservedState& observed);
 
   HttpTransport& http_;
   Clock& clock_;
   bool loopbackOnly_;
+  HostHistory history_;
 };
 
 }  // namespace hx

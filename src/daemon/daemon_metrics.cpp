@@ -36,6 +36,9 @@ DaemonMetrics::DaemonMetrics(const std::string& version) {
   m.gauge("hxctl_host_probe_latency_seconds", "Latency of the host's last health probe");
   m.gauge("hxctl_host_breaker_state", "1 for the state of the host's circuit breaker");
   m.gauge("hxctl_tasks", "Backlog tasks by status");
+  m.gauge("hxctl_host_availability_ratio",
+          "Share of the window the host was active, as the backlog's availability checks last "
+          "measured it from the recorded probes");
   m.gauge("hxctl_resource_backoffs", "Resources waiting out a back-off after failures");
   m.counter("hxctl_spec_loads_total", "Spec (re)loads, by result (valid, invalid)");
   m.gauge("hxctl_spec_valid", "1 when the specs on disk validate; 0 while the last good ones rule");
@@ -98,6 +101,11 @@ void DaemonMetrics::cycleDone(const CycleResult& cycle, const std::string& trigg
     for (const auto& e : cycle.backlog.value()) ++counts[e.status];
     for (const auto& [status, n] : counts)
       m.set("hxctl_tasks", {{"status", taskStatusName(status)}}, n);
+    for (const auto& e : cycle.backlog.value())
+      for (const auto& c : e.criteria)
+        if (c.kind == "availability" && c.figure)
+          m.set("hxctl_host_availability_ratio",
+                Labels(c.figureLabels.begin(), c.figureLabels.end()), *c.figure);
   }
   hosts(cycle.prepared.observed.hosts);
 }
