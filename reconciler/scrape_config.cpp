@@ -133,8 +133,9 @@ Json scrapeConfigFor(const Resource& prometheus, const DesiredState& desired) {
   Json jobs = Json::array();
   // hxctl's own daemon (/metrics): what examples/monitoring/alerts.yml alerts on.
   if (spec.contains("daemonMetrics"))
-    jobs.push_back({{"job_name", "hxctl"},
-                    {"static_configs", Json::array({{{"targets", Json::array({spec["daemonMetrics"]})}}})}});
+    jobs.push_back(
+        {{"job_name", "hxctl"},
+         {"static_configs", Json::array({{{"targets", Json::array({spec["daemonMetrics"]})}}})}});
   if (!qdrant.empty()) {
     Json job = {{"job_name", "qdrant"}, {"static_configs", qdrant}};
     if (spec.contains("qdrantCredentialsFile"))
