@@ -67,7 +67,8 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "Prometheus kind: hxctl renders the estate's scrape config and delivers it, and 1.3.6 completes "
+    "Prometheus kind: hxctl renders the estate's scrape config and delivers it, and 1.3.6 "
+    "completes "
     "only when the real Prometheus scrapes every model host and has the alerting rules loaded",
     "[backlog][prometheus][e2e]") {
   CliHarness h("prometheus-estate", HX_BIN);
