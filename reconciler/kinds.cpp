@@ -470,6 +470,11 @@ Schema criterionSpec() {
       // it draws from passes Grafana's health check. token: a service account token.
       opt("grafanaDashboard", check({req("url", url()), req("uid", str()),
                                      opt("token", secretRef()), opt("panels", listOf(str()))})),
+      // What a gateway (`via`) adds to a collection's searches, against the same searches made
+      // directly: the p50 difference must stay below `max`.
+      opt("overhead", check({req("collection", mention("Collection")), req("via", url()),
+                             req("max", duration()), opt("requests", integer(4, 1000000)),
+                             opt("concurrency", integer(1, 1000))})),
       // The share of `window` the host was active, from its recorded probes; `min` in percent.
       opt("availability", check({req("host", mention("Host")), req("min", number(0, 100)),
                                  opt("window", duration())})),

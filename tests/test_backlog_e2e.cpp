@@ -419,3 +419,41 @@ TEST_CASE(
   CHECK(after.dump().find("1 outage") != std::string::npos);
   CHECK(after.dump().find("below 99.9 %") != std::string::npos);
 }
+
+TEST_CASE(
+    "overhead: a gateway that adds little passes, one that adds more than the bound is named "
+    "with its figure",
+    "[backlog][overhead][e2e]") {
+  SimProcess qdrant({{"--qdrant", "{PORT}", "--api-key", "backlog-admin-key"}}, "");
+  SimProcess gateway(
+      {{"--gateway", "{PORT}", "--upstream", qdrant.url(0), "--upstream-key", "backlog-admin-key"}},
+      "");
+  CliHarness h("overhead", HX_BIN);
+  h.writeSpec(
+      "estate.yaml",
+      doc("Host", "qdrant",
+          "  address: 127.0.0.1\n  api: {type: qdrant, url: \"" + qdrant.url(0) +
+              "\", auth: {env: HX_BACKLOG_KEY}}\n") +
+          doc("Collection", "docs", "  {server: qdrant, vectors: {size: 8, distance: Cosine}}\n") +
+          doc("Task", "gw",
+              "  title: gateway overhead\n  priority: medium\n"
+              "  completionCriteria: [under 5 ms]\n  criteria:\n"
+              "    - overhead: {collection: docs, via: \"" +
+                  gateway.url(0) + "\", requests: 200, max: 5ms, proves: under 5 ms}\n"));
+  REQUIRE(h.run("apply -f specs", kKey).code == 0);
+  auto task = [&] {
+    return hx::test::tasksById(h.run("status -f specs --refresh -o json", kKey))["gw"];
+  };
+  Json fast = task();
+  INFO(fast.dump());
+  CHECK(fast["status"] == "completed");
+  CHECK(fast.dump().find("through the gateway") != std::string::npos);
+  CHECK(fast.dump().find("200 searches each way") != std::string::npos);
+  // The gateway now takes 8 ms more per request.
+  gateway.admin(0, "faults", R"({"latency_ms": 8})");
+  Json slow = task();
+  INFO(slow.dump());
+  CHECK(slow["status"] == "regressed");
+  CHECK(slow.dump().find("the gateway adds") != std::string::npos);
+  CHECK(slow.dump().find("more than 5ms") != std::string::npos);
+}

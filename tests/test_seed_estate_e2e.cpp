@@ -53,12 +53,10 @@ void copySeed(CliHarness& h, const std::map<std::string, std::string>& endpoints
                               "[kill, -HUP, \"" + std::to_string(prometheus.pid()) + "\"]");
     text = std::regex_replace(text, std::regex(R"(/usr/share/hxctl/monitoring/)"),
                               std::string(HX_SOURCE_DIR) + "/examples/monitoring/");
-    // What the operators did by hand and recorded: they saw an alert fire on a fault (1.3.3),
-    // tested the models' error handling (1.3.4) and measured the gateway's overhead (GW.1).
-    // Every other manual criterion waits.
+    // What the operators did by hand and recorded: they saw an alert fire on a fault (1.3.3)
+    // and tested the models' error handling (1.3.4). Every other manual criterion waits.
     for (const char* criterion : {"Error detection and reporting functional",
-                                  "Response validation and error handling tested",
-                                  "API Gateway running stable with <5ms overhead"}) {
+                                  "Response validation and error handling tested"}) {
       const std::string from = std::string("{criterion: ") + criterion + ",";
       for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + 1))
         text.insert(at + from.size(), " confirmed: {by: ops, on: 2026-11-29},");
@@ -167,6 +165,8 @@ TEST_CASE(
     CHECK(tasks[id]["status"] == "completed");
   }
   CHECK(tasks["1.3.4"].dump().find("confirmed by ops on 2026-11-29") != std::string::npos);
+  // GW.1's overhead is measured, not confirmed: the same searches through the gateway and not.
+  CHECK(tasks["GW.1"].dump().find("through the gateway") != std::string::npos);
   // What no live check proves waits for a person, however green the rest is, and so does what
   // depends on it.
   INFO("1.3.3: " << tasks["1.3.3"].dump());

@@ -42,6 +42,19 @@ int64_t ms(const Json& c, const char* field, int64_t fallback) {
 
 }  // namespace
 
+void collectionSearch(const DesiredState& desired, const Resource& col,
+                      const std::optional<std::string>& via, LoadSpec& spec) {
+  const Json& v = col.spec["vectors"];
+  int size = v.contains("size") ? v["size"].get<int>() : v.begin().value()["size"].get<int>();
+  Json query = {{"query", std::vector<double>(static_cast<size_t>(size), 0.5)}, {"limit", 3}};
+  if (!v.contains("size")) query["using"] = v.begin().key();
+  spec.method = "POST";
+  std::string root = via.value_or(qdrantRootOf(*hostOf(desired, col)));
+  while (!root.empty() && root.back() == '/') root.pop_back();
+  spec.url = root + QdrantApi::queryPath(col.id.name);
+  spec.body = query.dump();
+}
+
 std::vector<CriterionResult> CriteriaRunner::run(const Resource& task, const DesiredState& desired,
                                                  const ObservedState& observed, const Plan& plan,
                                                  const std::vector<CriterionResult>& previous,
@@ -51,7 +64,7 @@ std::vector<CriterionResult> CriteriaRunner::run(const Resource& task, const Des
   const int64_t now = clock_.nowSeconds();
   for (size_t i = 0; i < list.size(); ++i) {
     const std::string kind = list[i].begin().key();
-    bool heavy = kind == "load" || kind == "ingest";
+    bool heavy = kind == "load" || kind == "ingest" || kind == "overhead";
     if (heavy && reuseHeavyFor > 0 && i < previous.size() && previous[i].kind == kind &&
         previous[i].pass && now - previous[i].at < reuseHeavyFor) {
       out.push_back(previous[i]);
@@ -131,6 +144,7 @@ CriterionResult CriteriaRunner::check(const Json& criterion, const DesiredState&
   if (kind == "prometheusRules") return prometheusRules(c);
   if (kind == "grafanaDashboard") return grafanaDashboard(c);
   if (kind == "availability") return availability(c, observed);
+  if (kind == "overhead") return overhead(c, desired);
   if (kind == "portExposure") return portExposureOf(c, observed);
   return result(kind, "", false, "not checked", "", "unknown criterion " + kind);
 }
@@ -402,16 +416,8 @@ CriterionResult CriteriaRunner::load(const Json& c, const DesiredState& desired)
                     "warming the model up failed: " + warmed.status().message());
   } else {
     const Resource& col = *desired.find({kind::kCollection, target["collection"]});
-    const Json& v = col.spec["vectors"];
-    int size = v.contains("size") ? v["size"].get<int>() : v.begin().value()["size"].get<int>();
-    Json query = {{"query", std::vector<double>(static_cast<size_t>(size), 0.5)}, {"limit", 3}};
-    if (!v.contains("size")) query["using"] = v.begin().key();
-    spec.method = "POST";
     // `via`: the same search through a gateway in front of the server.
-    std::string root = jread::text(c, "via").value_or(qdrantRootOf(*hostOf(desired, col)));
-    while (!root.empty() && root.back() == '/') root.pop_back();
-    spec.url = root + QdrantApi::queryPath(col.id.name);
-    spec.body = query.dump();
+    collectionSearch(desired, col, jread::text(c, "via"), spec);
     subject = col.id.str();
   }
   spec.headers = hostAuthFor(desired, spec.url);

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <string>
 
 #include "reconciler/clock.h"
 #include "reconciler/observed.h"
@@ -12,6 +14,13 @@
 #include "src/platform/http.h"
 
 namespace hx {
+
+struct LoadSpec;
+
+// The search `load` and `overhead` send a collection: a query with a constant vector of its
+// width, to its server's REST root or to `via` (a gateway in front of it).
+void collectionSearch(const DesiredState& desired, const Resource& collection,
+                      const std::optional<std::string>& via, LoadSpec& spec);
 
 class CriteriaRunner {
  public:
@@ -48,6 +57,7 @@ class CriteriaRunner {
   CriterionResult prometheusRules(const Json& c);
   CriterionResult grafanaDashboard(const Json& c);
   CriterionResult availability(const Json& c, const ObservedState& observed);
+  CriterionResult overhead(const Json& c, const DesiredState& desired);
 
   HttpTransport& http_;
   Clock& clock_;
