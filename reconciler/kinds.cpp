@@ -482,6 +482,21 @@ Schema criterionSpec() {
                                  req("from", cidrOrAny()), opt("proto", oneOf({"tcp", "udp"}))})),
       opt("keyEnforced",
           check({req("url", url()), req("key", mention("ApiKey")), opt("header", str())})),
+      // The key reads `url` (2xx) and is refused the `write` (401/403): its role limits it.
+      opt("keyDenied",
+          check({req("url", url()), req("key", mention("ApiKey")), opt("header", str()),
+                 req("write", object({opt("method", oneOf({"POST", "PUT", "PATCH", "DELETE"})),
+                                      req("url", url()), opt("body", anything())}))})),
+      // A burst above the limit: some requests 2xx, some 429.
+      opt("rateLimited", check({req("url", url()), opt("burst", integer(2, 10000)),
+                                opt("key", mention("ApiKey")), opt("header", str())})),
+      // The request is answered with one of `expect` (a malformed one: 400 or 422).
+      opt("httpStatus",
+          check({req("url", url()), opt("method", oneOf({"GET", "POST", "PUT", "PATCH", "DELETE"})),
+                 opt("body", anything()), req("expect", listOf(integer(100, 599)))})),
+      // A service the host declares answers: a TCP connection, or `http: PATH` a 2xx.
+      opt("serviceReachable", check({req("host", mention("Host")), req("service", str()),
+                                     opt("http", str()), opt("timeout", duration())})),
       // A criterion no live check can prove: shown as "needs a person", never passed by hxctl;
       // a person who verified it says so here (by whom, on which day), and that is its evidence.
       opt("manual", object({req("criterion", str()), opt("why", str()),

@@ -79,8 +79,26 @@ void GatewayPersonality::internalError(httplib::Response& res) const {
   res.set_content(R"({"detail":"Internal Server Error"})", "application/json");
 }
 
+bool GatewayPersonality::withinRateLimit() {
+  if (options_.rateLimit <= 0) return true;
+  std::lock_guard<std::mutex> lock(rateMu_);
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  if (now != window_) {
+    window_ = now;
+    used_ = 0;
+  }
+  return ++used_ <= options_.rateLimit;
+}
+
 bool GatewayPersonality::authorize(const httplib::Request& req, httplib::Response& res) {
   if (isHealthPath(req.path)) return true;
+  if (!withinRateLimit()) {
+    res.status = 429;
+    res.set_content("{\"error\":\"Rate limit exceeded: " + std::to_string(options_.rateLimit) +
+                        " per 1 second\"}",
+                    "application/json");
+    return false;
+  }
   std::vector<Entry> entries = readKeyFile(options_.keyFile);
   if (entries.empty()) return true;
   std::string key = req.get_header_value("X-API-Key");

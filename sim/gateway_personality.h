@@ -7,8 +7,13 @@
 //     401 {"detail": "Invalid or missing API key"} (FastAPI's shape) when it does not.
 //   - /healthz answers 200 without a key; every other request is forwarded to the upstream
 //     Qdrant with the upstream's api key, and its answer relayed.
+//   - --rate-limit N: at most N requests a second (a fixed one-second window, slowapi's default
+//     strategy, as a FastAPI gateway limits); the rest get 429
+//     {"error": "Rate limit exceeded: N per 1 second"} (slowapi's handler).
 #pragma once
 
+#include <cstdint>
+#include <mutex>
 #include <string>
 
 #include "sim_host.h"
@@ -19,6 +24,7 @@ struct GatewayOptions {
   std::string upstream;  // http://127.0.0.1:PORT of the Qdrant behind it
   std::string upstreamKey;
   std::string keyFile;
+  int rateLimit = 0;  // requests per second; 0: unlimited
 };
 
 class GatewayPersonality : public Personality {
@@ -31,7 +37,11 @@ class GatewayPersonality : public Personality {
 
  private:
   void forward(const httplib::Request& req, httplib::Response& res);
+  bool withinRateLimit();
   GatewayOptions options_;
+  std::mutex rateMu_;
+  int64_t window_ = 0;  // the current second
+  int used_ = 0;        // requests in it
 };
 
 // A plain web application (the Qdrant Web UI on the web host): GET / answers its HTML page.

@@ -10,6 +10,7 @@
 //          --llama-server ADDR:PORT [--model NAME[=DIMS]] [--api-key KEY] [--loading-for S]
 //                                   [--metrics]
 //          --gateway ADDR:PORT --upstream URL [--upstream-key KEY] [--key-file PATH]
+//                              [--rate-limit N]
 //          --web ADDR:PORT [--title TEXT]
 //          --grafana ADDR:PORT [--api-key TOKEN]
 //   and, after any host: [--latency-ms N] [--error-rate R] [--drop-rate R] [--up-after S]
@@ -66,7 +67,7 @@ bool parseAddress(const std::string& text, hxsim::HostOptions* host) {
 std::unique_ptr<hxsim::Personality> makePersonality(const hxsim::HostOptions& h) {
   if (h.personality == "gateway")
     return std::make_unique<hxsim::GatewayPersonality>(
-        hxsim::GatewayOptions{h.upstream, h.upstreamKey, h.keyFile});
+        hxsim::GatewayOptions{h.upstream, h.upstreamKey, h.keyFile, h.rateLimit});
   if (h.personality == "grafana") return std::make_unique<hxsim::GrafanaPersonality>(h.apiKey);
   if (h.personality == "web")
     return std::make_unique<hxsim::WebPersonality>(h.title.empty() ? "Qdrant Web UI" : h.title);
@@ -164,6 +165,8 @@ int main(int argc, char** argv) {
         hosts.back().upstreamKey = value();
       else if (arg == "--key-file")
         hosts.back().keyFile = value();
+      else if (arg == "--rate-limit")
+        hosts.back().rateLimit = std::stoi(value());
       else if (arg == "--title")
         hosts.back().title = value();
       else if (arg == "--metrics")

@@ -59,6 +59,7 @@ struct HostOptions {
   int loadMs = 0;                              // Ollama: cold-load time of a model
   bool metrics = false;                        // llama-server: --metrics
   std::string upstream, upstreamKey, keyFile;  // gateway
+  int rateLimit = 0;                           // gateway: requests per second
   std::string title;                           // web
   std::string hostile;                         // a kind of sim/hostile.h, or ""
   bool hostileHealth = false;                  // the hostile knob reaches the health endpoints too

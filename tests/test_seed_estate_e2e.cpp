@@ -28,6 +28,7 @@ std::string env(const CliHarness&) {
 
 // specs/ with every contact point moved to loopback and every path into the test directory.
 void copySeed(CliHarness& h, const std::map<std::string, std::string>& endpoints,
+              const std::map<std::string, int>& services,
               const hx::test::PrometheusProcess& prometheus) {
   namespace fs = std::filesystem;
   const fs::path from = fs::path(HX_SOURCE_DIR) / "specs";
@@ -40,6 +41,10 @@ void copySeed(CliHarness& h, const std::map<std::string, std::string>& endpoints
     }
     text = std::regex_replace(text, std::regex(R"(address: 192\.168\.10\.[0-9]+)"),
                               "address: 127.0.0.1");
+    // A declared service's port is where its hx-sim host listens.
+    for (const auto& [name, port] : services)
+      text = std::regex_replace(text, std::regex("\\{name: " + name + ", port: [0-9]+"),
+                                "{name: " + name + ", port: " + std::to_string(port));
     text = std::regex_replace(text, std::regex(R"(exec: \[ssh, [^\]]*\])"), "exec: [false, ufw]");
     text = std::regex_replace(text, std::regex(R"(/opt/qdrant/config/)"), h.dir().string() + "/");
     text = std::regex_replace(text, std::regex(R"(/etc/hxctl/tokens/)"), h.dir().string() + "/");
@@ -128,7 +133,7 @@ TEST_CASE(
             {"192.168.10.30:3001", hostPort(grafana.port(0))},
             {"\"127.0.0.1:9115\"", "\"" + blackbox.address() + "\""},
             {"\"127.0.0.1:9847\"", "\"" + hostPort(noDaemon) + "\""}},
-           prometheus);
+           {{"qdrant-rest", qdrant.port(0)}, {"api-gateway", sim.port(0)}}, prometheus);
   REQUIRE(h.run("validate -f specs").code == 0);
 
   // While the LLM hosts are being installed: Qdrant's collections wait for task 1.3.7, the
@@ -165,8 +170,11 @@ TEST_CASE(
     CHECK(tasks[id]["status"] == "completed");
   }
   CHECK(tasks["1.3.4"].dump().find("confirmed by ops on 2026-11-29") != std::string::npos);
-  // GW.1's overhead is measured, not confirmed: the same searches through the gateway and not.
+  // GW.1's overhead is measured, not confirmed: the same searches through the gateway and not;
+  // and the gateway answers as the service vector-db declares.
   CHECK(tasks["GW.1"].dump().find("through the gateway") != std::string::npos);
+  CHECK(tasks["GW.1"].dump().find("\"subject\":\"Host/vector-db service api-gateway\"") !=
+        std::string::npos);
   // What no live check proves waits for a person, however green the rest is, and so does what
   // depends on it.
   INFO("1.3.3: " << tasks["1.3.3"].dump());

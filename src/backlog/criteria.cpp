@@ -145,6 +145,10 @@ CriterionResult CriteriaRunner::check(const Json& criterion, const DesiredState&
   if (kind == "grafanaDashboard") return grafanaDashboard(c);
   if (kind == "availability") return availability(c, observed);
   if (kind == "overhead") return overhead(c, desired);
+  if (kind == "keyDenied") return keyDenied(c, desired);
+  if (kind == "rateLimited") return rateLimited(c, desired);
+  if (kind == "httpStatus") return httpStatus(c, desired);
+  if (kind == "serviceReachable") return serviceReachable(c, desired);
   if (kind == "portExposure") return portExposureOf(c, observed);
   return result(kind, "", false, "not checked", "", "unknown criterion " + kind);
 }
@@ -336,53 +340,6 @@ CriterionResult CriteriaRunner::httpGet(const std::string& kind, const Json& c,
   return result(
       kind, req.url, has, ok ? (has ? "present" : "absent") : "HTTP " + std::to_string(status),
       want, has ? "" : (ok ? metric + " is not in the scrape" : "HTTP " + std::to_string(status)));
-}
-
-// A request without a key must be refused (401/403) and one with the key accepted (2xx). The key
-// is presented as the server takes it: the criterion's `header` if it names one; to a Qdrant
-// the key is delivered to as a JWT, the JWT it was given (in `api-key`), else the secret in
-// `api-key`; to an LLM host, a Bearer token; anywhere else (the API gateway), X-API-Key.
-CriterionResult CriteriaRunner::keyEnforced(const Json& c, const DesiredState& desired) {
-  std::string url = jread::textOr(c, "url", "");
-  std::string keyName = jread::textOr(c, "key", "");
-  const Resource* key = desired.find({kind::kApiKey, keyName});
-  std::string subject = url + " with ApiKey/" + keyName;
-  const std::string want = "without: 401/403, with: 2xx";
-  if (!key) return result("keyEnforced", subject, false, "no key", want, "no such ApiKey");
-  auto secret = readSecret(key->spec["secret"]);
-  if (!secret)
-    return result("keyEnforced", subject, false, "no key", want, secret.status().message());
-  std::string header = "X-API-Key", credential = secret.value();
-  const Resource* host = hostServing(desired, url);
-  if (host) header = keyHeaderOf(*host);
-  if (host && servesQdrant(*host)) {
-    const Json& delivered = jread::object(jread::object(key->spec, "deliver"), "qdrant");
-    if (jread::textOr(delivered, "server", "") == host->id.name) {
-      std::string file = jread::textOr(delivered, "tokenFile", "");
-      auto token = readSecret(Json{{"file", file}});
-      if (!token)
-        return result("keyEnforced", subject, false, "no token", want,
-                      "the key's JWT was not delivered yet: " + token.status().message());
-      credential = token.value();
-    }
-  }
-  if (auto named = jread::text(c, "header")) header = *named;
-  if (header == "Authorization" && credential.rfind("Bearer ", 0) != 0)
-    credential = "Bearer " + credential;
-  HttpRequest without;
-  without.url = url;
-  without.timeoutMs = 10000;
-  auto anon = http_.send(without);
-  HttpRequest with = without;
-  with.headers.emplace_back(header, credential);
-  auto keyed = http_.send(with);
-  int a = anon ? anon.value().status : 0, k = keyed ? keyed.value().status : 0;
-  bool pass = (a == 401 || a == 403) && k >= 200 && k < 300;
-  return result("keyEnforced", subject, pass,
-                "without: " + (anon ? std::to_string(a) : anon.status().message()) +
-                    ", with: " + (keyed ? std::to_string(k) : keyed.status().message()),
-                want,
-                pass ? "" : "the key (presented in " + header + ") is not enforced as required");
 }
 
 CriterionResult CriteriaRunner::load(const Json& c, const DesiredState& desired) {

@@ -51,7 +51,12 @@ class CriteriaRunner {
   CriterionResult load(const Json& c, const DesiredState& desired);
   CriterionResult httpGet(const std::string& kind, const Json& c, const DesiredState& desired);
   CriterionResult portExposureOf(const Json& c, const ObservedState& observed);
+  // src/backlog/access_checks.cpp: who gets in, what a key may do, how much, and the ports.
   CriterionResult keyEnforced(const Json& c, const DesiredState& desired);
+  CriterionResult keyDenied(const Json& c, const DesiredState& desired);
+  CriterionResult rateLimited(const Json& c, const DesiredState& desired);
+  CriterionResult httpStatus(const Json& c, const DesiredState& desired);
+  CriterionResult serviceReachable(const Json& c, const DesiredState& desired);
   // src/backlog/monitoring_checks.cpp: the estate's Prometheus and Grafana, asked directly.
   CriterionResult prometheusTarget(const Json& c);
   CriterionResult prometheusRules(const Json& c);

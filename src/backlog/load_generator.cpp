@@ -108,6 +108,7 @@ LoadReport runLoad(const LoadSpec& spec) {
       curl_easy_getinfo(msg->easy_handle, CURLINFO_TOTAL_TIME, &seconds);
       ++report.completed;
       latencies.push_back(seconds * 1000);
+      ++report.statuses[msg->data.result == CURLE_OK ? static_cast<int>(status) : 0];
       bool failed = msg->data.result != CURLE_OK || status < 200 || status >= 300;
       if (failed) {
         ++report.errors;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +30,7 @@ struct LoadReport {
   double avgMs = 0, p50Ms = 0, p95Ms = 0, p99Ms = 0;
   int64_t elapsedMs = 0;
   std::string firstError;
+  std::map<int, int> statuses;  // answers by HTTP status; 0 for requests that got none
 };
 
 LoadReport runLoad(const LoadSpec& spec);

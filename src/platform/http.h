@@ -29,6 +29,9 @@ struct HttpRequest {
   // proxy must not be able to exhaust hxctl's memory. Qdrant's alias list at 10 000 aliases is
   // well under 1 MiB.
   size_t maxBodyBytes = 64u << 20;
+  // Only open the connection (TCP, and TLS for https) and close it: whether a port answers.
+  // The response is status 0 when it did.
+  bool connectOnly = false;
 };
 
 struct HttpResponse {

@@ -106,6 +106,7 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request,
   installCurlGuard(curl, &ex.guard);
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes
+  if (request.connectOnly) curl_easy_setopt(curl, CURLOPT_CONNECT_ONLY, 1L);
   CURLcode rc = curl_easy_perform(curl);
   HttpResponse response;
   long status = 0;

@@ -1,0 +1,240 @@
+// Checks of access: a key is required (keyEnforced), a key may not do what its role does not
+// grant (keyDenied), a burst above a limit is refused (rateLimited), a request gets the status
+// the server owes it (httpStatus: a malformed one a 4xx), and a declared service's port answers
+// (serviceReachable). Keys are presented as their server takes them (keyCredential).
+#include "reconciler/kinds.h"
+#include "reconciler/values.h"
+#include "src/backlog/check_result.h"
+#include "src/backlog/criteria.h"
+#include "src/backlog/load_generator.h"
+#include "src/platform/secrets.h"
+#include "src/providers/host_endpoint.h"
+#include "src/providers/json_read.h"
+
+namespace hx {
+
+namespace {
+using check_detail::result;
+
+struct Credential {
+  std::string header, value;
+};
+
+// The header and value `key` is presented in to `url`: the criterion's `header` if it names one;
+// to a Qdrant the key is delivered to as a JWT, that JWT (in `api-key`), else the secret in
+// `api-key`; to an LLM host, a Bearer token; anywhere else (the API gateway), X-API-Key.
+Result<Credential> keyCredential(const Json& c, const DesiredState& desired, const Resource& key,
+                                 const std::string& url) {
+  auto secret = readSecret(key.spec["secret"]);
+  if (!secret) return secret.status();
+  Credential out{"X-API-Key", secret.value()};
+  const Resource* host = hostServing(desired, url);
+  if (host) out.header = keyHeaderOf(*host);
+  if (host && servesQdrant(*host)) {
+    const Json& delivered = jread::object(jread::object(key.spec, "deliver"), "qdrant");
+    if (jread::textOr(delivered, "server", "") == host->id.name) {
+      auto token = readSecret(Json{{"file", jread::textOr(delivered, "tokenFile", "")}});
+      if (!token)
+        return Status::error(ErrorKind::kUnavailable,
+                             "the key's JWT was not delivered yet: " + token.status().message());
+      out.value = token.value();
+    }
+  }
+  if (auto named = jread::text(c, "header")) out.header = *named;
+  if (out.header == "Authorization" && out.value.rfind("Bearer ", 0) != 0)
+    out.value = "Bearer " + out.value;
+  return out;
+}
+
+std::string statusOf(const Result<HttpResponse>& r) {
+  return r ? std::to_string(r.value().status) : r.status().message();
+}
+
+// A request body given in the spec: a string as is, anything else as JSON.
+std::string bodyOf(const Json& c) {
+  const Json* body = jread::field(c, "body");
+  if (!body || body->is_null()) return "";
+  return body->is_string() ? body->get<std::string>() : body->dump();
+}
+
+}  // namespace
+
+// A request without the key must be refused (401/403) and one with the key accepted (2xx).
+CriterionResult CriteriaRunner::keyEnforced(const Json& c, const DesiredState& desired) {
+  std::string url = jread::textOr(c, "url", "");
+  std::string keyName = jread::textOr(c, "key", "");
+  const Resource* key = desired.find({kind::kApiKey, keyName});
+  std::string subject = url + " with ApiKey/" + keyName;
+  const std::string want = "without: 401/403, with: 2xx";
+  if (!key) return result("keyEnforced", subject, false, "no key", want, "no such ApiKey");
+  auto credential = keyCredential(c, desired, *key, url);
+  if (!credential)
+    return result("keyEnforced", subject, false, "no key", want, credential.status().message());
+  HttpRequest without;
+  without.url = url;
+  without.timeoutMs = 10000;
+  auto anon = http_.send(without);
+  HttpRequest with = without;
+  with.headers.emplace_back(credential.value().header, credential.value().value);
+  auto keyed = http_.send(with);
+  int a = anon ? anon.value().status : 0, k = keyed ? keyed.value().status : 0;
+  bool pass = (a == 401 || a == 403) && k >= 200 && k < 300;
+  return result("keyEnforced", subject, pass,
+                "without: " + statusOf(anon) + ", with: " + statusOf(keyed), want,
+                pass ? ""
+                     : "the key (presented in " + credential.value().header +
+                           ") is not enforced as required");
+}
+
+// The key reads (`url`, 2xx: so a refusal below is not a wrong key) and is refused the write
+// (`write`: method, url, body) with 401 or 403: its role, not its validity, keeps it out.
+CriterionResult CriteriaRunner::keyDenied(const Json& c, const DesiredState& desired) {
+  const std::string url = jread::textOr(c, "url", "");
+  const std::string keyName = jread::textOr(c, "key", "");
+  const Json& write = jread::object(c, "write");
+  HttpRequest w;
+  w.method = jread::textOr(write, "method", "POST");
+  w.url = jread::textOr(write, "url", "");
+  w.body = bodyOf(write);
+  w.timeoutMs = 10000;
+  if (!w.body.empty()) w.headers.emplace_back("Content-Type", "application/json");
+  const std::string subject = w.method + " " + w.url + " with ApiKey/" + keyName;
+  const std::string want = "read: 2xx, write: 401/403";
+  const Resource* key = desired.find({kind::kApiKey, keyName});
+  if (!key) return result("keyDenied", subject, false, "no key", want, "no such ApiKey");
+  auto credential = keyCredential(c, desired, *key, w.url);
+  if (!credential)
+    return result("keyDenied", subject, false, "no key", want, credential.status().message());
+  HttpRequest read;
+  read.url = url;
+  read.timeoutMs = 10000;
+  read.headers.emplace_back(credential.value().header, credential.value().value);
+  w.headers.emplace_back(credential.value().header, credential.value().value);
+  auto r = http_.send(read);
+  auto denied = http_.send(w);
+  const int rs = r ? r.value().status : 0, ws = denied ? denied.value().status : 0;
+  const bool reads = rs >= 200 && rs < 300;
+  const bool refused = ws == 401 || ws == 403;
+  std::string detail;
+  if (!reads)
+    detail = "the key cannot read " + url + " either (" + statusOf(r) +
+             "): a refusal would prove nothing";
+  else if (!refused)
+    detail = "the write was " +
+             (denied ? "answered " + std::to_string(ws) : denied.status().message()) +
+             ": the key may do more than its role grants";
+  return result("keyDenied", subject, reads && refused,
+                "read: " + statusOf(r) + ", write: " + statusOf(denied), want, detail);
+}
+
+// A burst of `burst` requests at once (with `key` if given): some must be answered 2xx and some
+// 429, as a rate limit does; all 2xx means no limit, all 429 means nothing gets through.
+CriterionResult CriteriaRunner::rateLimited(const Json& c, const DesiredState& desired) {
+  LoadSpec spec;
+  spec.url = jread::textOr(c, "url", "");
+  spec.requests = static_cast<int>(jread::integerOr(c, "burst", 100));
+  spec.concurrency = std::min(spec.requests, 64);
+  spec.loopbackOnly = loopbackOnly_;
+  spec.timeoutMs = 10000;
+  const std::string subject = spec.url;
+  const std::string want = "a burst of " + std::to_string(spec.requests) + ": some 2xx, some 429";
+  if (auto keyName = jread::text(c, "key")) {
+    const Resource* key = desired.find({kind::kApiKey, *keyName});
+    if (!key) return result("rateLimited", subject, false, "no key", want, "no such ApiKey");
+    auto credential = keyCredential(c, desired, *key, spec.url);
+    if (!credential)
+      return result("rateLimited", subject, false, "no key", want, credential.status().message());
+    spec.headers.emplace_back(credential.value().header, credential.value().value);
+  } else {
+    spec.headers = hostAuthFor(desired, spec.url);
+  }
+  LoadReport r = runLoad(spec);
+  int ok = 0, limited = 0, other = 0;
+  std::string value;
+  for (const auto& [status, n] : r.statuses) {
+    if (status >= 200 && status < 300)
+      ok += n;
+    else if (status == 429)
+      limited += n;
+    else
+      other += n;
+    value += (value.empty() ? "" : ", ") + std::to_string(n) + " x " +
+             (status ? std::to_string(status) : std::string("no answer"));
+  }
+  std::string detail;
+  if (limited == 0)
+    detail = "no request was refused with 429: no rate limit applies";
+  else if (ok == 0)
+    detail = "every request was refused: the limit lets nothing through";
+  else if (other > 0)
+    detail = std::to_string(other) + " answers were neither 2xx nor 429" +
+             (r.firstError.empty() ? "" : " (first: " + r.firstError + ")");
+  return result("rateLimited", subject, detail.empty(), value, want, detail);
+}
+
+// The request (method, url, body) is answered with one of `expect`: a malformed request gets
+// the 400 or 422 that says the server validated it, not a 2xx or a 500.
+CriterionResult CriteriaRunner::httpStatus(const Json& c, const DesiredState& desired) {
+  HttpRequest req;
+  req.method = jread::textOr(c, "method", "GET");
+  req.url = jread::textOr(c, "url", "");
+  req.body = bodyOf(c);
+  req.timeoutMs = 10000;
+  if (!req.body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+  for (auto& h : hostAuthFor(desired, req.url)) req.headers.push_back(h);
+  std::vector<int> expect;
+  std::string want;
+  for (const auto& e : jread::array(c, "expect"))
+    if (e.is_number_integer()) {
+      expect.push_back(e.get<int>());
+      want += (want.empty() ? "" : " or ") + std::to_string(e.get<int>());
+    }
+  const std::string subject = req.method + " " + req.url;
+  auto r = http_.send(req);
+  if (!r) return result("httpStatus", subject, false, "no answer", want, r.status().message());
+  const int got = r.value().status;
+  const bool pass = std::find(expect.begin(), expect.end(), got) != expect.end();
+  return result(
+      "httpStatus", subject, pass, std::to_string(got), want,
+      pass ? "" : "answered " + std::to_string(got) + ": " + jread::serverError(r.value().body));
+}
+
+// A service the Host declares (spec.services: name, port, proto) answers at the host's address:
+// a TCP connection opens, or with `http: PATH` an HTTP GET of that path gets a 2xx.
+CriterionResult CriteriaRunner::serviceReachable(const Json& c, const DesiredState& desired) {
+  const std::string hostName = jread::textOr(c, "host", "");
+  const std::string service = jread::textOr(c, "service", "");
+  const std::string subject = "Host/" + hostName + " service " + service;
+  const Resource* host = desired.find({kind::kHost, hostName});
+  const Json* port = nullptr;
+  if (host)
+    for (const auto& s : jread::array(host->spec, "services"))
+      if (jread::textOr(s, "name", "") == service) port = jread::field(s, "port");
+  if (!host || !port || !port->is_number_integer())
+    return result("serviceReachable", subject, false, "not checked", "",
+                  "Host/" + hostName + " declares no service " + service);
+  const std::string address = jread::textOr(host->spec, "address", "");
+  const std::string authority =
+      (address.find(':') != std::string::npos ? "[" + address + "]" : address) + ":" +
+      std::to_string(port->get<int>());
+  HttpRequest req;
+  req.timeoutMs = parseDurationMs(jread::textOr(c, "timeout", "5s")).value_or(5000);
+  const auto path = jread::text(c, "http");
+  req.url = "http://" + authority + path.value_or("/");
+  req.connectOnly = !path;
+  const std::string want = path ? "HTTP 2xx at " + *path : "a TCP connection";
+  auto r = http_.send(req);
+  if (!r)
+    return result("serviceReachable", subject, false, "no answer", want, r.status().message());
+  if (!path)
+    return result(
+        "serviceReachable", subject, true,
+        "connected to " + authority + " in " + std::to_string(r.value().elapsedMs) + " ms", want,
+        "");
+  const int got = r.value().status;
+  const bool pass = got >= 200 && got < 300;
+  return result("serviceReachable", subject, pass, "HTTP " + std::to_string(got), want,
+                pass ? "" : "answered " + std::to_string(got) + " at " + req.url);
+}
+
+}  // namespace hx

@@ -1,0 +1,95 @@
+// The access checks against hx-sim: keyDenied (a read-only key is refused a write, and a key that
+// may write fails it), rateLimited (the gateway's --rate-limit gives some 429s; without a limit
+// the check fails), httpStatus (a malformed body gets Qdrant's 400) and serviceReachable (a
+// declared service's port answers TCP and HTTP; a port nothing listens on does not).
+#include <catch2/catch.hpp>
+
+#include "cli_harness.h"
+#include "sim_process.h"
+
+using namespace hx;
+using hx::test::CliHarness;
+using hx::test::SimProcess;
+
+namespace {
+
+std::string task(const std::string& name, const std::string& criterion) {
+  return hx::test::specDoc("Task", name,
+                           "  title: " + name + "\n  priority: high\n  completionCriteria: [" +
+                               name + "]\n  criteria:\n    - " + criterion + "\n");
+}
+
+}  // namespace
+
+TEST_CASE(
+    "access checks: keyDenied, rateLimited, httpStatus and serviceReachable pass on what they "
+    "name and fail, with the reason, on what they do not",
+    "[backlog][access][e2e]") {
+  SimProcess qdrant({{"--qdrant", "{PORT}", "--api-key", "acc-admin", "--read-only-key", "acc-ro"}},
+                    hx::test::freshExchangeLog("access-checks"));
+  SimProcess gateways(
+      {{"--gateway", "{PORT}", "--upstream", qdrant.url(0), "--upstream-key", "acc-admin",
+        "--rate-limit", "20"},
+       {"--gateway", "{PORT}", "--upstream", qdrant.url(0), "--upstream-key", "acc-admin"}},
+      "");
+  const int nothing = hx::test::freePort();
+  CliHarness h("access-checks", HX_BIN);
+  const std::string q = qdrant.url(0);
+  const std::string write = "write: {method: PUT, url: \"" + q +
+                            "/collections/docs/points?wait=true\", body: {points: [{id: 1, "
+                            "vector: [0.1, 0.2]}]}}";
+  h.writeSpec(
+      "estate.yaml",
+      hx::test::specDoc("Host", "vdb",
+                        "  address: 127.0.0.1\n  api: {type: qdrant, url: \"" + q +
+                            "\", auth: {env: HX_ACC_ADMIN}}\n  services:\n"
+                            "    - {name: rest, port: " +
+                            std::to_string(qdrant.port(0)) +
+                            ", proto: tcp}\n    - {name: grpc, port: " + std::to_string(nothing) +
+                            ", proto: tcp}\n") +
+          hx::test::specDoc("Role", "reader", "  qdrant: {global: r}\n") +
+          hx::test::specDoc("Role", "admin", "  qdrant: {global: m}\n") +
+          hx::test::specDoc("ApiKey", "ro", "  role: reader\n  secret: {env: HX_ACC_RO}\n") +
+          hx::test::specDoc("ApiKey", "rw", "  role: admin\n  secret: {env: HX_ACC_ADMIN}\n") +
+          task("read-only-denied", "keyDenied: {url: \"" + q + "/collections\", key: ro, " + write +
+                                       ", proves: read-only-denied}") +
+          task("admin-not-denied", "keyDenied: {url: \"" + q + "/collections\", key: rw, " + write +
+                                       ", proves: admin-not-denied}") +
+          task("limited", "rateLimited: {url: \"" + gateways.url(0) +
+                              "/collections\", burst: 60, proves: limited}") +
+          task("unlimited", "rateLimited: {url: \"" + gateways.url(1) +
+                                "/collections\", burst: 60, proves: unlimited}") +
+          task("validated", "httpStatus: {method: POST, url: \"" + q +
+                                "/collections/docs/points/query\", body: \"{not json\", expect: "
+                                "[400, 422], proves: validated}") +
+          task("valid-is-not-400", "httpStatus: {url: \"" + q +
+                                       "/collections\", expect: [400], proves: valid-is-not-400}") +
+          task("rest-tcp", "serviceReachable: {host: vdb, service: rest, proves: rest-tcp}") +
+          task("rest-http",
+               "serviceReachable: {host: vdb, service: rest, http: /healthz, proves: rest-http}") +
+          task("grpc-tcp",
+               "serviceReachable: {host: vdb, service: grpc, timeout: 2s, proves: grpc-tcp}"));
+  REQUIRE(h.run("validate -f specs").code == 0);
+  const std::string env = "HX_ACC_ADMIN=acc-admin HX_ACC_RO=acc-ro";
+  auto tasks = hx::test::tasksById(h.run("status -f specs --refresh -o json", env));
+  std::string all;
+  for (const auto& [id, t] : tasks) all += id + ": " + t.dump() + "\n";
+  INFO(all);
+  for (const char* id : {"read-only-denied", "limited", "validated", "rest-tcp", "rest-http"})
+    CHECK(tasks[id]["status"] == "completed");
+  for (const char* id : {"admin-not-denied", "unlimited", "valid-is-not-400", "grpc-tcp"})
+    CHECK(tasks[id]["status"] == "ready");
+  CHECK(tasks["read-only-denied"].dump().find("read: 200, write: 403") != std::string::npos);
+  CHECK(tasks["admin-not-denied"].dump().find("the key may do more than its role grants") !=
+        std::string::npos);
+  CHECK(tasks["limited"].dump().find("x 429") != std::string::npos);
+  CHECK(tasks["unlimited"].dump().find("no request was refused with 429") != std::string::npos);
+  CHECK(tasks["validated"].dump().find("\"value\":\"400\"") != std::string::npos);
+  CHECK(tasks["valid-is-not-400"].dump().find("answered 200") != std::string::npos);
+  CHECK(tasks["rest-tcp"].dump().find("connected to 127.0.0.1:" + std::to_string(qdrant.port(0))) !=
+        std::string::npos);
+  CHECK(tasks["grpc-tcp"].dump().find("Couldn't connect") != std::string::npos);
+  // No key's secret is in what status shows.
+  CHECK(all.find("acc-ro") == std::string::npos);
+  CHECK(all.find("acc-admin") == std::string::npos);
+}
