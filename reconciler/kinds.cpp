@@ -427,6 +427,52 @@ void validatePrometheus(const Resource& r, Diagnostics& diags) {
   }
 }
 
+// ---- Backlog (the calendar: reviews and escalation; reconciler/calendar.h) -------------------
+
+Schema backlogSpec() {
+  return object({
+      opt("owner", str()),
+      opt("opened", date()),  // when the backlog began: a task's age counts from it by default
+      opt("reviews", listOf(object({
+                         req("name", str()),
+                         req("every", oneOf({"day", "week", "month"})),
+                         opt("on", oneOf({"monday", "tuesday", "wednesday", "thursday", "friday",
+                                          "saturday", "sunday"})),
+                         opt("day", integer(1, 28)),
+                         opt("at", str()),
+                         opt("last", date()),
+                         opt("automated", boolean()),
+                         opt("description", str()),
+                     }))),
+      opt("escalation", listOf(object({
+                            req("priority", oneOf({"critical", "high", "medium", "low"})),
+                            req("after", duration()),
+                            opt("why", str()),
+                        }))),
+      // A passing `load` becomes its baseline; a later run this much slower (avg or p95) or
+      // this much lower in throughput is flagged as a regression.
+      opt("baselineTolerance", number(0, 10)),
+  });
+}
+
+void validateBacklog(const Resource& r, Diagnostics& diags) {
+  static const std::regex kClock(R"(^([01][0-9]|2[0-3]):[0-5][0-9]$)");
+  const Json* reviews = r.field("reviews");
+  if (reviews && reviews->is_array())
+    for (size_t i = 0; i < reviews->size(); ++i) {
+      const Json& v = (*reviews)[i];
+      const std::string at = "spec.reviews[" + std::to_string(i) + "]";
+      if (v.contains("at") && v["at"].is_string() &&
+          !std::regex_match(v["at"].get<std::string>(), kClock))
+        report(diags, r, at + ".at", "must be HH:MM (UTC)");
+      const std::string every = v.value("every", "");
+      if (v.contains("on") && every != "week")
+        report(diags, r, at + ".on", "only applies to every: week");
+      if (v.contains("day") && every != "month")
+        report(diags, r, at + ".day", "only applies to every: month");
+    }
+}
+
 // ---- Task ---------------------------------------------------------------------------------
 
 // Every check may say which of the task's completionCriteria (the operators' words) it proves.
@@ -512,6 +558,10 @@ Schema taskSpec() {
       opt("effort", durationRange()),
       opt("description", str()),
       opt("optional", boolean()),  // the seed's optional sub-tasks
+      // Who answers for it, what the team noted, and when it entered the backlog (its age).
+      opt("owner", str()),
+      opt("notes", listOf(str())),
+      opt("opened", date()),
       // The operators' own words: what the task waits on and needs first, and what "done" means.
       opt("dependency", str()),
       opt("prerequisites", listOf(str())),
@@ -654,6 +704,7 @@ std::vector<KindDescriptor> buildKinds() {
                .adoptsExisting = true,
                .hostField = "host",
                .objectKey = configFileKey});
+  k.push_back({.name = "Backlog", .spec = backlogSpec(), .validate = validateBacklog});
   k.push_back({.name = "Task", .spec = taskSpec(), .validate = validateTask});
   return k;
 }

@@ -27,6 +27,7 @@ inline constexpr const char* kGatewayKeyFile = "GatewayKeyFile";
 inline constexpr const char* kApiKey = "ApiKey";
 inline constexpr const char* kTask = "Task";
 inline constexpr const char* kPrometheus = "Prometheus";
+inline constexpr const char* kBacklog = "Backlog";
 }  // namespace kind
 
 struct KindDescriptor {

@@ -40,9 +40,10 @@ struct CriterionResult {
   std::string threshold;  // what was required: "< 30 s", "= 768", ">= 1000 rps"
   std::string detail;     // why it failed, when it did
   int64_t at = 0;         // unix seconds
-  // The measured figure as a number, for the daemon's metrics (availability's ratio), with the
-  // labels that identify it. Not recorded: a figure belongs to the evaluation that made it.
-  std::optional<double> figure = std::nullopt;
+  // The measured figures as numbers, for metrics and baselines (availability's "ratio", load's
+  // "avgMs", "p95Ms", "rps"), with the labels that identify them. Not recorded: figures belong
+  // to the evaluation that measured them.
+  std::map<std::string, double> figures = {};
   std::map<std::string, std::string> figureLabels = {};
 };
 

@@ -33,6 +33,14 @@ class CrossChecker {
   }
 
   void checkDuplicates() {
+    // One calendar for the backlog: two would disagree on when a review is due.
+    auto calendars = desired_.ofKind(kind::kBacklog);
+    for (size_t i = 1; i < calendars.size(); ++i)
+      report(*calendars[i], "",
+             "a second Backlog (the first is " + calendars[0]->id.str() + " in " +
+                 calendars[0]->loc.file + ":" + std::to_string(calendars[0]->loc.line) +
+                 "): declare one",
+             calendars[i]->loc);
     std::map<ResourceId, const Resource*> first;
     for (const auto& r : desired_.resources) {
       auto [it, inserted] = first.emplace(r.id, &r);

@@ -145,6 +145,25 @@ CREATE INDEX issued_tokens_live ON issued_tokens(server, revoked_at);
 ALTER TABLE observations ADD COLUMN problem TEXT;
 ALTER TABLE inventory ADD COLUMN source_file TEXT;
 )sql"},
+      {5, R"sql(
+CREATE TABLE task_escalations(
+  task TEXT NOT NULL,
+  status_since INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  escalated_at INTEGER NOT NULL,
+  why TEXT,
+  recorded_at INTEGER NOT NULL,
+  PRIMARY KEY (task, status_since));
+CREATE TABLE load_baselines(
+  key TEXT PRIMARY KEY,
+  subject TEXT NOT NULL,
+  avg_ms REAL NOT NULL,
+  p95_ms REAL NOT NULL,
+  rps REAL NOT NULL,
+  value TEXT NOT NULL,
+  at INTEGER NOT NULL);
+)sql"},
   };
   return kSteps;
 }

@@ -79,9 +79,20 @@ struct LockInfo {
   int64_t startedAt = 0, heartbeatAt = 0;
 };
 
+struct TaskEscalation {
+  std::string task, status, priority, why;
+  int64_t statusSince = 0, escalatedAt = 0;
+};
+
+struct LoadBaseline {
+  std::string key, subject, value;
+  double avgMs = 0, p95Ms = 0, rps = 0;
+  int64_t at = 0;
+};
+
 class Store {
  public:
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   // Opens (creating if needed) and migrates the store. Fails with kConflict when the file was
   // written by a newer hxctl.
@@ -121,6 +132,15 @@ class Store {
   Status recordTaskEvaluations(const std::vector<TaskEvaluation>& evaluations);
   Result<std::map<std::string, TaskEvaluation>> taskEvaluations();
   Result<std::vector<TaskTransition>> taskTransitions(const std::string& task);
+
+  // Escalations (a task blocked or regressed past its priority's limit): one row per stretch in
+  // that status, written the first time it is seen escalated; all of a task's, oldest first.
+  Status recordEscalations(const std::vector<TaskEscalation>& escalations);
+  Result<std::vector<TaskEscalation>> escalations(const std::string& task);
+
+  // Performance baselines: the first passing `load` of a criterion (by its key) is its baseline.
+  Result<std::optional<LoadBaseline>> loadBaseline(const std::string& key);
+  Status putLoadBaseline(const LoadBaseline& baseline);
 
   // Host status transitions, newest first.
   Result<std::vector<HostTransition>> hostTransitions(const std::string& host, int limit);

@@ -457,3 +457,74 @@ TEST_CASE(
   CHECK(slow.dump().find("the gateway adds") != std::string::npos);
   CHECK(slow.dump().find("more than 5ms") != std::string::npos);
 }
+
+TEST_CASE(
+    "calendar: reviews due, a blocked high-priority task escalated and recorded, and a load "
+    "slower than its baseline flagged",
+    "[backlog][calendar][e2e]") {
+  SimProcess qdrant({{"--qdrant", "{PORT}", "--api-key", "backlog-admin-key"}}, "");
+  const int nothing = hx::test::freePort();  // the LLM host is not installed yet
+  CliHarness h("calendar", HX_BIN);
+  h.writeSpec(
+      "estate.yaml",
+      doc("Host", "qdrant",
+          "  address: 127.0.0.1\n  api: {type: qdrant, url: \"" + qdrant.url(0) +
+              "\", auth: {env: HX_BACKLOG_KEY}}\n") +
+          doc("Host", "llm",
+              "  address: 127.0.0.1\n  api: {type: ollama, url: \"http://127.0.0.1:" +
+                  std::to_string(nothing) + "\"}\n") +
+          doc("Collection", "docs", "  {server: qdrant, vectors: {size: 8, distance: Cosine}}\n") +
+          doc("Backlog", "ops",
+              "  owner: infra\n  reviews:\n    - {name: Weekly Review, every: week, on: monday, "
+              "last: 2025-07-17}\n  escalation:\n    - {priority: high, after: 2s, why: blocks "
+              "core functionality}\n  baselineTolerance: 0.5\n") +
+          doc("Task", "waits",
+              "  title: waits for the LLM host\n  priority: high\n  owner: dana\n"
+              "  notes: [ordered the GPUs]\n  dependsOn: {hosts: [llm]}\n  criteria:\n"
+              "    - hostActive: {host: llm}\n") +
+          doc("Task", "perf",
+              "  title: search performance\n  priority: medium\n  criteria:\n"
+              "    - load: {target: {collection: docs}, requests: 300, concurrency: 4, "
+              "thresholds: {maxErrorRate: 0.01}}\n"));
+  REQUIRE(h.run("apply -f specs", kKey).code == 0);
+  Json first = Json::parse(h.run("status -f specs --refresh -o json", kKey).out);
+  INFO(first.dump());
+  CHECK(first["reviews"][0]["due"] == true);
+  CHECK(first["reviews"][0]["due_since"] == "2025-07-21T09:00:00Z");
+  auto tasks = hx::test::tasksById(h.run("status -f specs -o json", kKey));
+  CHECK(tasks["waits"]["status"] == "blocked");
+  CHECK(tasks["waits"]["escalated"].is_null());
+  CHECK(tasks["waits"]["owner"] == "dana");
+  CHECK(tasks["waits"]["notes"] == Json::array({"ordered the GPUs"}));
+  CHECK(tasks["perf"]["status"] == "completed");
+  // The apply's run became the baseline; this one is no slower than it.
+  CHECK(tasks["perf"].dump().find("regression") == std::string::npos);
+
+  // Past the limit: escalated, shown and recorded.
+  sleep(3);
+  qdrant.admin(0, "faults", R"({"latency_ms": 25})");  // searches now take 25 ms more
+  Json later = Json::parse(h.run("status -f specs --refresh -o json", kKey).out);
+  INFO(later.dump());
+  REQUIRE(later["escalated"].size() == 1);
+  CHECK(later["escalated"][0]["task"] == "waits");
+  CHECK(later["escalated"][0]["why"] == "blocks core functionality");
+  Run text = h.run("status -f specs", kKey);
+  CHECK(text.out.find("Escalated") != std::string::npos);
+  CHECK(text.out.find("review due since 2025-07-21T09:00:00Z") != std::string::npos);
+  Json story = Json::parse(h.run("status -f specs waits -o json", kKey).out);
+  CHECK(story["escalations"].size() == 1);
+  CHECK(story["escalations"][0]["status"] == "blocked");
+  Run storyText = h.run("status -f specs waits", kKey);
+  CHECK(storyText.out.find("ESCALATED: blocked for") != std::string::npos);
+  CHECK(storyText.out.find("owner dana") != std::string::npos);
+  CHECK(storyText.out.find("note: ordered the GPUs") != std::string::npos);
+  // The slower searches still meet the task's thresholds, and are flagged against the baseline.
+  auto perf = hx::test::tasksById(h.run("status -f specs -o json", kKey))["perf"];
+  INFO(perf.dump());
+  CHECK(perf["status"] == "completed");
+  CHECK(perf.dump().find("regression against the baseline of") != std::string::npos);
+  // The report carries the calendar.
+  Run report = h.run("report -f specs", kKey);
+  CHECK(report.out.find("## Backlog Management") != std::string::npos);
+  CHECK(report.out.find("- waits: blocked for") != std::string::npos);
+}

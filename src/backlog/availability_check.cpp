@@ -65,7 +65,7 @@ CriterionResult CriteriaRunner::availability(const Json& c, const ObservedState&
                              pass ? ""
                                   : "below " + std::string(bound) + " %: " + span(a->downSeconds) +
                                         " not active in the last " + span(a->measuredSeconds));
-  r.figure = a->ratio;
+  r.figures["ratio"] = a->ratio;
   r.figureLabels = {{"host", host}, {"window", windowText}};
   return r;
 }

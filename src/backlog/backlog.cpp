@@ -1,5 +1,8 @@
 #include "src/backlog/backlog.h"
 
+#include "reconciler/calendar.h"
+#include "src/backlog/baselines.h"
+
 namespace hx {
 
 std::map<std::string, TaskProgress> taskProgressOf(
@@ -24,18 +27,35 @@ Result<std::vector<TaskEvaluation>> evaluateBacklog(const DesiredState& desired,
   if (runner)
     runner->setHostHistory(
         [&store](const std::string& host) { return store.hostTransitions(host, 100000); });
+  const Resource* calendar = backlogCalendar(desired);
+  const double tolerance = calendar ? calendar->spec.value("baselineTolerance", 0.5) : 0.5;
   CriteriaSource criteria = [&](const Resource& task) {
     auto it = recorded.value().find(task.id.name);
     const std::vector<CriterionResult> none;
     const std::vector<CriterionResult>& last =
         it == recorded.value().end() ? none : it->second.criteria;
     if (!runner) return last;
-    return runner->run(task, desired, observed, plan, last, heavyRecheckSeconds);
+    std::vector<CriterionResult> fresh =
+        runner->run(task, desired, observed, plan, last, heavyRecheckSeconds);
+    // A baseline that cannot be read is a comparison missed, said where the figures are, not a
+    // reason to lose the evaluation.
+    if (auto flagged = compareWithBaselines(task, fresh, store, tolerance, record); !flagged)
+      for (auto& r : fresh)
+        if (r.kind == "load")
+          r.value += "; not compared with its baseline: " + flagged.status().message();
+    return fresh;
   };
   std::vector<TaskEvaluation> evaluations =
       evaluateTasks(desired, observed, plan, applying, criteria, previous, now);
-  if (record)
+  if (record) {
     if (Status s = store.recordTaskEvaluations(evaluations); !s) return s;
+    if (calendar) {
+      std::vector<TaskEscalation> escalated;
+      for (const auto& e : escalationsOf(*calendar, desired, evaluations, now))
+        escalated.push_back({e.task, e.status, e.priority, e.why, e.since, e.escalatedAt});
+      if (Status s = store.recordEscalations(escalated); !s) return s;
+    }
+  }
   return evaluations;
 }
 

@@ -409,8 +409,11 @@ CriterionResult CriteriaRunner::load(const Json& c, const DesiredState& desired)
   for (const auto& m : misses) detail += (detail.empty() ? "" : ", ") + m;
   if (!report.firstError.empty() && report.errors > 0)
     detail += (detail.empty() ? "" : "; ") + std::string("first error: ") + report.firstError;
-  return result("load", subject, misses.empty() && report.completed > 0, describe(report), want,
-                misses.empty() ? "" : detail);
+  CriterionResult r = result("load", subject, misses.empty() && report.completed > 0,
+                             describe(report), want, misses.empty() ? "" : detail);
+  if (report.completed > report.errors)
+    r.figures = {{"avgMs", report.avgMs}, {"p95Ms", report.p95Ms}, {"rps", report.rps}};
+  return r;
 }
 
 }  // namespace hx

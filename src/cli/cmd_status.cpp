@@ -2,8 +2,10 @@
 // waits on or what proves it done; `status TASK` tells one task's whole story.
 #include <iomanip>
 
+#include "reconciler/calendar.h"
 #include "reconciler/kinds.h"
 #include "reconciler/task_status.h"
+#include "reconciler/values.h"
 #include "src/backlog/backlog.h"
 #include "src/cli/commands.h"
 #include "src/cli/exit_codes.h"
@@ -48,6 +50,66 @@ std::string proof(const TaskEvaluation& e) {
   return out;
 }
 
+// When a task entered the backlog: its `opened`, else the Backlog's, else its first recorded
+// transition (0 when none is known).
+int64_t openedAt(const Resource& task, const DesiredState& desired, Store* store) {
+  if (auto d = task.spec.value("opened", Json()); d.is_string())
+    if (auto t = parseDateSeconds(d.get<std::string>())) return *t;
+  if (const Resource* b = backlogCalendar(desired))
+    if (auto d = b->spec.value("opened", Json()); d.is_string())
+      if (auto t = parseDateSeconds(d.get<std::string>())) return *t;
+  if (store) {
+    auto transitions = store->taskTransitions(task.id.name);
+    if (transitions && !transitions.value().empty()) return transitions.value().front().at;
+  }
+  return 0;
+}
+
+// The calendar's view now: reviews and escalations (empty without a Backlog resource).
+struct CalendarView {
+  std::vector<ReviewState> reviews;
+  std::vector<EscalationState> escalations;
+};
+
+CalendarView calendarOf(const Prepared& p, const std::vector<TaskEvaluation>& evaluations,
+                        int64_t now) {
+  CalendarView v;
+  if (const Resource* b = backlogCalendar(p.loaded.desired)) {
+    v.reviews = reviewsOf(*b, now);
+    v.escalations = escalationsOf(*b, p.loaded.desired, evaluations, now);
+  }
+  return v;
+}
+
+const EscalationState* escalationOf(const CalendarView& v, const std::string& task) {
+  for (const auto& e : v.escalations)
+    if (e.task == task) return &e;
+  return nullptr;
+}
+
+Json reviewsJson(const CalendarView& v) {
+  Json out = Json::array();
+  for (const auto& r : v.reviews)
+    out.push_back({{"name", r.name},
+                   {"schedule", r.schedule},
+                   {"automated", r.automated},
+                   {"last", r.last ? Json(formatTime(*r.last).substr(0, 10)) : Json()},
+                   {"due", r.due},
+                   {"due_since", r.due ? Json(formatTime(r.dueSince)) : Json()},
+                   {"next", r.next ? Json(formatTime(r.next)) : Json()}});
+  return out;
+}
+
+Json escalationJson(const EscalationState& e, int64_t now) {
+  return {{"task", e.task},
+          {"priority", e.priority},
+          {"status", e.status},
+          {"for", humanSpan(now - e.since)},
+          {"limit", humanSpan(e.after)},
+          {"escalated_at", formatTime(e.escalatedAt)},
+          {"why", e.why}};
+}
+
 Json evaluationJson(const Resource& task, const TaskEvaluation& e) {
   Json criteria = Json::array();
   for (const auto& c : e.criteria)
@@ -67,6 +129,43 @@ Json evaluationJson(const Resource& task, const TaskEvaluation& e) {
           {"since", e.since ? Json(formatTime(e.since)) : Json()},
           {"waiting_on", e.waitingOn},
           {"criteria", criteria}};
+}
+
+// A task's owner, notes, age and escalation, in its JSON.
+void addCalendarFields(Json& j, const Resource& task, const Prepared& p, const CalendarView& v,
+                       int64_t now) {
+  j["owner"] = task.spec.value("owner", Json());
+  j["notes"] = task.spec.value("notes", Json::array());
+  const int64_t opened = openedAt(task, p.loaded.desired, p.store.get());
+  j["opened"] = opened ? Json(formatTime(opened).substr(0, 10)) : Json();
+  j["age_days"] = opened ? Json((now - opened) / 86400) : Json();
+  const EscalationState* e = escalationOf(v, task.id.name);
+  j["escalated"] = e ? escalationJson(*e, now) : Json();
+}
+
+void renderCalendar(std::ostream& out, const CalendarView& v, int64_t now, const Style& style) {
+  if (!v.reviews.empty()) {
+    out << "\n" << style.paint("Reviews", "1") << "\n";
+    for (const auto& r : v.reviews) {
+      out << "  " << std::left << std::setw(22) << r.name << std::setw(40) << r.schedule;
+      if (r.automated)
+        out << "done by hxctl's probes";
+      else if (r.due)
+        out << style.paint("review due", "33") << " since " << formatTime(r.dueSince)
+            << (r.last ? " (last " + formatTime(*r.last).substr(0, 10) + ")" : " (never held)");
+      else
+        out << "next " << formatTime(r.next)
+            << (r.last ? " (last " + formatTime(*r.last).substr(0, 10) + ")" : "");
+      out << "\n";
+    }
+  }
+  if (!v.escalations.empty()) {
+    out << "\n" << style.paint("Escalated", "1") << "\n";
+    for (const auto& e : v.escalations)
+      out << "  " << std::left << std::setw(9) << e.task << style.paint(e.status, "31") << " for "
+          << humanSpan(now - e.since) << " (limit " << humanSpan(e.after) << " for " << e.priority
+          << " priority" << (e.why.empty() ? "" : ": " + e.why) << ")\n";
+  }
 }
 
 void renderHosts(std::ostream& out, const Prepared& p, const Style& style) {
@@ -114,7 +213,9 @@ void renderBacklog(std::ostream& out, const Prepared& p,
 }
 
 int renderTask(CliEnv& env, const CommonOptions& common, const Prepared& p,
-               const std::vector<TaskEvaluation>& evaluations, const std::string& name) {
+               const std::vector<TaskEvaluation>& evaluations, const CalendarView& calendar,
+               const std::string& name) {
+  const int64_t now = env.clock.nowSeconds();
   const Resource* task = p.loaded.desired.find({kind::kTask, name});
   const TaskEvaluation* e = nullptr;
   for (const auto& x : evaluations)
@@ -124,8 +225,17 @@ int renderTask(CliEnv& env, const CommonOptions& common, const Prepared& p,
     return exit_code::kError;
   }
   auto transitions = p.store->taskTransitions(name);
+  auto escalations = p.store->escalations(name);
   if (common.json()) {
     Json out = evaluationJson(*task, *e);
+    addCalendarFields(out, *task, p, calendar, now);
+    out["escalations"] = Json::array();
+    if (escalations)
+      for (const auto& x : escalations.value())
+        out["escalations"].push_back({{"status", x.status},
+                                      {"status_since", formatTime(x.statusSince)},
+                                      {"escalated_at", formatTime(x.escalatedAt)},
+                                      {"why", x.why}});
     out["transitions"] = Json::array();
     if (transitions)
       for (const auto& t : transitions.value())
@@ -142,6 +252,18 @@ int renderTask(CliEnv& env, const CommonOptions& common, const Prepared& p,
       << (e->since ? " since " + formatTime(e->since) : "") << "\n";
   if (task->spec.contains("hold"))
     out << "  hold: " << task->spec["hold"].value("reason", "") << "\n";
+  if (task->spec.contains("description"))
+    out << "  " << task->spec.value("description", "") << "\n";
+  if (task->spec.contains("owner")) out << "  owner " << task->spec.value("owner", "") << "\n";
+  if (int64_t opened = openedAt(*task, p.loaded.desired, p.store.get()))
+    out << "  age " << humanSpan(now - opened) << " (in the backlog since "
+        << formatTime(opened).substr(0, 10) << ")\n";
+  if (const EscalationState* x = escalationOf(calendar, name))
+    out << "  ESCALATED: " << x->status << " for " << humanSpan(now - x->since) << ", limit "
+        << humanSpan(x->after) << " for " << x->priority << " priority"
+        << (x->why.empty() ? "" : " (" + x->why + ")") << "\n";
+  for (const auto& note : task->spec.value("notes", Json::array()))
+    if (note.is_string()) out << "  note: " << note.get<std::string>() << "\n";
   out << "\nDepends on\n";
   for (const auto& ref : task->references)
     if (ref.role == RefRole::kWaitsOn) out << "  " << ref.target.str() << "\n";
@@ -167,6 +289,13 @@ int renderTask(CliEnv& env, const CommonOptions& common, const Prepared& p,
     }
     out << "\n";
     ++i;
+  }
+  if (escalations && !escalations.value().empty()) {
+    out << "\nEscalations\n";
+    for (const auto& x : escalations.value())
+      out << "  " << formatTime(x.escalatedAt) << "  " << x.status << " since "
+          << formatTime(x.statusSince) << " (" << x.priority << " priority"
+          << (x.why.empty() ? "" : ": " + x.why) << ")\n";
   }
   out << "\nTransitions\n";
   if (transitions)
@@ -239,11 +368,19 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
   Prepared p;
   Result<std::vector<TaskEvaluation>> evaluations = std::vector<TaskEvaluation>{};
   if (int rc = readBacklog(env, common, options, refresh, p, evaluations)) return rc;
-  if (!task.empty()) return renderTask(env, common, p, evaluations.value(), task);
+  const int64_t now = env.clock.nowSeconds();
+  const CalendarView calendar = calendarOf(p, evaluations.value(), now);
+  if (!task.empty()) return renderTask(env, common, p, evaluations.value(), calendar, task);
   if (common.json()) {
     Json tasks = Json::array();
-    for (const auto& e : evaluations.value())
-      tasks.push_back(evaluationJson(*p.loaded.desired.find({kind::kTask, e.task}), e));
+    for (const auto& e : evaluations.value()) {
+      const Resource& t = *p.loaded.desired.find({kind::kTask, e.task});
+      Json j = evaluationJson(t, e);
+      addCalendarFields(j, t, p, calendar, now);
+      tasks.push_back(std::move(j));
+    }
+    Json escalated = Json::array();
+    for (const auto& x : calendar.escalations) escalated.push_back(escalationJson(x, now));
     Json hosts = Json::array();
     for (const auto* h : p.loaded.desired.ofKind(kind::kHost)) {
       HostObservation o = p.observed.host(h->id.name);
@@ -254,6 +391,8 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
     env.out << toJsonText(Json{{"hosts", hosts},
                                {"tasks", tasks},
                                {"summary", summaryOf(evaluations.value())},
+                               {"reviews", reviewsJson(calendar)},
+                               {"escalated", escalated},
                                {"writer", writerJson(*p.store)},
                                {"backoffs", backoffsJson(*p.store)}})
             << "\n";
@@ -262,6 +401,7 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
   renderHosts(env.out, p, common.style);
   renderBacklog(env.out, p, evaluations.value(), common.style);
   env.out << "\n" << summaryOf(evaluations.value()) << "\n";
+  renderCalendar(env.out, calendar, now, common.style);
   renderWriter(env.out, writerJson(*p.store), backoffsJson(*p.store));
   return exit_code::kOk;
 }

@@ -4,6 +4,7 @@
 #include <map>
 #include <sstream>
 
+#include "reconciler/calendar.h"
 #include "reconciler/identity.h"
 #include "reconciler/kinds.h"
 
@@ -164,6 +165,28 @@ std::string backlogReport(const ReportInput& in) {
           << h.value("by", "-") << " | " << h.value("since", "-") << " |\n";
     }
 
+  if (const Resource* calendar = backlogCalendar(*in.desired)) {
+    out << "\n---\n\n## Backlog Management\n\n### Review Schedule\n"
+        << "| Review | When | Last | Status |\n|---|---|---|---|\n";
+    for (const auto& r : reviewsOf(*calendar, in.generatedAt))
+      out << "| " << cell(r.name) << " | " << r.schedule << " | "
+          << (r.last ? formatTime(*r.last).substr(0, 10) : "-") << " | "
+          << (r.automated ? std::string("done by hxctl's probes")
+              : r.due     ? "**review due** since " + formatTime(r.dueSince)
+                          : "next " + formatTime(r.next))
+          << " |\n";
+    out << "\n### Escalation Criteria\n";
+    for (const auto& rule : calendar->spec.value("escalation", Json::array()))
+      out << "- **" << cap(rule.value("priority", "")) << " Priority:** " << rule.value("why", "")
+          << " (escalated when blocked or regressed longer than " << rule.value("after", "")
+          << ")\n";
+    out << "\n### Escalated\n";
+    auto escalated = escalationsOf(*calendar, *in.desired, *in.evaluations, in.generatedAt);
+    for (const auto& e : escalated)
+      out << "- " << e.task << ": " << e.status << " for " << humanSpan(in.generatedAt - e.since)
+          << " (limit " << humanSpan(e.after) << " for " << e.priority << " priority)\n";
+    if (escalated.empty()) out << "- nothing\n";
+  }
   out << "\n## Action Items\n\n### Needs a person\n";
   bool anyManual = false;
   for (const auto* t : d.ofKind(kind::kTask)) {

@@ -1,5 +1,7 @@
 #include "src/daemon/daemon_metrics.h"
 
+#include "reconciler/calendar.h"
+
 namespace hx {
 
 namespace {
@@ -36,6 +38,9 @@ DaemonMetrics::DaemonMetrics(const std::string& version) {
   m.gauge("hxctl_host_probe_latency_seconds", "Latency of the host's last health probe");
   m.gauge("hxctl_host_breaker_state", "1 for the state of the host's circuit breaker");
   m.gauge("hxctl_tasks", "Backlog tasks by status");
+  m.gauge("hxctl_tasks_escalated",
+          "Backlog tasks blocked or regressed longer than their priority's escalation limit");
+  m.gauge("hxctl_review_due", "1 while a scheduled backlog review is due, by review");
   m.gauge("hxctl_host_availability_ratio",
           "Share of the window the host was active, as the backlog's availability checks last "
           "measured it from the recorded probes");
@@ -101,11 +106,22 @@ void DaemonMetrics::cycleDone(const CycleResult& cycle, const std::string& trigg
     for (const auto& e : cycle.backlog.value()) ++counts[e.status];
     for (const auto& [status, n] : counts)
       m.set("hxctl_tasks", {{"status", taskStatusName(status)}}, n);
+    if (const Resource* calendar = backlogCalendar(cycle.prepared.loaded.desired)) {
+      std::map<std::string, int> escalated;
+      for (const char* p : {"critical", "high", "medium", "low"}) escalated[p] = 0;
+      for (const auto& e : escalationsOf(*calendar, cycle.prepared.loaded.desired,
+                                         cycle.backlog.value(), nowSeconds))
+        ++escalated[e.priority];
+      for (const auto& [priority, n] : escalated)
+        m.set("hxctl_tasks_escalated", {{"priority", priority}}, n);
+      for (const auto& r : reviewsOf(*calendar, nowSeconds))
+        if (!r.automated) m.set("hxctl_review_due", {{"review", r.name}}, r.due ? 1 : 0);
+    }
     for (const auto& e : cycle.backlog.value())
       for (const auto& c : e.criteria)
-        if (c.kind == "availability" && c.figure)
+        if (c.kind == "availability" && c.figures.count("ratio"))
           m.set("hxctl_host_availability_ratio",
-                Labels(c.figureLabels.begin(), c.figureLabels.end()), *c.figure);
+                Labels(c.figureLabels.begin(), c.figureLabels.end()), c.figures.at("ratio"));
   }
   hosts(cycle.prepared.observed.hosts);
 }
