@@ -53,7 +53,13 @@ Json probeJob(const std::string& name, const Json& targets, const std::string& e
 void emit(YAML::Emitter& out, const Json& v) {
   if (v.is_object()) {
     out << YAML::BeginMap;
+    // A job reads from its name.
+    if (v.contains("job_name")) {
+      out << YAML::Key << "job_name" << YAML::Value;
+      emit(out, v["job_name"]);
+    }
     for (const auto& [k, item] : v.items()) {
+      if (k == "job_name") continue;
       out << YAML::Key << k << YAML::Value;
       emit(out, item);
     }

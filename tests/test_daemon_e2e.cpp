@@ -436,6 +436,31 @@ TEST_CASE("monitoring examples: promtool check config, check rules and test rule
     CHECK(titles.count(t) == 1);
 }
 
+TEST_CASE(
+    "monitoring examples: estate-prometheus.yml is what hxctl renders for specs/, and promtool "
+    "accepts it",
+    "[daemon][monitoring]") {
+  const std::string dir = std::string(HX_SOURCE_DIR) + "/examples/monitoring";
+  std::string rendered;
+  REQUIRE(runShell(std::string(HX_BIN) + " monitoring-config -f " + HX_SOURCE_DIR + "/specs",
+                   &rendered) == 0);
+  CHECK(rendered == hx::test::slurp(dir + "/estate-prometheus.yml"));
+  for (const char* job : {"job_name: \"hxctl\"", "job_name: \"qdrant\"", "job_name: \"llm-probe\"",
+                          "credentials_file: "})
+    CHECK(rendered.find(job) != std::string::npos);
+  std::string out;
+  // Syntax only: the rule file and credentials file it names live on the estate's machine.
+  CHECK(runShell("promtool check config --syntax-only " + dir + "/estate-prometheus.yml", &out) ==
+        0);
+  INFO(out);
+  // -o json: one document, the config of each Prometheus by name.
+  std::string json;
+  REQUIRE(
+      runShell(std::string(HX_BIN) + " monitoring-config -o json -f " + HX_SOURCE_DIR + "/specs",
+               &json) == 0);
+  CHECK(Json::parse(json)["estate"]["scrape_configs"].size() == 4);
+}
+
 TEST_CASE("systemd: hxctl.service passes systemd-analyze verify", "[daemon][systemd]") {
   // The unit names the installed binary; verify the one just built in its place.
   std::string unit = hx::test::slurp(std::string(HX_SOURCE_DIR) + "/systemd/hxctl.service");

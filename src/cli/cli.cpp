@@ -58,6 +58,14 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   validate->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
       ->required();
 
+  std::string prometheusName;
+  auto* monitoring = app.add_subcommand(
+      "monitoring-config",
+      "Print the prometheus.yml hxctl renders for each declared Prometheus, no network");
+  monitoring->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->required();
+  monitoring->add_option("name", prometheusName, "Only this Prometheus (its metadata.name)");
+
   PlanCommandOptions planOpts;
   auto* plan = app.add_subcommand("plan", "Observe, diff, and print what apply would change");
   plan->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
@@ -171,6 +179,7 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   common.style = detectStyle(env.outIsTty, common.noColor);
 
   if (*validate) return cmdValidate(env, common);
+  if (*monitoring) return cmdMonitoringConfig(env, common, prometheusName);
   if (*plan) return cmdPlan(env, common, planOpts);
   if (*apply) return cmdApply(env, common, applyOpts);
   if (*hosts) return cmdHosts(env, common, hostsOpts);

@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "reconciler/kinds.h"
 #include "reconciler/loader.h"
+#include "reconciler/scrape_config.h"
 #include "src/cli/commands.h"
 #include "src/cli/exit_codes.h"
 #include "src/platform/fs_spec_source.h"
@@ -38,6 +40,34 @@ int cmdValidate(CliEnv& env, const CommonOptions& common) {
   else
     renderDiagnosticsText(env.out, loaded, common.style);
   return loaded.ok() ? exit_code::kOk : exit_code::kInvalidSpec;
+}
+
+// The prometheus.yml hxctl writes for a declared Prometheus (all of them, or `name`): what
+// `apply` delivers, printed so it can be reviewed or installed by other means. No network.
+int cmdMonitoringConfig(CliEnv& env, const CommonOptions& common, const std::string& name) {
+  FsSpecSource source(common.specLimits.maxFileBytes);
+  LoadResult loaded = loadSpecs(source, common.files, common.specLimits);
+  if (!loaded.ok()) {
+    renderDiagnosticsText(env.err, loaded, common.style);
+    return exit_code::kInvalidSpec;
+  }
+  Json configs = Json::object();
+  for (const auto* p : loaded.desired.ofKind(kind::kPrometheus))
+    if (name.empty() || p->id.name == name) configs[p->id.name] = p->spec.value("config", Json());
+  if (configs.empty()) {
+    env.err << "error: "
+            << (name.empty() ? "the specs declare no Prometheus"
+                             : "no Prometheus/" + name + " in the specs")
+            << "\n";
+    return exit_code::kError;
+  }
+  if (common.json()) {
+    env.out << toJsonText(configs) << "\n";
+    return exit_code::kOk;
+  }
+  for (const auto& [owner, config] : configs.items())
+    env.out << renderPrometheusYaml("Prometheus/" + owner, config);
+  return exit_code::kOk;
 }
 
 int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limit) {

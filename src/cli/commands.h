@@ -25,6 +25,7 @@ struct DaemonCliOptions {
 };
 
 int cmdValidate(CliEnv& env, const CommonOptions& common);
+int cmdMonitoringConfig(CliEnv& env, const CommonOptions& common, const std::string& name);
 int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options);
 int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions options);
 int cmdHosts(CliEnv& env, const CommonOptions& common, PlanCommandOptions options);
