@@ -363,6 +363,9 @@ TEST_CASE(
                    "longer blocked)") != std::string::npos);
   // 1.3.6 is proven by asking Prometheus and Grafana now: nothing of it waits for a person.
   CHECK(r.out.find("- 1.3.6:") == std::string::npos);
+  CHECK(r.out.find("| User decision to defer security implementation | 1.5.1, 1.5.2, 1.5.3, "
+                   "1.5.4, 1.5.5, 1.5.6 | 6 held | Medium |") != std::string::npos);
+  CHECK(r.out.find("- **192.168.10.29 (llm-primary):** not probed yet") != std::string::npos);
   // -o json: one document, the Markdown as its string.
   Json doc = Json::parse(h.run(std::string("report -f ") + HX_SOURCE_DIR + "/specs -o json").out);
   CHECK(withoutTime(doc["report"].get<std::string>()) == withoutTime(r.out));

@@ -311,11 +311,16 @@ TEST_CASE(
   for (const char* section :
        {"# Task Backlog", "## Executive Summary", "## Backlog Categories",
         "### 1.3 External Model Integration", "## Dependency Tracking", "### Host Status",
-        "### Holds (decisions)", "## Action Items", "### Needs a person", "## Completion Tracking",
-        "## Documentation Updates", "### Model-collection mapping (model-collections.json)",
-        "### Security summary"})
+        "### Network Connectivity", "### External Dependencies", "### Holds (decisions)",
+        "## Backlog Management", "### Review Schedule", "## Action Items", "### Needs a person",
+        "## Completion Tracking", "## Documentation Updates",
+        "### Model-collection mapping (model-collections.json)", "### Security summary"})
     CHECK(report.out.find(section) != std::string::npos);
   CHECK(report.out.find("5 of 5 hosts are active.") != std::string::npos);
+  CHECK(report.out.find("(llm-primary):** reachable (answered in") != std::string::npos);
+  CHECK(report.out.find(
+            "| Weekly Review | every Monday at 09:00 UTC | 2025-07-17 | **review due**") !=
+        std::string::npos);
   CHECK(report.out.find("**1.3.7 - Model-Collection Vector Ingestion**") != std::string::npos);
   CHECK(report.out.find("- [x] Vectors successfully ingested to collections — proven: ingest") !=
         std::string::npos);

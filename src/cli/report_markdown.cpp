@@ -149,13 +149,60 @@ std::string backlogReport(const ReportInput& in) {
   }
 
   out << "\n---\n\n## Dependency Tracking\n\n### Host Status\n"
-      << "| Host | Address | Status | Since | Evidence |\n|---|---|---|---|---|\n";
+      << "| Host | Address | Status | Since | Models | Evidence |\n|---|---|---|---|---|---|\n";
   for (const auto* h : d.ofKind(kind::kHost)) {
     HostObservation o = in.observed->host(h->id.name);
+    std::string models;
+    for (const auto* m : d.ofKind(kind::kModel))
+      if (m->spec.value("host", "") == h->id.name)
+        models += (models.empty() ? "" : ", ") + m->id.name;
     out << "| " << h->id.name << " | " << h->spec.value("address", "") << " | "
         << hostStatusName(o.status) << " | "
-        << (o.since ? formatTime(o.since) : "never seen healthy") << " | " << cell(o.evidence)
-        << " |\n";
+        << (o.since ? formatTime(o.since) : "never seen healthy") << " | "
+        << (models.empty() ? "-" : models) << " | " << cell(o.evidence) << " |\n";
+  }
+  // The seed's "Network Connectivity Status", from hxctl's last probe of each host.
+  out << "\n### Network Connectivity\n";
+  for (const auto* h : d.ofKind(kind::kHost)) {
+    HostObservation o = in.observed->host(h->id.name);
+    out << "- **" << h->spec.value("address", "") << " (" << h->id.name << "):** ";
+    if (!o.lastProbeMs)
+      out << "not probed yet\n";
+    else if (o.failures == 0)
+      out << "reachable (answered in " << o.latencyMs << " ms"
+          << (o.version.empty() ? "" : ", " + o.version) << ")\n";
+    else
+      out << "not answering (" << o.failures << " failed probe(s)"
+          << (o.evidence.empty() ? "" : ": " + cell(o.evidence)) << ")\n";
+  }
+  // The seed's "External Dependencies": what the unfinished tasks wait on, in their own words.
+  out << "\n### External Dependencies\n| Dependency | Tasks | Status | Impact |\n"
+      << "|---|---|---|---|\n";
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const Resource*>> waiting;
+  for (const auto* t : d.ofKind(kind::kTask)) {
+    const TaskEvaluation* e = evaluationOf(in, t->id.name);
+    if (!t->spec.contains("dependency") || (e && e->status == TaskStatus::kCompleted)) continue;
+    std::string dep = t->spec.value("dependency", "");
+    if (!waiting.count(dep)) order.push_back(dep);
+    waiting[dep].push_back(t);
+  }
+  const std::vector<std::string> priorities = {"critical", "high", "medium", "low"};
+  for (const auto& dep : order) {
+    std::string ids, statuses;
+    size_t impact = priorities.size() - 1;
+    std::map<std::string, int> byStatus;
+    for (const Resource* t : waiting[dep]) {
+      ids += (ids.empty() ? "" : ", ") + t->id.name;
+      const TaskEvaluation* e = evaluationOf(in, t->id.name);
+      ++byStatus[e ? statusWord(e->status) : "not evaluated"];
+      auto p = std::find(priorities.begin(), priorities.end(), t->spec.value("priority", "low"));
+      impact = std::min(impact, static_cast<size_t>(p - priorities.begin()));
+    }
+    for (const auto& [status, n] : byStatus)
+      statuses += (statuses.empty() ? "" : ", ") + std::to_string(n) + " " + status;
+    out << "| " << cell(dep) << " | " << ids << " | " << statuses << " | "
+        << cap(priorities[std::min(impact, priorities.size() - 1)]) << " |\n";
   }
   out << "\n### Holds (decisions)\n| Task | Reason | By | Since |\n|---|---|---|---|\n";
   for (const auto* t : d.ofKind(kind::kTask))
