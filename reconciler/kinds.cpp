@@ -540,9 +540,11 @@ Schema criterionSpec() {
       opt("httpStatus",
           check({req("url", url()), opt("method", oneOf({"GET", "POST", "PUT", "PATCH", "DELETE"})),
                  opt("body", anything()), req("expect", listOf(integer(100, 599)))})),
-      // A service the host declares answers: a TCP connection, or `http: PATH` a 2xx.
-      opt("serviceReachable", check({req("host", mention("Host")), req("service", str()),
-                                     opt("http", str()), opt("timeout", duration())})),
+      // A service the host declares answers: a TCP connection; `http: PATH` a 2xx; `grpc:
+      // {service?}` SERVING by gRPC's health checking protocol (no service: the whole server).
+      opt("serviceReachable",
+          check({req("host", mention("Host")), req("service", str()), opt("http", str()),
+                 opt("grpc", object({opt("service", str())})), opt("timeout", duration())})),
       // A criterion no live check can prove: shown as "needs a person", never passed by hxctl;
       // a person who verified it says so here (by whom, on which day), and that is its evidence.
       opt("manual", object({req("criterion", str()), opt("why", str()),

@@ -9,7 +9,7 @@ packages=(
   libcurl4-openssl-dev libspdlog-dev libfmt-dev libcli11-dev catch2
   libcpp-httplib-dev libssl-dev libsodium-dev libsystemd-dev
   python3 python3-jsonschema sqlite3 clang-format
-  iproute2 ufw systemd prometheus prometheus-blackbox-exporter curl wrk
+  iproute2 ufw systemd prometheus prometheus-blackbox-exporter curl wrk python3-grpcio
 )
 
 missing=()

@@ -1,7 +1,12 @@
 // The access checks against hx-sim: keyDenied (a read-only key is refused a write, and a key that
 // may write fails it), rateLimited (the gateway's --rate-limit gives some 429s; without a limit
 // the check fails), httpStatus (a malformed body gets Qdrant's 400) and serviceReachable (a
-// declared service's port answers TCP and HTTP; a port nothing listens on does not).
+// declared service's port answers TCP and HTTP; a port nothing listens on does not; a real gRPC
+// server, Debian's python3-grpcio, answers gRPC's health checking protocol).
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
 #include <catch2/catch.hpp>
 
 #include "cli_harness.h"
@@ -33,6 +38,34 @@ TEST_CASE(
        {"--gateway", "{PORT}", "--upstream", qdrant.url(0), "--upstream-key", "acc-admin"}},
       "");
   const int nothing = hx::test::freePort();
+  // A real gRPC server with the standard health service.
+  const int grpcPort = hx::test::freePort();
+  pid_t grpcPid = -1;
+  {
+    std::string script = std::string(HX_SOURCE_DIR) + "/tests/tools/grpc_health_server.py";
+    std::string port = std::to_string(grpcPort);
+    std::vector<char*> argv = {const_cast<char*>("/usr/bin/python3"), script.data(), port.data(),
+                               nullptr};
+    REQUIRE(posix_spawn(&grpcPid, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
+  }
+  struct Stop {
+    pid_t pid;
+    ~Stop() {
+      kill(pid, SIGTERM);
+      int st = 0;
+      waitpid(pid, &st, 0);
+    }
+  } stopGrpc{grpcPid};
+  REQUIRE(hx::test::eventually(
+      [&] {
+        CurlTransport http(true);
+        HttpRequest req;
+        req.url = "http://127.0.0.1:" + std::to_string(grpcPort);
+        req.connectOnly = true;
+        req.timeoutMs = 200;
+        return static_cast<bool>(http.send(req));
+      },
+      20));
   CliHarness h("access-checks", HX_BIN);
   const std::string q = qdrant.url(0);
   const std::string write = "write: {method: PUT, url: \"" + q +
@@ -46,7 +79,8 @@ TEST_CASE(
                             "    - {name: rest, port: " +
                             std::to_string(qdrant.port(0)) +
                             ", proto: tcp}\n    - {name: grpc, port: " + std::to_string(nothing) +
-                            ", proto: tcp}\n") +
+                            ", proto: tcp}\n    - {name: health, port: " +
+                            std::to_string(grpcPort) + ", proto: tcp}\n") +
           hx::test::specDoc("Role", "reader", "  qdrant: {global: r}\n") +
           hx::test::specDoc("Role", "admin", "  qdrant: {global: m}\n") +
           hx::test::specDoc("ApiKey", "ro", "  role: reader\n  secret: {env: HX_ACC_RO}\n") +
@@ -68,17 +102,40 @@ TEST_CASE(
           task("rest-http",
                "serviceReachable: {host: vdb, service: rest, http: /healthz, proves: rest-http}") +
           task("grpc-tcp",
-               "serviceReachable: {host: vdb, service: grpc, timeout: 2s, proves: grpc-tcp}"));
-  REQUIRE(h.run("validate -f specs").code == 0);
+               "serviceReachable: {host: vdb, service: grpc, timeout: 2s, proves: grpc-tcp}") +
+          task("grpc-serving",
+               "serviceReachable: {host: vdb, service: health, grpc: {}, proves: grpc-serving}") +
+          task("grpc-qdrant",
+               "serviceReachable: {host: vdb, service: health, grpc: {service: qdrant}, "
+               "proves: grpc-qdrant}") +
+          task("grpc-draining",
+               "serviceReachable: {host: vdb, service: health, grpc: {service: draining}, "
+               "proves: grpc-draining}") +
+          task("grpc-unknown",
+               "serviceReachable: {host: vdb, service: health, grpc: {service: nosuch}, "
+               "proves: grpc-unknown}") +
+          task("grpc-not-grpc",
+               "serviceReachable: {host: vdb, service: rest, grpc: {}, "
+               "proves: grpc-not-grpc}"));
+  hx::test::Run valid = h.run("validate -f specs");
+  INFO(valid.out << valid.err);
+  REQUIRE(valid.code == 0);
   const std::string env = "HX_ACC_ADMIN=acc-admin HX_ACC_RO=acc-ro";
   auto tasks = hx::test::tasksById(h.run("status -f specs --refresh -o json", env));
   std::string all;
   for (const auto& [id, t] : tasks) all += id + ": " + t.dump() + "\n";
   INFO(all);
-  for (const char* id : {"read-only-denied", "limited", "validated", "rest-tcp", "rest-http"})
+  for (const char* id : {"read-only-denied", "limited", "validated", "rest-tcp", "rest-http",
+                         "grpc-serving", "grpc-qdrant"})
     CHECK(tasks[id]["status"] == "completed");
-  for (const char* id : {"admin-not-denied", "unlimited", "valid-is-not-400", "grpc-tcp"})
+  for (const char* id : {"admin-not-denied", "unlimited", "valid-is-not-400", "grpc-tcp",
+                         "grpc-draining", "grpc-unknown", "grpc-not-grpc"})
     CHECK(tasks[id]["status"] == "ready");
+  CHECK(tasks["grpc-serving"].dump().find("\"value\":\"SERVING\"") != std::string::npos);
+  CHECK(tasks["grpc-draining"].dump().find("the server reports NOT_SERVING") != std::string::npos);
+  CHECK(tasks["grpc-unknown"].dump().find("grpc-status 5: unknown service") != std::string::npos);
+  // An HTTP/1.1 server drops the HTTP/2 preface: no answer, not a pass.
+  CHECK(tasks["grpc-not-grpc"].dump().find("\"value\":\"no answer\"") != std::string::npos);
   CHECK(tasks["read-only-denied"].dump().find("read: 200, write: 403") != std::string::npos);
   CHECK(tasks["admin-not-denied"].dump().find("the key may do more than its role grants") !=
         std::string::npos);

@@ -199,6 +199,54 @@ CriterionResult CriteriaRunner::httpStatus(const Json& c, const DesiredState& de
       pass ? "" : "answered " + std::to_string(got) + ": " + jread::serverError(r.value().body));
 }
 
+// gRPC's health checking protocol (grpc/grpc doc/health-checking.md, grpc.health.v1.Health/
+// Check) over h2c: the request is a HealthCheckRequest {service}, the answer a
+// HealthCheckResponse {status: 1 SERVING | 2 NOT_SERVING | 3 SERVICE_UNKNOWN}, each behind gRPC's
+// 5-byte frame prefix; a service the server does not know is grpc-status 5 (NOT_FOUND) with no
+// message. Only SERVING passes.
+CriterionResult CriteriaRunner::grpcHealth(const std::string& subject, const std::string& authority,
+                                           const std::string& service, HttpRequest req) {
+  std::string message;
+  if (!service.empty() && service.size() < 128) {
+    message += '\x0a';  // field 1 (service), length-delimited
+    message += static_cast<char>(service.size());
+    message += service;
+  }
+  req.method = "POST";
+  req.http2 = true;
+  req.url = "http://" + authority + "/grpc.health.v1.Health/Check";
+  req.headers = {{"Content-Type", "application/grpc"}, {"TE", "trailers"}};
+  // The prefix: 1 byte "not compressed", then the message's length in 4 bytes, big-endian.
+  req.body = std::string(4, '\0') + static_cast<char>(message.size()) + message;
+  const std::string want = "grpc.health.v1 SERVING" + (service.empty() ? "" : " for " + service);
+  auto r = http_.send(req);
+  if (!r)
+    return result("serviceReachable", subject, false, "no answer", want, r.status().message());
+  std::string grpcStatus, grpcMessage;
+  for (const auto& [name, value] : r.value().headers) {
+    if (name == "grpc-status") grpcStatus = value;
+    if (name == "grpc-message") grpcMessage = value;
+  }
+  const std::string& body = r.value().body;
+  // The message: the byte after field 1's tag (0x08), behind the 5-byte prefix.
+  int status = -1;
+  if (body.size() >= 7 && body[5] == '\x08')
+    status = static_cast<unsigned char>(body[6]);
+  else if (body.size() == 5)
+    status = 0;  // an empty message: status UNKNOWN (0)
+  static const char* kNames[] = {"UNKNOWN", "SERVING", "NOT_SERVING", "SERVICE_UNKNOWN"};
+  if (status < 0 || status > 3) {
+    std::string why = r.value().status != 200
+                          ? "HTTP " + std::to_string(r.value().status) + " (not a gRPC server?)"
+                          : "grpc-status " + (grpcStatus.empty() ? "?" : grpcStatus) +
+                                (grpcMessage.empty() ? "" : ": " + grpcMessage);
+    return result("serviceReachable", subject, false, "no health answer", want, why);
+  }
+  const bool pass = status == 1;
+  return result("serviceReachable", subject, pass, kNames[status], want,
+                pass ? "" : "the server reports " + std::string(kNames[status]));
+}
+
 // A service the Host declares (spec.services: name, port, proto) answers at the host's address:
 // a TCP connection opens, or with `http: PATH` an HTTP GET of that path gets a 2xx.
 CriterionResult CriteriaRunner::serviceReachable(const Json& c, const DesiredState& desired) {
@@ -219,6 +267,8 @@ CriterionResult CriteriaRunner::serviceReachable(const Json& c, const DesiredSta
       std::to_string(port->get<int>());
   HttpRequest req;
   req.timeoutMs = parseDurationMs(jread::textOr(c, "timeout", "5s")).value_or(5000);
+  if (const Json* grpc = jread::field(c, "grpc"))
+    return grpcHealth(subject, authority, jread::textOr(*grpc, "service", ""), req);
   const auto path = jread::text(c, "http");
   req.url = "http://" + authority + path.value_or("/");
   req.connectOnly = !path;

@@ -57,6 +57,8 @@ class CriteriaRunner {
   CriterionResult rateLimited(const Json& c, const DesiredState& desired);
   CriterionResult httpStatus(const Json& c, const DesiredState& desired);
   CriterionResult serviceReachable(const Json& c, const DesiredState& desired);
+  CriterionResult grpcHealth(const std::string& subject, const std::string& authority,
+                             const std::string& service, HttpRequest request);
   // src/backlog/monitoring_checks.cpp: the estate's Prometheus and Grafana, asked directly.
   CriterionResult prometheusTarget(const Json& c);
   CriterionResult prometheusRules(const Json& c);

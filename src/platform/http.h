@@ -32,6 +32,8 @@ struct HttpRequest {
   // Only open the connection (TCP, and TLS for https) and close it: whether a port answers.
   // The response is status 0 when it did.
   bool connectOnly = false;
+  // HTTP/2 without negotiation (h2c "prior knowledge"), as gRPC over plain TCP is spoken.
+  bool http2 = false;
 };
 
 struct HttpResponse {
@@ -39,6 +41,9 @@ struct HttpResponse {
   std::string contentType;
   std::string body;
   int64_t elapsedMs = 0;
+  // Every header and trailer line received (names lower-cased), in order: gRPC's status is a
+  // trailer.
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 class HttpTransport {

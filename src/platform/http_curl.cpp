@@ -19,7 +19,26 @@ struct Exchange {
   bool aborted = false;
   size_t maxBodyBytes = 0;
   bool tooLarge = false;
+  std::vector<std::pair<std::string, std::string>> headers;
 };
+
+// One header (or trailer) line: "Name: value\r\n"; status lines and blank lines are skipped.
+size_t header(char* data, size_t size, size_t n, void* user) {
+  auto* ex = static_cast<Exchange*>(user);
+  std::string_view line(data, size * n);
+  auto colon = line.find(':');
+  if (colon != std::string_view::npos && ex->headers.size() < 256) {
+    std::string name(line.substr(0, colon));
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+      value.remove_suffix(1);
+    ex->headers.emplace_back(std::move(name), std::string(value.substr(0, 4096)));
+  }
+  return size * n;
+}
 
 size_t collect(char* data, size_t size, size_t n, void* user) {
   auto* ex = static_cast<Exchange*>(user);
@@ -107,6 +126,11 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request,
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes
   if (request.connectOnly) curl_easy_setopt(curl, CURLOPT_CONNECT_ONLY, 1L);
+  if (request.http2)
+    curl_easy_setopt(curl, CURLOPT_HTTP_VERSION,
+                     static_cast<long>(CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE));
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &ex);
   CURLcode rc = curl_easy_perform(curl);
   HttpResponse response;
   long status = 0;
@@ -137,6 +161,7 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request,
     return Status::error(ErrorKind::kTransient, request.method + " " + request.url + ": " + what);
   }
   response.body = std::move(ex.body);
+  response.headers = std::move(ex.headers);
   spdlog::debug("http {} {} -> {} in {} ms", request.method, request.url, response.status,
                 response.elapsedMs);
   return response;
