@@ -73,14 +73,16 @@ TEST_CASE(
                             "vector: [0.1, 0.2]}]}}";
   h.writeSpec(
       "estate.yaml",
-      hx::test::specDoc("Host", "vdb",
-                        "  address: 127.0.0.1\n  api: {type: qdrant, url: \"" + q +
-                            "\", auth: {env: HX_ACC_ADMIN}}\n  services:\n"
-                            "    - {name: rest, port: " +
-                            std::to_string(qdrant.port(0)) +
-                            ", proto: tcp}\n    - {name: grpc, port: " + std::to_string(nothing) +
-                            ", proto: tcp}\n    - {name: health, port: " +
-                            std::to_string(grpcPort) + ", proto: tcp}\n") +
+      hx::test::specDoc(
+          "Host", "vdb",
+          "  address: 127.0.0.1\n  api: {type: qdrant, url: \"" + q +
+              "\", auth: {env: HX_ACC_ADMIN}}\n  services:\n"
+              "    - {name: rest, port: " +
+              std::to_string(qdrant.port(0)) +
+              ", proto: tcp}\n    - {name: grpc, port: " + std::to_string(nothing) +
+              ", proto: tcp}\n    - {name: gateway, port: " + std::to_string(gateways.port(1)) +
+              ", proto: tcp}\n    - {name: health, port: " + std::to_string(grpcPort) +
+              ", proto: tcp}\n") +
           hx::test::specDoc("Role", "reader", "  qdrant: {global: r}\n") +
           hx::test::specDoc("Role", "admin", "  qdrant: {global: m}\n") +
           hx::test::specDoc("ApiKey", "ro", "  role: reader\n  secret: {env: HX_ACC_RO}\n") +
@@ -115,7 +117,7 @@ TEST_CASE(
                "serviceReachable: {host: vdb, service: health, grpc: {service: nosuch}, "
                "proves: grpc-unknown}") +
           task("grpc-not-grpc",
-               "serviceReachable: {host: vdb, service: rest, grpc: {}, "
+               "serviceReachable: {host: vdb, service: gateway, grpc: {}, "
                "proves: grpc-not-grpc}"));
   hx::test::Run valid = h.run("validate -f specs");
   INFO(valid.out << valid.err);
@@ -134,7 +136,8 @@ TEST_CASE(
   CHECK(tasks["grpc-serving"].dump().find("\"value\":\"SERVING\"") != std::string::npos);
   CHECK(tasks["grpc-draining"].dump().find("the server reports NOT_SERVING") != std::string::npos);
   CHECK(tasks["grpc-unknown"].dump().find("grpc-status 5: unknown service") != std::string::npos);
-  // An HTTP/1.1 server drops the HTTP/2 preface: no answer, not a pass.
+  // An HTTP/1.1 server (the gateway; not Qdrant, whose exchanges are checked against its
+  // OpenAPI document) refuses the HTTP/2 preface: no answer, not a pass.
   CHECK(tasks["grpc-not-grpc"].dump().find("\"value\":\"no answer\"") != std::string::npos);
   CHECK(tasks["read-only-denied"].dump().find("read: 200, write: 403") != std::string::npos);
   CHECK(tasks["admin-not-denied"].dump().find("the key may do more than its role grants") !=

@@ -50,11 +50,18 @@ std::string statusOf(const Result<HttpResponse>& r) {
   return r ? std::to_string(r.value().status) : r.status().message();
 }
 
-// A request body given in the spec: a string as is, anything else as JSON.
-std::string bodyOf(const Json& c) {
+// The request a check declares by `method` (default `method`), `url` and `body` (a string as
+// is, anything else as JSON).
+HttpRequest requestOf(const Json& c, const std::string& method) {
+  HttpRequest req;
+  req.method = jread::textOr(c, "method", method);
+  req.url = jread::textOr(c, "url", "");
   const Json* body = jread::field(c, "body");
-  if (!body || body->is_null()) return "";
-  return body->is_string() ? body->get<std::string>() : body->dump();
+  if (body && !body->is_null())
+    req.body = body->is_string() ? body->get<std::string>() : body->dump();
+  req.timeoutMs = 10000;
+  if (!req.body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+  return req;
 }
 
 }  // namespace
@@ -92,12 +99,7 @@ CriterionResult CriteriaRunner::keyDenied(const Json& c, const DesiredState& des
   const std::string url = jread::textOr(c, "url", "");
   const std::string keyName = jread::textOr(c, "key", "");
   const Json& write = jread::object(c, "write");
-  HttpRequest w;
-  w.method = jread::textOr(write, "method", "POST");
-  w.url = jread::textOr(write, "url", "");
-  w.body = bodyOf(write);
-  w.timeoutMs = 10000;
-  if (!w.body.empty()) w.headers.emplace_back("Content-Type", "application/json");
+  HttpRequest w = requestOf(write, "POST");
   const std::string subject = w.method + " " + w.url + " with ApiKey/" + keyName;
   const std::string want = "read: 2xx, write: 401/403";
   const Resource* key = desired.find({kind::kApiKey, keyName});
@@ -175,12 +177,7 @@ CriterionResult CriteriaRunner::rateLimited(const Json& c, const DesiredState& d
 // The request (method, url, body) is answered with one of `expect`: a malformed request gets
 // the 400 or 422 that says the server validated it, not a 2xx or a 500.
 CriterionResult CriteriaRunner::httpStatus(const Json& c, const DesiredState& desired) {
-  HttpRequest req;
-  req.method = jread::textOr(c, "method", "GET");
-  req.url = jread::textOr(c, "url", "");
-  req.body = bodyOf(c);
-  req.timeoutMs = 10000;
-  if (!req.body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+  HttpRequest req = requestOf(c, "GET");
   for (auto& h : hostAuthFor(desired, req.url)) req.headers.push_back(h);
   std::vector<int> expect;
   std::string want;

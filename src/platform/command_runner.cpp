@@ -106,4 +106,16 @@ Result<CommandResult> SpawnRunner::run(const std::vector<std::string>& argv, int
   return result;
 }
 
+Status reloadAfterWrite(CommandRunner& commands, const std::vector<std::string>& argv,
+                        const std::string& path) {
+  if (argv.empty()) return Status::ok();
+  auto r = commands.run(argv, 60000);
+  if (!r) return r.status();
+  if (r.value().exitCode != 0)
+    return Status::error(ErrorKind::kTerminal, path + " was written, but its reload command " +
+                                                   formatCommand(argv) + " exited " +
+                                                   std::to_string(r.value().exitCode));
+  return Status::ok();
+}
+
 }  // namespace hx

@@ -29,6 +29,11 @@ class SpawnRunner : public CommandRunner {
   Result<CommandResult> run(const std::vector<std::string>& argv, int64_t timeoutMs) override;
 };
 
+// After `path` was written: runs its reload command (empty: nothing to run), so the service that
+// reads the file takes it up; a failure says the file was written and how the command ended.
+Status reloadAfterWrite(CommandRunner& commands, const std::vector<std::string>& argv,
+                        const std::string& path);
+
 // "ip netns exec fw ufw allow ..." with words that need it quoted, for messages and plans.
 std::string formatCommand(const std::vector<std::string>& argv);
 

@@ -87,14 +87,7 @@ Status GatewayFileProvider::apply(const PlanAction& a) {
   const Json reload =
       a.type == ActionType::kDelete ? Json() : a.spec.value("reloadCommand", Json());
   if (!reload.is_array() || reload.empty()) return Status::ok();
-  std::vector<std::string> argv = reload.get<std::vector<std::string>>();
-  auto r = commands_.run(argv, 60000);
-  if (!r) return r.status();
-  if (r.value().exitCode != 0)
-    return Status::error(ErrorKind::kTerminal, path + " was written, but its reload command " +
-                                                   formatCommand(argv) + " exited " +
-                                                   std::to_string(r.value().exitCode));
-  return Status::ok();
+  return reloadAfterWrite(commands_, reload.get<std::vector<std::string>>(), path);
 }
 
 }  // namespace hx
