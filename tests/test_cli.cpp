@@ -394,3 +394,40 @@ TEST_CASE("a store write that fails makes the run partial, printed and with exit
   CHECK(runs[0]["status"] == "partial");
   CHECK(runs[0]["exit_code"] == 5);
 }
+
+TEST_CASE(
+    "the CLI explains itself: help, --version, unknown commands and flags with the nearest, and "
+    "Terraform's -out named rather than read as -o",
+    "[cli][hygiene]") {
+  CliHarness h("cli-hygiene");
+  Run bare = h.run("");
+  CHECK(bare.code == 1);
+  CHECK(bare.out.find("Subcommands:") != std::string::npos);
+  Run help = h.run("help");
+  CHECK(help.code == 0);
+  CHECK(help.out.find("plan") != std::string::npos);
+  Run helpPlan = h.run("help plan");
+  CHECK(helpPlan.code == 0);
+  CHECK(helpPlan.out.find("--prune") != std::string::npos);
+  Run helpNothing = h.run("help plam");
+  CHECK(helpNothing.code == 1);
+  CHECK(helpNothing.err.find("did you mean \"plan\"") != std::string::npos);
+  Run version = h.run("--version");
+  CHECK(version.code == 0);
+  CHECK(version.out.rfind("hxctl ", 0) == 0);
+  CHECK(version.out.find("state schema") != std::string::npos);
+  Run unknown = h.run("plam -f specs");
+  CHECK(unknown.code == 1);
+  CHECK(unknown.err.find("unknown command \"plam\" (did you mean \"plan\"?)") != std::string::npos);
+  Run out = h.run("plan -f specs -out x.plan");
+  CHECK(out.code == 1);
+  CHECK(out.err.find("hxctl has no -out") != std::string::npos);
+  Run flag = h.run("plan -f specs --prun");
+  CHECK(flag.code == 1);
+  CHECK(flag.err.find("did you mean \"--prune\"") != std::string::npos);
+  CHECK(flag.err.find("hxctl help plan") != std::string::npos);
+  // -o json keeps its promise of one JSON document for these too.
+  Json doc = Json::parse(h.run("plam -o json").out, nullptr, false);
+  CHECK(doc.is_object());
+  CHECK(doc.value("ok", true) == false);
+}

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "reconciler/schema.h"
 #include "src/cli/commands.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/json_output_guard.h"
@@ -35,8 +36,102 @@ void addPlanFlags(CLI::App* cmd, PlanCommandOptions& o) {
 
 }  // namespace
 
+namespace {
+
+// Global options that take a value, so that the word after them is not taken for a command.
+bool takesValue(const std::string& arg) {
+  return arg == "--state" || arg == "-o" || arg == "--output" || arg == "--max-spec-bytes";
+}
+
+std::vector<std::string> commandNames(const CLI::App& app) {
+  std::vector<std::string> out;
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    out.push_back(sub->get_name());
+  return out;
+}
+
+// What the command line asks before CLI11 sees it: no command (the help), `help [COMMAND]`,
+// `--version`, an unknown command (with the nearest one), and Terraform's `-out` (which CLI11
+// would read as `-o ut`). Returns an exit code, or -1 to go on parsing.
+int answerBeforeParsing(CLI::App& app, int argc, char** argv, CliEnv& env) {
+  std::string command;
+  int at = 0;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--version" || arg == "-V") {
+      env.out << "hxctl " << HXCTL_VERSION << " (state schema " << Store::kSchemaVersion << ")\n";
+      return exit_code::kOk;
+    }
+    if (arg == "-out" || arg.rfind("-out=", 0) == 0) {
+      env.err << "error: hxctl has no -out: a plan cannot be saved to a file yet. -o/--output "
+                 "sets the output format (text or json).\n";
+      return exit_code::kError;
+    }
+    if (takesValue(arg)) {
+      ++i;
+      continue;
+    }
+    if (command.empty() && !arg.empty() && arg[0] != '-') {
+      command = arg;
+      at = i;
+    }
+  }
+  if (command.empty() && argc == 1) {
+    env.out << app.help();
+    return exit_code::kError;
+  }
+  if (command == "help") {
+    std::string topic = at + 1 < argc ? argv[at + 1] : "";
+    const auto names = commandNames(app);
+    if (!topic.empty() && std::find(names.begin(), names.end(), topic) != names.end()) {
+      env.out << app.get_subcommand(topic)->help();
+      return exit_code::kOk;
+    }
+    if (!topic.empty()) {
+      env.err << "error: no command \"" << topic << "\"" << didYouMean(topic, names) << "\n";
+      return exit_code::kError;
+    }
+    env.out << app.help();
+    return exit_code::kOk;
+  }
+  if (!command.empty()) {
+    const auto names = commandNames(app);
+    if (std::find(names.begin(), names.end(), command) == names.end()) {
+      env.err << "error: unknown command \"" << command << "\"" << didYouMean(command, names)
+              << "\nRun 'hxctl help' for the commands.\n";
+      return exit_code::kError;
+    }
+  }
+  return -1;
+}
+
+// The command given (its name), or "" when none was parsed.
+std::string commandOf(CLI::App& app) {
+  auto given = app.get_subcommands();
+  return given.empty() ? "" : given.front()->get_name();
+}
+
+// " (did you mean \"--prune\"?)" for the first unknown flag, among the command's own.
+std::string nearestFlag(CLI::App& app, const CLI::ExtrasError& e) {
+  std::string what = e.what();
+  auto dash = what.find("--");
+  if (dash == std::string::npos) return "";
+  std::string flag = what.substr(dash);
+  flag = flag.substr(0, flag.find_first_of(" ,=\n"));
+  std::vector<std::string> known;
+  auto given = app.get_subcommands();
+  CLI::App* scope = given.empty() ? &app : given.front();
+  for (const auto* o : scope->get_options())
+    for (const auto& name : o->get_lnames()) known.push_back("--" + name);
+  for (const auto* o : app.get_options())
+    for (const auto& name : o->get_lnames()) known.push_back("--" + name);
+  return didYouMean(flag, known);
+}
+
+}  // namespace
+
 static int runCommand(int argc, char** argv, CliEnv& env) {
-  CLI::App app{"hxctl keeps an on-prem AI estate in the state its operators declare."};
+  CLI::App app{"hxctl keeps an on-prem AI estate in the state its operators declare.", "hxctl"};
   app.require_subcommand(1);
   app.fallthrough();  // global flags (-o, --state) may follow the subcommand
   CommonOptions common;
@@ -168,10 +263,17 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
                    "Actions and observations at once")
       ->check(CLI::Range(1, 256));
 
-  app.add_subcommand("version", "Print the version");
+  app.add_subcommand("version", "Print the version (also --version)");
+  app.add_subcommand("help", "Show this help, or a command's: hxctl help plan");
 
+  if (int rc = answerBeforeParsing(app, argc, argv, env); rc >= 0) return rc;
   try {
     app.parse(argc, argv);
+  } catch (const CLI::ExtrasError& e) {
+    // An unknown flag: name the nearest known one of the command it was given to.
+    env.err << "error: " << e.what() << nearestFlag(app, e) << "\n"
+            << "Run 'hxctl help " << commandOf(app) << "' for its flags.\n";
+    return exit_code::kError;
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e, env.out, env.err);
     return code == 0 ? exit_code::kOk : exit_code::kError;
