@@ -390,6 +390,13 @@ void apiKeyExtraDiff(const Json& desired, const Json& observed, std::vector<Fiel
       out.push_back(FieldChange{"deliver." + where, seen, Json(), false, false});
 }
 
+// A key delivered nowhere, with no token of it (nor a stray one) seen anywhere: a secret the
+// operators hold for their own use (a check presents it); nothing for hxctl to write.
+bool apiKeyInert(const Resource& r, const Json* seen) {
+  return !r.spec.contains("deliver") &&
+         (!seen || (!seen->contains("deliver") && seen->value("strayTokenPoints", 0) == 0));
+}
+
 void validateApiKey(const Resource& r, Diagnostics& diags) {
   const Json* deliver = r.field("deliver");
   if (deliver && deliver->is_object() && deliver->empty())
@@ -695,6 +702,7 @@ std::vector<KindDescriptor> buildKinds() {
                .specOnlyFields = {"secret", "description", "role", "expires", "deliver.gateway"},
                .sensitiveFields = {"secretDigest"},
                .extraDiff = apiKeyExtraDiff,
+               .inert = apiKeyInert,
                .credential = true});
   k.push_back({.name = "Prometheus",
                .spec = prometheusSpec(),

@@ -68,6 +68,10 @@ struct KindDescriptor {
   // with `observedOnFirewalls`, those with a spec.firewall.
   std::vector<std::string> observedOnApis = {};
   bool observedOnFirewalls = false;
+  // Declared objects that may have nothing outside hxctl to manage (an ApiKey delivered
+  // nowhere): true when `r`, as declared and as seen (`seen` may be null), has nothing to
+  // create, change or adopt. It is then planned as no change: valid and quiet, never a conflict.
+  bool (*inert)(const Resource& r, const Json* seen) = nullptr;
   // A credential (a key, a key file's entries): once the specs drop it, it is revoked at once,
   // --prune or not, and the prune guards never hold its revocation back.
   bool credential = false;

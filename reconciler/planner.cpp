@@ -177,6 +177,11 @@ class Planner {
       blocked_[r.id] = {"cannot be brought to its desired state"};
       return a;
     }
+    if (kind.inert && kind.inert(r, seen ? &seen->fields : nullptr)) {
+      a.type = ActionType::kNoOp;
+      if (seen) a.observed = seen->fields;
+      return a;
+    }
     if (!seen) return planAbsent(r, kind, owned, std::move(a));
     a.observed = seen->fields;
     const InventoryEntry* ownerOfKey = inventory_.findByKey(r.id.kind, a.host, a.key);
