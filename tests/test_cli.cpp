@@ -426,6 +426,11 @@ TEST_CASE(
   CHECK(flag.code == 1);
   CHECK(flag.err.find("did you mean \"--prune\"") != std::string::npos);
   CHECK(flag.err.find("hxctl help plan") != std::string::npos);
+  // One task's story says who held it since when, and what the task is.
+  Run held = h.run(std::string("status -f ") + HX_SOURCE_DIR + "/specs 1.5.1");
+  CHECK(held.code == 0);
+  CHECK(held.out.find("(by user, since 2025-07-17)") != std::string::npos);
+  CHECK(held.out.find("Configure UFW firewall rules and IP restrictions") != std::string::npos);
   // -o json keeps its promise of one JSON document for these too.
   Json doc = Json::parse(h.run("plam -o json").out, nullptr, false);
   CHECK(doc.is_object());

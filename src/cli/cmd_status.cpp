@@ -250,8 +250,15 @@ int renderTask(CliEnv& env, const CommonOptions& common, const Prepared& p,
       << task->spec.value("priority", "-") << ", effort " << task->spec.value("effort", "-") << "\n"
       << "  status " << taskStatusName(e->status)
       << (e->since ? " since " + formatTime(e->since) : "") << "\n";
-  if (task->spec.contains("hold"))
-    out << "  hold: " << task->spec["hold"].value("reason", "") << "\n";
+  if (task->spec.contains("hold")) {
+    const Json& hold = task->spec["hold"];
+    out << "  hold: " << hold.value("reason", "");
+    if (hold.contains("by") || hold.contains("since"))
+      out << " (" << (hold.contains("by") ? "by " + hold.value("by", "") : std::string())
+          << (hold.contains("by") && hold.contains("since") ? ", " : "")
+          << (hold.contains("since") ? "since " + hold.value("since", "") : std::string()) << ")";
+    out << "\n";
+  }
   if (task->spec.contains("description"))
     out << "  " << task->spec.value("description", "") << "\n";
   if (task->spec.contains("owner")) out << "  owner " << task->spec.value("owner", "") << "\n";
