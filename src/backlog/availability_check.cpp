@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "reconciler/availability.h"
+#include "reconciler/calendar.h"
 #include "reconciler/values.h"
 #include "src/backlog/check_result.h"
 #include "src/backlog/criteria.h"
@@ -26,12 +27,6 @@ std::string percent(double ratio) {
   return s + " %";
 }
 
-std::string span(int64_t seconds) {
-  if (seconds < 120) return std::to_string(seconds) + " s";
-  if (seconds < 7200) return std::to_string(seconds / 60) + " min";
-  if (seconds < 172800) return std::to_string(seconds / 3600) + " h";
-  return std::to_string(seconds / 86400) + " d";
-}
 }  // namespace
 
 CriterionResult CriteriaRunner::availability(const Json& c, const ObservedState& observed) {
@@ -57,14 +52,15 @@ CriterionResult CriteriaRunner::availability(const Json& c, const ObservedState&
                   "host " + host + " has not been active yet");
   std::string value = percent(a->ratio);
   if (a->measuredSeconds < window)
-    value += " over the " + span(a->measuredSeconds) + " since it became active";
+    value += " over the " + humanSpan(a->measuredSeconds) + " since it became active";
   value += " (" + std::to_string(a->outages) + (a->outages == 1 ? " outage, " : " outages, ") +
-           span(a->downSeconds) + " down)";
+           humanSpan(a->downSeconds) + " down)";
   const bool pass = a->ratio * 100.0 > min;
-  CriterionResult r = result("availability", subject, pass, value, want,
-                             pass ? ""
-                                  : "below " + std::string(bound) + " %: " + span(a->downSeconds) +
-                                        " not active in the last " + span(a->measuredSeconds));
+  CriterionResult r =
+      result("availability", subject, pass, value, want,
+             pass ? ""
+                  : "below " + std::string(bound) + " %: " + humanSpan(a->downSeconds) +
+                        " not active in the last " + humanSpan(a->measuredSeconds));
   r.figures["ratio"] = a->ratio;
   r.figureLabels = {{"host", host}, {"window", windowText}};
   return r;
