@@ -1,3 +1,5 @@
+// Debian's real Prometheus (and the blackbox exporter) as child processes of a test, and
+// Grafana's API as the tests drive it.
 // Debian's real Prometheus as a child process of a test, on a free loopback port, scraping
 // every second; stopped with the test. `configBody` is the part of prometheus.yml after
 // `global` (scrape_configs, rule_files); the lifecycle API is on, so a test can reload it.
@@ -107,5 +109,26 @@ class BlackboxExporter {
   pid_t pid_ = -1;
   bool ready_ = false;
 };
+
+}  // namespace hx::test
+
+namespace hx::test {
+
+// POST to Grafana's HTTP API as an operator (or Grafana's provisioning) would, with a service
+// account token; the answer's status, and its body as JSON in `answer` when asked.
+inline int grafanaPost(const std::string& base, const std::string& token, const std::string& path,
+                       const Json& body, Json* answer = nullptr) {
+  CurlTransport http(true);
+  HttpRequest req;
+  req.method = "POST";
+  req.url = base + path;
+  req.body = body.dump();
+  req.headers = {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}};
+  req.timeoutMs = 5000;
+  auto r = http.send(req);
+  if (!r) return 0;
+  if (answer) *answer = Json::parse(r.value().body, nullptr, false);
+  return r.value().status;
+}
 
 }  // namespace hx::test

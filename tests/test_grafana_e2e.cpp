@@ -20,21 +20,9 @@ namespace {
 
 const char* kToken = "glsa_hxsim_test_token";
 
-// POST to the Grafana personality as an operator (or Grafana's provisioning) would.
 int grafanaPost(const std::string& base, const std::string& path, const Json& body,
                 Json* answer = nullptr) {
-  CurlTransport http(true);
-  HttpRequest req;
-  req.method = "POST";
-  req.url = base + path;
-  req.body = body.dump();
-  req.headers = {{"Content-Type", "application/json"},
-                 {"Authorization", std::string("Bearer ") + kToken}};
-  req.timeoutMs = 5000;
-  auto r = http.send(req);
-  REQUIRE(r);
-  if (answer) *answer = Json::parse(r.value().body, nullptr, false);
-  return r.value().status;
+  return hx::test::grafanaPost(base, kToken, path, body, answer);
 }
 
 Json shippedDashboard() {

@@ -208,15 +208,7 @@ TEST_CASE(
 
   // The operators load the dashboards into Grafana, one at a time, with its Prometheus.
   auto grafanaPost = [&](const std::string& path, const Json& body) {
-    CurlTransport http(true);
-    HttpRequest req;
-    req.method = "POST";
-    req.url = grafana.url(0) + path;
-    req.body = body.dump();
-    req.headers = {{"Content-Type", "application/json"},
-                   {"Authorization", "Bearer seed-grafana-token"}};
-    auto r = http.send(req);
-    return r ? r.value().status : 0;
+    return hx::test::grafanaPost(grafana.url(0), "seed-grafana-token", path, body);
   };
   auto dashboard = [](const char* file) {
     return Json{{"dashboard", Json::parse(hx::test::slurp(std::string(HX_SOURCE_DIR) +
