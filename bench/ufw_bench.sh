@@ -61,7 +61,7 @@ for n in "${sizes[@]}"; do
   } >"$work/$n/specs/estate.yaml"
   cd "$work/$n"
   start=$(date +%s%N)
-  HXCTL_STATE=state.db "$OLDPWD/build-bench/hxctl" apply -f specs >apply.out 2>&1 || { cat apply.out; exit 1; }
+  HXCTL_STATE=state.db "$OLDPWD/build-bench/hxctl" apply --auto-approve -f specs >apply.out 2>&1 || { cat apply.out; exit 1; }
   apply_ms=$(ms "$start")
   plans=()
   for _ in 1 2 3 4 5; do

@@ -34,7 +34,11 @@ class ProviderSet {
   }
   // The state store of this run (its path), for providers that keep records of what they did
   // outside the hosts they drive (the Qdrant tokens hxctl issued). Called before configure.
-  virtual void useStateStore(const std::string& path) { (void)path; }
+  // `readOnly`: a read-only command's run, which must neither create nor write the store.
+  virtual void useStateStore(const std::string& path, bool readOnly) {
+    (void)path;
+    (void)readOnly;
+  }
   // nullptr when no provider serves that kind on that host. Called from the observation
   // workers at once, so implementations that build providers lazily must lock.
   virtual Provider* providerFor(const std::string& kind, const std::string& host) = 0;

@@ -33,7 +33,7 @@ run() { printf '\033[1m$ %s\033[0m\n' "$*"; "$@"; }
 say "hx-sim serves a Qdrant (empty) and an Ollama host, llm-primary, that is not installed yet."
 run ./build/hxctl validate -f examples/local/
 say "Apply: the collections that need nothing else are created; llm-primary's models and the collections its embedding model fills wait for it."
-run ./build/hxctl apply -f examples/local/ 2>/dev/null || echo "(exit $?: see above)"
+run ./build/hxctl apply --auto-approve -f examples/local/ 2>/dev/null || echo "(exit $?: see above)"
 say "The backlog: tasks blocked on llm-primary, 1.5.1 held by the user's decision."
 run ./build/hxctl status -f examples/local/
 say "The install of llm-primary finishes (hx-sim brings it up)..."
@@ -44,7 +44,7 @@ for _ in $(seq 100); do
 done
 run ./build/hxctl hosts -f examples/local/
 say "Apply again: exactly the deferred work (two pulls, three collections); then the checks run."
-run ./build/hxctl apply -f examples/local/ 2>/dev/null
+run ./build/hxctl apply --auto-approve -f examples/local/ 2>/dev/null
 run ./build/hxctl status -f examples/local/
 run ./build/hxctl status -f examples/local/ 1.3.5 | sed -n '1,4p;/^Criteria/,$p'
 say "Plan again: the estate matches the specs."
@@ -55,9 +55,9 @@ curl -s -X PATCH -H "api-key: $HXCTL_DEMO_QDRANT_KEY" -H 'Content-Type: applicat
 curl -s -X POST -H "api-key: $HXCTL_DEMO_QDRANT_KEY" -H 'Content-Type: application/json' \
   http://127.0.0.1:46333/collections/aliases \
   -d '{"actions":[{"create_alias":{"collection_name":"phi3","alias_name":"mixtral-current"}}]}' >/dev/null
-run ./build/hxctl plan -f examples/local/ || true
-say "Apply repairs the drift."
-run ./build/hxctl apply -f examples/local/ 2>/dev/null
+say "Plan the repair and save it for review (Terraform's -out); apply carries out exactly that plan."
+run ./build/hxctl plan -f examples/local/ -out "$demo/repair.plan" || true
+run ./build/hxctl apply "$demo/repair.plan" 2>/dev/null
 run ./build/hxctl plan -f examples/local/
 say "From now on hxctl daemon keeps the estate: it probes each host at its interval, applies on spec edits, on SIGHUP, and every --interval."
 cp -r examples/local "$demo/specs"
@@ -75,7 +75,7 @@ YAML
 for _ in $(seq 100); do grep -q "(spec_change" "$demo/daemon.log" && break; sleep 0.1; done
 sed 's/^/  daemon: /' "$demo/daemon.log" | grep -E "scratch|spec_change"
 say "While the daemon runs, a manual apply is refused, naming it; plan and status still answer."
-run ./build/hxctl apply -f examples/local/ || echo "(exit $?)"
+run ./build/hxctl apply --auto-approve -f examples/local/ || echo "(exit $?)"
 say "Its metrics, for Prometheus (examples/monitoring/ has alerts and a Grafana dashboard):"
 curl -s http://127.0.0.1:46847/metrics | grep -E '^hxctl_(host_status\{.*\} 1|tasks|last_successful|lock_held)'
 say "SIGTERM: the daemon finishes what it is doing, records it, releases the lock."

@@ -1,8 +1,10 @@
 // Opening, migrating, and the run / action history.
 #include "state/store.h"
 
+#include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <filesystem>
 #include <random>
 
 #include "state/migrations.h"
@@ -28,6 +30,45 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Clock& clock
     return store;
   } catch (const std::exception& e) {
     return storeError(e, "cannot open state store " + path);
+  }
+}
+
+Result<std::unique_ptr<Store>> Store::openReadOnly(const std::string& path, Clock& clock,
+                                                   bool* missing) {
+  const std::string context = "cannot read state store " + path;
+  try {
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(path, ec);
+    if (missing) *missing = !exists;
+    std::unique_ptr<SQLite::Database> db;
+    if (exists) {
+      db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
+      db->setBusyTimeout(10000);
+      const int version = db->execAndGet("PRAGMA user_version").getInt();
+      if (version > kSchemaVersion)
+        return Status::error(ErrorKind::kConflict,
+                             context + ": it has schema version " + std::to_string(version) +
+                                 ", newer than this hxctl understands (" +
+                                 std::to_string(kSchemaVersion) + "); upgrade hxctl");
+      if (version < kSchemaVersion) {
+        // Older: read a migrated copy rather than migrate the file (that is apply's to do).
+        auto copy = std::make_unique<SQLite::Database>(":memory:", SQLite::OPEN_READWRITE);
+        SQLite::Backup(*copy, *db).executeStep();
+        db = std::move(copy);
+      }
+    } else {
+      db = std::make_unique<SQLite::Database>(":memory:", SQLite::OPEN_READWRITE);
+    }
+    db->exec("PRAGMA foreign_keys=ON");
+    std::unique_ptr<Store> store(new Store(std::move(db), clock));
+    store->readOnly_ = true;
+    if (store->schemaVersion() < kSchemaVersion) {
+      Status migrated = store->migrate();
+      if (!migrated) return migrated.withContext(context);
+    }
+    return store;
+  } catch (const std::exception& e) {
+    return storeError(e, context);
   }
 }
 
@@ -241,15 +282,52 @@ Result<std::vector<ActionRecord>> Store::actions(int64_t runId) {
   }
 }
 
+Result<std::optional<std::string>> Store::estate() {
+  try {
+    SQLite::Statement get(*db_, "SELECT value FROM meta WHERE key = 'estate'");
+    if (get.executeStep()) return std::optional<std::string>(get.getColumn(0).getString());
+    return std::optional<std::string>();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Status Store::setEstate(const std::string& estate) {
+  try {
+    SQLite::Statement put(*db_, "INSERT OR REPLACE INTO meta(key, value) VALUES ('estate', ?)");
+    put.bind(1, estate);
+    put.exec();
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+namespace {
+
+std::string randomSalt() {
+  std::random_device rd;
+  std::string salt;
+  static const char* kHex = "0123456789abcdef";
+  for (int i = 0; i < 64; ++i) salt += kHex[rd() % 16];
+  return salt;
+}
+
+}  // namespace
+
 Result<std::string> Store::secretSalt() {
   try {
+    if (readOnly_) {
+      // No salt recorded means no secret digest recorded either: any salt compares the same.
+      SQLite::Statement get(*db_, "SELECT value FROM meta WHERE key = 'secret_salt'");
+      if (get.executeStep()) return get.getColumn(0).getString();
+      if (ephemeralSalt_.empty()) ephemeralSalt_ = randomSalt();
+      return ephemeralSalt_;
+    }
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement get(*db_, "SELECT value FROM meta WHERE key = 'secret_salt'");
     if (get.executeStep()) return get.getColumn(0).getString();
-    std::random_device rd;
-    std::string salt;
-    static const char* kHex = "0123456789abcdef";
-    for (int i = 0; i < 64; ++i) salt += kHex[rd() % 16];
+    std::string salt = randomSalt();
     SQLite::Statement put(*db_, "INSERT INTO meta(key, value) VALUES ('secret_salt', ?)");
     put.bind(1, salt);
     put.exec();

@@ -97,7 +97,14 @@ class Store {
   // Opens (creating if needed) and migrates the store. Fails with kConflict when the file was
   // written by a newer hxctl.
   static Result<std::unique_ptr<Store>> open(const std::string& path, Clock& clock);
+  // Opens a store for reading only: nothing is created and nothing written, so a read-only
+  // command cannot change what apply and the daemon rely on. A missing file reads as an empty
+  // store (held in memory; *missing is set); a store of an older schema is copied into memory and
+  // migrated there. Writes to the file fail; writes to an in-memory copy are forgotten.
+  static Result<std::unique_ptr<Store>> openReadOnly(const std::string& path, Clock& clock,
+                                                     bool* missing = nullptr);
   ~Store();
+  bool readOnly() const { return readOnly_; }
 
   int schemaVersion();
 
@@ -155,6 +162,11 @@ class Store {
   // A keyed-hash salt private to this store (never leaves it).
   Result<std::string> secretSalt();
 
+  // The estate this store belongs to (src/run/estate_config.h), recorded by the first write of a
+  // run that knew it; nothing before that.
+  Result<std::optional<std::string>> estate();
+  Status setEstate(const std::string& estate);
+
   // The API keys' audit (state/store_keys.cpp). `key` empty: every key.
   Status recordKeyEvent(int64_t runId, const std::string& key, const std::string& event,
                         const std::string& detail);
@@ -176,6 +188,8 @@ class Store {
 
   std::unique_ptr<SQLite::Database> db_;
   Clock& clock_;
+  bool readOnly_ = false;
+  std::string ephemeralSalt_;  // a read-only store without a salt: one for this process only
 };
 
 std::string describeLock(const LockInfo& lock);

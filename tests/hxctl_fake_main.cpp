@@ -19,6 +19,10 @@ int main(int argc, char** argv) {
   hx::RealClock clock;
   hx::fake::FakeWorld fake(clock, world);
   hx::CurlTransport http(true);
-  hx::CliEnv env{fake, fake, clock, http, true, std::cout, std::cerr, isatty(STDOUT_FILENO) == 1};
+  hx::CliEnv env{fake,      fake,
+                 clock,     http,
+                 true,      std::cout,
+                 std::cerr, isatty(STDOUT_FILENO) == 1,
+                 &std::cin, isatty(STDIN_FILENO) == 1};
   return hx::runCli(argc, argv, env);
 }

@@ -155,7 +155,7 @@ TEST_CASE(
   INFO(plan.out << plan.err);
   CHECK(plan.code == 0);
   CHECK(plan.out.find("No changes.") != std::string::npos);
-  CHECK(h.run("apply -f specs", env).code == 0);
+  CHECK(h.run("apply --auto-approve -f specs", env).code == 0);
   // No key's secret is in what status shows.
   CHECK(all.find("acc-ro") == std::string::npos);
   CHECK(all.find("acc-admin") == std::string::npos);

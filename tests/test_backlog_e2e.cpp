@@ -84,7 +84,7 @@ TEST_CASE(
       log);
   CliHarness h("backlog-story", HX_BIN);
   h.writeSpec("estate.yaml", estate(sim.port(0), sim.port(1), true));
-  Run first = h.run("apply -f specs", kKey);
+  Run first = h.run("apply --auto-approve -f specs", kKey);
   INFO(first.out << first.err);
   CHECK(first.out.find("Backlog: 4 tasks") != std::string::npos);
   auto s = statusOf(h);
@@ -97,7 +97,7 @@ TEST_CASE(
 
   // The host comes up; applies move the work along until nothing changes.
   usleep(3200000);
-  for (int i = 0; i < 3; ++i) h.run("apply -f specs", kKey);
+  for (int i = 0; i < 3; ++i) h.run("apply --auto-approve -f specs", kKey);
   s = statusOf(h);
   CHECK(s["models"]["status"] == "completed");
   CHECK(s["ingest"]["status"] == "completed");
@@ -122,7 +122,7 @@ TEST_CASE(
   CHECK(s["hardening"]["status"] == "held");
   CHECK_FALSE(hasCollection(sim, 1, "secure"));
   h.writeSpec("estate.yaml", estate(sim.port(0), sim.port(1), false));
-  h.run("apply -f specs", kKey);
+  h.run("apply --auto-approve -f specs", kKey);
   CHECK(hasCollection(sim, 1, "secure"));
   CHECK(statusOf(h)["hardening"]["status"] == "completed");
 
@@ -183,7 +183,7 @@ TEST_CASE(
 
   // Applied, but the model answers too slowly: the work is in progress, not done.
   sim.admin(0, "faults", R"({"latency_ms": 400})");
-  Run applied = h.run("apply -f specs");
+  Run applied = h.run("apply --auto-approve -f specs");
   INFO(applied.out << applied.err);
   CHECK(applied.code == 0);
   t = statusOf(h)["work"];
@@ -202,7 +202,7 @@ TEST_CASE(
   REQUIRE(http.send(del).value().status == 200);
   CHECK(statusNow()["status"] == "regressed");
 
-  h.run("apply -f specs");  // pulls it again
+  h.run("apply --auto-approve -f specs");  // pulls it again
   CHECK(statusOf(h)["work"]["status"] == "completed");
 
   sim.admin(0, "down?seconds=30", "{}");
@@ -277,7 +277,7 @@ TEST_CASE("backlog: the load check reports injected latency and errors accuratel
           "        target: {collection: docs}\n        requests: 600\n        concurrency: 4\n"
           "        thresholds: {avgLatency: 100ms, maxErrorRate: 0.01}\n");
   h.writeSpec("estate.yaml", spec);
-  for (int i = 0; i < 5 && h.run("apply -f specs", kKey).code != 0; ++i) {
+  for (int i = 0; i < 5 && h.run("apply --auto-approve -f specs", kKey).code != 0; ++i) {
   }
   // The simulator's own log is the reference: only the check's run is in it from here on.
   std::filesystem::resize_file(log, 0);
@@ -337,7 +337,7 @@ TEST_CASE(
         Json::array({"host web is pending_installation (never seen healthy)",
                      "host vector-db is pending_installation (never seen healthy)"}));
   CHECK(t["SEC.1"]["waiting_on"] == Json::array({"task 1.5.2 is held", "task 1.5.3 is held"}));
-  CHECK(std::filesystem::exists(h.dir() / "state.db"));  // status reads; probing nothing
+  CHECK_FALSE(std::filesystem::exists(h.dir() / "state.db"));  // status reads: creates nothing
 }
 
 TEST_CASE(
@@ -388,7 +388,7 @@ TEST_CASE(
                   "    - availability: {host: llm, min: 99.9, window: 1h, proves: \"Availability: "
                   ">99.9%\"}\n");
   auto task = [&] {
-    h.run("apply -f specs");
+    h.run("apply --auto-approve -f specs");
     return hx::test::tasksById(h.run("status -f specs -o json"))["AV"];
   };
   Json t = task();
@@ -443,7 +443,7 @@ TEST_CASE(
               "  completionCriteria: [under 5 ms]\n  criteria:\n"
               "    - overhead: {collection: docs, via: \"" +
                   gateway.url(0) + "\", requests: 200, max: 5ms, proves: under 5 ms}\n"));
-  REQUIRE(h.run("apply -f specs", kKey).code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs", kKey).code == 0);
   auto task = [&] {
     return hx::test::tasksById(h.run("status -f specs --refresh -o json", kKey))["gw"];
   };
@@ -489,7 +489,7 @@ TEST_CASE(
               "  title: search performance\n  priority: medium\n  criteria:\n"
               "    - load: {target: {collection: docs}, requests: 300, concurrency: 4, "
               "thresholds: {maxErrorRate: 0.01}}\n"));
-  REQUIRE(h.run("apply -f specs", kKey).code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs", kKey).code == 0);
   Json first = Json::parse(h.run("status -f specs --refresh -o json", kKey).out);
   INFO(first.dump());
   CHECK(first["reviews"][0]["due"] == true);

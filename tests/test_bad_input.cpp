@@ -25,7 +25,7 @@ TEST_CASE("a spec line starting with a comma stops validate, plan and apply at t
   h.writeSpec("estate.yaml", std::string(fake::kSmallEstate) + "---\n, kind: Host\n");
   const int commaLine = static_cast<int>(lineCount(fake::kSmallEstate)) + 2;
   const std::string where = "specs/estate.yaml:" + std::to_string(commaLine) + ":1: ";
-  for (const char* cmd : {"validate -f specs", "plan -f specs", "apply -f specs"}) {
+  for (const char* cmd : {"validate -f specs", "plan -f specs", "apply --auto-approve -f specs"}) {
     Run r = h.runMeasured(cmd, 20);
     INFO(cmd << " exit " << r.code << ", peak " << r.peakRssKb << " KiB\n" << r.out << r.err);
     CHECK(r.code == 3);
@@ -101,7 +101,7 @@ TEST_CASE("JSON output (-o json) is exactly one JSON document on every failing p
       {"plan -f specs --state store-is-a-dir", 1, ""},
       {"plan -f missing-dir", 3, "missing-dir"},
       {"plan", 1, "--file is required"},
-      {"apply -f specs --parallelism 0", 1, "--parallelism"},
+      {"apply --auto-approve -f specs --parallelism 0", 1, "--parallelism"},
       {"history 999", 1, "no run 999"},
       {"force-unlock 12345", 1, ""},
       {"validate -f specs --max-spec-bytes lots", 1, "--max-spec-bytes"},

@@ -49,7 +49,7 @@ TEST_CASE("apply twice: the second plan is No changes and the second apply chang
   CHECK(before.code == 2);
   CHECK(before.out.find("Plan: 6 to add, 0 to change, 0 to replace, 0 to destroy, 0 deferred.") !=
         std::string::npos);
-  Run first = h.run("apply -f specs", kKeyEnv);
+  Run first = h.run("apply --auto-approve -f specs", kKeyEnv);
   INFO(first.out << first.err);
   CHECK(first.code == 0);
   CHECK(countCalls(h, "apply create") == 6);
@@ -57,7 +57,7 @@ TEST_CASE("apply twice: the second plan is No changes and the second apply chang
   Run plan = h.run("plan -f specs --detailed-exitcode", kKeyEnv);
   CHECK(plan.code == 0);
   CHECK(plan.out.find("No changes.") != std::string::npos);
-  Run second = h.run("apply -f specs", kKeyEnv);
+  Run second = h.run("apply --auto-approve -f specs", kKeyEnv);
   CHECK(second.code == 0);
   CHECK(countCalls(h, "apply ") == 0);
 }
@@ -67,7 +67,7 @@ TEST_CASE("a failure in one branch leaves the others applied and every result re
   activeHosts(h);
   h.writeSpec("estate.yaml", openEstate());
   h.world().failApply("Model/embed", ErrorKind::kTerminal);
-  Run r = h.run("apply -f specs", kKeyEnv);
+  Run r = h.run("apply --auto-approve -f specs", kKeyEnv);
   INFO(r.out << r.err);
   CHECK(r.code == 5);
   CHECK(r.out.find("Applied: 4 succeeded, 1 failed, 1 skipped.") != std::string::npos);
@@ -85,7 +85,7 @@ TEST_CASE("a failure in one branch leaves the others applied and every result re
   CHECK(status["Collection/plain"] == "succeeded");
 
   h.world().failApply("Model/embed", ErrorKind::kTerminal, 0);
-  CHECK(h.run("apply -f specs", kKeyEnv).code == 0);
+  CHECK(h.run("apply --auto-approve -f specs", kKeyEnv).code == 0);
   CHECK(h.run("plan -f specs", kKeyEnv).out.find("No changes.") != std::string::npos);
 }
 
@@ -95,7 +95,7 @@ TEST_CASE("a process killed mid-apply leaves a store the next run converges from
   h.writeSpec("estate.yaml", openEstate());
   // The effect lands, then the process dies before recording it: the worst moment.
   h.world().delayApply("Collection/plain", 0, 30000);
-  int pid = h.start("apply -f specs --parallelism 1", kKeyEnv);
+  int pid = h.start("apply --auto-approve -f specs --parallelism 1", kKeyEnv);
   REQUIRE(pid > 0);
   REQUIRE(h.waitForCall("apply create Collection/plain"));
   usleep(300000);
@@ -106,7 +106,7 @@ TEST_CASE("a process killed mid-apply leaves a store the next run converges from
 
   // The holder's process is gone from this machine: the next apply breaks its lock by itself,
   // and says so.
-  Run next = h.run("apply -f specs", kKeyEnv);
+  Run next = h.run("apply --auto-approve -f specs", kKeyEnv);
   INFO(next.out << next.err);
   CHECK(next.code == 0);
   CHECK(next.err.find("warning: breaking a stale lock: ") != std::string::npos);
@@ -131,9 +131,9 @@ TEST_CASE("a second concurrent apply is refused and names the holder, or waits w
   activeHosts(h);
   h.writeSpec("estate.yaml", openEstate());
   h.world().delayApply("Collection/plain", 2000, 0);
-  int pid = h.start("apply -f specs", kKeyEnv);
+  int pid = h.start("apply --auto-approve -f specs", kKeyEnv);
   REQUIRE(h.waitForCall("apply create Collection/plain"));
-  Run second = h.run("apply -f specs", kKeyEnv);
+  Run second = h.run("apply --auto-approve -f specs", kKeyEnv);
   CHECK(second.code == 4);
   CHECK(second.err.find("the state store is locked: lock ") != std::string::npos);
   CHECK(second.err.find("(apply, pid " + std::to_string(pid) + " on ") != std::string::npos);
@@ -147,7 +147,7 @@ TEST_CASE("a second concurrent apply is refused and names the holder, or waits w
   CHECK(unlock.err.find("that process is still running") != std::string::npos);
   // Plans are readers: they do not wait for the lock.
   CHECK(h.run("plan -f specs", kKeyEnv).code == 0);
-  Run waited = h.run("apply -f specs --lock-timeout 30s", kKeyEnv);
+  Run waited = h.run("apply --auto-approve -f specs --lock-timeout 30s", kKeyEnv);
   CHECK(waited.code == 0);
   int status = 0;
   waitpid(pid, &status, 0);
@@ -160,7 +160,7 @@ TEST_CASE("no secret value appears in output, JSON, history or the database", "[
   const std::string secret = "sekret-value-0123456789";
   std::string all;
   for (const char* args : {"validate -f specs", "plan -f specs", "plan -f specs -o json",
-                           "apply -f specs", "history", "history 1 -o json"}) {
+                           "apply --auto-approve -f specs", "history", "history 1 -o json"}) {
     Run r = h.run(args, kKeyEnv);
     all += r.out + r.err;
   }
@@ -168,7 +168,8 @@ TEST_CASE("no secret value appears in output, JSON, history or the database", "[
   Run rotated = h.run("plan -f specs", "HX_TEST_APP_KEY=another-sekret-9876543210");
   CHECK(rotated.out.find("secretDigest: (sensitive) changed") != std::string::npos);
   all += rotated.out + rotated.err +
-         h.run("apply -f specs -o json", "HX_TEST_APP_KEY=another-sekret-9876543210").out;
+         h.run("apply --auto-approve -f specs -o json", "HX_TEST_APP_KEY=another-sekret-9876543210")
+             .out;
   CHECK(all.find(secret) == std::string::npos);
   CHECK(all.find("another-sekret-9876543210") == std::string::npos);
   for (const char* file : {"state.db", "state.db-wal"}) {
@@ -185,7 +186,7 @@ TEST_CASE("invalid specs exit 3 with file:line:col and change nothing", "[cli]")
   h.writeSpec("broken.yaml",
               "apiVersion: hx/v1\nkind: Model\nmetadata: {name: m}\nspec: {host: nowhere, model: "
               "x, capability: generate}\n");
-  Run r = h.run("apply -f specs", kKeyEnv);
+  Run r = h.run("apply --auto-approve -f specs", kKeyEnv);
   CHECK(r.code == 3);
   CHECK(r.err.find("specs/broken.yaml:4:14: Model/m spec.host: refers to unknown Host/nowhere") !=
         std::string::npos);
@@ -204,7 +205,7 @@ TEST_CASE("prune deletes what hxctl created and leaves objects made by hand", "[
   CliHarness h("prune");
   activeHosts(h);
   h.writeSpec("estate.yaml", openEstate());
-  REQUIRE(h.run("apply -f specs", kKeyEnv).code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs", kKeyEnv).code == 0);
   h.world().putObject("Collection", "qdrant", "by-hand",
                       {{"vectors", {{"size", 3}, {"distance", "Dot"}}}});
   std::string text = openEstate();
@@ -214,18 +215,19 @@ TEST_CASE("prune deletes what hxctl created and leaves objects made by hand", "[
   Run keep = h.run("plan -f specs", kKeyEnv);
   CHECK(keep.out.find("? Collection/plain") != std::string::npos);
   CHECK(keep.out.find("re-run with --prune to delete it") != std::string::npos);
-  Run pruned = h.run("apply -f specs --prune", kKeyEnv);
+  Run pruned = h.run("apply --auto-approve -f specs --prune", kKeyEnv);
   CHECK(pruned.code == 0);
   CHECK(h.world().object("Collection", "qdrant", "plain") == nullptr);
   CHECK(h.world().object("Collection", "qdrant", "by-hand") != nullptr);
-  CHECK(h.run("apply -f specs --prune", kKeyEnv).out.find("by-hand") == std::string::npos);
+  CHECK(h.run("apply --auto-approve -f specs --prune", kKeyEnv).out.find("by-hand") ==
+        std::string::npos);
 }
 
 TEST_CASE("offline plans use the last observations and call no provider", "[cli]") {
   CliHarness h("offline");
   activeHosts(h);
   h.writeSpec("estate.yaml", openEstate());
-  REQUIRE(h.run("apply -f specs", kKeyEnv).code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs", kKeyEnv).code == 0);
   h.world().clearCalls();
   h.world().setHost("llm", HostStatus::kPendingInstallation);  // offline must not notice
   Run offline = h.run("plan -f specs --offline --detailed-exitcode", kKeyEnv);
@@ -238,7 +240,7 @@ TEST_CASE("deferred items get their own exit code with --detailed-exitcode", "[c
   CliHarness h("deferred");
   h.world().setHost("qdrant", HostStatus::kActive);
   h.writeSpec("estate.yaml", openEstate());
-  Run r = h.run("apply -f specs --detailed-exitcode", kKeyEnv);
+  Run r = h.run("apply --auto-approve -f specs --detailed-exitcode", kKeyEnv);
   INFO(r.out << r.err);
   CHECK(r.code == 6);
   CHECK(r.out.find("deferred: host llm is pending_installation (never seen healthy)") !=
@@ -298,7 +300,7 @@ TEST_CASE(
     h.writeSpec("estate.yaml", openEstate());
     h.world().delayApply("Collection/plain", 0, 1500);
     std::string out = (h.dir() / "apply.out").string();
-    pid_t pid = startInGroup(h, "apply -f specs --parallelism 1", kKeyEnv, out);
+    pid_t pid = startInGroup(h, "apply --auto-approve -f specs --parallelism 1", kKeyEnv, out);
     REQUIRE(pid > 0);
     REQUIRE(h.waitForCall("apply create Collection/plain"));
     REQUIRE(kill(-pid, SIGINT) == 0);  // to the group, as a terminal does
@@ -320,7 +322,7 @@ TEST_CASE(
       CHECK(err.find("SIGINT again: stopping now") != std::string::npos);
     }
     // No manual step: the lock is free, and the next apply converges.
-    Run next = h.run("apply -f specs", kKeyEnv);
+    Run next = h.run("apply --auto-approve -f specs", kKeyEnv);
     INFO(next.out << next.err);
     CHECK(next.code == 0);
     CHECK(next.err.find("breaking a stale lock") == std::string::npos);
@@ -342,12 +344,12 @@ TEST_CASE("prune refuses to delete what a spec file declared when the whole file
   h.writeSpec("archive.yaml",
               hx::test::specDoc("Collection", "archive",
                                 "  {server: qdrant, vectors: {size: 8, distance: Dot}}\n"));
-  REQUIRE(h.run("apply -f specs", kKeyEnv).code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs", kKeyEnv).code == 0);
   REQUIRE(h.world().object("Collection", "qdrant", "archive") != nullptr);
 
   // One collection of three: no mass prune, but its whole file went away.
   h.removeSpec("archive.yaml");
-  Run refused = h.run("apply -f specs --prune", kKeyEnv);
+  Run refused = h.run("apply --auto-approve -f specs --prune", kKeyEnv);
   INFO(refused.out << refused.err);
   CHECK(refused.code == 5);
   CHECK(refused.out.find(
@@ -357,11 +359,12 @@ TEST_CASE("prune refuses to delete what a spec file declared when the whole file
         std::string::npos);
   CHECK(h.world().object("Collection", "qdrant", "archive") != nullptr);
   // Named by an absolute path instead of a relative one: the same file, the same verdict.
-  Run elsewhere = h.run("apply -f " + (h.dir() / "specs").string() + " --prune", kKeyEnv);
+  Run elsewhere =
+      h.run("apply --auto-approve -f " + (h.dir() / "specs").string() + " --prune", kKeyEnv);
   CHECK(elsewhere.code == 5);
   CHECK(h.world().object("Collection", "qdrant", "archive") != nullptr);
 
-  Run meant = h.run("apply -f specs --prune --allow-mass-prune", kKeyEnv);
+  Run meant = h.run("apply --auto-approve -f specs --prune --allow-mass-prune", kKeyEnv);
   INFO(meant.out << meant.err);
   CHECK(meant.code == 0);
   CHECK(h.world().object("Collection", "qdrant", "archive") == nullptr);
@@ -373,14 +376,14 @@ TEST_CASE("a store write that fails makes the run partial, printed and with exit
   CliHarness h("lost-write");
   activeHosts(h);
   h.writeSpec("estate.yaml", openEstate());
-  REQUIRE(h.run("history").code == 0);  // creates the store
+  REQUIRE(h.run("hosts -f specs --offline --record").code == 0);  // creates the store
   // The database itself refuses the key audit from now on, as a full disk or a broken file
   // would refuse a write.
   std::string trigger = "sqlite3 " + h.statePath() +
                         " \"CREATE TRIGGER no_audit BEFORE INSERT ON key_events BEGIN SELECT "
                         "RAISE(ABORT, 'injected by the test'); END;\"";
   REQUIRE(std::system(trigger.c_str()) == 0);
-  Run r = h.run("apply -f specs", kKeyEnv);
+  Run r = h.run("apply --auto-approve -f specs", kKeyEnv);
   INFO(r.out << r.err);
   CHECK(r.code == 5);
   CHECK(r.err.find("error: could not record the key audit of app in the state store: state "
@@ -397,7 +400,7 @@ TEST_CASE("a store write that fails makes the run partial, printed and with exit
 
 TEST_CASE(
     "the CLI explains itself: help, --version, unknown commands and flags with the nearest, and "
-    "Terraform's -out named rather than read as -o",
+    "Terraform's single-dash -out read as its own rather than as -o ut",
     "[cli][hygiene]") {
   CliHarness h("cli-hygiene");
   Run bare = h.run("");
@@ -419,9 +422,12 @@ TEST_CASE(
   Run unknown = h.run("plam -f specs");
   CHECK(unknown.code == 1);
   CHECK(unknown.err.find("unknown command \"plam\" (did you mean \"plan\"?)") != std::string::npos);
-  Run out = h.run("plan -f specs -out x.plan");
-  CHECK(out.code == 1);
-  CHECK(out.err.find("hxctl has no -out") != std::string::npos);
+  h.writeSpec("estate.yaml", openEstate());
+  Run out = h.run("plan -f specs -out x.plan", kKeyEnv);
+  CHECK(out.code == 0);
+  CHECK(out.out.find("Saved the plan to x.plan") != std::string::npos);
+  CHECK(std::filesystem::exists(h.dir() / "x.plan"));
+  CHECK_FALSE(std::filesystem::exists(h.dir() / "ut"));
   Run flag = h.run("plan -f specs --prun");
   CHECK(flag.code == 1);
   CHECK(flag.err.find("did you mean \"--prune\"") != std::string::npos);

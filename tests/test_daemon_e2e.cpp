@@ -145,7 +145,7 @@ TEST_CASE("daemon: a host that comes up gets its deferred work within one probe 
   CHECK_FALSE(collectionExists(sim, 0, "docs"));
 
   SECTION("an apply by hand is refused with the daemon named; plan and status still work") {
-    auto apply = h.run("apply -f specs", kKeyEnv);
+    auto apply = h.run("apply --auto-approve -f specs", kKeyEnv);
     CHECK(apply.code == 4);
     CHECK(apply.err.find("hxctl daemon (pid " + std::to_string(daemon.pid())) != std::string::npos);
     auto plan = h.run("plan -f specs", kKeyEnv);
@@ -188,7 +188,7 @@ TEST_CASE("daemon: a host that comes up gets its deferred work within one probe 
   daemon.signal(SIGTERM);
   CHECK(daemon.waitExit(30) == 0);
   // The lock is gone with it: an apply by hand now runs, and finds nothing to do.
-  auto after = h.run("apply -f specs", kKeyEnv);
+  auto after = h.run("apply --auto-approve -f specs", kKeyEnv);
   CHECK(after.code == 0);
   CHECK(after.out.find("Nothing to apply.") != std::string::npos);
 }
@@ -634,11 +634,11 @@ TEST_CASE("daemon: a spec file truncated, emptied or turned into a dangling link
   CHECK(v.code == 3);
   CHECK((v.out + v.err).find("gone.yaml: a dangling symbolic link") != std::string::npos);
   h.removeSpec("gone.yaml");
-  Run refused = h.run("apply -f specs --prune", kKeyEnv);
+  Run refused = h.run("apply --auto-approve -f specs --prune", kKeyEnv);
   CHECK(refused.out.find("refused: --prune would delete 3 of the 3 Collection objects") !=
         std::string::npos);
   CHECK(collectionExists(sim, 0, "a"));
-  Run meant = h.run("apply -f specs --prune --allow-mass-prune", kKeyEnv);
+  Run meant = h.run("apply --auto-approve -f specs --prune --allow-mass-prune", kKeyEnv);
   INFO(meant.out << meant.err);
   CHECK(meant.code == 0);
   for (const char* c : {"a", "b", "c"}) CHECK_FALSE(collectionExists(sim, 0, c));

@@ -140,7 +140,7 @@ TEST_CASE(
     "[keys][e2e]") {
   KeyEstate e;
   e.write();
-  Run r = e.run("apply -f specs");
+  Run r = e.run("apply --auto-approve -f specs");
   INFO(r.out << r.err);
   REQUIRE(r.code == 0);
   std::string admin = e.token("admin"), user = e.token("user"), ro = e.token("ro");
@@ -193,14 +193,14 @@ TEST_CASE(
     "[keys][e2e]") {
   KeyEstate e;
   e.write();
-  REQUIRE(e.run("apply -f specs").code == 0);
+  REQUIRE(e.run("apply --auto-approve -f specs").code == 0);
   std::string admin = e.token("admin"), ro = e.token("ro"), user = e.token("user");
   CHECK(e.reloads() == 1);
 
   // Unchanged: nothing is rewritten, nothing reloaded.
   auto keyFile = std::filesystem::path(e.path("api-keys.yaml"));
   auto before = std::filesystem::last_write_time(keyFile);
-  Run again = e.run("apply -f specs");
+  Run again = e.run("apply --auto-approve -f specs");
   CHECK(again.out.find("No changes.") != std::string::npos);
   CHECK(std::filesystem::last_write_time(keyFile) == before);
   CHECK(e.reloads() == 1);
@@ -210,7 +210,7 @@ TEST_CASE(
   std::ofstream(e.path("user.secret")) << "usr-rotated-0000-value\n";
   Run plan = e.run("plan -f specs");
   CHECK(plan.out.find("secretDigest: (sensitive) changed") != std::string::npos);
-  Run rotated = e.run("apply -f specs");
+  Run rotated = e.run("apply --auto-approve -f specs");
   INFO(rotated.out << rotated.err);
   CHECK(rotated.code == 0);
   CHECK(e.token("user") != user);
@@ -227,7 +227,7 @@ TEST_CASE(
 
   // Revocation: ro-key leaves the specs; with --prune its token stops working at once.
   e.write(false);
-  Run revoked = e.run("apply -f specs --prune");
+  Run revoked = e.run("apply --auto-approve -f specs --prune");
   INFO(revoked.out << revoked.err);
   CHECK(revoked.code == 0);
   CHECK(e.call(ro, "GET", "/collections") == 401);
@@ -251,7 +251,7 @@ TEST_CASE(
   KeyEstate e;
   e.write();
   REQUIRE(e.run("plan -f specs -o json").code == 0);
-  Run applied = e.h.run("apply -f specs", e.env() + " HXCTL_LOG_LEVEL=debug");
+  Run applied = e.h.run("apply --auto-approve -f specs", e.env() + " HXCTL_LOG_LEVEL=debug");
   e.all += applied.out + applied.err;
   REQUIRE(applied.code == 0);
   CHECK(applied.err.find("[debug]") != std::string::npos);  // debug logging was on
@@ -274,7 +274,7 @@ TEST_CASE(
          std::filesystem::perms::others_read) == std::filesystem::perms::none);
 
   chmod(e.path("user.secret").c_str(), 0644);
-  Run refused = e.run("apply -f specs");
+  Run refused = e.run("apply --auto-approve -f specs");
   CHECK(refused.code != 0);
   CHECK(refused.out.find("secret file " + e.path("user.secret") +
                          " is readable by group or others; chmod 600 it before use") !=
@@ -293,14 +293,14 @@ TEST_CASE(
   };
   KeyEstate e;
   e.write(true, day(30), day(3));
-  REQUIRE(e.run("apply -f specs").code == 0);
+  REQUIRE(e.run("apply --auto-approve -f specs").code == 0);
   Run soon = e.run("plan -f specs");
   CHECK(soon.out.find("ApiKey/user-key expires in 3 days (" + day(3) + ")") != std::string::npos);
   std::string user = e.token("user");
   CHECK(e.call(user, "GET", "/collections/docs") == 200);
 
   e.write(true, day(30), day(-1));
-  Run expired = e.run("apply -f specs");
+  Run expired = e.run("apply --auto-approve -f specs");
   INFO(expired.out << expired.err);
   CHECK(expired.out.find("- ApiKey/user-key") != std::string::npos);
   CHECK(expired.out.find("expired on " + day(-1) + ": revoked from every delivery") !=
@@ -316,7 +316,7 @@ TEST_CASE(
     "[keys][e2e][revocation]") {
   KeyEstate e;
   e.write();
-  REQUIRE(e.run("apply -f specs").code == 0);
+  REQUIRE(e.run("apply --auto-approve -f specs").code == 0);
   const std::string admin = e.token("admin");
   const std::string jti = e.tokenId("admin");
   REQUIRE_FALSE(jti.empty());
@@ -333,7 +333,7 @@ TEST_CASE(
   auto end = spec.find("---", at + 3);
   spec.erase(at, end - at);
   e.h.writeSpec("estate.yaml", spec);
-  Run revoked = e.run("apply -f specs --prune");
+  Run revoked = e.run("apply --auto-approve -f specs --prune");
   INFO(revoked.out << revoked.err);
   CHECK(revoked.code == 0);
   CHECK(revoked.out.find("- ApiKey/admin-key") != std::string::npos);
@@ -351,7 +351,7 @@ TEST_CASE(
     "[keys][e2e][revocation]") {
   KeyEstate e;
   e.write();
-  REQUIRE(e.run("apply -f specs").code == 0);
+  REQUIRE(e.run("apply --auto-approve -f specs").code == 0);
   auto [status, body] = e.answer(e.token("ro"), "POST", "/collections/hxctl-tokens/points/scroll",
                                  R"({"limit":100,"with_payload":true,"with_vector":false})");
   REQUIRE(status == 200);
@@ -374,7 +374,7 @@ TEST_CASE(
   Run plan = e.run("plan -f specs");
   INFO(plan.out);
   CHECK(plan.out.find("strayTokenPoints: 1 -> 0") != std::string::npos);
-  Run applied = e.run("apply -f specs");
+  Run applied = e.run("apply --auto-approve -f specs");
   CHECK(applied.code == 0);
   auto after = e.answer(e.token("ro"), "POST", "/collections/hxctl-tokens/points/count",
                         R"({"exact":true})");
@@ -388,7 +388,7 @@ TEST_CASE(
     "[keys][e2e][revocation]") {
   KeyEstate e;
   e.write();
-  REQUIRE(e.run("apply -f specs").code == 0);
+  REQUIRE(e.run("apply --auto-approve -f specs").code == 0);
   std::string raw = hx::test::slurp(e.dir / "admin.jwt");
   REQUIRE_FALSE(raw.empty());
   CHECK(raw.back() != '\n');
@@ -418,7 +418,7 @@ TEST_CASE("keys: a Qdrant with jwt_rbac off is reported by plan and apply, not s
   Run plan = e.run("plan -f specs");
   INFO(plan.out << plan.err);
   CHECK(plan.out.find("jwt_rbac") != std::string::npos);
-  Run applied = e.run("apply -f specs");
+  Run applied = e.run("apply --auto-approve -f specs");
   INFO(applied.out << applied.err);
   CHECK(applied.code == 5);
   CHECK(applied.out.find("Qdrant on vector does not accept JWTs: service.jwt_rbac is off") !=
@@ -446,7 +446,7 @@ TEST_CASE("keys: a role scoped to a collection warns that the collection's alias
   CHECK(v.out.find("warning: ") != std::string::npos);
   CHECK(v.out.find("Role/user spec.qdrant.collections[0].collection: docs is also reached as "
                    "docs-current") != std::string::npos);
-  REQUIRE(e.run("apply -f specs").code == 0);
+  REQUIRE(e.run("apply --auto-approve -f specs").code == 0);
   // What the warning says, on the server: the alias is checked as written, before it resolves.
   CHECK(e.call(e.token("user"), "GET", "/collections/docs") == 200);
   CHECK(e.call(e.token("user"), "POST", "/collections/docs-current/points/query", kQuery) == 403);
@@ -462,6 +462,6 @@ TEST_CASE("keys: a role scoped to a collection warns that the collection's alias
   INFO(fixed.out << fixed.err);
   CHECK(fixed.code == 0);
   CHECK(fixed.out.find("warning: ") == std::string::npos);
-  REQUIRE(e.run("apply -f specs").code == 0);
+  REQUIRE(e.run("apply --auto-approve -f specs").code == 0);
   CHECK(e.call(e.token("user"), "POST", "/collections/docs-current/points/query", kQuery) == 200);
 }

@@ -65,7 +65,7 @@ TEST_CASE("dialects: a thinking model's generate completes on a current Ollama, 
               "  {host: orchestration, model: \"deepseek-r1:14b\", capability: generate}\n") +
           taskDoc("1.3.4", "orchestration",
                   "    - generate: {model: deepseek, maxLatency: 10s}\n"));
-  REQUIRE(h.run("apply -f specs").code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs").code == 0);
   Run r = h.run("status -f specs --refresh -o json");
   INFO(r.out << r.err);
   auto tasks = hx::test::tasksById(r);
@@ -135,7 +135,7 @@ TEST_CASE("dialects: a vLLM reasoning model's null content is a clear result, ne
   CHECK(check["pass"] == true);
   CHECK(check["value"].get<std::string>().find("content null") != std::string::npos);
   CHECK(check["value"].get<std::string>().find("reasoning") != std::string::npos);
-  Run apply = h.run("apply -f specs");
+  Run apply = h.run("apply --auto-approve -f specs");
   INFO(apply.out << apply.err);
   CHECK(exitedNormally(apply));
   CHECK(apply.code == 0);
@@ -258,7 +258,7 @@ TEST_CASE("dialects: keyEnforced on a key delivered to Qdrant as a JWT presents 
               "[ApiKey/reader]\n  criteria:\n    - keyEnforced: {url: \"" +
                   sim.url(0) + "/collections\", key: reader}\n"));
   const std::string env = "HX_SERVER_KEY=" + serverKey + " HX_READER_SECRET=reader-secret-9x";
-  Run apply = h.run("apply -f specs", env);
+  Run apply = h.run("apply --auto-approve -f specs", env);
   INFO(apply.out << apply.err);
   REQUIRE(apply.code == 0);
   REQUIRE(std::filesystem::exists(token));
@@ -377,7 +377,7 @@ TEST_CASE("dialects: hostile answers on every route are reported with host and r
     for (size_t i = 0; i < 3; ++i) sim.admin(i, "hostile", Json{{"kind", kind}}.dump());
   };
   // A healthy first apply: collection and pulled model exist, so later reads have objects.
-  REQUIRE(h.run("apply -f specs", env).code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs", env).code == 0);
   const std::vector<std::string> kinds = {
       "null-body",         "empty-body",        "empty-object",  "array-root",       "string-root",
       "number-root",       "html-200",          "html-502",      "truncated",        "all-null",
@@ -392,8 +392,8 @@ TEST_CASE("dialects: hostile answers on every route are reported with host and r
     // The two kinds that send megabytes per answer are read once (plan): every command reads
     // them the same way, and each costs seconds in a Debug build.
     const bool heavy = kind == "oversized" || kind == "huge-strings";
-    for (const std::string cmd :
-         {"plan -f specs", "status -f specs --refresh -o json", "apply -f specs --prune"}) {
+    for (const std::string cmd : {"plan -f specs", "status -f specs --refresh -o json",
+                                  "apply --auto-approve -f specs --prune"}) {
       if (heavy && cmd != "plan -f specs") continue;
       Run r = h.run(cmd, env);
       INFO(kind << ": hxctl " << cmd << " -> " << r.code << "\n"

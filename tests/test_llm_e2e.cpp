@@ -50,7 +50,8 @@ int requests(const std::string& log, int port, const std::string& method, const 
   });
 }
 
-Json hostsJson(CliHarness& h) { return Json::parse(h.run("hosts -f specs -o json").out); }
+// --record: each call is a probe that counts, as the daemon's would.
+Json hostsJson(CliHarness& h) { return Json::parse(h.run("hosts -f specs --record -o json").out); }
 
 Json hostNamed(const Json& hosts, const std::string& name) {
   for (const auto& x : hosts)
@@ -120,7 +121,7 @@ TEST_CASE(
                                  model("phi3", "llm-secondary", "phi3:3.8b") +
                                  collection("mixtral", "vector-db", "embed-primary") +
                                  collection("plain", "vector-db"));
-  Run first = h.run("apply -f specs --detailed-exitcode");
+  Run first = h.run("apply --auto-approve -f specs --detailed-exitcode");
   INFO(first.out << first.err);
   CHECK(first.code == 6);
   CHECK(first.out.find("deferred: host llm-primary is pending_installation (never seen healthy)") !=
@@ -137,7 +138,7 @@ TEST_CASE(
                                                       {"Model/mixtral", "deferred"},
                                                       {"Model/phi3", "succeeded"}});
   REQUIRE(waitFor([&] { return hostNamed(hostsJson(h), "llm-primary")["status"] == "active"; }));
-  Run second = h.run("apply -f specs --detailed-exitcode");
+  Run second = h.run("apply --auto-approve -f specs --detailed-exitcode");
   INFO(second.out << second.err);
   CHECK(second.code == 0);
   Json run2 = Json::parse(h.run("history 2 -o json").out);
@@ -167,7 +168,7 @@ TEST_CASE("llm: pull failures are reported as the right kind, without a retry st
                   model("errorline", "a", "mixtral:8x7b") + model("stall", "b", "yi:34b") +
                   model("unknown", "c", "no-such-model:1b") +
                   model("notembed", "d", "deepcoder:14b", "capability: embed, dimensions: 8"));
-  Run r = h.run("apply -f specs -o json", "HXCTL_PULL_STALL_SECONDS=1");
+  Run r = h.run("apply --auto-approve -f specs -o json", "HXCTL_PULL_STALL_SECONDS=1");
   Json out = Json::parse(r.out);
   CHECK(out["exit_code"] == 5);
   std::map<std::string, Json> results;
@@ -208,10 +209,12 @@ TEST_CASE("llm: the breaker keeps a dead host from costing a probe timeout per r
   for (int i = 0; i < 5; ++i)
     spec += model("m" + std::to_string(i), "slow", "model" + std::to_string(i) + ":1b");
   h.writeSpec("estate.yaml", spec);
-  Run first = h.run("plan -f specs");
+  // --record: what each plan saw is kept, as apply and the daemon keep it (a bare plan is a
+  // read and starts from the records each time).
+  Run first = h.run("plan -f specs --record");
   CHECK(first.out.find("timed out after 500 ms") != std::string::npos);
   for (int i = 0; i < 3; ++i) {
-    Run again = h.run("plan -f specs");
+    Run again = h.run("plan -f specs --record");
     CHECK(again.out.find("circuit breaker open: no probe until") != std::string::npos);
     CHECK(again.out.find("deferred: host slow is pending_installation (never seen healthy)") !=
           std::string::npos);
@@ -230,7 +233,7 @@ TEST_CASE("llm: a model an OpenAI-compatible host lacks is drift hxctl reports a
   h.writeSpec("estate.yaml", host("gpu", "openai", sim.port(0)) +
                                  model("qwen", "gpu", "Qwen/Qwen2.5-7B-Instruct") +
                                  model("mixtral", "gpu", "mixtral:8x7b"));
-  Run r = h.run("apply -f specs");
+  Run r = h.run("apply --auto-approve -f specs");
   INFO(r.out << r.err);
   CHECK(r.code == 5);
   CHECK(r.out.find("! Model/mixtral") != std::string::npos);
@@ -274,7 +277,7 @@ TEST_CASE("llm: prune deletes models hxctl pulled, never models that were alread
   std::string base = host("llm", "ollama", sim.port(0)) + model("phi3", "llm", "phi3:3.8b") +
                      model("general", "llm", "llama3.1:8b");
   h.writeSpec("estate.yaml", base + model("yi", "llm", "yi:6b"));
-  Run first = h.run("apply -f specs");
+  Run first = h.run("apply --auto-approve -f specs");
   CHECK(first.code == 0);
   CHECK(requests(log, sim.port(0), "POST", "/api/pull") == 2);  // llama3.1:8b was already there
   h.writeSpec("estate.yaml", host("llm", "ollama", sim.port(0)));
@@ -282,12 +285,12 @@ TEST_CASE("llm: prune deletes models hxctl pulled, never models that were alread
   CHECK(keep.out.find("? Model/yi") != std::string::npos);
   CHECK(keep.out.find("? Model/general") != std::string::npos);
   // Both models hxctl pulled are gone from the specs: the mass-prune guard asks for the flag.
-  Run guarded = h.run("apply -f specs --prune");
+  Run guarded = h.run("apply --auto-approve -f specs --prune");
   CHECK(guarded.code == 5);
   CHECK(guarded.out.find("refused: --prune would delete 2 of the 2 Model objects") !=
         std::string::npos);
   CHECK(requests(log, sim.port(0), "DELETE", "/api/delete") == 0);
-  Run pruned = h.run("apply -f specs --prune --allow-mass-prune");
+  Run pruned = h.run("apply --auto-approve -f specs --prune --allow-mass-prune");
   INFO(pruned.out << pruned.err);
   CHECK(pruned.code == 0);
   CHECK(pruned.out.find("- Model/yi") != std::string::npos);

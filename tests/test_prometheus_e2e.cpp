@@ -139,7 +139,7 @@ TEST_CASE(
   // and the plan says so and shows the jobs it adds.
   CHECK(plan.out.find("~ Prometheus/estate  (on vdb)  (adopting)") != std::string::npos);
   CHECK(plan.out.find("config.scrape_configs: [] -> [") != std::string::npos);
-  Run apply = h.run("apply -f specs", env);
+  Run apply = h.run("apply --auto-approve -f specs", env);
   INFO(apply.out << apply.err);
   REQUIRE(apply.code == 0);
 

@@ -62,7 +62,7 @@ TEST_CASE(
   SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "e2e-admin-key-41"}}, exchangeLog("create"));
   CliHarness h("q-create", HX_BIN);
   h.writeSpec("estate.yaml", hostSpec("vector-db", sim.port(0)) + seedCollections("vector-db"));
-  Run first = h.run("apply -f specs", kKey);
+  Run first = h.run("apply --auto-approve -f specs", kKey);
   INFO(first.out << first.err);
   REQUIRE(first.code == 0);
   CHECK(first.out.find("Plan: 9 to add, 0 to change, 0 to replace, 0 to destroy, 0 deferred.") !=
@@ -82,7 +82,7 @@ TEST_CASE(
   Run again = h.run("plan -f specs --detailed-exitcode", kKey);
   CHECK(again.code == 0);
   CHECK(again.out.find("No changes.") != std::string::npos);
-  Run second = h.run("apply -f specs", kKey);
+  Run second = h.run("apply --auto-approve -f specs", kKey);
   CHECK(second.code == 0);
   CHECK(second.out.find("Nothing to apply.") != std::string::npos);
 }
@@ -92,7 +92,7 @@ TEST_CASE("qdrant: drift made out of band is shown old -> new and apply restores
   SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "e2e-admin-key-41"}}, exchangeLog("drift"));
   CliHarness h("q-drift", HX_BIN);
   h.writeSpec("estate.yaml", hostSpec("vector-db", sim.port(0)) + seedCollections("vector-db"));
-  REQUIRE(h.run("apply -f specs", kKey).code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs", kKey).code == 0);
   Qdrant q(sim.url(0), "e2e-admin-key-41");
   REQUIRE(q.api.updateCollection("hermes", Json{{"hnsw_config", {{"m", 32}}}}));
   REQUIRE(q.api.updateAliases(
@@ -108,7 +108,7 @@ TEST_CASE("qdrant: drift made out of band is shown old -> new and apply restores
   CHECK(plan.out.find("~ Collection/phi3") != std::string::npos);
   CHECK(plan.out.find("aliases: [\"phi3-current\",\"stray\"] -> [\"phi3-current\"]") !=
         std::string::npos);
-  REQUIRE(h.run("apply -f specs", kKey).code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs", kKey).code == 0);
   CHECK(q.api.collectionInfo("hermes").value()["config"]["hnsw_config"]["m"] == 16);
   auto aliases = q.api.aliases().value();
   std::map<std::string, std::string> byAlias(aliases.begin(), aliases.end());
@@ -124,7 +124,7 @@ TEST_CASE("qdrant: a vector size or distance change needs --allow-replace, then 
   std::string host = hostSpec("vector-db", sim.port(0));
   h.writeSpec("estate.yaml", host + "---\n" + collectionSpec("phi3", "vector-db") + "---\n" +
                                  collectionSpec("yi34b", "vector-db"));
-  REQUIRE(h.run("apply -f specs", kKey).code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs", kKey).code == 0);
   h.writeSpec("estate.yaml", host + "---\n" + collectionSpec("phi3", "vector-db", 16) + "---\n" +
                                  collectionSpec("yi34b", "vector-db", 8, "Dot"));
   Run plan = h.run("plan -f specs", kKey);
@@ -133,11 +133,11 @@ TEST_CASE("qdrant: a vector size or distance change needs --allow-replace, then 
                       "which destroys its data; re-run with --allow-replace to do it") !=
         std::string::npos);
   CHECK(plan.out.find("changing vectors.distance needs") != std::string::npos);
-  Run refused = h.run("apply -f specs", kKey);
+  Run refused = h.run("apply --auto-approve -f specs", kKey);
   CHECK(refused.code == 5);
   Qdrant q(sim.url(0), "e2e-admin-key-41");
   CHECK(q.api.collectionInfo("phi3").value()["config"]["params"]["vectors"]["size"] == 8);
-  Run replaced = h.run("apply -f specs --allow-replace", kKey);
+  Run replaced = h.run("apply --auto-approve -f specs --allow-replace", kKey);
   INFO(replaced.out << replaced.err);
   CHECK(replaced.code == 0);
   CHECK(replaced.out.find("-/+ Collection/phi3") != std::string::npos);
@@ -155,12 +155,12 @@ TEST_CASE("qdrant: prune deletes only what hxctl created, and a collection made 
   std::string host = hostSpec("vector-db", sim.port(0));
   h.writeSpec("estate.yaml", host + "---\n" + collectionSpec("phi3", "vector-db") + "---\n" +
                                  collectionSpec("yi34b", "vector-db"));
-  REQUIRE(h.run("apply -f specs", kKey).code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs", kKey).code == 0);
   Qdrant q(sim.url(0), "e2e-admin-key-41");
   REQUIRE(q.api.createCollection("by-hand", Json{{"vectors", {{"size", 3}, {"distance", "Dot"}}}}));
   h.writeSpec("estate.yaml", host + "---\n" + collectionSpec("phi3", "vector-db"));
   for (int i = 0; i < 2; ++i) {
-    Run pruned = h.run("apply -f specs --prune", kKey);
+    Run pruned = h.run("apply --auto-approve -f specs --prune", kKey);
     INFO(pruned.out << pruned.err);
     CHECK(pruned.code == 0);
   }
@@ -180,7 +180,7 @@ TEST_CASE("qdrant: with a read-only key the plan works and apply fails with a cl
   Run plan = h.run("plan -f specs", reader);
   CHECK(plan.code == 0);
   CHECK(plan.out.find("+ Collection/phi3") != std::string::npos);
-  Run apply = h.run("apply -f specs", reader);
+  Run apply = h.run("apply --auto-approve -f specs", reader);
   INFO(apply.out << apply.err);
   CHECK(apply.code == 5);
   CHECK(apply.out.find("PUT /collections/phi3: HTTP 403: Forbidden: Global manage access is "
@@ -206,10 +206,11 @@ TEST_CASE("qdrant: injected 500s and dropped connections are retried until succe
                  exchangeLog("flaky"));
   CliHarness h("q-flaky", HX_BIN);
   h.writeSpec("estate.yaml", hostSpec("vector-db", sim.port(0)) + seedCollections("vector-db"));
-  Run r = h.run("apply -f specs --parallelism 3", kKey);
+  Run r = h.run("apply --auto-approve -f specs --parallelism 3", kKey);
   INFO(r.out << r.err);
   // Observation may itself fail; the next run picks up where this one stopped.
-  for (int i = 0; i < 5 && r.code != 0; ++i) r = h.run("apply -f specs --parallelism 3", kKey);
+  for (int i = 0; i < 5 && r.code != 0; ++i)
+    r = h.run("apply --auto-approve -f specs --parallelism 3", kKey);
   CHECK(r.code == 0);
   sim.admin(0, "faults", R"({"error_rate": 0, "drop_rate": 0})");
   CHECK(h.run("plan -f specs", kKey).out.find("No changes.") != std::string::npos);
@@ -234,7 +235,7 @@ TEST_CASE(
                   collectionSpec("b1", "fine") + "---\n" + collectionSpec("c1", "offline"));
   REQUIRE(h.run("plan -f specs", kKey).code == 0);  // observation of "broken" works: no faults yet
   sim.admin(0, "faults", R"({"error_rate": 1.0})");
-  Run r = h.run("apply -f specs", kKey);
+  Run r = h.run("apply --auto-approve -f specs", kKey);
   INFO(r.out << r.err);
   CHECK(r.code == 5);
   CHECK(r.out.find("cannot observe Collection on host broken: GET /collections: HTTP 500: Service "
@@ -249,7 +250,7 @@ TEST_CASE(
   sim.admin(0, "faults", R"({"latency_ms": 0, "drop_rate": 1.0})");
   // Observation goes through the same faults, so it fails too: every action of that server is
   // reported, none is attempted blind.
-  Run again = h.run("apply -f specs -o json", kKey);
+  Run again = h.run("apply --auto-approve -f specs -o json", kKey);
   Json out = Json::parse(again.out);
   int refused = 0;
   for (const auto& a : out["plan"]["actions"])
@@ -290,14 +291,14 @@ TEST_CASE(
   const std::string text = "    text: {size: 8, distance: Cosine}\n";
   const std::string image = "    image: {size: 4, distance: Dot}\n";
   h.writeSpec("estate.yaml", host + docs(text, "{scalar: {type: int8, quantile: 0.99}}"));
-  REQUIRE(h.run("apply -f specs", kKey).code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs", kKey).code == 0);
   Qdrant q(sim.url(0), "e2e-admin-key-41");
   CHECK(q.api.collectionInfo("docs").value()["config"]["quantization_config"]["scalar"]["type"] ==
         "int8");
 
   // Add a named vector and disable quantization: both in place, no --allow-replace.
   h.writeSpec("estate.yaml", host + docs(text + image, "{disabled: true}"));
-  Run add = h.run("apply -f specs", kKey);
+  Run add = h.run("apply --auto-approve -f specs", kKey);
   INFO(add.out << add.err);
   CHECK(add.code == 0);
   CHECK(add.out.find("~ Collection/docs") != std::string::npos);
@@ -308,7 +309,7 @@ TEST_CASE(
 
   // Remove it again.
   h.writeSpec("estate.yaml", host + docs(text, "{disabled: true}"));
-  Run remove = h.run("apply -f specs", kKey);
+  Run remove = h.run("apply --auto-approve -f specs", kKey);
   CHECK(remove.code == 0);
   CHECK(remove.out.find("vectors.image: {\"distance\":\"Dot\"") != std::string::npos);
   CHECK_FALSE(
@@ -322,19 +323,19 @@ TEST_CASE(
       "---\napiVersion: hx/v1\nkind: Collection\nmetadata: {name: legacy}\nspec:\n"
       "  server: vector-db\n  vectors: {size: 8, distance: Cosine}\n  hnsw: {m: 16}\n";
   h.writeSpec("estate.yaml", host + docs(text, "{disabled: true}") + legacy);
-  Run conflict = h.run("apply -f specs", kKey);
+  Run conflict = h.run("apply --auto-approve -f specs", kKey);
   CHECK(conflict.code == 5);
   CHECK(
       conflict.out.find("Collection \"legacy\" already exists on vector-db and was not created by "
                         "hxctl; set spec.adopt: true to manage it") != std::string::npos);
   CHECK(q.api.collectionInfo("legacy").value()["config"]["hnsw_config"]["m"] == 8);
   h.writeSpec("estate.yaml", host + docs(text, "{disabled: true}") + legacy + "  adopt: true\n");
-  Run adopted = h.run("apply -f specs", kKey);
+  Run adopted = h.run("apply --auto-approve -f specs", kKey);
   CHECK(adopted.code == 0);
   CHECK(adopted.out.find("(adopting)") != std::string::npos);
   CHECK(q.api.collectionInfo("legacy").value()["config"]["hnsw_config"]["m"] == 16);
   h.writeSpec("estate.yaml", host + docs(text, "{disabled: true}"));
-  Run pruned = h.run("apply -f specs --prune", kKey);
+  Run pruned = h.run("apply --auto-approve -f specs --prune", kKey);
   CHECK(pruned.code == 0);
   CHECK(pruned.out.find("it was adopted, not created, by hxctl, so it is left alone") !=
         std::string::npos);
@@ -359,7 +360,7 @@ TEST_CASE(
   const std::string metadata = "{owner: search, tier: 1, team: ai}";
   const std::string strict = "{enabled: true, maxQueryLimit: 100}";
   h.writeSpec("estate.yaml", host + docs(4, sparse, metadata, strict));
-  Run created = h.run("apply -f specs", kKey);
+  Run created = h.run("apply --auto-approve -f specs", kKey);
   INFO(created.out << created.err);
   REQUIRE(created.code == 0);
   Qdrant q(sim.url(0), "e2e-admin-key-41");
@@ -382,7 +383,7 @@ TEST_CASE(
   CHECK(drift.out.find("strictMode.maxQueryLimit: 5 -> 100") != std::string::npos);
   CHECK(drift.out.find("sparseVectors.text.modifier: \"none\" -> \"idf\"") != std::string::npos);
   CHECK(drift.out.find("extra") == std::string::npos);  // a key others set is theirs
-  REQUIRE(h.run("apply -f specs", kKey).code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs", kKey).code == 0);
   config = q.api.collectionInfo("docs").value()["config"];
   CHECK(config["metadata"] ==
         Json::parse(R"({"owner":"search","tier":1,"team":"ai","extra":"kept"})"));
@@ -395,7 +396,7 @@ TEST_CASE(
               host + docs(4, "{text: {modifier: idf, index: {onDisk: true}}, title: {}}",
                           "{owner: search, tier: 2, team: null}",
                           "{enabled: true, maxQueryLimit: 100, maxTimeout: 10}"));
-  Run update = h.run("apply -f specs", kKey);
+  Run update = h.run("apply --auto-approve -f specs", kKey);
   INFO(update.out << update.err);
   CHECK(update.code == 0);
   CHECK(update.out.find("Plan: 0 to add, 1 to change, 0 to replace, 0 to destroy") !=
@@ -411,7 +412,7 @@ TEST_CASE(
   const std::string later = docs(4, sparse, "{owner: search, tier: 2}",
                                  "{enabled: true, maxQueryLimit: 100, maxTimeout: 10}");
   h.writeSpec("estate.yaml", host + later);
-  Run removed = h.run("apply -f specs", kKey);
+  Run removed = h.run("apply --auto-approve -f specs", kKey);
   CHECK(removed.code == 0);
   CHECK(removed.out.find("sparseVectors.title") != std::string::npos);
   CHECK_FALSE(
@@ -421,10 +422,10 @@ TEST_CASE(
   // collection carries the sparse vectors, metadata and strict mode.
   h.writeSpec("estate.yaml", host + docs(8, sparse, "{owner: search, tier: 2}",
                                          "{enabled: true, maxQueryLimit: 100, maxTimeout: 10}"));
-  Run refused = h.run("apply -f specs", kKey);
+  Run refused = h.run("apply --auto-approve -f specs", kKey);
   CHECK(refused.code == 5);
   CHECK(q.api.collectionInfo("docs").value()["config"]["params"]["vectors"]["dense"]["size"] == 4);
-  Run replaced = h.run("apply -f specs --allow-replace", kKey);
+  Run replaced = h.run("apply --auto-approve -f specs --allow-replace", kKey);
   INFO(replaced.out << replaced.err);
   CHECK(replaced.code == 0);
   config = q.api.collectionInfo("docs").value()["config"];
@@ -435,10 +436,10 @@ TEST_CASE(
 
   // Pruned when it leaves the specs (the last collection hxctl made: a mass prune, said so).
   h.writeSpec("estate.yaml", host);
-  Run guarded = h.run("apply -f specs --prune", kKey);
+  Run guarded = h.run("apply --auto-approve -f specs --prune", kKey);
   CHECK(guarded.code == 5);
   CHECK(sim.collectionExists(0, "docs", "e2e-admin-key-41"));
-  Run pruned = h.run("apply -f specs --prune --allow-mass-prune", kKey);
+  Run pruned = h.run("apply --auto-approve -f specs --prune --allow-mass-prune", kKey);
   INFO(pruned.out << pruned.err);
   CHECK(pruned.code == 0);
   CHECK_FALSE(sim.collectionExists(0, "docs", "e2e-admin-key-41"));

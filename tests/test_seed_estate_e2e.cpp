@@ -138,7 +138,7 @@ TEST_CASE(
 
   // While the LLM hosts are being installed: Qdrant's collections wait for task 1.3.7, the
   // models for their hosts, and nothing on an LLM host is attempted.
-  Run first = h.run("apply -f specs", env(h));
+  Run first = h.run("apply --auto-approve -f specs", env(h));
   INFO(first.out << first.err);
   CHECK(first.code == 0);
   auto early = hx::test::tasksById(h.run("status -f specs -o json", env(h)));
@@ -157,7 +157,7 @@ TEST_CASE(
       20));
   for (int i = 0; i < 4; ++i) {
     // A load check that passed is not run again within the hour: it is 20 000 requests.
-    Run r = h.run("apply -f specs --recheck-heavy 1h", env(h));
+    Run r = h.run("apply --auto-approve -f specs --recheck-heavy 1h", env(h));
     INFO(r.out << r.err);
     CHECK(r.code == 0);
   }
@@ -184,7 +184,7 @@ TEST_CASE(
   // Each apply evaluates the backlog; a passing load check is reused for 15 minutes (a
   // `status --refresh` would send its 40 000 requests again).
   auto refreshed = [&] {
-    h.run("apply -f specs", env(h));
+    h.run("apply --auto-approve -f specs", env(h));
     return hx::test::tasksById(h.run("status -f specs -o json", env(h)));
   };
   std::map<std::string, Json> monitoring;
@@ -274,7 +274,7 @@ TEST_CASE(
     std::ofstream(path) << out;
   }
   for (int i = 0; i < 2; ++i) {
-    Run r = h.run("apply -f specs", env(h));
+    Run r = h.run("apply --auto-approve -f specs", env(h));
     INFO(r.out << r.err);
     CHECK(r.code == 0);
   }

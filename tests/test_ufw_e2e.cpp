@@ -58,7 +58,7 @@ TEST_CASE(
   CHECK(has(plan.out, "ufw --force enable"));
   CHECK(ns.calls().empty());  // planning runs no ufw
 
-  Run apply = h.run("apply -f specs");
+  Run apply = h.run("apply --auto-approve -f specs");
   INFO(apply.out << apply.err);
   CHECK(apply.code == 0);
   std::string t = ns.tuples();
@@ -83,7 +83,7 @@ TEST_CASE(
   CHECK(calls.back() == "--force enable");
   for (const auto& c : calls) CHECK_FALSE(has(c, "default"));
 
-  Run again = h.run("apply -f specs");
+  Run again = h.run("apply --auto-approve -f specs");
   CHECK(again.code == 0);
   CHECK(has(again.out, "No changes."));
   CHECK(ns.calls().size() == 6);  // the second apply made no ufw call
@@ -98,7 +98,7 @@ TEST_CASE(
   CliHarness h("ufw-drift", HX_BIN);
   std::string rules = kSsh + rule("web", "action: allow, port: 8080, proto: tcp");
   h.writeSpec("estate.yaml", fwHost(sim, ns) + rules);
-  REQUIRE(h.run("apply -f specs").code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs").code == 0);
   ns.ufw("delete allow 8080/tcp");
   ns.ufw("allow 9999/udp");
   size_t before = ns.calls().size();
@@ -106,7 +106,7 @@ TEST_CASE(
   INFO(plan.out);
   CHECK(has(plan.out, "+ FirewallRule/web"));
   CHECK_FALSE(has(plan.out, "9999"));  // not hxctl's, and the rule set is not exclusive
-  REQUIRE(h.run("apply -f specs").code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs").code == 0);
   CHECK(has(ns.tuples(), "allow tcp 8080 0.0.0.0/0 any 0.0.0.0/0 in"));
   CHECK(has(ns.tuples(), "allow udp 9999"));
   CHECK(ns.calls().size() == before + 1);  // one call restores it
@@ -115,7 +115,7 @@ TEST_CASE(
   Run noPrune = h.run("plan -f specs");
   CHECK(has(noPrune.out, "? FirewallRule/(unmanaged) allow in udp from any to any port 9999"));
   CHECK(has(noPrune.out, "re-run with --prune to delete it"));
-  Run pruned = h.run("apply -f specs --prune");
+  Run pruned = h.run("apply --auto-approve -f specs --prune");
   INFO(pruned.out << pruned.err);
   CHECK(pruned.code == 0);
   CHECK_FALSE(has(ns.tuples(), "9999"));
@@ -140,7 +140,7 @@ TEST_CASE(
            rule("db", "action: allow, from: 10.9.0.0/24, port: 5432, proto: tcp, position: 3");
   };
   h.writeSpec("estate.yaml", spec("one bad host"));
-  Run first = h.run("apply -f specs");
+  Run first = h.run("apply --auto-approve -f specs");
   INFO(first.out << first.err);
   REQUIRE(first.code == 0);
   auto order = [&] {
@@ -156,14 +156,14 @@ TEST_CASE(
   Run moved = h.run("plan -f specs");
   INFO(moved.out);
   CHECK(has(moved.out, "position: 2 -> 1"));
-  REQUIRE(h.run("apply -f specs").code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs").code == 0);
   CHECK(has(h.run("plan -f specs").out, "No changes."));
   std::string t = ns.tuples();
   CHECK(t.find(" 22 ") < t.find("7777"));  // back on top; the hand-made rule is kept
   CHECK(has(t, "7777"));
 
   h.writeSpec("estate.yaml", spec("the reporting box"));
-  Run recomment = h.run("apply -f specs");
+  Run recomment = h.run("apply --auto-approve -f specs");
   INFO(recomment.out);
   CHECK(has(recomment.out, "comment: \"one bad host\" -> \"the reporting box\""));
   o = order();
@@ -181,7 +181,7 @@ TEST_CASE(
   CliHarness h("ufw-lockout", HX_BIN);
   h.writeSpec("estate.yaml",
               fwHost(sim, ns) + rule("web", "action: allow, port: 8080, proto: tcp"));
-  Run refused = h.run("apply -f specs");
+  Run refused = h.run("apply --auto-approve -f specs");
   INFO(refused.out << refused.err);
   CHECK(refused.code == 5);
   CHECK(has(refused.out,
@@ -193,7 +193,7 @@ TEST_CASE(
 
   h.writeSpec("estate.yaml",
               fwHost(sim, ns) + kSsh + rule("web", "action: allow, port: 8080, proto: tcp"));
-  REQUIRE(h.run("apply -f specs").code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs").code == 0);
   CHECK(has(ns.ufw("status"), "Status: active"));
   size_t calls = ns.calls().size();
   // Moving SSH to another network would cut off the operators' one.
@@ -201,7 +201,7 @@ TEST_CASE(
               fwHost(sim, ns) +
                   rule("ssh", "action: allow, from: 10.8.0.0/24, port: 22, proto: tcp") +
                   rule("web", "action: allow, port: 8080, proto: tcp"));
-  Run cut = h.run("apply -f specs");
+  Run cut = h.run("apply --auto-approve -f specs");
   INFO(cut.out);
   CHECK(cut.code == 5);
   CHECK(has(cut.out, "! FirewallRule/ssh"));
@@ -209,7 +209,7 @@ TEST_CASE(
   CHECK(ns.calls().size() == calls);
   CHECK(has(ns.tuples(), "10.9.0.0/24"));
 
-  Run forced = h.run("apply -f specs --force");
+  Run forced = h.run("apply --auto-approve -f specs --force");
   INFO(forced.out << forced.err);
   CHECK(forced.code == 0);
   CHECK(has(ns.tuples(), "allow tcp 22 0.0.0.0/0 any 10.8.0.0/24 in"));
@@ -224,11 +224,11 @@ TEST_CASE(
   SimProcess sim({{"--qdrant", "{PORT}"}}, hx::test::freshExchangeLog("ufw-fail"));
   CliHarness h("ufw-fail", HX_BIN);
   h.writeSpec("estate.yaml", fwHost(sim, ns) + kSsh);
-  REQUIRE(h.run("apply -f specs").code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs").code == 0);
   h.writeSpec("estate.yaml", fwHost(sim, ns) + kSsh +
                                  rule("bad", "action: allow, port: 4444, proto: tcp") +
                                  rule("good", "action: allow, port: 5555, proto: tcp"));
-  Run r = h.run("apply -f specs");
+  Run r = h.run("apply --auto-approve -f specs");
   INFO(r.out << r.err);
   CHECK(r.code == 5);
   CHECK(has(r.out + r.err, "ERROR: injected failure for port 4444"));
@@ -300,7 +300,7 @@ TEST_CASE(
   h.writeSpec("estate.yaml",
               fwHost(sim, ns) + kSsh +
                   rule("app", "action: allow, from: 10.9.0.0/24, port: 8080, proto: tcp"));
-  Run r = h.run("apply -f specs");
+  Run r = h.run("apply --auto-approve -f specs");
   INFO(r.out << r.err);
   REQUIRE(r.code == 0);
   CHECK(connects(client, "10.9.0.2", "10.9.0.1"));        // the allowed subnet
@@ -333,7 +333,7 @@ TEST_CASE(
   edit("hosts.yaml", "[ssh, admin@192.168.10.30, sudo, ufw]", ns.execYaml());
   const std::string env = "HXCTL_QDRANT_API_KEY=seed-key";
 
-  Run held = h.run("apply -f specs", env);
+  Run held = h.run("apply --auto-approve -f specs", env);
   INFO(held.out << held.err);
   CHECK(has(held.out, "deferred: task 1.5.1 is held: User decision"));
   CHECK(ns.calls().empty());  // held: not one ufw call
@@ -344,7 +344,7 @@ TEST_CASE(
        "  hold: {reason: \"User decision to defer security implementation: not required for the "
        "current dev/test environment\", by: user, since: 2025-07-17}\n",
        "");
-  Run lifted = h.run("apply -f specs", env);
+  Run lifted = h.run("apply --auto-approve -f specs", env);
   INFO(lifted.out << lifted.err);
   std::string t = ns.tuples();
   INFO(t);

@@ -50,9 +50,24 @@ std::vector<std::string> commandNames(const CLI::App& app) {
   return out;
 }
 
+// Terraform's single-dash spellings, which CLI11 would read as clusters of short flags (`-out`
+// as `-o ut`): -out, -auto-approve, -target, -detailed-exitcode become their `--` forms.
+std::vector<std::string> withTerraformSpellings(int argc, char** argv) {
+  static const std::vector<std::string> kLong = {
+      "out", "auto-approve", "target", "detailed-exitcode", "lock-timeout", "parallelism"};
+  std::vector<std::string> args(argv, argv + argc);
+  for (auto& arg : args) {
+    if (arg.size() < 3 || arg[0] != '-' || arg[1] == '-') continue;
+    std::string name =
+        arg.substr(1, arg.find('=') == std::string::npos ? std::string::npos : arg.find('=') - 1);
+    if (std::find(kLong.begin(), kLong.end(), name) != kLong.end()) arg = "-" + arg;
+  }
+  return args;
+}
+
 // What the command line asks before CLI11 sees it: no command (the help), `help [COMMAND]`,
-// `--version`, an unknown command (with the nearest one), and Terraform's `-out` (which CLI11
-// would read as `-o ut`). Returns an exit code, or -1 to go on parsing.
+// `--version`, and an unknown command (with the nearest one). Returns an exit code, or -1 to go
+// on parsing.
 int answerBeforeParsing(CLI::App& app, int argc, char** argv, CliEnv& env) {
   std::string command;
   int at = 0;
@@ -61,11 +76,6 @@ int answerBeforeParsing(CLI::App& app, int argc, char** argv, CliEnv& env) {
     if (arg == "--version" || arg == "-V") {
       env.out << "hxctl " << HXCTL_VERSION << " (state schema " << Store::kSchemaVersion << ")\n";
       return exit_code::kOk;
-    }
-    if (arg == "-out" || arg.rfind("-out=", 0) == 0) {
-      env.err << "error: hxctl has no -out: a plan cannot be saved to a file yet. -o/--output "
-                 "sets the output format (text or json).\n";
-      return exit_code::kError;
     }
     if (takesValue(arg)) {
       ++i;
@@ -162,18 +172,29 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   monitoring->add_option("name", prometheusName, "Only this Prometheus (its metadata.name)");
 
   PlanCommandOptions planOpts;
+  std::string planOut;
   auto* plan = app.add_subcommand("plan", "Observe, diff, and print what apply would change");
   plan->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
       ->required()
       ->allow_extra_args(false);  // one value per -f, so a positional may follow
+  plan->add_option("--out", planOut,
+                   "Also save the plan to this file, for `hxctl apply FILE` (Terraform's -out)");
   plan->add_flag("--offline", planOpts.offline, "Plan against the last recorded observations");
+  plan->add_flag("--record", planOpts.record,
+                 "Save what was observed, for later --offline plans (plan writes nothing without "
+                 "it)");
   addPlanFlags(plan, planOpts);
 
   PlanCommandOptions applyOpts;
-  auto* apply = app.add_subcommand("apply", "Plan, then carry the plan out");
+  ApplyCliOptions applyCli;
+  auto* apply = app.add_subcommand(
+      "apply", "Plan, ask, then carry the plan out; or carry out a plan saved with plan --out");
   apply->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
-      ->required()
       ->allow_extra_args(false);  // one value per -f, so a positional may follow
+  apply->add_option("plan", applyCli.planFile,
+                    "A plan saved by plan --out: carry out exactly it, or refuse if it is stale");
+  apply->add_flag("--auto-approve", applyCli.autoApprove,
+                  "Do not ask for approval (needed without a terminal, as in scripts and CI)");
   apply->add_option("--lock-timeout", applyOpts.lockTimeout,
                     "Wait this long for another hxctl's lock (e.g. 30s); default: fail at once");
   apply->add_option("--recheck-heavy", applyOpts.recheckHeavy,
@@ -189,6 +210,9 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
       ->allow_extra_args(false);  // one value per -f, so a positional may follow
   hosts->add_flag("--offline", hostsOpts.offline,
                   "Show the last recorded observations; probe nothing");
+  hosts->add_flag("--record", hostsOpts.record,
+                  "Save the probes' outcome (host status, breakers) for everyone; without it, "
+                  "hosts writes nothing");
 
   PlanCommandOptions statusOpts;
   std::string statusTask;
@@ -266,6 +290,11 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   app.add_subcommand("version", "Print the version (also --version)");
   app.add_subcommand("help", "Show this help, or a command's: hxctl help plan");
 
+  std::vector<std::string> args = withTerraformSpellings(argc, argv);
+  std::vector<char*> argvNormal;
+  for (auto& a : args) argvNormal.push_back(a.data());
+  argvNormal.push_back(nullptr);
+  argv = argvNormal.data();
   if (int rc = answerBeforeParsing(app, argc, argv, env); rc >= 0) return rc;
   try {
     app.parse(argc, argv);
@@ -282,8 +311,8 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
 
   if (*validate) return cmdValidate(env, common);
   if (*monitoring) return cmdMonitoringConfig(env, common, prometheusName);
-  if (*plan) return cmdPlan(env, common, planOpts);
-  if (*apply) return cmdApply(env, common, applyOpts);
+  if (*plan) return cmdPlan(env, common, planOpts, planOut);
+  if (*apply) return cmdApply(env, common, applyOpts, applyCli);
   if (*hosts) return cmdHosts(env, common, hostsOpts);
   if (*status) return cmdStatus(env, common, statusOpts, statusTask, refresh);
   if (*report) return cmdReport(env, common, reportOpts, reportRefresh);
@@ -300,8 +329,8 @@ int runCli(int argc, char** argv, CliEnv& env) {
   TeeStreamBuf outBuf(env.out.rdbuf(), 0);
   TeeStreamBuf errBuf(env.err.rdbuf(), 64 * 1024);  // what the error document quotes
   std::ostream out(&outBuf), err(&errBuf);
-  CliEnv guarded{env.providers,    env.prober, env.clock, env.http,
-                 env.loopbackOnly, out,        err,       env.outIsTty};
+  CliEnv guarded{env.providers, env.prober, env.clock,    env.http, env.loopbackOnly,
+                 out,           err,        env.outIsTty, env.in,   env.inIsTty};
   int rc = exit_code::kError;
   try {
     rc = runCommand(argc, argv, guarded);

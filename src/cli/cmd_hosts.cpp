@@ -123,6 +123,7 @@ void renderText(std::ostream& out, const std::vector<HostView>& views, int64_t n
 int cmdHosts(CliEnv& env, const CommonOptions& common, PlanCommandOptions options) {
   Prepared p;
   if (int rc = loadAndPrepare(env, common, options, p)) return rc;
+  if (p.storeMissing && options.offline) noteNoRecords(env, common);
   std::vector<HostView> views;
   for (const auto* host : p.loaded.desired.ofKind(kind::kHost)) {
     HostView v = viewOf(*host, p);

@@ -14,11 +14,8 @@ namespace hx {
 int cmdKeys(CliEnv& env, const CommonOptions& common) {
   LoadResult loaded;
   if (int rc = loadValid(env, common, loaded)) return rc;
-  auto store = Store::open(common.statePath, env.clock);
-  if (!store) {
-    env.err << "error: " << store.status().message() << "\n";
-    return exit_code::kError;
-  }
+  auto store = openRecords(env, common);
+  if (!store) return exit_code::kError;
   auto events = store.value()->keyEvents("");
   if (!events) {
     env.err << "error: " << events.status().message() << "\n";

@@ -11,6 +11,7 @@
 #include "reconciler/scrape_config.h"
 #include "src/cli/commands.h"
 #include "src/cli/exit_codes.h"
+#include "src/cli/load_specs.h"
 #include "src/platform/fs_spec_source.h"
 #include "src/run/process_info.h"
 
@@ -71,7 +72,7 @@ int cmdMonitoringConfig(CliEnv& env, const CommonOptions& common, const std::str
 }
 
 int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limit) {
-  auto store = openStore(env, common.statePath);
+  auto store = openRecords(env, common);
   if (!store) return exit_code::kError;
   if (runId == 0) {
     auto runs = store.value()->runs(limit);

@@ -1,29 +1,132 @@
 // plan and apply: load -> validate -> observe -> plan -> render (-> lock -> execute -> record).
+// plan -out saves the plan; apply FILE carries out exactly that plan or refuses a stale one;
+// apply alone shows the plan and asks for "yes" unless --auto-approve.
 #include <signal.h>
+
+#include <filesystem>
 
 #include "reconciler/values.h"
 #include "src/cli/commands.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/interrupt_guard.h"
 #include "src/cli/load_specs.h"
+#include "src/platform/atomic_file.h"
 #include "src/run/apply_cycle.h"
 #include "src/run/lock_session.h"
 #include "src/run/process_info.h"
+#include "src/run/saved_plan.h"
+
+#ifndef HXCTL_VERSION
+#define HXCTL_VERSION "dev"
+#endif
 
 namespace hx {
 
-int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options) {
+namespace {
+
+int savePlan(CliEnv& env, const CommonOptions& common, const PlanCommandOptions& options,
+             const Prepared& p, const std::string& file) {
+  SavedPlan saved = savePlanOf(p.loaded, p.plan, options, common, HXCTL_VERSION, planJson(p.plan),
+                               formatTime(env.clock.nowSeconds()));
+  if (Status s = writeFileAtomically(file, toJsonText(savedPlanJson(saved)) + "\n"); !s) {
+    env.err << "error: could not save the plan to " << file << ": " << s.message() << "\n";
+    return exit_code::kError;
+  }
+  if (!common.json())
+    env.out << "\nSaved the plan to " << file
+            << ". To carry out exactly these actions: hxctl apply " << file << "\n";
+  return exit_code::kOk;
+}
+
+// The saved plan in `file`, with the command line made to match it: its specs, its store, its
+// options. Refuses flags that would make apply do something else than the plan showed.
+int loadSavedPlan(CliEnv& env, CommonOptions& common, PlanCommandOptions& options,
+                  const std::string& file, SavedPlan& saved) {
+  auto text = readFileIfExists(file);
+  if (!text || !text.value()) {
+    env.err << "error: cannot read the saved plan " << file
+            << (text ? ": no such file" : ": " + text.status().message()) << "\n";
+    return exit_code::kError;
+  }
+  auto parsed = parseSavedPlan(*text.value());
+  if (!parsed) {
+    env.err << "error: " << file << ": " << parsed.status().message() << "\n";
+    return exit_code::kError;
+  }
+  saved = std::move(parsed.value());
+  if (saved.version != HXCTL_VERSION) {
+    env.err << "error: " << file << " was saved by hxctl " << saved.version << ", this is hxctl "
+            << HXCTL_VERSION << ": plan again with this one\n";
+    return exit_code::kError;
+  }
+  const PlanOptions& o = options.plan;
+  if (!common.files.empty() || o.prune || o.allowMassPrune || o.allowReplace || o.force ||
+      !options.target.empty()) {
+    env.err << "error: a saved plan fixes its specs and options (-f, --prune, --target, ...): "
+               "leave them out of apply "
+            << file << ", or plan again with them\n";
+    return exit_code::kError;
+  }
+  std::error_code ec;
+  auto here = std::filesystem::absolute(common.statePath, ec).lexically_normal().string();
+  if (here != saved.statePath) {
+    env.err << "error: " << file << " was planned against the store " << saved.statePath
+            << ", and this apply would use " << here << ": plan again against this store\n";
+    return exit_code::kError;
+  }
+  common.files = saved.files;
+  restorePlanOptions(saved, options);
+  return exit_code::kOk;
+}
+
+// Asks on the terminal, as Terraform does; anything but "yes" declines.
+bool approved(CliEnv& env) {
+  env.out << "\nDo you want to perform these actions?\n"
+          << "  hxctl will carry out the actions shown above.\n"
+          << "  Only 'yes' will be accepted to approve.\n\n"
+          << "  Enter a value: " << std::flush;
+  std::string answer;
+  if (!env.in || !std::getline(*env.in, answer)) answer.clear();
+  env.out << "\n";
+  return answer == "yes";
+}
+
+}  // namespace
+
+int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options,
+            const std::string& outFile) {
+  options.keepSalt = !outFile.empty();
   Prepared p;
   if (int rc = loadAndPrepare(env, common, options, p)) return rc;
   if (common.json())
     env.out << toJsonText(planJson(p.plan)) << "\n";
   else
     renderPlanText(env.out, p.plan, common.style);
+  if (!outFile.empty())
+    if (int rc = savePlan(env, common, options, p, outFile)) return rc;
   if (options.detailedExitcode && p.plan.summary().hasChanges()) return exit_code::kChanges;
   return exit_code::kOk;
 }
 
-int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions options) {
+int cmdApply(CliEnv& env, CommonOptions common, PlanCommandOptions options,
+             const ApplyCliOptions& cli) {
+  SavedPlan saved;
+  const bool fromFile = !cli.planFile.empty();
+  if (fromFile) {
+    if (int rc = loadSavedPlan(env, common, options, cli.planFile, saved)) return rc;
+  } else if (common.files.empty()) {
+    env.err << "error: apply needs specs (-f FILE|DIR, or specs: in hxctl.yaml) or a saved plan "
+               "(hxctl apply FILE)\n";
+    return exit_code::kError;
+  } else if (!cli.autoApprove && (!env.inIsTty || !env.in || common.json())) {
+    // Terraform's -input=false: with nobody to ask, apply does not guess.
+    env.err << "error: apply asks for approval and "
+            << (common.json() ? "-o json leaves no room for the question"
+                              : "there is no terminal to ask on")
+            << ": pass --auto-approve, or save a plan (hxctl plan -f ... -out FILE), review it, "
+               "and apply it (hxctl apply FILE)\n";
+    return exit_code::kError;
+  }
   auto waitMs = durationFlag(env, "--lock-timeout", options.lockTimeout, "30s");
   if (!waitMs) return exit_code::kError;
   auto recheck = durationFlag(env, "--recheck-heavy", options.recheckHeavy, "15m");
@@ -46,6 +149,23 @@ int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
   controls.heavyRecheckSeconds = *recheck / 1000;
   if (!common.json())
     controls.onPlan = [&](const Plan& plan) { renderPlanText(env.out, plan, common.style); };
+  if (fromFile) {
+    controls.gate = [&](const Prepared& p) -> std::string {
+      auto why = stalenessOf(saved, p.loaded, p.plan);
+      if (why.empty()) return "";
+      env.err << "error: the saved plan " << cli.planFile << " is stale, so nothing was applied:\n";
+      for (const auto& line : why) env.err << "  - " << line << "\n";
+      env.err << "Plan again (hxctl plan -out FILE) and review the new plan.\n";
+      return "the saved plan " + cli.planFile + " is stale";
+    };
+  } else if (!cli.autoApprove) {
+    controls.gate = [&](const Prepared& p) -> std::string {
+      if (!p.plan.summary().hasChanges()) return "";  // nothing to approve
+      if (approved(env)) return "";
+      env.err << "Apply cancelled: nothing was changed.\n";
+      return "not approved";
+    };
+  }
   CycleResult cycle;
   int rc;
   {

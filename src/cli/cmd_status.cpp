@@ -355,7 +355,9 @@ void renderWriter(std::ostream& out, const Json& writer, const Json& backoffs) {
 int readBacklog(CliEnv& env, const CommonOptions& common, PlanCommandOptions& options, bool refresh,
                 Prepared& p, Result<std::vector<TaskEvaluation>>& evaluations) {
   options.offline = !refresh;
+  options.record = refresh;  // --refresh is the explicit write: probes, checks and their records
   if (int rc = loadAndPrepare(env, common, options, p)) return rc;
+  if (p.storeMissing) noteNoRecords(env, common);
   CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
   // A read-only view records nothing, so it dates nothing: "since" stays as recorded.
   evaluations =

@@ -16,6 +16,11 @@ struct CommonOptions : RunOptions {
   Style style;
 };
 
+struct ApplyCliOptions {
+  std::string planFile;  // a plan saved by plan -out: carry out exactly it
+  bool autoApprove = false;
+};
+
 struct DaemonCliOptions {
   DaemonOptions options;
   std::string interval = "60s";
@@ -26,8 +31,11 @@ struct DaemonCliOptions {
 
 int cmdValidate(CliEnv& env, const CommonOptions& common);
 int cmdMonitoringConfig(CliEnv& env, const CommonOptions& common, const std::string& name);
-int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options);
-int cmdApply(CliEnv& env, const CommonOptions& common, PlanCommandOptions options);
+// `outFile`: also save the plan there (plan -out), for apply FILE.
+int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options,
+            const std::string& outFile);
+int cmdApply(CliEnv& env, CommonOptions common, PlanCommandOptions options,
+             const ApplyCliOptions& cli);
 int cmdHosts(CliEnv& env, const CommonOptions& common, PlanCommandOptions options);
 int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions options,
               const std::string& task, bool refresh);

@@ -4,6 +4,7 @@
 #include "src/cli/exit_codes.h"
 #include "src/cli/render.h"
 #include "src/platform/fs_spec_source.h"
+#include "src/run/process_info.h"
 
 namespace hx {
 
@@ -21,6 +22,18 @@ int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded) {
   else
     renderDiagnosticsText(env.err, loaded, common.style);
   return exit_code::kInvalidSpec;
+}
+
+void noteNoRecords(CliEnv& env, const CommonOptions& common) {
+  env.err << "note: no records yet at " << common.statePath
+          << ": run apply or start the daemon (or point --state / hxctl.yaml at its store)\n";
+}
+
+Result<std::unique_ptr<Store>> openRecords(CliEnv& env, const CommonOptions& common) {
+  bool missing = false;
+  auto store = openStoreReadOnly(env, common.statePath, &missing);
+  if (store && missing) noteNoRecords(env, common);
+  return store;
 }
 
 std::optional<int64_t> durationFlag(CliEnv& env, const std::string& flag, const std::string& value,

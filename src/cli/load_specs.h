@@ -20,6 +20,11 @@ int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded);
 int loadAndPrepare(CliEnv& env, const CommonOptions& common, PlanCommandOptions& options,
                    Prepared& p);
 
+// The store a read-only command reads (never created); when there is none, says so once on
+// stderr ("no records yet") rather than reporting every host as never seen.
+Result<std::unique_ptr<Store>> openRecords(CliEnv& env, const CommonOptions& common);
+void noteNoRecords(CliEnv& env, const CommonOptions& common);
+
 // A duration flag's value in ms; on a bad value prints "error: FLAG VALUE: not a duration (e.g.
 // EXAMPLE)" and returns nullopt.
 std::optional<int64_t> durationFlag(CliEnv& env, const std::string& flag, const std::string& value,

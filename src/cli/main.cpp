@@ -30,7 +30,9 @@ int main(int argc, char** argv) {
                  hx::loopbackOnlyFromEnvironment(),
                  std::cout,
                  std::cerr,
-                 isatty(STDOUT_FILENO) == 1};
+                 isatty(STDOUT_FILENO) == 1,
+                 &std::cin,
+                 isatty(STDIN_FILENO) == 1};
   try {
     return hx::runCli(argc, argv, env);
   } catch (const std::exception& e) {

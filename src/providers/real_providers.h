@@ -43,7 +43,9 @@ class RealProviders : public ProviderSet {
         commands_(commands),
         loopbackOnly_(loopbackOnly) {}
   Status configure(const DesiredState& desired) override;
-  void useStateStore(const std::string& path) override { keys_.useStore(path); }
+  void useStateStore(const std::string& path, bool readOnly) override {
+    keys_.useStore(path, readOnly);
+  }
   Provider* providerFor(const std::string& kind, const std::string& host) override;
   // A pull that shows no progress for this long is abandoned (HXCTL_PULL_STALL_SECONDS).
   void setPullStallMs(int64_t ms) { pullStallMs_ = ms; }

@@ -226,8 +226,16 @@ RunOutcome runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptio
   auto backoffs = store.backoffs();
   if (controls.respectBackoff && backoffs)
     out.heldBack = holdBackOff(p.plan, backoffs.value(), env.clock.nowSeconds());
-  recordNonExecuted(store, writes, out.runId, p.plan);
   if (controls.onPlan) controls.onPlan(p.plan);
+  if (controls.gate) {
+    if (std::string refusal = controls.gate(p); !refusal.empty()) {
+      out.declined = true;
+      writes.keep(store.endRun(out.runId, storedCode(RunOutcome::kError), "declined", refusal),
+                  "the end of the run");
+      return out.outcome = RunOutcome::kError;
+    }
+  }
+  recordNonExecuted(store, writes, out.runId, p.plan);
 
   ObservedState after = p.observed;
   Plan now = p.plan;

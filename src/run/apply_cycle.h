@@ -21,6 +21,11 @@ struct CycleControls {
   bool quiet = false;           // neither (apply -o json)
   const std::atomic<bool>* cancel = nullptr;  // SIGTERM: finish the action in flight, stop
   std::function<void(const Plan&)> onPlan;    // told the plan before anything is carried out
+  // Asked after onPlan, before anything is carried out or recorded as deferred: "" goes on;
+  // otherwise nothing is applied, the run is recorded as declined with that reason (the gate has
+  // told the operator), and the cycle ends with kError. apply's confirmation and its check that
+  // a saved plan still holds.
+  std::function<std::string(const Prepared&)> gate;
   int64_t heavyRecheckSeconds = 0;  // reuse passing load / ingest checks this young (daemon)
 };
 
@@ -33,6 +38,7 @@ struct CycleResult {
   int failed = 0;
   int cancelled = 0;
   int heldBack = 0;             // deferred by back-off
+  bool declined = false;        // the gate said no: nothing was applied
   std::optional<int> backoffs;  // resources backing off after this cycle, if the store could say
   std::string summary;
 };

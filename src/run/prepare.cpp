@@ -39,10 +39,14 @@ RunOutcome prepare(RunEnv& env, const RunOptions& common, PlanCommandOptions& o,
   if (lockedStore) {
     p.store = nullptr;
   } else {
-    auto store = openStore(env, common.statePath);
+    // A read (plan, hosts, status) neither creates the store nor writes to it: three `hosts`
+    // during an outage must not mark a host degraded or open its breaker for everyone.
+    auto store = o.record || o.keepSalt ? openStore(env, common.statePath)
+                                        : openStoreReadOnly(env, common.statePath, &p.storeMissing);
     if (!store) return RunOutcome::kError;
     p.store = std::move(store.value());
   }
+  const bool writes = lockedStore != nullptr || o.record;
   Store& store = lockedStore ? *lockedStore : *p.store;
   auto salt = store.secretSalt();
   if (!salt) return reportError(env, salt.status());
@@ -59,11 +63,13 @@ RunOutcome prepare(RunEnv& env, const RunOptions& common, PlanCommandOptions& o,
   if (o.offline) {
     p.observed = std::move(previous.value());
   } else {
-    env.providers.useStateStore(common.statePath);
+    env.providers.useStateStore(common.statePath, !writes);
     p.observed = observeEstate(p.loaded.desired, p.inventory, previous.value(), env.providers,
                                env.prober, o.parallelism);
-    Status saved = store.saveObservations(p.observed);
-    if (!saved) env.err << "warning: could not cache observations: " << saved.message() << "\n";
+    if (writes) {
+      Status saved = store.saveObservations(p.observed);
+      if (!saved) env.err << "warning: could not cache observations: " << saved.message() << "\n";
+    }
   }
   p.plan = plan(p.loaded.desired, p.observed, p.inventory, o.plan, env.clock.nowSeconds());
   return RunOutcome::kOk;

@@ -17,6 +17,7 @@ struct Prepared {
   LoadResult loaded;
   bool preloaded = false;  // `loaded` is filled and valid: prepare does not load again
   std::unique_ptr<Store> store;
+  bool storeMissing = false;  // read-only, and no store at the path: an empty one in memory
   Inventory inventory;
   ObservedState previous;  // as recorded before this run
   ObservedState observed;

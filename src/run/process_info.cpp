@@ -53,7 +53,21 @@ Result<std::unique_ptr<Store>> openStore(RunEnv& env, const std::string& path) {
   std::error_code ec;
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  const bool existed = std::filesystem::exists(path, ec);
   auto store = Store::open(path, env.clock);
+  if (!store) {
+    env.err << "error: " << store.status().message() << "\n";
+  } else if (!existed) {
+    // Nobody but its owner needs to read which keys exist and who changed what.
+    std::filesystem::permissions(
+        path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+  }
+  return store;
+}
+
+Result<std::unique_ptr<Store>> openStoreReadOnly(RunEnv& env, const std::string& path,
+                                                 bool* missing) {
+  auto store = Store::openReadOnly(path, env.clock, missing);
   if (!store) env.err << "error: " << store.status().message() << "\n";
   return store;
 }

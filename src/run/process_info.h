@@ -16,7 +16,11 @@ RunInfo currentProcess(const std::string& command);
 // machine is assumed alive unless its heartbeat is older than staleAfterSeconds.
 bool holderAlive(const LockInfo& lock, int64_t nowSeconds = 0, int64_t staleAfterSeconds = 120);
 
+// For writing: creates the file (0600, and its directory) if needed, and migrates it.
 Result<std::unique_ptr<Store>> openStore(RunEnv& env, const std::string& path);
+// For reading: never creates or writes (Store::openReadOnly); *missing says there was no file.
+Result<std::unique_ptr<Store>> openStoreReadOnly(RunEnv& env, const std::string& path,
+                                                 bool* missing = nullptr);
 // Prints the error; returns kError.
 RunOutcome reportError(RunEnv& env, const Status& status);
 

@@ -3,6 +3,7 @@
 // line knows it as RunEnv.
 #pragma once
 
+#include <istream>
 #include <ostream>
 
 #include "reconciler/clock.h"
@@ -20,6 +21,8 @@ struct RunEnv {
   std::ostream& out;
   std::ostream& err;
   bool outIsTty = false;
+  std::istream* in = nullptr;  // where apply reads its "yes"; nullptr: nobody to ask
+  bool inIsTty = false;
 };
 
 }  // namespace hx

@@ -25,6 +25,12 @@ struct PlanCommandOptions {
   std::string target;
   bool offline = false;
   bool detailedExitcode = false;
+  // Write what was observed (and, for status, evaluated) to the store. Reads do not by default;
+  // apply and the daemon always do.
+  bool record = false;
+  // plan --out: open (or create) the store for writing so that its secret salt exists and the
+  // saved plan's secret digests compare equal at apply. Observations are still not written.
+  bool keepSalt = false;
   int parallelism = 10;
   std::string lockTimeout = "0s";
   // apply: passing load and ingest checks younger than this are not run again ("0s": always).

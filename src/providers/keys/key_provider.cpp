@@ -53,10 +53,11 @@ constexpr size_t kMaxTokenPoints = 100000;
 
 }  // namespace
 
-void KeyProvider::useStore(const std::string& path) {
+void KeyProvider::useStore(const std::string& path, bool readOnly) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (path == storePath_) return;
+  if (path == storePath_ && readOnly == storeReadOnly_) return;
   storePath_ = path;
+  storeReadOnly_ = readOnly;
   store_.reset();
 }
 
@@ -65,7 +66,8 @@ Result<Store*> KeyProvider::store() {
   if (storePath_.empty())
     return Status::error(ErrorKind::kTerminal,
                          "no state store: the tokens hxctl issued are recorded there");
-  auto opened = Store::open(storePath_, clock_);
+  auto opened =
+      storeReadOnly_ ? Store::openReadOnly(storePath_, clock_) : Store::open(storePath_, clock_);
   if (!opened) return opened.status();
   store_ = std::move(opened.value());
   return store_.get();

@@ -37,7 +37,7 @@ class KeyProvider : public Provider {
   };
   KeyProvider(CommandRunner& commands, Clock& clock) : commands_(commands), clock_(clock) {}
   // The store that records issued tokens (opened on first use, its own connection).
-  void useStore(const std::string& path);
+  void useStore(const std::string& path, bool readOnly);
   void configure(const DesiredState& desired, std::map<std::string, Server> servers);
   Result<std::vector<ObservedObject>> observe(const std::string& host) override;
   Status apply(const PlanAction& action) override;
@@ -77,6 +77,7 @@ class KeyProvider : public Provider {
   std::map<const QdrantApi*, bool> rbacOff_;
   std::set<const QdrantApi*> collectionReady_;
   std::string storePath_;
+  bool storeReadOnly_ = false;
   std::unique_ptr<Store> store_;
 };
 
