@@ -89,12 +89,27 @@ class CliHarness {
            " && exec env HXCTL_FAKE_WORLD=world.json HXCTL_STATE=state.db HXCTL_LOOPBACK_ONLY=1 " +
            env + " " + binary_ + " " + args;
   }
+  // As command(), from `subdir` of the estate's directory and with no HXCTL_STATE: the store is
+  // whatever hxctl finds there (an hxctl.yaml, or its defaults).
+  std::string commandIn(const std::string& subdir, const std::string& args,
+                        const std::string& env = "") const {
+    return "cd " + (dir_ / subdir).string() +
+           " && exec env HXCTL_FAKE_WORLD=" + (dir_ / "world.json").string() +
+           " HXCTL_LOOPBACK_ONLY=1 " + env + " " + binary_ + " " + args;
+  }
 
   Run run(const std::string& args, const std::string& env = "") const {
+    return runCommand(command(args, env));
+  }
+  Run runIn(const std::string& subdir, const std::string& args, const std::string& env = "") const {
+    return runCommand(commandIn(subdir, args, env));
+  }
+
+  Run runCommand(const std::string& command) const {
     static int n = 0;
     std::string out = (dir_ / ("out" + std::to_string(++n))).string();
     std::string err = out + ".err";
-    int status = std::system((command(args, env) + " > " + out + " 2> " + err).c_str());
+    int status = std::system((command + " > " + out + " 2> " + err).c_str());
     Run r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r.out = slurp(out);
@@ -134,8 +149,11 @@ class CliHarness {
 
   // Starts hxctl in the background; returns its pid.
   int start(const std::string& args, const std::string& env = "") const {
+    return startCommand(command(args, env));
+  }
+  int startCommand(const std::string& command) const {
     std::string pidFile = (dir_ / "bg.pid").string();
-    std::string cmd = "(" + command(args, env) + " > " + (dir_ / "bg.out").string() + " 2> " +
+    std::string cmd = "(" + command + " > " + (dir_ / "bg.out").string() + " 2> " +
                       (dir_ / "bg.err").string() + " & echo $! > " + pidFile + ")";
     if (std::system(cmd.c_str()) != 0) return -1;
     return std::stoi(slurp(pidFile));

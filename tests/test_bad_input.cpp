@@ -100,7 +100,7 @@ TEST_CASE("JSON output (-o json) is exactly one JSON document on every failing p
       {"plan -f specs --target Collection/nope", 1, "no such resource"},
       {"plan -f specs --state store-is-a-dir", 1, ""},
       {"plan -f missing-dir", 3, "missing-dir"},
-      {"plan", 1, "--file is required"},
+      {"plan", 1, "no specs: pass -f FILE|DIR"},
       {"apply --auto-approve -f specs --parallelism 0", 1, "--parallelism"},
       {"history 999", 1, "no run 999"},
       {"force-unlock 12345", 1, ""},

@@ -1,5 +1,6 @@
 // The operator's workflow, as issue 17 found it wanting: reads that are reads, one estate per
 // store, saved plans and confirmation. Whole hxctl-fake processes against a store on disk.
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
@@ -228,4 +229,124 @@ TEST_CASE("a saved plan is refused, naming what changed, when the specs or the e
     CHECK(r.err.find("junk.plan: not a plan hxctl saved") != std::string::npos);
   }
   CHECK(applyCalls(h) == 0);
+}
+
+namespace {
+
+void writeFile(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path) << text;
+}
+
+// An estate directory: its hxctl.yaml and its specs.
+void makeEstate(CliHarness& h, const std::string& dir, const std::string& name,
+                const std::string& specs) {
+  writeFile(h.dir() / dir / "hxctl.yaml", "estate: " + name +
+                                              "\nspecs: [specs]\nstate: .hxctl/state.db\n" +
+                                              "defaults: {parallelism: 4, lock-timeout: 5s}\n");
+  writeFile(h.dir() / dir / "specs" / "estate.yaml", specs);
+}
+
+const std::string kEstateB = R"(apiVersion: hx/v1
+kind: Host
+metadata: {name: qdrant}
+spec:
+  address: 127.0.0.1
+  api: {type: qdrant, url: "http://127.0.0.1:6333"}
+---
+apiVersion: hx/v1
+kind: Collection
+metadata: {name: b-only}
+spec: {server: qdrant, vectors: {size: 4, distance: Dot}}
+)";
+
+}  // namespace
+
+TEST_CASE("two estates side by side: each command finds and touches only its own store",
+          "[cli][estate]") {
+  CliHarness h("two-estates");
+  h.world().setHost("qdrant", HostStatus::kActive);
+  h.world().setHost("llm", HostStatus::kActive);
+  makeEstate(h, "a", "lab-a", openEstate());
+  makeEstate(h, "b", "lab-b", kEstateB);
+  const auto storeA = h.dir() / "a" / ".hxctl" / "state.db";
+  const auto storeB = h.dir() / "b" / ".hxctl" / "state.db";
+
+  // No -f and no --state: hxctl.yaml says both.
+  Run applyA = h.runIn("a", "apply --auto-approve", kKeyEnv);
+  INFO(applyA.out << applyA.err);
+  REQUIRE(applyA.code == 0);
+  CHECK(std::filesystem::exists(storeA));
+  CHECK_FALSE(std::filesystem::exists(storeB));
+  REQUIRE(h.runIn("b", "apply --auto-approve", kKeyEnv).code == 0);
+  CHECK(h.world().object("Collection", "qdrant", "b-only") != nullptr);
+  CHECK(h.world().object("Collection", "qdrant", "plain") != nullptr);
+
+  // The estate's root as a spec directory: its hxctl.yaml is config, not a spec.
+  CHECK(h.runIn("a", "validate -f .").code == 0);
+  // Each plans clean against its own store; from a subdirectory too (found upward).
+  CHECK(h.runIn("a", "plan --detailed-exitcode", kKeyEnv).code == 0);
+  CHECK(h.runIn("b/specs", "plan --detailed-exitcode", kKeyEnv).code == 0);
+  Json historyA = Json::parse(h.runIn("a", "history -o json").out);
+  Json historyB = Json::parse(h.runIn("b", "history -o json").out);
+  CHECK(historyA.size() == 1);
+  CHECK(historyB.size() == 1);
+
+  // B's specs against A's store: refused, naming both estates, instead of a plan that destroys.
+  Run crossed = h.runIn("b", "plan --prune --state " + storeA.string(), kKeyEnv);
+  CHECK(crossed.code == 1);
+  CHECK(crossed.out.find("to destroy") == std::string::npos);
+  CHECK(crossed.err.find("belongs to the estate \"lab-a\"; these specs are the estate \"lab-b\"") !=
+        std::string::npos);
+  CHECK(h.runIn("b", "apply --auto-approve --prune --state " + storeA.string(), kKeyEnv).code == 1);
+  CHECK(h.world().object("Collection", "qdrant", "plain") != nullptr);
+
+  // Specs with no hxctl.yaml are known by where they are.
+  writeFile(h.dir() / "loose" / "estate.yaml", kEstateB);
+  Run loose = h.runIn("b", "plan -f ../loose --state " + storeA.string(), kKeyEnv);
+  CHECK(loose.code == 1);
+  CHECK(loose.err.find("these specs are the estate \"specs at " + (h.dir() / "loose").string() +
+                       "\"") != std::string::npos);
+}
+
+TEST_CASE("the daemon's store is the one status finds with no flags", "[cli][estate]") {
+  CliHarness h("estate-daemon");
+  h.world().setHost("qdrant", HostStatus::kActive);
+  makeEstate(h, "lab", "lab", kEstateB);
+  int pid = h.startCommand(h.commandIn("lab", "daemon --interval 1h --metrics-address off"));
+  REQUIRE(pid > 0);
+  bool running = test::eventually(
+      [&] {
+        Json status = Json::parse(h.runIn("lab/specs", "status -o json").out, nullptr, false);
+        return status.is_object() && status["writer"].is_object() &&
+               status["writer"].value("operation", "") == "daemon";
+      },
+      30);
+  kill(pid, SIGTERM);
+  CHECK(running);
+  CHECK(h.world().object("Collection", "qdrant", "b-only") != nullptr);
+}
+
+TEST_CASE("a bad hxctl.yaml is refused with its line and the nearest key", "[cli][estate]") {
+  CliHarness h("estate-bad-config");
+  writeFile(h.dir() / "x" / "hxctl.yaml", "estate: x\nstat: here.db\n");
+  Run r = h.runIn("x", "status");
+  CHECK(r.code == 1);
+  CHECK(r.err.find("hxctl.yaml:2:1: unknown key \"stat\" (did you mean \"state\"?)") !=
+        std::string::npos);
+  writeFile(h.dir() / "y" / "hxctl.yaml", "specs: [specs]\n");
+  CHECK(h.runIn("y", "status").err.find("estate: required") != std::string::npos);
+  writeFile(h.dir() / "z" / "hxctl.yaml", "estate: z\ndefaults: {paralelism: 3}\n");
+  CHECK(h.runIn("z", "status")
+            .err.find("no flag \"paralelism\" to default (did you mean "
+                      "\"parallelism\"?)") != std::string::npos);
+
+  // A default is taken as if typed, with the flag's own checks; the line wins over it.
+  makeEstate(h, "w", "w", kEstateB);
+  writeFile(h.dir() / "w" / "hxctl.yaml",
+            "estate: w\nspecs: specs\nstate: s.db\ndefaults: {parallelism: 0}\n");
+  Run zero = h.runIn("w", "plan --offline");
+  CHECK(zero.code == 1);
+  CHECK(zero.err.find("hxctl.yaml: defaults.parallelism: ") != std::string::npos);
+  CHECK(h.runIn("w", "plan --offline --parallelism 2").code == 0);
 }

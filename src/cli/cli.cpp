@@ -4,6 +4,7 @@
 
 #include "reconciler/schema.h"
 #include "src/cli/commands.h"
+#include "src/cli/estate_setup.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/json_output_guard.h"
 #include "state/store.h"
@@ -40,7 +41,8 @@ namespace {
 
 // Global options that take a value, so that the word after them is not taken for a command.
 bool takesValue(const std::string& arg) {
-  return arg == "--state" || arg == "-o" || arg == "--output" || arg == "--max-spec-bytes";
+  return arg == "--state" || arg == "--config" || arg == "-o" || arg == "--output" ||
+         arg == "--max-spec-bytes";
 }
 
 std::vector<std::string> commandNames(const CLI::App& app) {
@@ -146,8 +148,14 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   app.fallthrough();  // global flags (-o, --state) may follow the subcommand
   CommonOptions common;
   common.statePath = defaultStatePath();
-  app.add_option("--state", common.statePath, "State store (SQLite); env HXCTL_STATE")
+  app.add_option("--state", common.statePath,
+                 "State store (SQLite); env HXCTL_STATE; else state: in hxctl.yaml")
       ->capture_default_str();
+  std::string configPath;
+  app.add_option("--config", configPath,
+                 "The estate's hxctl.yaml (default: found beside the specs or the current "
+                 "directory, or above; else /etc/hxctl/hxctl.yaml)")
+      ->envname("HXCTL_CONFIG");
   app.add_option("-o,--output", common.output, "Output format")
       ->check(CLI::IsMember({"text", "json"}));
   app.add_option("--max-spec-bytes", common.specLimits.maxFileBytes,
@@ -160,22 +168,19 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   app.add_flag("--no-color", common.noColor, "Never color the output (NO_COLOR is honored too)");
 
   auto* validate = app.add_subcommand("validate", "Check specs: schema and references, no network");
-  validate->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
-      ->required();
+  validate->add_option("-f,--file", common.files, "Spec file or directory (repeatable)");
 
   std::string prometheusName;
   auto* monitoring = app.add_subcommand(
       "monitoring-config",
       "Print the prometheus.yml hxctl renders for each declared Prometheus, no network");
-  monitoring->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
-      ->required();
+  monitoring->add_option("-f,--file", common.files, "Spec file or directory (repeatable)");
   monitoring->add_option("name", prometheusName, "Only this Prometheus (its metadata.name)");
 
   PlanCommandOptions planOpts;
   std::string planOut;
   auto* plan = app.add_subcommand("plan", "Observe, diff, and print what apply would change");
   plan->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
-      ->required()
       ->allow_extra_args(false);  // one value per -f, so a positional may follow
   plan->add_option("--out", planOut,
                    "Also save the plan to this file, for `hxctl apply FILE` (Terraform's -out)");
@@ -195,6 +200,9 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
                     "A plan saved by plan --out: carry out exactly it, or refuse if it is stale");
   apply->add_flag("--auto-approve", applyCli.autoApprove,
                   "Do not ask for approval (needed without a terminal, as in scripts and CI)");
+  apply->add_flag("--claim-store", common.claimStore,
+                  "Record these specs' estate as the store's (after renaming or moving the "
+                  "estate); without it, a store of another estate is refused");
   apply->add_option("--lock-timeout", applyOpts.lockTimeout,
                     "Wait this long for another hxctl's lock (e.g. 30s); default: fail at once");
   apply->add_option("--recheck-heavy", applyOpts.recheckHeavy,
@@ -206,7 +214,6 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   auto* hosts =
       app.add_subcommand("hosts", "Hosts: status, probes, breaker, models present/missing");
   hosts->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
-      ->required()
       ->allow_extra_args(false);  // one value per -f, so a positional may follow
   hosts->add_flag("--offline", hostsOpts.offline,
                   "Show the last recorded observations; probe nothing");
@@ -220,7 +227,6 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   auto* status =
       app.add_subcommand("status", "Hosts and the backlog: task status, what blocks it, evidence");
   status->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
-      ->required()
       ->allow_extra_args(false);  // one value per -f, so a positional may follow
   status->add_option("task", statusTask, "One task's whole story");
   status->add_flag("--refresh", refresh,
@@ -231,14 +237,12 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   auto* report =
       app.add_subcommand("report", "The backlog document, regenerated from live state as Markdown");
   report->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
-      ->required()
       ->allow_extra_args(false);
   report->add_flag("--refresh", reportRefresh,
                    "Probe, observe and run the checks now (default: the last records)");
 
   auto* keys = app.add_subcommand("keys", "API keys: role, deliveries, created, expires, rotated");
   keys->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
-      ->required()
       ->allow_extra_args(false);
 
   int64_t runId = 0;
@@ -257,7 +261,6 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   auto* daemon = app.add_subcommand(
       "daemon", "Reconcile continuously: probe hosts, apply what waited on them, serve metrics");
   daemon->add_option("-f,--file", common.files, "Spec file or directory (repeatable), watched")
-      ->required()
       ->allow_extra_args(false);
   daemon
       ->add_option("--interval", daemonCli.interval,
@@ -308,6 +311,17 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
     return code == 0 ? exit_code::kOk : exit_code::kError;
   }
   common.style = detectStyle(env.outIsTty, common.noColor);
+  if (!*app.get_subcommand("version") && !*app.get_subcommand("help")) {
+    CLI::App* command = app.get_subcommands().front();
+    EstateSetup setup;
+    setup.configFlag = configPath;
+    const char* stateEnv = std::getenv("HXCTL_STATE");
+    setup.stateGiven = app.get_option("--state")->count() > 0 || (stateEnv && *stateEnv);
+    setup.needsSpecs = !*history && !*unlock && !(*apply && !applyCli.planFile.empty());
+    setup.fillSpecs = !(*apply && !applyCli.planFile.empty());
+    common.stateGiven = setup.stateGiven;
+    if (int rc = setUpEstate(env, *command, common, setup); rc >= 0) return rc;
+  }
 
   if (*validate) return cmdValidate(env, common);
   if (*monitoring) return cmdMonitoringConfig(env, common, prometheusName);

@@ -27,6 +27,9 @@ Style detectStyle(bool isTty, bool noColorFlag) {
 std::string defaultStatePath() {
   if (const char* p = std::getenv("HXCTL_STATE"); p && *p) return p;
   if (const char* p = std::getenv("STATE_DIRECTORY"); p && *p) return std::string(p) + "/state.db";
+  // root is the daemon's user (systemd/hxctl.service: StateDirectory=hxctl), so `sudo hxctl
+  // status` reads the daemon's store rather than an empty one under /root.
+  if (geteuid() == 0) return "/var/lib/hxctl/state.db";
   if (const char* p = std::getenv("XDG_STATE_HOME"); p && *p)
     return std::string(p) + "/hxctl/state.db";
   const char* home = std::getenv("HOME");

@@ -69,12 +69,16 @@ int loadSavedPlan(CliEnv& env, CommonOptions& common, PlanCommandOptions& option
   }
   std::error_code ec;
   auto here = std::filesystem::absolute(common.statePath, ec).lexically_normal().string();
-  if (here != saved.statePath) {
+  if (common.stateGiven && here != saved.statePath) {
     env.err << "error: " << file << " was planned against the store " << saved.statePath
-            << ", and this apply would use " << here << ": plan again against this store\n";
+            << ", and --state (or HXCTL_STATE) names " << here
+            << ": plan again against this store\n";
     return exit_code::kError;
   }
+  common.statePath = saved.statePath;
   common.files = saved.files;
+  common.estate = saved.estate;
+  common.configPath = saved.configPath;
   restorePlanOptions(saved, options);
   return exit_code::kOk;
 }

@@ -14,6 +14,7 @@ namespace hx {
 // The run's options and how the command line prints (color on a terminal).
 struct CommonOptions : RunOptions {
   Style style;
+  bool stateGiven = false;  // --state or HXCTL_STATE: the store was named, not found
 };
 
 struct ApplyCliOptions {
@@ -46,8 +47,9 @@ int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limi
 int cmdForceUnlock(CliEnv& env, const CommonOptions& common, const std::string& lockId, bool force);
 int cmdDaemon(CliEnv& env, const CommonOptions& common, DaemonCliOptions cli);
 
-// $HXCTL_STATE, else $STATE_DIRECTORY/state.db (systemd), else $XDG_STATE_HOME/hxctl/state.db,
-// else ~/.local/state/hxctl/state.db.
+// $HXCTL_STATE, else $STATE_DIRECTORY/state.db (systemd), else /var/lib/hxctl/state.db for root,
+// else $XDG_STATE_HOME/hxctl/state.db, else ~/.local/state/hxctl/state.db. (state: in hxctl.yaml
+// comes before all but $HXCTL_STATE: src/cli/estate_setup.h.)
 std::string defaultStatePath();
 
 }  // namespace hx

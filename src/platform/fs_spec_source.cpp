@@ -20,7 +20,10 @@ void recordSourceFiles(LoadResult& loaded) {
   for (const auto& f : loaded.files) loaded.desired.sourceFiles.insert(canonicalSpecPath(f));
 }
 
+// An estate's hxctl.yaml is its config, not a spec, when a directory read reaches it (`-f .`
+// from the estate's root).
 bool isSpecFile(const fs::path& p) {
+  if (p.filename() == "hxctl.yaml") return false;
   auto ext = p.extension().string();
   return ext == ".yaml" || ext == ".yml";
 }

@@ -50,9 +50,9 @@ Result<EstateConfig> readEstateConfig(const std::string& path) {
   } catch (const YAML::BadFile&) {
     return Status::error(ErrorKind::kInvalidSpec, path + ": cannot read the config file");
   } catch (const YAML::Exception& e) {
-    return bad(path + ":" + std::to_string(e.mark.line + 1) + ":" +
-                   std::to_string(e.mark.column + 1),
-               "not YAML: " + e.msg);
+    return bad(
+        path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
+        "not YAML: " + e.msg);
   }
   if (!root.IsMap()) return bad(path, "expected a mapping (estate:, specs:, state:, defaults:)");
   EstateConfig c;
@@ -90,8 +90,8 @@ Result<EstateConfig> readEstateConfig(const std::string& path) {
           const std::string flag = d.first.as<std::string>();
           const auto& known = configurableFlags();
           if (std::find(known.begin(), known.end(), flag) == known.end())
-            return bad(at(path, d.first), "defaults: no flag \"" + flag + "\" to default" +
-                                              didYouMean(flag, known));
+            return bad(at(path, d.first),
+                       "defaults: no flag \"" + flag + "\" to default" + didYouMean(flag, known));
           if (!d.second.IsScalar()) return bad(at(path, d.second), flag + ": expected a value");
           c.defaults[flag] = d.second.as<std::string>();
         }

@@ -22,8 +22,8 @@ namespace hx {
 struct EstateConfig {
   std::string path;  // the file read; "" when there is none
   std::string estate;
-  std::vector<std::string> specs;  // absolute
-  std::string state;               // absolute; "" when the file does not say
+  std::vector<std::string> specs;               // absolute
+  std::string state;                            // absolute; "" when the file does not say
   std::map<std::string, std::string> defaults;  // flag name (without --) -> value
 };
 

@@ -28,6 +28,30 @@ RunOutcome checkTarget(RunEnv& env, const Prepared& p, PlanCommandOptions& o) {
   return RunOutcome::kOk;
 }
 
+// The store belongs to one estate: the first run that writes records it; the specs of another are
+// refused before they are planned against it (which would offer to destroy the first's objects).
+RunOutcome checkEstate(RunEnv& env, const RunOptions& common, Store& store, bool writes) {
+  if (common.estate.empty()) return RunOutcome::kOk;
+  auto recorded = store.estate();
+  if (!recorded) return reportError(env, recorded.status());
+  const auto& owner = recorded.value();
+  if (owner && *owner != common.estate && !(writes && common.claimStore)) {
+    env.err << "error: the store " << common.statePath << " belongs to the estate \"" << *owner
+            << "\"; these specs are the estate \"" << common.estate << "\""
+            << (common.configPath.empty() ? "" : " (" + common.configPath + ")")
+            << ". Planned against that store they would offer to destroy its objects. Use this "
+               "estate's own store (--state PATH, or state: in its hxctl.yaml); or, if \""
+            << *owner << "\" was renamed or moved to this one, record that once with hxctl apply "
+            << "--claim-store.\n";
+    return RunOutcome::kError;
+  }
+  if (writes && (!owner || *owner != common.estate)) {
+    if (Status s = store.setEstate(common.estate); !s) return reportError(env, s);
+    if (owner) env.err << "note: the store now belongs to \"" << common.estate << "\"\n";
+  }
+  return RunOutcome::kOk;
+}
+
 }  // namespace
 
 RunOutcome prepare(RunEnv& env, const RunOptions& common, PlanCommandOptions& o, Prepared& p,
@@ -48,6 +72,7 @@ RunOutcome prepare(RunEnv& env, const RunOptions& common, PlanCommandOptions& o,
   }
   const bool writes = lockedStore != nullptr || o.record;
   Store& store = lockedStore ? *lockedStore : *p.store;
+  if (auto owned = checkEstate(env, common, store, writes); owned != RunOutcome::kOk) return owned;
   auto salt = store.secretSalt();
   if (!salt) return reportError(env, salt.status());
   resolveSecretDigests(p.loaded.desired, salt.value(), lockedStore != nullptr);

@@ -17,6 +17,11 @@ struct RunOptions {
   std::string statePath;
   bool noColor = false;
   SpecLimits specLimits;
+  // Which estate these specs are (src/run/estate_config.h): checked against the one the store
+  // records; "" checks nothing. `configPath`: the hxctl.yaml it came from, for messages.
+  std::string estate;
+  std::string configPath;
+  bool claimStore = false;  // apply --claim-store: record this estate as the store's
   bool json() const { return output == "json"; }
 };
 

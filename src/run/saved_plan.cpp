@@ -89,6 +89,8 @@ SavedPlan savePlanOf(const LoadResult& loaded, const Plan& plan, const PlanComma
   s.version = version;
   for (const auto& f : common.files) s.files.push_back(absolute(f));
   s.statePath = absolute(common.statePath);
+  s.estate = common.estate;
+  s.configPath = common.configPath;
   s.options = optionsOf(options);
   s.resources = resourcesOf(loaded.desired);
   s.actions = actionsFingerprint(plan);
@@ -98,9 +100,10 @@ SavedPlan savePlanOf(const LoadResult& loaded, const Plan& plan, const PlanComma
 }
 
 Json savedPlanJson(const SavedPlan& s) {
-  return {{"format", kFormat},        {"hxctl_version", s.version}, {"created_at", s.createdAt},
-          {"files", s.files},         {"state", s.statePath},       {"options", s.options},
-          {"resources", s.resources}, {"actions", s.actions},       {"plan", s.readable}};
+  return {{"format", kFormat},    {"hxctl_version", s.version}, {"created_at", s.createdAt},
+          {"files", s.files},     {"state", s.statePath},       {"options", s.options},
+          {"estate", s.estate},   {"config", s.configPath},     {"resources", s.resources},
+          {"actions", s.actions}, {"plan", s.readable}};
 }
 
 Result<SavedPlan> parseSavedPlan(const std::string& text) {
@@ -117,6 +120,8 @@ Result<SavedPlan> parseSavedPlan(const std::string& text) {
     s.version = j.at("hxctl_version").get<std::string>();
     s.files = j.at("files").get<std::vector<std::string>>();
     s.statePath = j.at("state").get<std::string>();
+    s.estate = j.value("estate", "");
+    s.configPath = j.value("config", "");
     s.options = j.at("options");
     s.resources = j.at("resources");
     s.actions = j.at("actions");

@@ -21,6 +21,7 @@ struct SavedPlan {
   std::string version;             // the hxctl that wrote it: another one refuses it
   std::vector<std::string> files;  // the specs, as absolute paths
   std::string statePath;           // the store it was planned against, absolute
+  std::string estate, configPath;  // the estate it belongs to (RunOptions)
   Json options;                    // the plan's options (prune, target, ...)
   Json resources;                  // KIND/NAME -> a hash of its spec, for naming what changed
   Json actions;                    // the plan's actions, comparable (actionsFingerprint)
