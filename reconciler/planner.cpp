@@ -66,11 +66,19 @@ class Planner {
 
  private:
   void selectTargets() {
-    if (!options_.target) {
+    if (!options_.target && options_.labels.empty()) {
       for (const auto& r : desired_.resources) selected_.insert(r.id);
       return;
     }
-    std::vector<ResourceId> todo = {*options_.target};
+    std::vector<ResourceId> todo;
+    if (options_.target) todo.push_back(*options_.target);
+    if (!options_.labels.empty())
+      for (const auto& r : desired_.resources)
+        if (std::all_of(options_.labels.begin(), options_.labels.end(), [&](const auto& kv) {
+              auto it = r.labels.find(kv.first);
+              return it != r.labels.end() && it->second == kv.second;
+            }))
+          todo.push_back(r.id);
     while (!todo.empty()) {
       ResourceId id = todo.back();
       todo.pop_back();
@@ -81,7 +89,10 @@ class Planner {
 
   void noteHost(const Resource& r) {
     HostObservation h = observed_.host(r.id.name);
-    if (h.status != HostStatus::kActive) blocked_[r.id] = {hostState(r.id.name, h)};
+    if (auto s = options_.suspended.find(r.id); s != options_.suspended.end())
+      blocked_[r.id] = {"host " + r.id.name + " is suspended " + s->second};
+    else if (h.status != HostStatus::kActive)
+      blocked_[r.id] = {hostState(r.id.name, h)};
   }
 
   // A task's gate is closed while it is held or waits on something not yet there.
@@ -137,6 +148,12 @@ class Planner {
     if (r.id.kind == kind::kGatewayKeyFile) dropExpiredEntries(a.desired);
     if (auto expired = planExpiry(r, a)) {
       if (expired->type == ActionType::kDelete || !deferralReason(r)) return *expired;
+    }
+    if (auto s = options_.suspended.find(r.id); s != options_.suspended.end()) {
+      a.type = ActionType::kDeferred;
+      a.reason = "deferred: suspended " + s->second + " (hxctl resume " + r.id.str() + ")";
+      blocked_[r.id] = {"is suspended"};
+      return a;
     }
     if (auto reason = deferralReason(r)) {
       a.type = ActionType::kDeferred;
@@ -257,6 +274,7 @@ class Planner {
     for (const auto& e : inventory_.entries) {
       if (desired_.find(e.id)) continue;
       if (options_.target && *options_.target != e.id) continue;
+      if (!options_.labels.empty()) continue;  // undeclared objects carry no labels to select
       const ObservedObject* seen = observed_.find(e.id.kind, e.host, e.key);
       if (!seen) continue;  // already gone, or not observable now
       PlanAction a;
@@ -338,7 +356,7 @@ class Planner {
     for (const auto* host : desired_.ofKind(kind::kHost)) {
       const Json* fw = host->field("firewall");
       if (!fw || !fw->value("exclusive", false) || blocked_.count(host->id)) continue;
-      if (options_.target) continue;  // a targeted run touches only its target
+      if (options_.target || !options_.labels.empty()) continue;  // a partial run: its own only
       if (observed_.failures.count(ObservationScope{kind::kFirewallRule, host->id.name})) continue;
       std::set<std::string> declared;
       for (const auto* r : desired_.ofKind(kind::kFirewallRule))

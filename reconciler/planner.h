@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -21,6 +22,11 @@ struct PlanOptions {
   bool allowReplace = false;  // allow destructive replacement (e.g. a collection's vector size)
   bool force = false;         // apply firewall changes even if they would lock out SSH
   std::optional<ResourceId> target;  // only this resource and what it depends on
+  // Resources an operator suspended (hxctl suspend), with who and since when: deferred, not
+  // changed; a suspended Host defers everything on it.
+  std::map<ResourceId, std::string> suspended = {};
+  // -l key=value: only resources carrying every one of these labels, and what they depend on.
+  std::map<std::string, std::string> labels = {};
 };
 
 Plan plan(const DesiredState& desired, const ObservedState& observed, const Inventory& inventory,

@@ -86,20 +86,27 @@ std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired,
     e.task = id.name;
     auto prev = previous.find(id.name);
     if (prev != previous.end()) e.previous = prev->second.status;
+    const bool wasDone =
+        e.previous == TaskStatus::kCompleted || e.previous == TaskStatus::kRegressed;
     if (task.spec.contains("hold")) {
       e.status = TaskStatus::kHeld;
       e.waitingOn.push_back("held: " + task.spec["hold"].value("reason", ""));
     } else if (auto unmet = unmetDependencies(task, observed, current); !unmet.empty()) {
-      e.status = TaskStatus::kBlocked;
+      // Done work whose host died is a regression, not a task that never started.
+      e.status = wasDone ? TaskStatus::kRegressed : TaskStatus::kBlocked;
       e.waitingOn = std::move(unmet);
     } else {
       e.criteria = criteria(task);
-      size_t passed = 0;
-      for (const auto& c : e.criteria) passed += c.pass;
+      size_t passed = 0, failed = 0;
+      for (const auto& c : e.criteria) {
+        passed += c.pass;
+        failed += !c.pass && !c.unknown;
+      }
       bool all = !e.criteria.empty() && passed == e.criteria.size();
-      bool wasDone = e.previous == TaskStatus::kCompleted || e.previous == TaskStatus::kRegressed;
       if (all)
         e.status = TaskStatus::kCompleted;
+      else if (wasDone && failed == 0)
+        e.status = *e.previous;  // what could not be checked proves nothing either way
       else if (wasDone)
         e.status = TaskStatus::kRegressed;
       else if (passed > 0 || workUnderway(task, plan, applying))
@@ -107,7 +114,9 @@ std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired,
       else
         e.status = TaskStatus::kReady;
       for (const auto& c : e.criteria)
-        if (!c.pass) e.waitingOn.push_back(c.kind + " " + c.subject + ": " + c.detail);
+        if (!c.pass)
+          e.waitingOn.push_back(c.kind + " " + c.subject + ": " +
+                                (c.unknown ? "could not check: " : "") + c.detail);
     }
     e.changed = !e.previous || *e.previous != e.status;
     e.since = e.changed ? now : prev->second.since;

@@ -7,8 +7,10 @@
 //                can start (a task with no resources of its own is ready until a check passes)
 //   in_progress  its resources are being applied (this run acted on them) or are applied and
 //                await proof, or some (not all) criteria pass
-//   completed    every criterion passes
-//   regressed    was completed, and a criterion now fails
+//   completed    every criterion passes (one that could not run leaves a completed task so)
+//   regressed    was completed, and a criterion now fails or a dependency is gone (its host
+//                down, a task it waits on no longer completed): the alert must see it, which
+//                `blocked` would hide
 #pragma once
 
 #include <cstdint>
@@ -45,6 +47,9 @@ struct CriterionResult {
   // to the evaluation that measured them.
   std::map<std::string, double> figures = {};
   std::map<std::string, std::string> figureLabels = {};
+  // The check could not run (a secret missing, its server's objects unobservable, not planned
+  // in a --target run): no proof either way, so neither a pass nor a failure.
+  bool unknown = false;
 };
 
 struct TaskRecord {

@@ -8,7 +8,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev
   libcurl4-openssl-dev libspdlog-dev libfmt-dev libcli11-dev catch2
   libcpp-httplib-dev libssl-dev libsodium-dev libsystemd-dev
-  python3 python3-jsonschema sqlite3 clang-format
+  python3 python3-jsonschema python3-yaml sqlite3 clang-format
   iproute2 ufw systemd prometheus prometheus-blackbox-exporter curl wrk python3-grpcio
 )
 

@@ -164,6 +164,13 @@ CREATE TABLE load_baselines(
   value TEXT NOT NULL,
   at INTEGER NOT NULL);
 )sql"},
+      {6, R"sql(
+CREATE TABLE suspensions(
+  resource TEXT PRIMARY KEY,
+  by TEXT NOT NULL,
+  since INTEGER NOT NULL,
+  reason TEXT NOT NULL DEFAULT '');
+)sql"},
   };
   return kSteps;
 }

@@ -251,14 +251,27 @@ Result<std::vector<RunRecord>> Store::runs(int limit) {
   }
 }
 
+namespace {
+constexpr const char* kActionColumns =
+    "SELECT id, run_id, resource, action, status, COALESCE(reason, ''), COALESCE(error, ''), "
+    "COALESCE(error_kind, ''), attempts, started_at, COALESCE(ended_at, 0), "
+    "COALESCE(duration_ms, 0) FROM actions ";
+}  // namespace
+
 Result<std::vector<ActionRecord>> Store::actions(int64_t runId) {
+  return actionRows("WHERE run_id = ? ORDER BY id", std::to_string(runId), 1000000000);
+}
+
+Result<std::vector<ActionRecord>> Store::actionsOf(const std::string& resource, int limit) {
+  return actionRows("WHERE resource = ? ORDER BY id DESC LIMIT ?", resource, limit);
+}
+
+Result<std::vector<ActionRecord>> Store::actionRows(const std::string& where,
+                                                    const std::string& key, int limit) {
   try {
-    SQLite::Statement q(*db_,
-                        "SELECT id, run_id, resource, action, status, COALESCE(reason, ''), "
-                        "COALESCE(error, ''), COALESCE(error_kind, ''), attempts, started_at, "
-                        "COALESCE(ended_at, 0), COALESCE(duration_ms, 0) FROM actions "
-                        "WHERE run_id = ? ORDER BY id");
-    q.bind(1, runId);
+    SQLite::Statement q(*db_, std::string(kActionColumns) + where);
+    q.bind(1, key);
+    if (where.find("LIMIT") != std::string::npos) q.bind(2, limit);
     std::vector<ActionRecord> out;
     while (q.executeStep()) {
       ActionRecord a;

@@ -84,6 +84,13 @@ struct TaskEscalation {
   int64_t statusSince = 0, escalatedAt = 0;
 };
 
+// hxctl suspend KIND/NAME: apply and the daemon leave the resource (a host: everything on it) as
+// it is, deferred with this reason, until hxctl resume.
+struct Suspension {
+  std::string resource, by, reason;
+  int64_t since = 0;
+};
+
 struct LoadBaseline {
   std::string key, subject, value;
   double avgMs = 0, p95Ms = 0, rps = 0;
@@ -92,7 +99,7 @@ struct LoadBaseline {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   // Opens (creating if needed) and migrates the store. Fails with kConflict when the file was
   // written by a newer hxctl.
@@ -122,6 +129,8 @@ class Store {
   Result<int> recoverInterrupted();
   Result<std::vector<RunRecord>> runs(int limit);
   Result<std::vector<ActionRecord>> actions(int64_t runId);
+  // One resource's actions ("Collection/docs"), newest first.
+  Result<std::vector<ActionRecord>> actionsOf(const std::string& resource, int limit);
 
   // Inventory: what hxctl owns. Intent is written before the effect (origin, confirmed=0).
   Result<Inventory> inventory();
@@ -177,6 +186,11 @@ class Store {
   Status markTokenRevoked(const std::string& jti);
   Result<std::vector<IssuedToken>> liveTokens(const std::string& server);  // oldest first
 
+  // Suspensions (state/store_suspensions.cpp), by KIND/NAME. resume says whether there was one.
+  Status suspend(const Suspension& s);
+  Result<bool> resume(const std::string& resource);
+  Result<std::map<std::string, Suspension>> suspensions();
+
   // The daemon's per-resource back-off after failures (state/store_backoff.cpp), by KIND/NAME.
   Status putBackoff(const std::string& resource, const Backoff& backoff);
   Status clearBackoff(const std::string& resource);
@@ -185,6 +199,8 @@ class Store {
  private:
   Store(std::unique_ptr<SQLite::Database> db, Clock& clock);
   Status migrate();
+  Result<std::vector<ActionRecord>> actionRows(const std::string& where, const std::string& key,
+                                               int limit);
 
   std::unique_ptr<SQLite::Database> db_;
   Clock& clock_;

@@ -16,16 +16,19 @@ Json criteriaJson(const std::vector<CriterionResult>& criteria) {
                    {"value", c.value},
                    {"threshold", c.threshold},
                    {"detail", c.detail},
-                   {"at", c.at}});
+                   {"at", c.at},
+                   {"unknown", c.unknown}});
   return out;
 }
 
 std::vector<CriterionResult> criteriaFrom(const Json& j) {
   std::vector<CriterionResult> out;
-  for (const auto& c : j)
+  for (const auto& c : j) {
     out.push_back(CriterionResult{
         c.value("kind", ""), c.value("subject", ""), c.value("pass", false), c.value("value", ""),
         c.value("threshold", ""), c.value("detail", ""), c.value("at", int64_t{0})});
+    out.back().unknown = c.value("unknown", false);
+  }
   return out;
 }
 }  // namespace

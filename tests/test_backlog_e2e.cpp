@@ -146,7 +146,7 @@ TEST_CASE(
 
 TEST_CASE(
     "backlog: one task goes through every status on the simulator: held, blocked, ready, in "
-    "progress, completed, regressed, completed again, blocked, held",
+    "progress, completed, regressed, completed again, regressed when its host dies, held",
     "[backlog][e2e]") {
   std::string log = exchangeLog("lifecycle");
   SimProcess sim({{"--ollama", "{PORT}", "--registry", "chat:7b", "--up-after", "3"}}, log);
@@ -208,7 +208,7 @@ TEST_CASE(
   sim.admin(0, "down?seconds=30", "{}");
   usleep(300000);  // hx-sim goes down just after answering
   t = statusNow();
-  CHECK(t["status"] == "blocked");
+  CHECK(t["status"] == "regressed");  // done work whose host died: not "blocked" (issue 17)
   CHECK(t["waiting_on"][0].get<std::string>().rfind("host llm is ", 0) == 0);
 
   h.writeSpec("estate.yaml", spec(true));
@@ -218,7 +218,7 @@ TEST_CASE(
   std::vector<std::string> path;
   for (const auto& tr : story["transitions"]) path.push_back(tr["to"]);
   CHECK(path == std::vector<std::string>{"held", "blocked", "ready", "in_progress", "completed",
-                                         "regressed", "completed", "blocked", "held"});
+                                         "regressed", "completed", "regressed", "held"});
 }
 
 TEST_CASE(
@@ -530,4 +530,72 @@ TEST_CASE(
   Run report = h.run("report -f specs", kKey);
   CHECK(report.out.find("## Backlog Management") != std::string::npos);
   CHECK(report.out.find("- waits: blocked for") != std::string::npos);
+}
+
+TEST_CASE(
+    "backlog: honest statuses: what waits on a task goes on in the same apply, --target judges "
+    "only what it touched, a check that cannot run proves nothing, a dead host regresses",
+    "[backlog][e2e]") {
+  auto llm = std::make_unique<SimProcess>(
+      std::vector<std::vector<std::string>>{
+          {"--ollama", "{PORT}", "--registry", "chat:7b", "--registry", "embed=8"}},
+      exchangeLog("honest-llm"));
+  SimProcess qdrant({{"--qdrant", "{PORT}", "--api-key", "backlog-admin-key"}},
+                    exchangeLog("honest-qdrant"));
+  CliHarness h("backlog-honest", HX_BIN);
+  std::string spec = std::regex_replace(estate(llm->port(0), qdrant.port(0), true),
+                                        std::regex("health: \\{interval: 1s, timeout: 500ms\\}"),
+                                        "health: {interval: 1s, timeout: 500ms, "
+                                        "failureThreshold: 1}");
+  h.writeSpec("estate.yaml", spec);
+
+  // One apply: the models complete task "models", which opens "ingest"'s gate on
+  // Collection/docs: created in a second wave of the same run, not by the next apply.
+  Run first = h.run("apply --auto-approve -f specs", kKey);
+  INFO(first.out << first.err);
+  CHECK(first.code == 0);
+  CHECK(first.out.find("Completed in this run: task models. What waited on it goes on (wave 2)") !=
+        std::string::npos);
+  CHECK(first.out.find("in 2 waves") != std::string::npos);
+  CHECK(hasCollection(qdrant, 0, "docs"));
+  auto s = statusOf(h);
+  CHECK(s["models"]["status"] == "completed");
+  CHECK(s["ingest"]["status"] == "completed");
+
+  // --target of something unrelated: the tasks it did not touch keep their records.
+  Run targeted = h.run("apply --auto-approve -f specs --target Collection/wide", kKey);
+  CHECK(targeted.code == 0);
+  CHECK(targeted.err.find("warning: --target Collection/wide planned and applied part of the "
+                          "estate") != std::string::npos);
+  s = statusOf(h);
+  CHECK(s["ingest"]["status"] == "completed");
+  CHECK(s["models"]["status"] == "completed");
+
+  // The Qdrant key missing: its collections cannot be observed, so collectionReady cannot run.
+  // That is no proof either way: the task stays completed and says why it was not checked.
+  Run noKey = h.run("status -f specs --refresh -o json");
+  Json j = Json::parse(noKey.out, nullptr, false);
+  REQUIRE(j.is_object());
+  Json ingest;
+  for (const auto& t : j["tasks"])
+    if (t["id"] == "ingest") ingest = t;
+  CHECK(ingest["status"] == "completed");
+  CHECK(ingest["criteria"][0]["could_not_check"] == true);
+  CHECK(ingest["criteria"][0]["detail"].get<std::string>().find("could not be observed") !=
+        std::string::npos);
+  CHECK(ingest["criteria"][1]["could_not_check"] == true);
+  CHECK(ingest["criteria"][1]["detail"] ==
+        "Host/qdrant spec.api.auth: environment variable HX_BACKLOG_KEY is not set");
+  // The plan names the variable too, and offers to create nothing that exists.
+  Run planNoKey = h.run("plan -f specs");
+  CHECK(planNoKey.out.find("environment variable HX_BACKLOG_KEY is not set") != std::string::npos);
+  CHECK(planNoKey.out.find("+ Collection/") == std::string::npos);
+
+  // The LLM host dies: "models" was completed, so it is regressed (what the alert watches), with
+  // the host named; not blocked, as if it had never started.
+  llm.reset();
+  h.run("status -f specs --refresh", kKey);
+  s = statusOf(h);
+  CHECK(s["models"]["status"] == "regressed");
+  CHECK(s["models"]["waiting_on"][0].get<std::string>().rfind("host llm is ", 0) == 0);
 }

@@ -197,6 +197,12 @@ TEST_CASE(
   std::string admin = e.token("admin"), ro = e.token("ro"), user = e.token("user");
   CHECK(e.reloads() == 1);
 
+  // The server's key missing: its tokens cannot be read, so the keys there are not "absent".
+  // The plan names the variable and offers to create none of them.
+  Run noServerKey = e.h.run("plan -f specs", "HX_ADMIN_SECRET=" + kAdminSecret);
+  CHECK(noServerKey.out.find("+ ApiKey/") == std::string::npos);
+  CHECK(noServerKey.out.find("environment variable HX_SERVER_KEY is not set") != std::string::npos);
+
   // Unchanged: nothing is rewritten, nothing reloaded.
   auto keyFile = std::filesystem::path(e.path("api-keys.yaml"));
   auto before = std::filesystem::last_write_time(keyFile);

@@ -350,3 +350,130 @@ TEST_CASE("a bad hxctl.yaml is refused with its line and the nearest key", "[cli
   CHECK(zero.err.find("hxctl.yaml: defaults.parallelism: ") != std::string::npos);
   CHECK(h.runIn("w", "plan --offline --parallelism 2").code == 0);
 }
+
+TEST_CASE("explain, describe and -o yaml let an operator discover the schema and one object",
+          "[cli][discover]") {
+  CliHarness h("discover");
+  h.world().setHost("qdrant", HostStatus::kActive);
+  h.world().setHost("llm", HostStatus::kActive);
+  h.writeSpec("estate.yaml", openEstate());
+
+  Run explain = h.run("explain Collection.vectors.distance");
+  CHECK(explain.code == 0);
+  CHECK(explain.out.find("FIELD:    spec.vectors.distance (required)") != std::string::npos);
+  CHECK(explain.out.find("one of: Cosine, Euclid, Dot, Manhattan") != std::string::npos);
+  Run typo = h.run("explain Collection.vectrs");
+  CHECK(typo.code == 1);
+  CHECK(typo.err.find("has no field \"vectrs\" (did you mean \"vectors\"?)") != std::string::npos);
+
+  REQUIRE(h.run("apply --auto-approve -f specs", kKeyEnv).code == 0);
+  Run described = h.run("describe Collection/docs -f specs", kKeyEnv);
+  INFO(described.out << described.err);
+  CHECK(described.code == 0);
+  CHECK(described.out.find("Declared at: ") != std::string::npos);
+  CHECK(described.out.find("Plan (from the last record): no-op") != std::string::npos);
+  CHECK(described.out.find("create succeeded") != std::string::npos);
+  Json key = Json::parse(h.run("describe ApiKey/app -f specs -o json", kKeyEnv).out);
+  CHECK(key["spec"]["secretDigest"] == "(sensitive)");
+  CHECK(key["recent_actions"].size() == 1);
+  CHECK(h.run("describe Collection/nope -f specs").err.find("no Collection/nope in the specs") !=
+        std::string::npos);
+
+  // -o yaml: the JSON document, as YAML; strings that YAML would read otherwise stay strings.
+  Run yaml = h.run("describe ApiKey/app -f specs -o yaml", kKeyEnv);
+  CHECK(yaml.code == 0);
+  CHECK(yaml.out.find("resource: ApiKey/app") != std::string::npos);
+  CHECK(yaml.out.find("secretDigest: (sensitive)") != std::string::npos);
+  CHECK(yaml.out.rfind("{", 0) == std::string::npos);  // block style, not JSON
+  CHECK(yaml.out.find("\"resource\":") == std::string::npos);
+}
+
+TEST_CASE("suspend and resume: apply and the daemon leave a suspended resource as it is",
+          "[cli][control]") {
+  CliHarness h("suspend");
+  h.world().setHost("qdrant", HostStatus::kActive);
+  h.world().setHost("llm", HostStatus::kActive);
+  h.writeSpec("estate.yaml", openEstate());
+  REQUIRE(h.run("apply --auto-approve -f specs", kKeyEnv).code == 0);
+  h.writeSpec("estate.yaml",
+              std::regex_replace(openEstate(), std::regex("hnsw: \\{m: 16\\}"), "hnsw: {m: 32}"));
+  Run s = h.run("suspend Collection/docs -f specs --reason reindexing", kKeyEnv);
+  CHECK(s.code == 0);
+  CHECK(s.out.find("Suspended Collection/docs") != std::string::npos);
+  Run plan = h.run("plan -f specs", kKeyEnv);
+  CHECK(std::regex_search(plan.out, std::regex("deferred: suspended by [^ ]+ since [0-9T:Z-]+: "
+                                               "reindexing \\(hxctl resume Collection/docs\\)")));
+  h.world().clearCalls();
+  REQUIRE(h.run("apply --auto-approve -f specs", kKeyEnv).code == 0);
+  CHECK(applyCalls(h) == 0);
+  CHECK(h.run("suspend Collection/dcs -f specs").err.find("did you mean \"Collection/docs\"") !=
+        std::string::npos);
+
+  // A suspended host holds back everything on it.
+  REQUIRE(h.run("suspend Host/llm -f specs", kKeyEnv).code == 0);
+  CHECK(h.run("plan -f specs", kKeyEnv).out.find("host llm is suspended by") != std::string::npos);
+  REQUIRE(h.run("resume Host/llm").code == 0);
+
+  Run resumed = h.run("resume Collection/docs");
+  CHECK(resumed.code == 0);
+  CHECK(h.run("resume Collection/docs").err.find("is not suspended") != std::string::npos);
+  REQUIRE(h.run("apply --auto-approve -f specs", kKeyEnv).code == 0);
+  CHECK(h.waitForCall("apply update Collection/docs"));
+}
+
+TEST_CASE("wait, events and -l: block on a status, read the story, select by label",
+          "[cli][control]") {
+  CliHarness h("wait-events");
+  h.world().setHost("qdrant", HostStatus::kActive);
+  h.world().setHost("llm", HostStatus::kActive);
+  std::string estate =
+      std::regex_replace(fake::kSmallEstate, std::regex("metadata: \\{name: plain\\}"),
+                         "metadata: {name: plain, labels: {tier: gold}}");
+  h.writeSpec("estate.yaml", estate);
+
+  Json selected = Json::parse(h.run("plan -f specs -l tier=gold -o json", kKeyEnv).out);
+  REQUIRE(selected["actions"].size() == 1);
+  CHECK(selected["actions"][0]["resource"] == "Collection/plain");
+  CHECK(h.run("plan -f specs -l tier", kKeyEnv).err.find("expected key=value") !=
+        std::string::npos);
+
+  REQUIRE(h.run("apply --auto-approve -f specs", kKeyEnv).code == 0);
+  Run held = h.run("wait Task/harden --for held --timeout 5s");
+  CHECK(held.code == 0);
+  CHECK(held.out == "Task/harden is held\n");
+  Run timeout = h.run("wait Task/harden --for=completed --timeout 1s");
+  CHECK(timeout.code == 1);
+  CHECK(timeout.err.find("timed out after 1s waiting for Task/harden to be completed: it is held "
+                         "(held: the user deferred hardening)") != std::string::npos);
+
+  Run events = h.run("events -f specs");
+  INFO(events.out);
+  CHECK(events.out.find("Collection/plain  create succeeded (run 1)") != std::string::npos);
+  CHECK(events.out.find("Task/harden  first evaluated held") != std::string::npos);
+  Json list = Json::parse(h.run("events -f specs -o json --limit 2").out);
+  CHECK(list.size() == 2);
+}
+
+TEST_CASE("reconcile --now makes the daemon that keeps the store reconcile at once",
+          "[cli][control]") {
+  CliHarness h("reconcile-now");
+  h.world().setHost("qdrant", HostStatus::kActive);
+  h.writeSpec("estate.yaml", kEstateB);
+  CHECK(h.run("reconcile --now").err.find("no daemon keeps the store") != std::string::npos);
+  int pid = h.start("daemon -f specs --interval 1h --metrics-address off");
+  REQUIRE(pid > 0);
+  auto cycles = [&] {
+    std::string log = test::slurp(h.dir() / "bg.err");
+    size_t n = 0;
+    for (size_t at = log.find("cycle "); at != std::string::npos; at = log.find("cycle ", at + 1))
+      ++n;
+    return n;
+  };
+  REQUIRE(test::eventually([&] { return cycles() >= 1; }, 30));
+  const size_t before = cycles();
+  Run now = h.run("reconcile --now");
+  CHECK(now.code == 0);
+  CHECK(now.out.find("Asked the daemon (pid ") != std::string::npos);
+  CHECK(test::eventually([&] { return cycles() > before; }, 30));
+  kill(pid, SIGTERM);
+}

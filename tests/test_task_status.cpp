@@ -51,6 +51,7 @@ struct Backlog {
   ObservedState observed;
   Plan plan;
   std::map<std::string, std::vector<bool>> passes;  // task -> criteria pass/fail
+  std::set<std::string> cannotRun;                  // tasks whose failing checks could not run
   std::map<std::string, TaskRecord> previous;
   std::set<ResourceId> applying;
 
@@ -66,8 +67,10 @@ struct Backlog {
   std::map<std::string, TaskEvaluation> evaluate(int64_t now) {
     CriteriaSource criteria = [&](const Resource& task) {
       std::vector<CriterionResult> out;
-      for (bool pass : passes[task.id.name])
+      for (bool pass : passes[task.id.name]) {
         out.push_back(CriterionResult{"x", "y", pass, "", "", pass ? "" : "fails", now});
+        out.back().unknown = !pass && cannotRun.count(task.id.name);
+      }
       return out;
     };
     std::map<std::string, TaskEvaluation> out;
@@ -140,7 +143,7 @@ TEST_CASE("task status: ready, in progress, completed, regressed, and back", "[b
   e = b.evaluate(1400);
   CHECK(e["first"].status == TaskStatus::kRegressed);
   CHECK(e["first"].previous == TaskStatus::kCompleted);
-  CHECK(e["second"].status == TaskStatus::kBlocked);
+  CHECK(e["second"].status == TaskStatus::kRegressed);  // was completed on top of it
   CHECK(e["second"].waitingOn ==
         std::vector<std::string>{"task first is regressed since 1970-01-01T00:23:20Z"});
   CHECK(b.evaluate(1450)["first"].status ==
@@ -148,6 +151,47 @@ TEST_CASE("task status: ready, in progress, completed, regressed, and back", "[b
 
   b.passes["first"] = {true, true};
   CHECK(b.evaluate(1500)["first"].status == TaskStatus::kCompleted);
-  b.hostActive(false);
-  CHECK(b.evaluate(1600)["first"].status == TaskStatus::kBlocked);
+  b.hostActive(false);  // done work whose host is gone: regressed, not "blocked" (issue 17)
+  CHECK(b.evaluate(1600)["first"].status == TaskStatus::kRegressed);
+}
+
+TEST_CASE(
+    "task status: a completed task whose host dies is regressed, naming the host, and so "
+    "is what was completed on top of it",
+    "[backlog]") {
+  Backlog b;
+  b.hostActive(true);
+  b.passes["first"] = {true, true};
+  b.passes["second"] = {true};
+  auto e = b.evaluate(1000);
+  REQUIRE(e["first"].status == TaskStatus::kCompleted);
+  REQUIRE(e["second"].status == TaskStatus::kCompleted);
+  b.observed.hosts["llm"].status = HostStatus::kDegraded;
+  b.observed.hosts["llm"].since = 1100;
+  e = b.evaluate(1100);
+  CHECK(e["first"].status == TaskStatus::kRegressed);
+  CHECK(e["first"].waitingOn ==
+        std::vector<std::string>{"host llm is degraded since 1970-01-01T00:18:20Z"});
+  CHECK(e["second"].status == TaskStatus::kRegressed);
+  CHECK(e["second"].waitingOn.front().rfind("task first is regressed", 0) == 0);
+  b.hostActive(true);  // back: proven again
+  CHECK(b.evaluate(1200)["first"].status == TaskStatus::kCompleted);
+}
+
+TEST_CASE("task status: a check that could not run is neither proof nor failure", "[backlog]") {
+  Backlog b;
+  b.hostActive(true);
+  b.passes["first"] = {true, false};
+  b.cannotRun.insert("first");
+  auto e = b.evaluate(1000);
+  CHECK(e["first"].status == TaskStatus::kInProgress);  // not proven: not completed
+  CHECK(e["first"].waitingOn == std::vector<std::string>{"x y: could not check: fails"});
+  b.passes["first"] = {true, true};
+  REQUIRE(b.evaluate(1100)["first"].status == TaskStatus::kCompleted);
+  b.passes["first"] = {true, false};
+  e = b.evaluate(1200);
+  CHECK(e["first"].status == TaskStatus::kCompleted);  // completed stays so: nothing disproved
+  CHECK_FALSE(e["first"].changed);
+  b.cannotRun.clear();  // now it runs, and fails
+  CHECK(b.evaluate(1300)["first"].status == TaskStatus::kRegressed);
 }

@@ -14,6 +14,7 @@
 namespace hx {
 
 namespace {
+using check_detail::cannotRun;
 using check_detail::result;
 
 struct Credential {
@@ -75,8 +76,7 @@ CriterionResult CriteriaRunner::keyEnforced(const Json& c, const DesiredState& d
   const std::string want = "without: 401/403, with: 2xx";
   if (!key) return result("keyEnforced", subject, false, "no key", want, "no such ApiKey");
   auto credential = keyCredential(c, desired, *key, url);
-  if (!credential)
-    return result("keyEnforced", subject, false, "no key", want, credential.status().message());
+  if (!credential) return cannotRun("keyEnforced", subject, want, credential.status().message());
   HttpRequest without;
   without.url = url;
   without.timeoutMs = 10000;
@@ -105,8 +105,7 @@ CriterionResult CriteriaRunner::keyDenied(const Json& c, const DesiredState& des
   const Resource* key = desired.find({kind::kApiKey, keyName});
   if (!key) return result("keyDenied", subject, false, "no key", want, "no such ApiKey");
   auto credential = keyCredential(c, desired, *key, w.url);
-  if (!credential)
-    return result("keyDenied", subject, false, "no key", want, credential.status().message());
+  if (!credential) return cannotRun("keyDenied", subject, want, credential.status().message());
   HttpRequest read;
   read.url = url;
   read.timeoutMs = 10000;
@@ -144,8 +143,7 @@ CriterionResult CriteriaRunner::rateLimited(const Json& c, const DesiredState& d
     const Resource* key = desired.find({kind::kApiKey, *keyName});
     if (!key) return result("rateLimited", subject, false, "no key", want, "no such ApiKey");
     auto credential = keyCredential(c, desired, *key, spec.url);
-    if (!credential)
-      return result("rateLimited", subject, false, "no key", want, credential.status().message());
+    if (!credential) return cannotRun("rateLimited", subject, want, credential.status().message());
     spec.headers.emplace_back(credential.value().header, credential.value().value);
   } else {
     spec.headers = hostAuthFor(desired, spec.url);

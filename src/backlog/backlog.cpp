@@ -14,12 +14,11 @@ std::map<std::string, TaskProgress> taskProgressOf(
   return out;
 }
 
-Result<std::vector<TaskEvaluation>> evaluateBacklog(const DesiredState& desired,
-                                                    const ObservedState& observed, const Plan& plan,
-                                                    const std::set<ResourceId>& applying,
-                                                    Store& store, CriteriaRunner* runner,
-                                                    bool record, int64_t now,
-                                                    int64_t heavyRecheckSeconds) {
+Result<std::vector<TaskEvaluation>> evaluateBacklog(
+    const DesiredState& desired, const ObservedState& observed, const Plan& plan,
+    const std::set<ResourceId>& applying, Store& store, CriteriaRunner* runner, bool record,
+    int64_t now, int64_t heavyRecheckSeconds,
+    const std::optional<std::set<std::string>>& onlyTasks) {
   auto recorded = store.taskEvaluations();
   if (!recorded) return recorded.status();
   std::map<std::string, TaskRecord> previous;
@@ -34,7 +33,7 @@ Result<std::vector<TaskEvaluation>> evaluateBacklog(const DesiredState& desired,
     const std::vector<CriterionResult> none;
     const std::vector<CriterionResult>& last =
         it == recorded.value().end() ? none : it->second.criteria;
-    if (!runner) return last;
+    if (!runner || (onlyTasks && !onlyTasks->count(task.id.name))) return last;
     std::vector<CriterionResult> fresh =
         runner->run(task, desired, observed, plan, last, heavyRecheckSeconds);
     // A baseline that cannot be read is a comparison missed, said where the figures are, not a
@@ -47,6 +46,16 @@ Result<std::vector<TaskEvaluation>> evaluateBacklog(const DesiredState& desired,
   };
   std::vector<TaskEvaluation> evaluations =
       evaluateTasks(desired, observed, plan, applying, criteria, previous, now);
+  // A partial run (--target) judges only what it touched; every other task keeps its record, so
+  // that what it did not plan cannot look regressed.
+  if (onlyTasks)
+    for (auto& e : evaluations) {
+      auto it = recorded.value().find(e.task);
+      if (onlyTasks->count(e.task) || it == recorded.value().end()) continue;
+      e = it->second;
+      e.previous = e.status;
+      e.changed = false;
+    }
   if (record) {
     if (Status s = store.recordTaskEvaluations(evaluations); !s) return s;
     if (calendar) {

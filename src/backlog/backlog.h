@@ -3,6 +3,9 @@
 #pragma once
 
 #include <map>
+#include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "reconciler/task_status.h"
@@ -16,12 +19,11 @@ namespace hx {
 // apply acted on. Records the result when `record` is set. `heavyRecheckSeconds` > 0: a passing
 // `load` or `ingest` check younger than that is reused rather than run again (the daemon would
 // otherwise load-test production every cycle); lighter checks always run.
-Result<std::vector<TaskEvaluation>> evaluateBacklog(const DesiredState& desired,
-                                                    const ObservedState& observed, const Plan& plan,
-                                                    const std::set<ResourceId>& applying,
-                                                    Store& store, CriteriaRunner* runner,
-                                                    bool record, int64_t now,
-                                                    int64_t heavyRecheckSeconds = 0);
+Result<std::vector<TaskEvaluation>> evaluateBacklog(
+    const DesiredState& desired, const ObservedState& observed, const Plan& plan,
+    const std::set<ResourceId>& applying, Store& store, CriteriaRunner* runner, bool record,
+    int64_t now, int64_t heavyRecheckSeconds = 0,
+    const std::optional<std::set<std::string>>& onlyTasks = std::nullopt);
 
 // The recorded statuses, as the planner's view of which tasks are completed.
 std::map<std::string, TaskProgress> taskProgressOf(

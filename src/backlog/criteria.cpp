@@ -22,7 +22,17 @@ const Resource* hostOf(const DesiredState& desired, const Resource& r) {
   return desired.find({kind::kHost, objectHost(r)});
 }
 
+using check_detail::cannotRun;
 using check_detail::result;
+
+// Why `r`'s objects on its server are not known this run (its provider could not observe them:
+// a secret missing, the server unreachable), or nothing. Absence there is not evidence.
+std::optional<std::string> unobservable(const ObservedState& observed, const Resource* r) {
+  if (!r) return std::nullopt;
+  auto it = observed.failures.find(ObservationScope{r->id.kind, objectHost(*r)});
+  if (it == observed.failures.end()) return std::nullopt;
+  return "its " + r->id.kind + "s on " + objectHost(*r) + " could not be observed: " + it->second;
+}
 
 // Embeds `texts` with a model on its host; returns one vector per text.
 Result<std::vector<std::vector<double>>> embedTexts(HttpTransport& http, Clock& clock,
@@ -115,6 +125,8 @@ CriterionResult CriteriaRunner::check(const Json& criterion, const DesiredState&
   }
   if (kind == "modelAvailable") {
     const Resource* m = desired.find({kind::kModel, c["model"]});
+    if (auto why = unobservable(observed, m))
+      return cannotRun(kind, "Model/" + c["model"].get<std::string>(), "present", *why);
     bool there = m && observed.find(kind::kModel, objectHost(*m), objectKey(*m));
     return result(kind, "Model/" + c["model"].get<std::string>(), there,
                   there ? "present" : "missing", "present",
@@ -125,6 +137,11 @@ CriterionResult CriteriaRunner::check(const Json& criterion, const DesiredState&
     const ObservedObject* o =
         col ? observed.find(kind::kCollection, objectHost(*col), objectKey(*col)) : nullptr;
     const PlanAction* a = plan.find({kind::kCollection, c["collection"]});
+    const std::string subject = "Collection/" + c["collection"].get<std::string>();
+    if (auto why = unobservable(observed, col))
+      return cannotRun(kind, subject, "green, config as declared", *why);
+    if (!a)  // --target planned other things: this one's convergence is not known
+      return cannotRun(kind, subject, "green, config as declared", "not planned in this run");
     std::string status = o ? o->fields.value("status", "?") : "missing";
     bool matches = a && a->type == ActionType::kNoOp;
     bool pass = o && status == "green" && matches;
@@ -261,7 +278,9 @@ CriterionResult CriteriaRunner::ingest(const Json& c, const DesiredState& desire
   const Resource& model = *modelPtr;
   const Resource& col = *colPtr;
   std::string subject = model.id.str() + " -> " + col.id.str();
-  int n = c.value("samples", 3);
+  if (auto key = qdrantKeyFor(*server); !key)
+    return cannotRun("ingest", subject, "each sample found first", key.status().message());
+  const int n = c.value("samples", 3);
   std::mt19937_64 rng(static_cast<uint64_t>(clock_.nowMillis()));
   std::vector<std::string> texts;
   std::vector<uint64_t> ids;

@@ -12,6 +12,7 @@
 namespace hx {
 
 namespace {
+using check_detail::cannotRun;
 using check_detail::result;
 
 // A PromQL string literal's content: backslashes and double quotes escaped.
@@ -160,8 +161,8 @@ CriterionResult CriteriaRunner::grafanaDashboard(const Json& c) {
   if (const Json* ref = jread::field(c, "token")) {
     auto secret = readSecret(*ref);
     if (!secret)
-      return result("grafanaDashboard", subject, false, "not checked", want,
-                    "spec.token: " + secret.status().message());
+      return cannotRun("grafanaDashboard", subject, want,
+                       "spec.token: " + secret.status().message());
     token = secret.value();
   }
   GrafanaApi grafana(http_, url, token);

@@ -1,6 +1,7 @@
 #include "src/cli/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <sstream>
 
 #include "reconciler/schema.h"
 #include "src/cli/commands.h"
@@ -28,6 +29,9 @@ void addPlanFlags(CLI::App* cmd, PlanCommandOptions& o) {
                 "Apply firewall changes even if they would leave SSH unreachable from the "
                 "operators' network");
   cmd->add_option("--target", o.target, "Only this resource (KIND/NAME) and its dependencies");
+  cmd->add_option("-l,--selector", o.selector,
+                  "Only resources with these labels (app=search[,tier=gold]) and their "
+                  "dependencies");
   cmd->add_flag("--detailed-exitcode", o.detailedExitcode,
                 "Exit 0 when nothing changes, 2 when there are changes (plan) or 6 when items "
                 "remain deferred (apply)");
@@ -156,7 +160,7 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
                  "The estate's hxctl.yaml (default: found beside the specs or the current "
                  "directory, or above; else /etc/hxctl/hxctl.yaml)")
       ->envname("HXCTL_CONFIG");
-  app.add_option("-o,--output", common.output, "Output format")
+  app.add_option("-o,--output", common.output, "Output format: text, json or yaml")
       ->check(CLI::IsMember({"text", "json"}));
   app.add_option("--max-spec-bytes", common.specLimits.maxFileBytes,
                  "Largest spec file read (e.g. 8MiB); the YAML node budget and the limit for all "
@@ -229,8 +233,48 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   status->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
       ->allow_extra_args(false);  // one value per -f, so a positional may follow
   status->add_option("task", statusTask, "One task's whole story");
+  status->add_option("-l,--selector", statusOpts.selector,
+                     "Only tasks with these labels (group=security[,owner=ops])");
   status->add_flag("--refresh", refresh,
                    "Probe, observe and run the checks now (default: the last records)");
+
+  std::string describeWhat;
+  auto* describe = app.add_subcommand(
+      "describe", "One object's story: spec, last observation, plan, gating tasks, actions");
+  describe->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->allow_extra_args(false);
+  describe->add_option("resource", describeWhat, "KIND/NAME, e.g. Collection/docs")->required();
+
+  std::string suspendWhat, suspendReason;
+  auto* suspend = app.add_subcommand(
+      "suspend", "Leave a resource (a host: everything on it) as it is until resume");
+  suspend->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->allow_extra_args(false);
+  suspend->add_option("resource", suspendWhat, "KIND/NAME")->required();
+  suspend->add_option("--reason", suspendReason, "Why, for whoever reads status and plans");
+  auto* resume = app.add_subcommand("resume", "Let apply and the daemon converge it again");
+  resume->add_option("resource", suspendWhat, "KIND/NAME")->required();
+  bool reconcileNow = false;
+  auto* reconcile = app.add_subcommand(
+      "reconcile", "Ask the daemon that keeps this store to reconcile now (--now)");
+  reconcile->add_flag("--now", reconcileNow, "Now (SIGHUP to the daemon), not at its interval")
+      ->required();
+  EventsOptions eventsOpts;
+  auto* events = app.add_subcommand(
+      "events", "Host and task transitions and actions, in time order, from the store");
+  events->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->allow_extra_args(false);
+  events->add_flag("--follow", eventsOpts.follow,
+                   "Keep printing new events (JSON Lines with -o json)");
+  events->add_option("--since", eventsOpts.since, "Only events this recent (e.g. 1h)");
+  events->add_option("--limit", eventsOpts.limit, "Without --follow: the newest this many")
+      ->check(CLI::Range(1, 100000));
+  WaitOptions waitOpts;
+  auto* wait = app.add_subcommand("wait", "Wait until a task or host reaches a status");
+  wait->add_option("resource", waitOpts.what, "Task/ID or Host/NAME")->required();
+  wait->add_option("--for", waitOpts.status, "The status: completed, active, ...")->required();
+  wait->add_option("--timeout", waitOpts.timeout, "Give up after this long (exit 1)")
+      ->capture_default_str();
 
   PlanCommandOptions reportOpts;
   bool reportRefresh = false;
@@ -290,6 +334,13 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
                    "Actions and observations at once")
       ->check(CLI::Range(1, 256));
 
+  app.add_subcommand("schema",
+                     "Print the JSON Schema of spec documents, for editors (yaml-language-server)");
+  std::string explainPath;
+  auto* explain = app.add_subcommand(
+      "explain", "Describe a kind or a field from the schema: hxctl explain Collection.vectors");
+  explain->add_option("field", explainPath, "KIND or KIND.field.subfield")->required();
+
   app.add_subcommand("version", "Print the version (also --version)");
   app.add_subcommand("help", "Show this help, or a command's: hxctl help plan");
 
@@ -311,18 +362,22 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
     return code == 0 ? exit_code::kOk : exit_code::kError;
   }
   common.style = detectStyle(env.outIsTty, common.noColor);
-  if (!*app.get_subcommand("version") && !*app.get_subcommand("help")) {
+  const bool schemaOnly = *app.get_subcommand("schema") || *explain;  // no estate needed
+  if (!*app.get_subcommand("version") && !*app.get_subcommand("help") && !schemaOnly) {
     CLI::App* command = app.get_subcommands().front();
     EstateSetup setup;
     setup.configFlag = configPath;
     const char* stateEnv = std::getenv("HXCTL_STATE");
     setup.stateGiven = app.get_option("--state")->count() > 0 || (stateEnv && *stateEnv);
-    setup.needsSpecs = !*history && !*unlock && !(*apply && !applyCli.planFile.empty());
+    setup.needsSpecs = !*history && !*unlock && !*resume && !*reconcile && !*wait &&
+                       !(*apply && !applyCli.planFile.empty());
     setup.fillSpecs = !(*apply && !applyCli.planFile.empty());
     common.stateGiven = setup.stateGiven;
     if (int rc = setUpEstate(env, *command, common, setup); rc >= 0) return rc;
   }
 
+  if (*app.get_subcommand("schema")) return cmdSchema(env);
+  if (*explain) return cmdExplain(env, explainPath);
   if (*validate) return cmdValidate(env, common);
   if (*monitoring) return cmdMonitoringConfig(env, common, prometheusName);
   if (*plan) return cmdPlan(env, common, planOpts, planOut);
@@ -330,6 +385,12 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   if (*hosts) return cmdHosts(env, common, hostsOpts);
   if (*status) return cmdStatus(env, common, statusOpts, statusTask, refresh);
   if (*report) return cmdReport(env, common, reportOpts, reportRefresh);
+  if (*describe) return cmdDescribe(env, common, describeWhat);
+  if (*suspend) return cmdSuspend(env, common, suspendWhat, suspendReason);
+  if (*resume) return cmdResume(env, common, suspendWhat);
+  if (*reconcile) return cmdReconcileNow(env, common);
+  if (*events) return cmdEvents(env, common, eventsOpts);
+  if (*wait) return cmdWait(env, common, waitOpts);
   if (*history) return cmdHistory(env, common, runId, limit);
   if (*keys) return cmdKeys(env, common);
   if (*unlock) return cmdForceUnlock(env, common, lockId, force);
@@ -338,7 +399,48 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   return exit_code::kOk;
 }
 
+namespace {
+
+// -o yaml (-oyaml, --output yaml, --output=yaml) rewritten to its JSON form; false when the
+// arguments do not ask for YAML.
+bool yamlToJsonArgs(std::vector<std::string>& args) {
+  bool yaml = false;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if ((args[i] == "-o" || args[i] == "--output") && i + 1 < args.size() &&
+        args[i + 1] == "yaml") {
+      args[i + 1] = "json";
+      yaml = true;
+    } else if (args[i] == "-oyaml" || args[i] == "--output=yaml") {
+      args[i] = args[i] == "-oyaml" ? "-ojson" : "--output=json";
+      yaml = true;
+    }
+  }
+  return yaml;
+}
+
+}  // namespace
+
+static int runCliJson(int argc, char** argv, CliEnv& env);
+
 int runCli(int argc, char** argv, CliEnv& env) {
+  std::vector<std::string> args(argv, argv + argc);
+  if (yamlToJsonArgs(args)) {
+    // The command's one JSON document, printed as YAML.
+    std::vector<char*> jsonArgv;
+    for (auto& a : args) jsonArgv.push_back(a.data());
+    jsonArgv.push_back(nullptr);
+    std::ostringstream json;
+    CliEnv captured{env.providers, env.prober, env.clock,    env.http, env.loopbackOnly,
+                    json,          env.err,    env.outIsTty, env.in,   env.inIsTty};
+    int rc = runCliJson(argc, jsonArgv.data(), captured);
+    Json doc = Json::parse(json.str(), nullptr, false);
+    env.out << (doc.is_discarded() ? json.str() : toYamlText(doc));
+    return rc;
+  }
+  return runCliJson(argc, argv, env);
+}
+
+static int runCliJson(int argc, char** argv, CliEnv& env) {
   if (!argsWantJson(argc, argv)) return runCommand(argc, argv, env);
   TeeStreamBuf outBuf(env.out.rdbuf(), 0);
   TeeStreamBuf errBuf(env.err.rdbuf(), 64 * 1024);  // what the error document quotes

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "reconciler/json_schema.h"
 #include "reconciler/kinds.h"
 #include "reconciler/loader.h"
 #include "reconciler/scrape_config.h"
@@ -34,6 +35,21 @@ std::string defaultStatePath() {
     return std::string(p) + "/hxctl/state.db";
   const char* home = std::getenv("HOME");
   return std::string(home && *home ? home : ".") + "/.local/state/hxctl/state.db";
+}
+
+int cmdSchema(CliEnv& env) {
+  env.out << toJsonText(specJsonSchema()) << "\n";
+  return exit_code::kOk;
+}
+
+int cmdExplain(CliEnv& env, const std::string& path) {
+  auto text = explainField(path);
+  if (!text) {
+    env.err << "error: " << text.status().message() << "\n";
+    return exit_code::kError;
+  }
+  env.out << text.value();
+  return exit_code::kOk;
 }
 
 int cmdValidate(CliEnv& env, const CommonOptions& common) {

@@ -170,6 +170,21 @@ int cmdApply(CliEnv& env, CommonOptions common, PlanCommandOptions options,
       return "not approved";
     };
   }
+  // Tasks completed by this apply let what waits on them go on in the same run; a further wave
+  // was not in the plan approved, so a person at the terminal is asked again.
+  controls.moreWaves = !fromFile;
+  controls.onWave = [&](int wave, const Plan& next, const std::vector<std::string>& opened) {
+    if (!common.json()) {
+      env.out << "\nCompleted in this run: task";
+      for (const auto& t : opened) env.out << " " << t;
+      env.out << ". What waited on " << (opened.size() == 1 ? "it" : "them") << " goes on (wave "
+              << wave << "):\n";
+      renderPlanText(env.out, next, common.style);
+    }
+    if (cli.autoApprove || approved(env)) return true;
+    env.err << "Not approved: the rest stays deferred until the next apply.\n";
+    return false;
+  };
   CycleResult cycle;
   int rc;
   {
@@ -194,6 +209,7 @@ int cmdApply(CliEnv& env, CommonOptions common, PlanCommandOptions options,
   if (common.json()) {
     env.out << toJsonText(Json{{"run", cycle.runId},
                                {"plan", planJson(plan)},
+                               {"waves", cycle.waves},
                                {"results", resultsJson(cycle.results)},
                                {"exit_code", rc}})
             << "\n";
@@ -201,7 +217,14 @@ int cmdApply(CliEnv& env, CommonOptions common, PlanCommandOptions options,
   }
   renderResultsText(env.out, cycle.results, common.style);
   if (cycle.results.empty()) env.out << "\nNothing to apply.";
-  env.out << "\nRun " << cycle.runId << ": " << cycle.summary << ".\n";
+  env.out << "\nRun " << cycle.runId << ": " << cycle.summary
+          << (cycle.waves > 1 ? " in " + std::to_string(cycle.waves) + " waves" : "") << ".\n";
+  if (!options.target.empty())
+    // Terraform's warning: a targeted run is for exceptions, not the routine.
+    env.err << "warning: --target " << options.target
+            << " planned and applied part of the estate; only the tasks it touched were "
+               "evaluated, the rest keep their records. Apply without --target to converge "
+               "everything.\n";
   if (!cycle.backlog)
     env.err << "warning: could not evaluate the backlog: " << cycle.backlog.status().message()
             << "\n";

@@ -116,6 +116,7 @@ Json evaluationJson(const Resource& task, const TaskEvaluation& e) {
     criteria.push_back({{"kind", c.kind},
                         {"subject", c.subject},
                         {"pass", c.pass},
+                        {"could_not_check", c.unknown},
                         {"value", c.value},
                         {"threshold", c.threshold},
                         {"detail", c.detail},
@@ -284,7 +285,11 @@ int renderTask(CliEnv& env, const CommonOptions& common, const Prepared& p,
   out << "\nCriteria\n";
   size_t i = 0;
   for (const auto& c : task->spec.value("criteria", Json::array())) {
-    out << "  " << (i < e->criteria.size() ? (e->criteria[i].pass ? "pass " : "FAIL ") : "--   ")
+    out << "  "
+        << (i < e->criteria.size() ? (e->criteria[i].pass      ? "pass "
+                                      : e->criteria[i].unknown ? "?    "
+                                                               : "FAIL ")
+                                   : "--   ")
         << c.dump(-1, ' ', false, Json::error_handler_t::replace);
     if (i < e->criteria.size()) {
       const auto& r = e->criteria[i];
@@ -323,7 +328,9 @@ Json writerJson(Store& store) {
           {"since", formatTime(l.startedAt)}, {"heartbeat", formatTime(l.heartbeatAt)}};
 }
 
-Json backoffsJson(Store& store) {
+// `due`: the retry time has passed; the next apply or daemon cycle retries it (a time in the
+// past shown as "next retry at" reads as a promise broken).
+Json backoffsJson(Store& store, int64_t now) {
   Json out = Json::array();
   auto backoffs = store.backoffs();
   if (!backoffs) return out;
@@ -331,6 +338,7 @@ Json backoffsJson(Store& store) {
     out.push_back({{"resource", resource},
                    {"failures", b.failures},
                    {"next_retry_at", formatTime(b.nextRetryAt)},
+                   {"due", b.nextRetryAt <= now},
                    {"last_error", b.lastError}});
   return out;
 }
@@ -346,7 +354,10 @@ void renderWriter(std::ostream& out, const Json& writer, const Json& backoffs) {
   out << "\nBacking off after failures:\n";
   for (const auto& b : backoffs)
     out << "  " << b["resource"].get<std::string>() << "  " << b["failures"].get<int>()
-        << " failure(s), next retry at " << b["next_retry_at"].get<std::string>() << ": "
+        << " failure(s), "
+        << (b.value("due", false) ? "retried by the next apply or daemon cycle (was due "
+                                  : "next retry at ")
+        << b["next_retry_at"].get<std::string>() << (b.value("due", false) ? ")" : "") << ": "
         << b["last_error"].get<std::string>() << "\n";
 }
 
@@ -377,6 +388,17 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
   Prepared p;
   Result<std::vector<TaskEvaluation>> evaluations = std::vector<TaskEvaluation>{};
   if (int rc = readBacklog(env, common, options, refresh, p, evaluations)) return rc;
+  if (!options.plan.labels.empty()) {  // -l: only the tasks that carry every label
+    auto& all = evaluations.value();
+    all.erase(std::remove_if(all.begin(), all.end(),
+                             [&](const TaskEvaluation& e) {
+                               const Resource* t = p.loaded.desired.find({kind::kTask, e.task});
+                               for (const auto& [k, v] : options.plan.labels)
+                                 if (!t || !t->labels.count(k) || t->labels.at(k) != v) return true;
+                               return false;
+                             }),
+              all.end());
+  }
   const int64_t now = env.clock.nowSeconds();
   const CalendarView calendar = calendarOf(p, evaluations.value(), now);
   if (!task.empty()) return renderTask(env, common, p, evaluations.value(), calendar, task);
@@ -403,7 +425,7 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
                                {"reviews", reviewsJson(calendar)},
                                {"escalated", escalated},
                                {"writer", writerJson(*p.store)},
-                               {"backoffs", backoffsJson(*p.store)}})
+                               {"backoffs", backoffsJson(*p.store, now)}})
             << "\n";
     return exit_code::kOk;
   }
@@ -411,7 +433,7 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
   renderBacklog(env.out, p, evaluations.value(), common.style);
   env.out << "\n" << summaryOf(evaluations.value()) << "\n";
   renderCalendar(env.out, calendar, now, common.style);
-  renderWriter(env.out, writerJson(*p.store), backoffsJson(*p.store));
+  renderWriter(env.out, writerJson(*p.store), backoffsJson(*p.store, now));
   return exit_code::kOk;
 }
 

@@ -22,6 +22,18 @@ struct ApplyCliOptions {
   bool autoApprove = false;
 };
 
+struct EventsOptions {
+  bool follow = false;
+  std::string since;  // a duration: only events this recent
+  int limit = 50;     // without --follow: the newest this many
+};
+
+struct WaitOptions {
+  std::string what;    // Task/ID or Host/NAME
+  std::string status;  // --for
+  std::string timeout = "5m";
+};
+
 struct DaemonCliOptions {
   DaemonOptions options;
   std::string interval = "60s";
@@ -31,6 +43,8 @@ struct DaemonCliOptions {
 };
 
 int cmdValidate(CliEnv& env, const CommonOptions& common);
+int cmdSchema(CliEnv& env);
+int cmdExplain(CliEnv& env, const std::string& path);
 int cmdMonitoringConfig(CliEnv& env, const CommonOptions& common, const std::string& name);
 // `outFile`: also save the plan there (plan -out), for apply FILE.
 int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options,
@@ -41,6 +55,13 @@ int cmdHosts(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
 int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions options,
               const std::string& task, bool refresh);
 int cmdKeys(CliEnv& env, const CommonOptions& common);
+int cmdDescribe(CliEnv& env, const CommonOptions& common, const std::string& what);
+int cmdSuspend(CliEnv& env, const CommonOptions& common, const std::string& what,
+               const std::string& reason);
+int cmdResume(CliEnv& env, const CommonOptions& common, const std::string& what);
+int cmdReconcileNow(CliEnv& env, const CommonOptions& common);
+int cmdEvents(CliEnv& env, const CommonOptions& common, const EventsOptions& options);
+int cmdWait(CliEnv& env, const CommonOptions& common, const WaitOptions& options);
 // The backlog document, regenerated as Markdown (src/cli/report_markdown.h).
 int cmdReport(CliEnv& env, const CommonOptions& common, PlanCommandOptions options, bool refresh);
 int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limit);

@@ -28,6 +28,8 @@ Json diagnosticsJson(const LoadResult& loaded);
 // What -o json prints: indented, and never throwing on text that is not UTF-8 (a host's answer
 // may hold anything); such bytes become U+FFFD.
 std::string toJsonText(const Json& j);
+// -o yaml: the same document as YAML (src/cli/render_yaml.cpp).
+std::string toYamlText(const Json& j);
 
 void renderPlanText(std::ostream& out, const Plan& plan, const Style& style);
 Json planJson(const Plan& plan);

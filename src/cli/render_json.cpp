@@ -100,6 +100,7 @@ Json runJson(const RunRecord& r) {
 
 Json actionJson(const ActionRecord& a) {
   return {{"id", a.id},
+          {"run", a.runId},
           {"resource", a.resource},
           {"action", a.action},
           {"status", a.status},

@@ -288,8 +288,10 @@ std::string backlogReport(const ReportInput& in) {
         if (r.kind == "ingest" && r.subject.size() >= c->id.str().size() &&
             r.subject.compare(r.subject.size() - c->id.str().size(), std::string::npos,
                               c->id.str()) == 0)
-          ingest =
-              (r.pass ? "passed: " : "failed: ") + r.value + (r.at ? ", " + formatTime(r.at) : "");
+          ingest = (r.pass      ? "passed: "
+                    : r.unknown ? "not checked: "
+                                : "failed: ") +
+                   r.value + (r.at ? ", " + formatTime(r.at) : "");
     out << "| " << c->id.name << " | " << objectHost(*c) << " | " << model << " | " << cell(ingest)
         << " |\n";
   }

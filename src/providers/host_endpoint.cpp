@@ -26,10 +26,18 @@ std::string qdrantRootOf(const Resource& host) {
 }
 
 std::string qdrantKeyOf(const Resource& host) {
+  auto key = qdrantKeyFor(host);
+  return key ? key.value() : "";
+}
+
+Result<std::string> qdrantKeyFor(const Resource& host) {
   const Json* auth = jread::field(jread::object(host.spec, "api"), "auth");
-  if (!auth) return "";
+  if (!auth) return std::string();
   auto secret = readSecret(*auth);
-  return secret ? secret.value() : "";
+  if (!secret)
+    return Status::error(secret.status().kind(),
+                         host.id.str() + " spec.api.auth: " + secret.status().message());
+  return secret.value();
 }
 
 std::string apiRootOf(const Resource& host) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "reconciler/resource.h"
+#include "reconciler/status.h"
 #include "src/providers/llm/llm_dialect.h"
 
 namespace hx {
@@ -16,6 +17,9 @@ bool servesQdrant(const Resource& host);
 std::string qdrantRootOf(const Resource& host);
 // A Qdrant host's api key (spec.api.auth), or "" when it has none or it cannot be read.
 std::string qdrantKeyOf(const Resource& host);
+// The same, or an error naming the host and the secret that cannot be read (its variable or
+// file), for callers that must not go on without it.
+Result<std::string> qdrantKeyFor(const Resource& host);
 // The root a host's API answers under (Qdrant's, or an LLM server's without "/v1").
 std::string apiRootOf(const Resource& host);
 

@@ -14,6 +14,7 @@ Status RealProviders::configure(const DesiredState& desired) {
   firewalls_.clear();
   broken_.clear();
   brokenProviders_.clear();
+  std::map<std::string, std::string> unreadable;  // Qdrant hosts whose api key cannot be read
   for (const auto* host : desired.ofKind(kind::kHost)) {
     if (host->spec.contains("firewall")) configureFirewall(*host);
     const Json& api = host->spec["api"];
@@ -28,6 +29,8 @@ Status RealProviders::configure(const DesiredState& desired) {
       auto secret = readSecret(api["auth"]);
       if (!secret) {
         broken_["api@" + host->id.name] = "spec.api.auth: " + secret.status().message();
+        unreadable[host->id.name] =
+            "Host/" + host->id.name + " spec.api.auth: " + secret.status().message();
         continue;
       }
       key = secret.value();
@@ -50,6 +53,7 @@ Status RealProviders::configure(const DesiredState& desired) {
         q.signingKey.empty()
             ? "host " + name + " has no api.auth: Qdrant signs JWTs with its api key"
             : ""};
+  for (const auto& [name, why] : unreadable) servers[name] = KeyProvider::Server{nullptr, "", why};
   keys_.configure(desired, std::move(servers));
   gateways_.configure(desired);
   prometheus_.configure(desired);

@@ -177,6 +177,39 @@ void recordBackoffs(Store& store, StoreWrites& writes, std::map<std::string, Bac
   }
 }
 
+constexpr int kMaxWaves = 16;  // a chain of tasks deeper than this waits for the next run
+
+std::map<std::string, TaskEvaluation> toMap(const std::vector<TaskEvaluation>& evaluations) {
+  std::map<std::string, TaskEvaluation> out;
+  for (const auto& e : evaluations) out[e.task] = e;
+  return out;
+}
+
+// Tasks completed now that the plan did not yet count as completed.
+std::vector<std::string> newlyCompleted(const ObservedState& planned,
+                                        const std::vector<TaskEvaluation>& now) {
+  std::vector<std::string> out;
+  for (const auto& e : now) {
+    if (e.status != TaskStatus::kCompleted) continue;
+    auto it = planned.tasks.find(e.task);
+    if (it == planned.tasks.end() || it->second != TaskProgress::kCompleted) out.push_back(e.task);
+  }
+  return out;
+}
+
+// The tasks a --target run touched: the target itself if it is a task, and every task one of
+// whose resources the run acted on.
+std::set<std::string> tasksTouched(const DesiredState& desired, const ResourceId& target,
+                                   const std::set<ResourceId>& applied) {
+  std::set<std::string> out;
+  if (target.kind == kind::kTask) out.insert(target.name);
+  for (const auto* task : desired.ofKind(kind::kTask))
+    for (const auto& ref : task->references)
+      if (ref.role == RefRole::kGates && (applied.count(ref.target) || ref.target == target))
+        out.insert(task->id.name);
+  return out;
+}
+
 }  // namespace
 
 std::string backlogLine(const std::vector<TaskEvaluation>& backlog) {
@@ -239,26 +272,60 @@ RunOutcome runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptio
 
   ObservedState after = p.observed;
   Plan now = p.plan;
+  CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
+  std::set<ResourceId> applying;
+  auto evaluate = [&]() {
+    for (const auto& r : out.results) applying.insert(r.id);
+    // --target planned part of the estate: only the tasks it touched are judged again.
+    std::optional<std::set<std::string>> only;
+    if (options.plan.target) only = tasksTouched(p.loaded.desired, *options.plan.target, applying);
+    out.backlog = evaluateBacklog(p.loaded.desired, after, now, applying, store, &runner, true,
+                                  env.clock.nowSeconds(), controls.heavyRecheckSeconds, only);
+  };
   if (controls.execute) {
     ApplyRecorder recorder(store, out.runId, p.inventory, env, controls, writes);
     ExecutorOptions exec;
     exec.parallelism = options.parallelism;
     exec.cancel = controls.cancel;
     Executor executor(env.providers, env.clock, recorder, exec);
-    out.results = executor.run(p.plan);
-    if (backoffs)
-      recordBackoffs(store, writes, backoffs.value(), out.results, env.clock.nowSeconds());
-    // Read back what the estate looks like now, so offline plans and the next run start from
-    // it. Checks judge the estate as it is now, so they get a plan made from what was observed.
-    if (!out.results.empty()) {
-      after = observeEstate(p.loaded.desired, p.inventory, p.observed, env.providers, env.prober,
-                            options.parallelism);
-      writes.keep(store.saveObservations(after), "the observations read back after the apply");
+    Plan wave = p.plan;
+    for (int n = 1;; ++n) {
+      std::vector<ActionResult> results = executor.run(wave);
+      if (backoffs)
+        recordBackoffs(store, writes, backoffs.value(), results, env.clock.nowSeconds());
+      // Read back what the estate looks like now, so offline plans and the next run start from
+      // it. Checks judge the estate as it is now, so they get a plan made from what was observed.
+      if (!results.empty()) {
+        after = observeEstate(p.loaded.desired, p.inventory, after, env.providers, env.prober,
+                              options.parallelism);
+        writes.keep(store.saveObservations(after), "the observations read back after the apply");
+        auto inventoryNow = store.inventory();
+        now = plan(p.loaded.desired, after, inventoryNow ? inventoryNow.value() : p.inventory,
+                   options.plan, env.clock.nowSeconds());
+      }
+      recordKeyEvents(store, writes, out.runId, wave, results);
+      bool clean = true;
+      for (const auto& r : results) clean = clean && r.outcome == ActionOutcome::kSucceeded;
+      out.results.insert(out.results.end(), results.begin(), results.end());
+      evaluate();
+      // A task that completed in this wave opens the gates of what waits on it: plan again and
+      // go on in this run (to a fixpoint) rather than leave that work to the next apply.
+      if (!controls.moreWaves || !clean || n >= kMaxWaves || !out.backlog) break;
+      std::vector<std::string> opened = newlyCompleted(after, out.backlog.value());
+      if (opened.empty()) break;
+      after.tasks = taskProgressOf(toMap(out.backlog.value()));
       auto inventoryNow = store.inventory();
-      now = plan(p.loaded.desired, after, inventoryNow ? inventoryNow.value() : p.inventory,
-                 options.plan, env.clock.nowSeconds());
+      Plan next = plan(p.loaded.desired, after, inventoryNow ? inventoryNow.value() : p.inventory,
+                       options.plan, env.clock.nowSeconds());
+      if (controls.respectBackoff && backoffs)
+        out.heldBack += holdBackOff(next, backoffs.value(), env.clock.nowSeconds());
+      if (!next.summary().hasChanges()) break;
+      if (controls.onWave && !controls.onWave(n + 1, next, opened)) break;
+      wave = next;
+      now = next;
+      ++out.waves;
     }
-    recordKeyEvents(store, writes, out.runId, p.plan, out.results);
+    out.lastPlan = wave;
   } else {
     // Self-heal is off: every change is drift to report, recorded so history shows it.
     for (const auto& a : p.plan.actions)
@@ -266,18 +333,15 @@ RunOutcome runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptio
         writes.keep(
             store.recordAction(out.runId, a, "drift", "self-heal is off: reported, not changed"),
             "the drift of " + a.id.str());
+    evaluate();
+    out.lastPlan = p.plan;
   }
-  CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
-  std::set<ResourceId> applying;
-  for (const auto& r : out.results) applying.insert(r.id);
-  out.backlog = evaluateBacklog(p.loaded.desired, after, now, applying, store, &runner, true,
-                                env.clock.nowSeconds(), controls.heavyRecheckSeconds);
 
   for (const auto& r : out.results) {
     out.failed += r.outcome == ActionOutcome::kFailed || r.outcome == ActionOutcome::kSkipped;
     out.cancelled += r.outcome == ActionOutcome::kCancelled;
   }
-  PlanSummary s = p.plan.summary();
+  PlanSummary s = out.lastPlan.summary();  // what is still deferred or refused after every wave
   if (out.failed > 0 || s.refused > 0 || out.cancelled > 0)
     outcome = RunOutcome::kPartialFailure;
   else if (options.detailedExitcode && s.deferred > 0)
@@ -288,7 +352,7 @@ RunOutcome runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptio
   if (out.cancelled > 0) out.summary += ", " + std::to_string(out.cancelled) + " cancelled";
   if (!controls.execute) {
     int drift = 0;
-    for (const auto& a : p.plan.actions) drift += isChange(a.type);
+    for (const auto& a : p.plan.actions) drift += isChange(a.type);  // self-heal off: one wave
     out.summary = std::to_string(drift) + " drifted (self-heal off), " + std::to_string(s.refused) +
                   " refused, " + std::to_string(s.deferred) + " deferred";
   }

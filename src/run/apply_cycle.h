@@ -26,6 +26,13 @@ struct CycleControls {
   // told the operator), and the cycle ends with kError. apply's confirmation and its check that
   // a saved plan still holds.
   std::function<std::string(const Prepared&)> gate;
+  // After a wave, tasks that completed in it open the gates of what waits on them: with
+  // moreWaves the cycle plans again and carries that out too, up to a fixpoint. onWave is told
+  // each further wave's plan (and the tasks that opened it) before it is carried out, and may
+  // stop there (false: that work stays deferred). Off for a saved plan, which does exactly what
+  // it showed.
+  bool moreWaves = true;
+  std::function<bool(int wave, const Plan&, const std::vector<std::string>& opened)> onWave;
   int64_t heavyRecheckSeconds = 0;  // reuse passing load / ingest checks this young (daemon)
 };
 
@@ -39,6 +46,8 @@ struct CycleResult {
   int cancelled = 0;
   int heldBack = 0;             // deferred by back-off
   bool declined = false;        // the gate said no: nothing was applied
+  int waves = 1;                // how many plans were carried out (moreWaves)
+  Plan lastPlan;                // the last wave's plan: what is still deferred or refused
   std::optional<int> backoffs;  // resources backing off after this cycle, if the store could say
   std::string summary;
 };

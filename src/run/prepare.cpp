@@ -1,5 +1,7 @@
 #include "src/run/prepare.h"
 
+#include <sstream>
+
 #include "reconciler/values.h"
 #include "src/backlog/backlog.h"
 #include "src/platform/fs_spec_source.h"
@@ -10,6 +12,21 @@
 namespace hx {
 
 namespace {
+
+// -l app=search,tier=gold -> {app: search, tier: gold}; a malformed one is an error.
+RunOutcome parseSelector(RunEnv& env, PlanCommandOptions& o) {
+  o.plan.labels.clear();
+  std::stringstream in(o.selector);
+  for (std::string pair; std::getline(in, pair, ',');) {
+    auto eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
+      env.err << "error: -l " << o.selector << ": expected key=value[,key=value]\n";
+      return RunOutcome::kError;
+    }
+    o.plan.labels[pair.substr(0, eq)] = pair.substr(eq + 1);
+  }
+  return RunOutcome::kOk;
+}
 
 RunOutcome checkTarget(RunEnv& env, const Prepared& p, PlanCommandOptions& o) {
   if (o.target.empty()) return RunOutcome::kOk;
@@ -80,6 +97,17 @@ RunOutcome prepare(RunEnv& env, const RunOptions& common, PlanCommandOptions& o,
   if (!inventory) return reportError(env, inventory.status());
   p.inventory = std::move(inventory.value());
   if (auto checked = checkTarget(env, p, o); checked != RunOutcome::kOk) return checked;
+  if (auto parsed = parseSelector(env, o); parsed != RunOutcome::kOk) return parsed;
+  // What operators suspended is read every run, so a running daemon honours it at its next cycle.
+  auto suspended = store.suspensions();
+  if (!suspended) return reportError(env, suspended.status());
+  o.plan.suspended.clear();
+  for (const auto& [resource, s] : suspended.value()) {
+    auto slash = resource.find('/');
+    if (slash == std::string::npos) continue;
+    o.plan.suspended[ResourceId{resource.substr(0, slash), resource.substr(slash + 1)}] =
+        "by " + s.by + " since " + formatTime(s.since) + (s.reason.empty() ? "" : ": " + s.reason);
+  }
   auto previous = store.loadObservations();
   if (!previous) return reportError(env, previous.status());
   auto tasks = store.taskEvaluations();

@@ -28,6 +28,7 @@ struct RunOptions {
 struct PlanCommandOptions {
   PlanOptions plan;
   std::string target;
+  std::string selector;  // -l key=value[,key=value]: only resources with all these labels
   bool offline = false;
   bool detailedExitcode = false;
   // Write what was observed (and, for status, evaluated) to the store. Reads do not by default;

@@ -174,6 +174,17 @@ Result<std::vector<ObservedObject>> KeyProvider::observe(const std::string&) {
   std::lock_guard<std::mutex> lock(mu_);
   std::map<std::string, ObservedObject> found;
   for (const auto& [host, server] : servers_) {
+    if (!server.api && !server.problem.empty()) {
+      // Its secret is missing: the tokens there cannot be read, so a key delivered there is not
+      // known to be absent (a plan must not offer to create it).
+      for (const auto& [name, spec] : keys_)
+        if (spec.value("deliver", Json::object())
+                .value("qdrant", Json::object())
+                .value("server", "") == host)
+          return Status::error(ErrorKind::kTerminal,
+                               "cannot read the tokens on " + host + ": " + server.problem);
+      continue;
+    }
     if (!server.problem.empty() || !server.api) continue;
     auto v = view(host, server);
     if (!v)
@@ -283,8 +294,13 @@ Status KeyProvider::deliverToken(const std::string& name, const Json& spec,
   const Json& q = spec["deliver"]["qdrant"];
   std::string host = q.value("server", "");
   auto it = servers_.find(host);
-  if (it == servers_.end() || !it->second.api)
-    return Status::error(ErrorKind::kTerminal, "no Qdrant client for " + host);
+  if (it == servers_.end())
+    return Status::error(ErrorKind::kTerminal, "no Qdrant host " + host + " is declared");
+  if (!it->second.api)
+    return Status::error(
+        ErrorKind::kTerminal,
+        "cannot deliver to " + host + ": " +
+            (it->second.problem.empty() ? std::string("it has no client") : it->second.problem));
   const Server& server = it->second;
   if (!server.problem.empty()) return Status::error(ErrorKind::kTerminal, server.problem);
   auto off = jwtRbacOff(server);

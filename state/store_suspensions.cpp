@@ -1,0 +1,50 @@
+// Suspensions: resources an operator asked hxctl to leave alone for now (hxctl suspend).
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "state/store.h"
+#include "state/store_error.h"
+
+namespace hx {
+
+Status Store::suspend(const Suspension& s) {
+  try {
+    SQLite::Statement put(*db_,
+                          "INSERT OR REPLACE INTO suspensions(resource, by, since, reason) "
+                          "VALUES (?, ?, ?, ?)");
+    put.bind(1, s.resource);
+    put.bind(2, s.by);
+    put.bind(3, s.since);
+    put.bind(4, s.reason);
+    put.exec();
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<bool> Store::resume(const std::string& resource) {
+  try {
+    SQLite::Statement del(*db_, "DELETE FROM suspensions WHERE resource = ?");
+    del.bind(1, resource);
+    return del.exec() > 0;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<std::map<std::string, Suspension>> Store::suspensions() {
+  try {
+    SQLite::Statement q(*db_, "SELECT resource, by, since, reason FROM suspensions");
+    std::map<std::string, Suspension> out;
+    while (q.executeStep()) {
+      Suspension s{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                   q.getColumn(3).getString(), q.getColumn(2).getInt64()};
+      out[s.resource] = s;
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+}  // namespace hx
