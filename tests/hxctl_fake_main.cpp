@@ -9,6 +9,7 @@
 #include "src/cli/cli.h"
 #include "src/platform/http.h"
 #include "src/platform/real_clock.h"
+#include "src/platform/terminal.h"
 
 int main(int argc, char** argv) {
   const char* world = std::getenv("HXCTL_FAKE_WORLD");
@@ -19,10 +20,16 @@ int main(int argc, char** argv) {
   hx::RealClock clock;
   hx::fake::FakeWorld fake(clock, world);
   hx::CurlTransport http(true);
-  hx::CliEnv env{fake,      fake,
-                 clock,     http,
-                 true,      std::cout,
-                 std::cerr, isatty(STDOUT_FILENO) == 1,
-                 &std::cin, isatty(STDIN_FILENO) == 1};
+  hx::CliEnv env{fake,
+                 fake,
+                 clock,
+                 http,
+                 true,
+                 std::cout,
+                 std::cerr,
+                 isatty(STDOUT_FILENO) == 1,
+                 &std::cin,
+                 isatty(STDIN_FILENO) == 1,
+                 hx::terminalColumns(STDOUT_FILENO)};
   return hx::runCli(argc, argv, env);
 }

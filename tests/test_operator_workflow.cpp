@@ -91,15 +91,18 @@ TEST_CASE("hosts, plan and status during an outage change no host status, breake
 
 namespace {
 
-// hxctl on a pseudo-terminal (util-linux `script`), with `input` typed into it.
+// hxctl on a pseudo-terminal (util-linux `script`), with `input` typed into it; the terminal is
+// 80 columns wide, as a default terminal is (`script` copies no size when it has none).
 Run onTerminal(const CliHarness& h, const std::string& args, const std::string& input) {
   std::string out = (h.dir() / "tty.out").string();
-  std::string cmd = "printf '" + input + "' | script -qec '" +
-                    h.command(args, kKeyEnv + " NO_COLOR=1") + "' /dev/null > " + out + " 2>&1";
+  std::string cmd = "printf '" + input + "' | script -qec 'stty cols 80 rows 50 2>/dev/null; " +
+                    h.command(args, kKeyEnv + " NO_COLOR=1") + " 2>" + out + ".err' /dev/null > " +
+                    out + " 2>&1";
   int status = std::system(cmd.c_str());
   Run r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = test::slurp(out);
+  r.err = test::slurp(out + ".err");
   return r;
 }
 
@@ -126,7 +129,7 @@ TEST_CASE("apply on a terminal shows the plan and asks, and anything but yes cha
   CHECK(declined.code == 1);
   CHECK(declined.out.find("+ Collection/plain") != std::string::npos);  // the plan, first
   CHECK(declined.out.find("Only 'yes' will be accepted to approve.") != std::string::npos);
-  CHECK(declined.out.find("Apply cancelled: nothing was changed.") != std::string::npos);
+  CHECK(declined.err.find("Apply cancelled: nothing was changed.") != std::string::npos);
   CHECK(applyCalls(h) == 0);
   Json runs = Json::parse(h.run("history -o json").out);
   REQUIRE(runs.size() == 1);
@@ -476,4 +479,54 @@ TEST_CASE("reconcile --now makes the daemon that keeps the store reconcile at on
   CHECK(now.out.find("Asked the daemon (pid ") != std::string::npos);
   CHECK(test::eventually([&] { return cycles() > before; }, 30));
   kill(pid, SIGTERM);
+}
+
+namespace {
+
+// Lines of `text` wider than `width` characters (UTF-8 code points, escapes excluded: NO_COLOR).
+std::vector<std::string> widerThan(const std::string& text, size_t width) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    size_t n = 0;
+    for (unsigned char c : line) n += (c & 0xC0) != 0x80;
+    if (n > width) out.push_back(line);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("tables fit an 80-column terminal and keep every character when piped", "[cli][tables]") {
+  CliHarness h("tables");
+  h.world().setHost("qdrant", HostStatus::kActive);
+  h.world().setHost("llm", HostStatus::kActive);
+  const std::string title =
+      "Firewall the vector database so that only the application subnet reaches port 6333";
+  h.writeSpec("estate.yaml",
+              std::regex_replace(openEstate(), std::regex("title: Firewall the vector database"),
+                                 "title: " + title));
+  REQUIRE(h.run("apply --auto-approve -f specs", kKeyEnv).code == 0);
+
+  Run piped = h.run("status -f specs");
+  CHECK(piped.out.find(title) != std::string::npos);  // never cut for a script
+  CHECK(piped.out.find("…") == std::string::npos);
+
+  for (const char* command : {"status -f specs", "hosts -f specs", "keys -f specs"}) {
+    INFO(command);
+    Run tty = onTerminal(h, command, "");
+    CHECK(tty.code == 0);
+    CHECK(widerThan(tty.out, 80).empty());
+    for (const auto& line : widerThan(tty.out, 80)) UNSCOPED_INFO(line);
+  }
+  Run tty = onTerminal(h, "status -f specs", "");
+  CHECK(tty.out.find(title) == std::string::npos);
+  CHECK(tty.out.find("Firewall the v") != std::string::npos);
+  CHECK(tty.out.find("…") != std::string::npos);
+  // Times for people on the terminal, ISO 8601 for machines.
+  CHECK(std::regex_search(tty.out, std::regex("(just now|[0-9]+ s ago)")));
+  Json json = Json::parse(h.run("status -f specs -o json").out);
+  CHECK(std::regex_match(json["tasks"][0]["since"].get<std::string>(),
+                         std::regex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z")));
 }

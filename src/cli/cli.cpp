@@ -430,8 +430,9 @@ int runCli(int argc, char** argv, CliEnv& env) {
     for (auto& a : args) jsonArgv.push_back(a.data());
     jsonArgv.push_back(nullptr);
     std::ostringstream json;
-    CliEnv captured{env.providers, env.prober, env.clock,    env.http, env.loopbackOnly,
-                    json,          env.err,    env.outIsTty, env.in,   env.inIsTty};
+    CliEnv captured{env.providers,    env.prober,  env.clock, env.http,
+                    env.loopbackOnly, json,        env.err,   env.outIsTty,
+                    env.in,           env.inIsTty, 0};
     int rc = runCliJson(argc, jsonArgv.data(), captured);
     Json doc = Json::parse(json.str(), nullptr, false);
     env.out << (doc.is_discarded() ? json.str() : toYamlText(doc));
@@ -445,8 +446,8 @@ static int runCliJson(int argc, char** argv, CliEnv& env) {
   TeeStreamBuf outBuf(env.out.rdbuf(), 0);
   TeeStreamBuf errBuf(env.err.rdbuf(), 64 * 1024);  // what the error document quotes
   std::ostream out(&outBuf), err(&errBuf);
-  CliEnv guarded{env.providers, env.prober, env.clock,    env.http, env.loopbackOnly,
-                 out,           err,        env.outIsTty, env.in,   env.inIsTty};
+  CliEnv guarded{env.providers, env.prober,   env.clock, env.http,    env.loopbackOnly, out,
+                 err,           env.outIsTty, env.in,    env.inIsTty, env.columns};
   int rc = exit_code::kError;
   try {
     rc = runCommand(argc, argv, guarded);

@@ -10,6 +10,7 @@
 #include "src/cli/commands.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/load_specs.h"
+#include "src/cli/table.h"
 #include "src/run/prepare.h"
 
 namespace hx {
@@ -89,11 +90,12 @@ Json viewJson(const HostView& v, int64_t nowMs) {
 }
 
 void renderText(std::ostream& out, const std::vector<HostView>& views, int64_t nowMs,
-                const Style& style) {
-  out << std::left << std::setw(16) << "HOST" << std::setw(8) << "TYPE" << std::setw(22) << "STATUS"
-      << std::setw(22) << "SINCE" << std::setw(22) << "LAST PROBE" << std::setw(9) << "LATENCY"
-      << std::setw(15) << "VERSION" << std::setw(10) << "BREAKER"
-      << "MODELS\n";
+                const Style& style, size_t width) {
+  Table table(
+      {"HOST", "TYPE", "STATUS", "SINCE", "LAST PROBE", "LATENCY", "VERSION", "BREAKER", "MODELS"},
+      {false, false, false, false, false, false, true, false, true});
+  table.dropFirst({5, 6, 4, 1});  // latency, version, last probe, type: hosts -o json has all
+  const int64_t now = nowMs / 1000;
   for (const auto& v : views) {
     HealthPolicy policy = healthPolicyOf(*v.host);
     std::string models = "-";
@@ -102,20 +104,20 @@ void renderText(std::ostream& out, const std::vector<HostView>& views, int64_t n
       models = v.modelsKnown
                    ? std::to_string(v.present.size()) + "/" + std::to_string(declared) + " present"
                    : "unknown (" + std::to_string(declared) + " declared)";
-    std::string status = hostStatusName(v.obs.status);
-    out << std::left << std::setw(16) << v.host->id.name << std::setw(8)
-        << v.host->spec["api"].value("type", "")
-        << style.paint(status, v.obs.status == HostStatus::kActive ? "32" : "33")
-        << std::string(status.size() < 22 ? 22 - status.size() : 1, ' ') << std::setw(22)
-        << (v.obs.since ? formatTime(v.obs.since) : "never healthy") << std::setw(22)
-        << (v.obs.lastProbeMs ? formatTime(v.obs.lastProbeMs / 1000) : "-") << std::setw(9)
-        << (v.obs.lastProbeMs ? std::to_string(v.obs.latencyMs) + " ms" : "-") << std::setw(15)
-        << (v.obs.version.empty() ? "-" : v.obs.version) << std::setw(10)
-        << breakerText(v.obs, policy, nowMs) << models << "\n";
-    if (!v.obs.evidence.empty()) out << "    " << style.paint(v.obs.evidence, "2") << "\n";
-    if (v.modelsKnown && !v.missing.empty()) out << "    missing: " << join(v.missing) << "\n";
-    if (!v.unmanaged.empty()) out << "    not managed by hxctl: " << join(v.unmanaged) << "\n";
+    table.add({{v.host->id.name},
+               {v.host->spec["api"].value("type", "")},
+               {hostStatusName(v.obs.status), v.obs.status == HostStatus::kActive ? "32" : "33"},
+               {v.obs.since ? ago(v.obs.since, now) : "never healthy"},
+               {ago(v.obs.lastProbeMs / 1000, now)},
+               {v.obs.lastProbeMs ? std::to_string(v.obs.latencyMs) + " ms" : "-"},
+               {v.obs.version.empty() ? "-" : v.obs.version},
+               {breakerText(v.obs, policy, nowMs)},
+               {models}});
+    if (!v.obs.evidence.empty()) table.note({v.obs.evidence, "2"});
+    if (v.modelsKnown && !v.missing.empty()) table.note({"missing: " + join(v.missing)});
+    if (!v.unmanaged.empty()) table.note({"not managed by hxctl: " + join(v.unmanaged)});
   }
+  table.render(out, width, style);
 }
 
 }  // namespace
@@ -137,7 +139,7 @@ int cmdHosts(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
     for (const auto& v : views) out.push_back(viewJson(v, now));
     env.out << toJsonText(out) << "\n";
   } else {
-    renderText(env.out, views, now, common.style);
+    renderText(env.out, views, now, common.style, env.columns);
   }
   return exit_code::kOk;
 }

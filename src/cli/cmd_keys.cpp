@@ -1,12 +1,12 @@
 // hxctl keys: each ApiKey with its role, deliveries, expiry, and its audit (created, last
 // rotated), from the specs and the store. Never a secret: there is none to show.
-#include <iomanip>
 
 #include "reconciler/kinds.h"
 #include "reconciler/values.h"
 #include "src/cli/commands.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/load_specs.h"
+#include "src/cli/table.h"
 #include "src/run/prepare.h"
 
 namespace hx {
@@ -22,6 +22,7 @@ int cmdKeys(CliEnv& env, const CommonOptions& common) {
     return exit_code::kError;
   }
   Json out = Json::array();
+  std::vector<std::pair<int64_t, int64_t>> when;  // created, rotated: for the text's "ago"
   for (const auto* k : loaded.desired.ofKind(kind::kApiKey)) {
     Json deliveries = Json::array();
     const Json deliver = k->spec.value("deliver", Json::object());
@@ -30,12 +31,20 @@ int cmdKeys(CliEnv& env, const CommonOptions& common) {
     if (deliver.contains("gateway"))
       deliveries.push_back("gateway:" + deliver["gateway"].value("host", ""));
     Json created, rotated, last;
+    int64_t createdAt = 0, rotatedAt = 0;
     for (const auto& e : events.value()) {
       if (e.key != k->id.name) continue;
-      if (e.event == "created" && created.is_null()) created = formatTime(e.at);
-      if (e.event == "rotated") rotated = formatTime(e.at);
+      if (e.event == "created" && created.is_null()) {
+        created = formatTime(e.at);
+        createdAt = e.at;
+      }
+      if (e.event == "rotated") {
+        rotated = formatTime(e.at);
+        rotatedAt = e.at;
+      }
       last = {{"event", e.event}, {"at", formatTime(e.at)}, {"by", e.who}};
     }
+    when.emplace_back(createdAt, rotatedAt);
     out.push_back({{"name", k->id.name},
                    {"role", k->spec.value("role", "")},
                    {"deliveries", deliveries},
@@ -49,18 +58,22 @@ int cmdKeys(CliEnv& env, const CommonOptions& common) {
     return exit_code::kOk;
   }
   auto show = [](const Json& v) { return v.is_null() ? std::string("-") : v.get<std::string>(); };
-  env.out << std::left << std::setw(18) << "KEY" << std::setw(10) << "ROLE" << std::setw(34)
-          << "DELIVERIES" << std::setw(22) << "CREATED" << std::setw(12) << "EXPIRES"
-          << "LAST ROTATED\n";
-  for (const auto& k : out) {
+  const int64_t now = env.clock.nowSeconds();
+  Table table({"KEY", "ROLE", "DELIVERIES", "CREATED", "EXPIRES", "LAST ROTATED"},
+              {false, false, true, false, false, false});
+  for (size_t i = 0; i < out.size(); ++i) {
+    const Json& k = out[i];
     std::string where;
     for (const auto& d : k["deliveries"])
       where += (where.empty() ? "" : ", ") + d.get<std::string>();
-    env.out << std::left << std::setw(18) << k["name"].get<std::string>() << std::setw(10)
-            << k["role"].get<std::string>() << std::setw(34) << (where.empty() ? "-" : where)
-            << std::setw(22) << show(k["created"]) << std::setw(12) << show(k["expires"])
-            << show(k["last_rotated"]) << "\n";
+    table.add({{k["name"].get<std::string>()},
+               {k["role"].get<std::string>()},
+               {where.empty() ? "-" : where},
+               {ago(when[i].first, now)},
+               {show(k["expires"])},
+               {ago(when[i].second, now)}});
   }
+  table.render(env.out, env.columns, common.style);
   return exit_code::kOk;
 }
 

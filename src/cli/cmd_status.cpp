@@ -8,9 +8,11 @@
 #include "reconciler/values.h"
 #include "src/backlog/backlog.h"
 #include "src/cli/commands.h"
+#include "src/cli/criteria_text.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/load_specs.h"
 #include "src/cli/report_markdown.h"
+#include "src/cli/table.h"
 #include "src/run/prepare.h"
 
 #ifndef HXCTL_VERSION
@@ -180,36 +182,37 @@ void renderHosts(std::ostream& out, const Prepared& p, const Style& style) {
 }
 
 void renderBacklog(std::ostream& out, const Prepared& p,
-                   const std::vector<TaskEvaluation>& evaluations, const Style& style) {
+                   const std::vector<TaskEvaluation>& evaluations, const Style& style, size_t width,
+                   int64_t now) {
   std::vector<std::string> groups;
   for (const auto* t : p.loaded.desired.ofKind(kind::kTask)) {
     std::string g = t->spec.value("group", "Other");
     if (std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(g);
   }
   for (const auto& g : groups) {
-    out << "\n" << style.paint(g, "1") << "\n";
-    out << "  " << std::left << std::setw(9) << "TASK" << std::setw(48) << "TITLE" << std::setw(10)
-        << "PRIORITY" << std::setw(8) << "EFFORT" << std::setw(13) << "STATUS" << std::setw(22)
-        << "SINCE"
-        << "WAITING ON / PROVEN BY\n";
+    Table table(
+        {"TASK", "TITLE", "PRIORITY", "EFFORT", "STATUS", "SINCE", "WAITING ON / PROVEN BY"},
+        {false, true, false, false, false, false, true}, "  ");
+    table.dropFirst({3, 2, 5});  // effort, priority, since: status -o json has them all
     for (const auto* t : p.loaded.desired.ofKind(kind::kTask)) {
       if (t->spec.value("group", "Other") != g) continue;
       const TaskEvaluation* e = nullptr;
       for (const auto& x : evaluations)
         if (x.task == t->id.name) e = &x;
       if (!e) continue;
-      std::string title = t->spec.value("title", "");
-      if (title.size() > 46) title = title.substr(0, 43) + "...";
-      std::string status = taskStatusName(e->status);
       const char* color = e->status == TaskStatus::kCompleted   ? "32"
                           : e->status == TaskStatus::kRegressed ? "31"
                                                                 : "33";
-      out << "  " << std::left << std::setw(9) << t->id.name << std::setw(48) << title
-          << std::setw(10) << t->spec.value("priority", "") << std::setw(8)
-          << t->spec.value("effort", "-") << style.paint(status, color)
-          << std::string(13 - std::min<size_t>(12, status.size()), ' ') << std::setw(22)
-          << (e->since ? formatTime(e->since) : "-") << proof(*e) << "\n";
+      table.add({{t->id.name},
+                 {t->spec.value("title", "")},
+                 {t->spec.value("priority", "")},
+                 {t->spec.value("effort", "-")},
+                 {taskStatusName(e->status), color},
+                 {e->since ? ago(e->since, now) : "-"},
+                 {proof(*e)}});
     }
+    out << "\n" << style.paint(g, "1") << "\n";
+    table.render(out, width, style);
   }
 }
 
@@ -290,7 +293,7 @@ int renderTask(CliEnv& env, const CommonOptions& common, const Prepared& p,
                                       : e->criteria[i].unknown ? "?    "
                                                                : "FAIL ")
                                    : "--   ")
-        << c.dump(-1, ' ', false, Json::error_handler_t::replace);
+        << criterionSentence(c);
     if (i < e->criteria.size()) {
       const auto& r = e->criteria[i];
       out << "\n       " << r.value << " (required: " << r.threshold << ")"
@@ -430,7 +433,7 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
     return exit_code::kOk;
   }
   renderHosts(env.out, p, common.style);
-  renderBacklog(env.out, p, evaluations.value(), common.style);
+  renderBacklog(env.out, p, evaluations.value(), common.style, env.columns, now);
   env.out << "\n" << summaryOf(evaluations.value()) << "\n";
   renderCalendar(env.out, calendar, now, common.style);
   renderWriter(env.out, writerJson(*p.store), backoffsJson(*p.store, now));

@@ -10,6 +10,7 @@
 #include "src/platform/http.h"
 #include "src/platform/logging.h"
 #include "src/platform/real_clock.h"
+#include "src/platform/terminal.h"
 #include "src/providers/host_probe.h"
 #include "src/providers/real_providers.h"
 
@@ -32,7 +33,8 @@ int main(int argc, char** argv) {
                  std::cerr,
                  isatty(STDOUT_FILENO) == 1,
                  &std::cin,
-                 isatty(STDIN_FILENO) == 1};
+                 isatty(STDIN_FILENO) == 1,
+                 hx::terminalColumns(STDOUT_FILENO)};
   try {
     return hx::runCli(argc, argv, env);
   } catch (const std::exception& e) {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 
@@ -31,7 +32,10 @@ void PullProgress::update(const std::string& what, const std::string& status, in
   std::lock_guard<std::mutex> lock(mu_);
   int64_t now = clock_.nowMillis();
   Pull& p = pulls_[what];
-  if (p.startedMs == 0) p.startedMs = now;
+  if (p.startedMs == 0) {
+    p.startedMs = now;
+    order_.push_back(what);
+  }
   bool first = p.lastShownMs == 0;
   const bool tty = tty_ && !gToLog;
   if (!first && now - p.lastShownMs < (tty ? 100 : plainEveryMs_)) return;
@@ -44,12 +48,22 @@ void PullProgress::update(const std::string& what, const std::string& status, in
     line += std::string(pct) + " " + humanBytes(completed) + " / " + humanBytes(total) + ", " +
             humanBytes(static_cast<int64_t>(completed / seconds)) + "/s";
   }
+  p.line = line;
   if (gToLog)
     spdlog::info("{}", line);
   else if (tty)
-    out_ << "\r\033[K  " << line << std::flush;
+    redraw("");
   else
     out_ << "  " << line << "\n";
+}
+
+void PullProgress::redraw(const std::string& finished) {
+  if (drawn_ > 0) out_ << "\033[" << drawn_ << "A";  // back to the block's first line
+  if (!finished.empty()) out_ << "\r\033[K  " << finished << "\n";  // stays above the block
+  for (const auto& w : order_) out_ << "\r\033[K  " << pulls_[w].line << "\n";
+  // The block is one line shorter when a pull ended: its old last line is now `finished`'s.
+  drawn_ = order_.size();
+  out_ << std::flush;
 }
 
 void PullProgress::finish(const std::string& what, const std::string& outcome) {
@@ -57,12 +71,15 @@ void PullProgress::finish(const std::string& what, const std::string& outcome) {
   auto it = pulls_.find(what);
   if (it == pulls_.end() && outcome == "up to date") return;
   pulls_.erase(what);
+  order_.erase(std::remove(order_.begin(), order_.end(), what), order_.end());
   if (gToLog) {
     spdlog::info("{}: pull {}", what, outcome);
     return;
   }
-  if (tty_) out_ << "\r\033[K";
-  out_ << "  " << what << ": pull " << outcome << "\n";
+  if (tty_)
+    redraw(what + ": pull " + outcome);
+  else
+    out_ << "  " << what << ": pull " << outcome << "\n";
 }
 
 }  // namespace hx

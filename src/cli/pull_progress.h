@@ -1,5 +1,7 @@
-// Shows model pulls as they progress: on a terminal one self-rewriting line (bytes, percent,
-// rate); otherwise a plain line per pull at most every few seconds, so logs stay readable.
+// Shows model pulls as they progress: on a terminal a block with one self-rewriting line per pull
+// in flight (bytes, percent, rate), so parallel pulls do not overwrite each other, and a line
+// that stays when one ends; otherwise a plain line per pull at most every few seconds, so logs
+// stay readable.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +9,7 @@
 #include <mutex>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "reconciler/clock.h"
 #include "src/providers/pull_reporter.h"
@@ -28,13 +31,18 @@ class PullProgress : public PullReporter {
   struct Pull {
     int64_t startedMs = 0;
     int64_t lastShownMs = 0;
+    std::string line;
   };
+  // The terminal block: rewrite the `drawn_` lines above the cursor with the pulls in flight.
+  void redraw(const std::string& finished);
   std::ostream& out_;
   bool tty_;
   Clock& clock_;
   int64_t plainEveryMs_;
   std::mutex mu_;  // guards pulls_ and the stream
   std::map<std::string, Pull> pulls_;
+  std::vector<std::string> order_;  // pulls in flight, in the order they started
+  size_t drawn_ = 0;                // lines of the block on the terminal now
 };
 
 // "1.8 GB", "274 MB", "12 kB"

@@ -23,6 +23,7 @@ struct RunEnv {
   bool outIsTty = false;
   std::istream* in = nullptr;  // where apply reads its "yes"; nullptr: nobody to ask
   bool inIsTty = false;
+  size_t columns = 0;  // the terminal's width when stdout is one; 0 when piped (no cutting)
 };
 
 }  // namespace hx
