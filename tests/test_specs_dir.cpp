@@ -1,6 +1,8 @@
 // The real estate in specs/: it validates, it has what the seed backlog describes, and an
 // offline plan of it defers everything (no host has been seen healthy). Nothing is contacted.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -134,4 +136,21 @@ TEST_CASE("the README's coverage of the seed's criteria is what specs/ proves", 
                             " manual (" + std::to_string(100 - percent) + " %)";
   INFO(claim);
   CHECK(readme.str().find(claim) != std::string::npos);
+}
+
+TEST_CASE("every kind has a runnable example in examples/kinds/ that validates on its own",
+          "[specs][examples]") {
+  for (const auto& k : kinds()) {
+    if (k.derived) continue;
+    std::string file = k.name;
+    std::transform(file.begin(), file.end(), file.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string path = std::string(HX_SOURCE_DIR) + "/examples/kinds/" + file + ".yaml";
+    INFO(path);
+    FsSpecSource source;
+    LoadResult loaded = loadSpecs(source, {path});
+    CHECK(loaded.ok());
+    for (const auto& d : loaded.diagnostics) UNSCOPED_INFO(formatDiagnostic(d));
+    CHECK_FALSE(loaded.desired.ofKind(k.name).empty());
+  }
 }
