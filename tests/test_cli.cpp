@@ -6,31 +6,19 @@
 #include <catch2/catch.hpp>
 #include <regex>
 
-#include "cli_harness.h"
-#include "fakes/estate_fixture.h"
+#include "small_estate_cli.h"
 #include "src/cli/render.h"
 
 extern char** environ;
 
 using namespace hx;
+using hx::test::activeHosts;
 using hx::test::CliHarness;
+using hx::test::kKeyEnv;
+using hx::test::openEstate;
 using hx::test::Run;
 
 namespace {
-
-const std::string kKeyEnv = "HX_TEST_APP_KEY=sekret-value-0123456789";
-
-// The fixture estate with the hold lifted, so that everything can converge.
-std::string openEstate() {
-  std::string text = fake::kSmallEstate;
-  return std::regex_replace(text, std::regex("  hold: \\{reason: the user deferred hardening\\}\n"),
-                            "");
-}
-
-void activeHosts(CliHarness& h) {
-  h.world().setHost("qdrant", HostStatus::kActive);
-  h.world().setHost("llm", HostStatus::kActive);
-}
 
 int countCalls(CliHarness& h, const std::string& prefix) {
   int n = 0;

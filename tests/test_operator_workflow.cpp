@@ -8,22 +8,16 @@
 #include <regex>
 #include <set>
 
-#include "cli_harness.h"
-#include "fakes/estate_fixture.h"
+#include "small_estate_cli.h"
 
 using namespace hx;
+using hx::test::activeHosts;
 using hx::test::CliHarness;
+using hx::test::kKeyEnv;
+using hx::test::openEstate;
 using hx::test::Run;
 
 namespace {
-
-const std::string kKeyEnv = "HX_TEST_APP_KEY=sekret-value-0123456789";
-
-std::string openEstate() {
-  std::string text = fake::kSmallEstate;
-  return std::regex_replace(text, std::regex("  hold: \\{reason: the user deferred hardening\\}\n"),
-                            "");
-}
 
 // The store's files, byte for byte: what a read must leave as it found it.
 std::string storeBytes(const CliHarness& h) {
@@ -110,11 +104,6 @@ int applyCalls(CliHarness& h) {
   int n = 0;
   for (const auto& c : h.world().calls()) n += c.rfind("apply ", 0) == 0;
   return n;
-}
-
-void activeHosts(CliHarness& h) {
-  h.world().setHost("qdrant", HostStatus::kActive);
-  h.world().setHost("llm", HostStatus::kActive);
 }
 
 }  // namespace

@@ -161,7 +161,7 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
                  "directory, or above; else /etc/hxctl/hxctl.yaml)")
       ->envname("HXCTL_CONFIG");
   app.add_option("-o,--output", common.output, "Output format: text, json or yaml")
-      ->check(CLI::IsMember({"text", "json"}));
+      ->check(CLI::IsMember({"text", "json", "yaml"}));
   app.add_option("--max-spec-bytes", common.specLimits.maxFileBytes,
                  "Largest spec file read (e.g. 8MiB); the YAML node budget and the limit for all "
                  "files together (4x) follow from it. Env HXCTL_MAX_SPEC_BYTES")
