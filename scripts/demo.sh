@@ -45,7 +45,9 @@ say "The backlog: tasks blocked on llm-primary, 1.5.1 held by the user's decisio
 run hxctl status
 say "The install of llm-primary finishes (hx-sim brings it up)..."
 for _ in $(seq 100); do
-  [ "$(hxctl hosts -o json 2>/dev/null | grep -c '"status": "active"')" -ge 2 ] && break
+  # --record: each probe counts, as the daemon's would (a plain read keeps what it sees to itself,
+  # so the breaker that run 1 opened would stay open for every read until its cool-down).
+  [ "$(hxctl hosts --record -o json 2>/dev/null | grep -c '"status": "active"')" -ge 2 ] && break
   sleep 0.2
 done
 run hxctl hosts
