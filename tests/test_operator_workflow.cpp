@@ -62,7 +62,10 @@ TEST_CASE("hosts, plan and status during an outage change no host status, breake
   h.world().setHost("qdrant", HostStatus::kActive);
   h.world().setHost("llm", HostStatus::kActive);
   h.writeSpec("estate.yaml", openEstate());
-  REQUIRE(h.run("apply --auto-approve -f specs --auto-approve", kKeyEnv).code == 0);
+  REQUIRE(h.run("apply --auto-approve -f specs", kKeyEnv).code == 0);
+  namespace fs = std::filesystem;  // a new store is private to its owner
+  CHECK(fs::status(h.statePath()).permissions() ==
+        (fs::perms::owner_read | fs::perms::owner_write));
   const std::string before = storeBytes(h);
   REQUIRE(hostJson(h.run("hosts -f specs --offline -o json"), "llm")["status"] == "active");
 
