@@ -407,6 +407,12 @@ TEST_CASE(
   CHECK(version.code == 0);
   CHECK(version.out.rfind("hxctl ", 0) == 0);
   CHECK(version.out.find("state schema") != std::string::npos);
+  Json v = Json::parse(h.run("version -o json").out, nullptr, false);
+  CHECK(v["version"] == std::string(version.out.substr(6, version.out.find(' ', 6) - 6)));
+  CHECK(v["commit"].is_string());
+  CHECK_FALSE(v.value("commit", "").empty());
+  CHECK(v["build_type"].is_string());
+  CHECK(v["state_schema"].is_number_integer());
   Run unknown = h.run("plam -f specs");
   CHECK(unknown.code == 1);
   CHECK(unknown.err.find("unknown command \"plam\" (did you mean \"plan\"?)") != std::string::npos);

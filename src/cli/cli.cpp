@@ -8,10 +8,17 @@
 #include "src/cli/estate_setup.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/json_output_guard.h"
+#include "src/cli/man_page.h"
 #include "state/store.h"
 
 #ifndef HXCTL_VERSION
 #define HXCTL_VERSION "dev"
+#endif
+#ifndef HXCTL_COMMIT
+#define HXCTL_COMMIT "unknown"
+#endif
+#ifndef HXCTL_BUILD_TYPE
+#define HXCTL_BUILD_TYPE "unknown"
 #endif
 
 namespace hx {
@@ -42,6 +49,21 @@ void addPlanFlags(CLI::App* cmd, PlanCommandOptions& o) {
 }  // namespace
 
 namespace {
+
+// hxctl version / --version: the release, the commit and build type it was built from, and the
+// store schema it reads and writes.
+int printVersion(CliEnv& env, bool json) {
+  if (json)
+    env.out << toJsonText(Json{{"version", HXCTL_VERSION},
+                               {"commit", HXCTL_COMMIT},
+                               {"build_type", HXCTL_BUILD_TYPE},
+                               {"state_schema", Store::kSchemaVersion}})
+            << "\n";
+  else
+    env.out << "hxctl " << HXCTL_VERSION << " (commit " << HXCTL_COMMIT << ", " << HXCTL_BUILD_TYPE
+            << " build, state schema " << Store::kSchemaVersion << ")\n";
+  return exit_code::kOk;
+}
 
 // Global options that take a value, so that the word after them is not taken for a command.
 bool takesValue(const std::string& arg) {
@@ -79,10 +101,7 @@ int answerBeforeParsing(CLI::App& app, int argc, char** argv, CliEnv& env) {
   int at = 0;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--version" || arg == "-V") {
-      env.out << "hxctl " << HXCTL_VERSION << " (state schema " << Store::kSchemaVersion << ")\n";
-      return exit_code::kOk;
-    }
+    if (arg == "--version" || arg == "-V") return printVersion(env, argsWantJson(argc, argv));
     if (takesValue(arg)) {
       ++i;
       continue;
@@ -341,6 +360,26 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
       "explain", "Describe a kind or a field from the schema: hxctl explain Collection.vectors");
   explain->add_option("field", explainPath, "KIND or KIND.field.subfield")->required();
 
+  std::string completionShell;
+  auto* completion = app.add_subcommand(
+      "completion",
+      "Print the shell completion script: hxctl completion bash > /etc/bash_completion.d/hxctl");
+  completion->add_option("shell", completionShell, "bash or zsh")
+      ->required()
+      ->check(CLI::IsMember({"bash", "zsh"}));
+  std::string manSection;
+  auto* manpage = app.add_subcommand("manpage", "Print a manual page (1: the commands, 5: specs)");
+  manpage->add_option("section", manSection, "1 or 5")
+      ->required()
+      ->check(CLI::IsMember({"1", "5"}));
+  manpage->group("");  // the build's, not the user's
+  std::string completeWhat;
+  auto* complete = app.add_subcommand("__complete", "Words for shell completion");
+  complete->add_option("what", completeWhat, "resources, tasks or kinds")->required();
+  complete->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->allow_extra_args(false);
+  complete->group("");
+
   app.add_subcommand("version", "Print the version (also --version)");
   app.add_subcommand("help", "Show this help, or a command's: hxctl help plan");
 
@@ -362,14 +401,15 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
     return code == 0 ? exit_code::kOk : exit_code::kError;
   }
   common.style = detectStyle(env.outIsTty, common.noColor);
-  const bool schemaOnly = *app.get_subcommand("schema") || *explain;  // no estate needed
+  const bool schemaOnly =
+      *app.get_subcommand("schema") || *explain || *completion || *manpage;  // no estate needed
   if (!*app.get_subcommand("version") && !*app.get_subcommand("help") && !schemaOnly) {
     CLI::App* command = app.get_subcommands().front();
     EstateSetup setup;
     setup.configFlag = configPath;
     const char* stateEnv = std::getenv("HXCTL_STATE");
     setup.stateGiven = app.get_option("--state")->count() > 0 || (stateEnv && *stateEnv);
-    setup.needsSpecs = !*history && !*unlock && !*resume && !*reconcile && !*wait &&
+    setup.needsSpecs = !*history && !*unlock && !*resume && !*reconcile && !*wait && !*complete &&
                        !(*apply && !applyCli.planFile.empty());
     setup.fillSpecs = !(*apply && !applyCli.planFile.empty());
     common.stateGiven = setup.stateGiven;
@@ -377,6 +417,16 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   }
 
   if (*app.get_subcommand("schema")) return cmdSchema(env);
+  if (*completion) {
+    env.out << (completionShell == "bash" ? bashCompletion(app) : zshCompletion(app));
+    return exit_code::kOk;
+  }
+  if (*manpage) {
+    env.out << (manSection == "1" ? manPageCommands(app, HXCTL_VERSION)
+                                  : manPageSpecs(HXCTL_VERSION));
+    return exit_code::kOk;
+  }
+  if (*complete) return cmdComplete(env, common, completeWhat);
   if (*explain) return cmdExplain(env, explainPath);
   if (*validate) return cmdValidate(env, common);
   if (*monitoring) return cmdMonitoringConfig(env, common, prometheusName);
@@ -395,8 +445,7 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   if (*keys) return cmdKeys(env, common);
   if (*unlock) return cmdForceUnlock(env, common, lockId, force);
   if (*daemon) return cmdDaemon(env, common, daemonCli);
-  env.out << "hxctl " << HXCTL_VERSION << " (state schema " << Store::kSchemaVersion << ")\n";
-  return exit_code::kOk;
+  return printVersion(env, common.json());
 }
 
 namespace {

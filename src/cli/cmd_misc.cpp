@@ -42,6 +42,23 @@ int cmdSchema(CliEnv& env) {
   return exit_code::kOk;
 }
 
+int cmdComplete(CliEnv& env, const CommonOptions& common, const std::string& what) {
+  if (what == "kinds") {
+    for (const auto& k : kinds())
+      if (!k.derived) env.out << k.name << "\n";
+    return exit_code::kOk;
+  }
+  if (common.files.empty()) return exit_code::kOk;
+  FsSpecSource source(common.specLimits.maxFileBytes);
+  LoadResult loaded = loadSpecs(source, common.files, common.specLimits);
+  for (const auto& r : loaded.desired.resources) {
+    if (findKind(r.id.kind) && findKind(r.id.kind)->derived) continue;
+    if (what == "resources") env.out << r.id.str() << "\n";
+    if (what == "tasks" && r.id.kind == kind::kTask) env.out << r.id.name << "\n";
+  }
+  return exit_code::kOk;
+}
+
 int cmdExplain(CliEnv& env, const std::string& path) {
   auto text = explainField(path);
   if (!text) {

@@ -44,6 +44,9 @@ struct DaemonCliOptions {
 
 int cmdValidate(CliEnv& env, const CommonOptions& common);
 int cmdSchema(CliEnv& env);
+// Words for shell completion: "resources" (KIND/NAME), "tasks" (ids) or "kinds"; quietly none
+// when the specs cannot be read.
+int cmdComplete(CliEnv& env, const CommonOptions& common, const std::string& what);
 int cmdExplain(CliEnv& env, const std::string& path);
 int cmdMonitoringConfig(CliEnv& env, const CommonOptions& common, const std::string& name);
 // `outFile`: also save the plan there (plan -out), for apply FILE.
