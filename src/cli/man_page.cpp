@@ -37,9 +37,9 @@ std::vector<const CLI::App*> commandsOf(const CLI::App& app) {
 std::string optionLine(const CLI::Option* o) {
   std::string names;
   for (const auto& s : o->get_snames())
-    names += (names.empty() ? "" : ", ") + ("\\fB\\-" + s + "\\fR");
+    names.append(names.empty() ? "" : ", ").append("\\fB\\-").append(s).append("\\fR");
   for (const auto& l : o->get_lnames())
-    names += (names.empty() ? "" : ", ") + ("\\fB\\-\\-" + roff(l) + "\\fR");
+    names.append(names.empty() ? "" : ", ").append("\\fB\\-\\-").append(roff(l)).append("\\fR");
   if (names.empty())
     names = "\\fI" + roff(o->get_name()) + "\\fR";  // a positional
   else if (o->get_type_size() != 0)
@@ -58,7 +58,7 @@ void options(std::ostringstream& out, const CLI::App& app) {
 std::string flagsOf(const CLI::App& app) {
   std::string out;
   for (const auto* o : app.get_options())
-    for (const auto& l : o->get_lnames()) out += (out.empty() ? "" : " ") + ("--" + l);
+    for (const auto& l : o->get_lnames()) out.append(out.empty() ? "" : " ").append("--").append(l);
   return out;
 }
 
