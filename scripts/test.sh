@@ -13,9 +13,10 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug -DHXCTL_WERROR=ON -DCMAKE_INSTALL_P
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
-# The second build is another build type (optimised, as packages are), warnings still errors.
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHXCTL_SANITIZE=ON -DHXCTL_WERROR=ON \
-  >/dev/null
+# The second build is another build type (optimised, as packages are). Its warnings are not
+# errors: with -fsanitize, GCC's -Wmaybe-uninitialized flags libstdc++'s own std::regex and
+# std::function code; the Debug build above holds the project to no warning.
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHXCTL_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$jobs"
 # The seed estate's load targets measure the simulator's speed, which ASan divides: it runs in
 # the plain build only.
