@@ -59,7 +59,8 @@ TEST_CASE(
     "qdrant: apply creates every collection with its settings, indexes and aliases, "
     "a second apply changes nothing",
     "[qdrant][e2e]") {
-  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "e2e-admin-key-41"}}, exchangeLog("create"));
+  const std::string log = exchangeLog("create");
+  SimProcess sim({{"--qdrant", "{PORT}", "--api-key", "e2e-admin-key-41"}}, log);
   CliHarness h("q-create", HX_BIN);
   h.writeSpec("estate.yaml", hostSpec("vector-db", sim.port(0)) + seedCollections("vector-db"));
   Run first = h.run("apply --auto-approve -f specs", kKey);
@@ -79,6 +80,17 @@ TEST_CASE(
   auto aliases = q.api.aliases();
   REQUIRE(aliases);
   CHECK(aliases.value().size() == 9);
+  // Each create reads its own collection's aliases, never the server's whole list: that list,
+  // fetched per create, made a 5 000-collection apply quadratic (issue 18). GET /aliases: once
+  // as the apply observes, once as it reads back, once by this test above.
+  const int wholeList = hx::test::countExchanges(
+      log, [](const Json& e) { return e["method"] == "GET" && e["path"] == "/aliases"; });
+  CHECK(wholeList == 3);
+  CHECK(hx::test::countExchanges(log, [](const Json& e) {
+          const std::string path = e.value("path", "");
+          return e["method"] == "GET" && path.size() > 8 &&
+                 path.compare(path.size() - 8, 8, "/aliases") == 0 && path != "/aliases";
+        }) <= 2 * 9);  // per create: its alias sync, and the read-back of what it made
   Run again = h.run("plan -f specs --detailed-exitcode", kKey);
   CHECK(again.code == 0);
   CHECK(again.out.find("No changes.") != std::string::npos);

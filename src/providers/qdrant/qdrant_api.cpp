@@ -115,11 +115,22 @@ Result<Json> QdrantApi::collectionInfo(const std::string& name) {
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> QdrantApi::aliases() {
-  auto r = call("GET", "/aliases");
+  return aliasList("/aliases");
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> QdrantApi::collectionAliases(
+    const std::string& name) {
+  return aliasList("/collections/" + escapePath(name) + "/aliases");
+}
+
+// Both alias endpoints answer {"aliases": [{"alias_name", "collection_name"}]}.
+Result<std::vector<std::pair<std::string, std::string>>> QdrantApi::aliasList(
+    const std::string& path) {
+  auto r = call("GET", path);
   if (!r) return r.status();
   const Json* list = jread::field(r.value(), "aliases");
   if (!list || !list->is_array())
-    return Status::error(ErrorKind::kUnavailable, "GET /aliases: `result.aliases` is " +
+    return Status::error(ErrorKind::kUnavailable, "GET " + path + ": `result.aliases` is " +
                                                       jread::describe(list) + ", not an array");
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& a : *list) {
@@ -127,7 +138,7 @@ Result<std::vector<std::pair<std::string, std::string>>> QdrantApi::aliases() {
     auto collection = jread::name(a, "collection_name", 255);
     if (!alias || !collection)
       return Status::error(ErrorKind::kUnavailable,
-                           "GET /aliases: an alias without `alias_name` and `collection_name`");
+                           "GET " + path + ": an alias without `alias_name` and `collection_name`");
     out.emplace_back(*alias, *collection);
   }
   return out;

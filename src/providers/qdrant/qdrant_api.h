@@ -31,6 +31,10 @@ class QdrantApi {
   Result<std::vector<std::string>> listCollections();
   Result<Json> collectionInfo(const std::string& name);
   Result<std::vector<std::pair<std::string, std::string>>> aliases();  // (alias, collection)
+  // One collection's aliases (GET /collections/{name}/aliases): what a change to that collection
+  // needs, without the server's whole list.
+  Result<std::vector<std::pair<std::string, std::string>>> collectionAliases(
+      const std::string& name);
   Status createCollection(const std::string& name, const Json& body);
   Status updateCollection(const std::string& name, const Json& body);
   Status deleteCollection(const std::string& name);
@@ -58,6 +62,7 @@ class QdrantApi {
 
  private:
   Status addVector(const std::string& collection, const std::string& vector, const Json& body);
+  Result<std::vector<std::pair<std::string, std::string>>> aliasList(const std::string& path);
   Result<Json> callOnce(const std::string& method, const std::string& path, const Json* body);
 
   Clock& clock_;
