@@ -310,16 +310,23 @@ TEST_CASE("the daemon's store is the one status finds with no flags", "[cli][est
   makeEstate(h, "lab", "lab", kEstateB);
   int pid = h.startCommand(h.commandIn("lab", "daemon --interval 1h --metrics-address off"));
   REQUIRE(pid > 0);
-  bool running = test::eventually(
+  // The daemon's first cycle has applied; then status, run from the estate with no flags, reads
+  // that store: the daemon holds it, and its run is there.
+  CHECK(test::eventually(
+      [&] { return h.world().object("Collection", "qdrant", "b-only") != nullptr; }, 30));
+  bool found = test::eventually(
       [&] {
         Json status = Json::parse(h.runIn("lab/specs", "status -o json").out, nullptr, false);
         return status.is_object() && status["writer"].is_object() &&
                status["writer"].value("operation", "") == "daemon";
       },
       30);
+  Json runs = Json::parse(h.runIn("lab", "history -o json").out, nullptr, false);
   kill(pid, SIGTERM);
-  CHECK(running);
-  CHECK(h.world().object("Collection", "qdrant", "b-only") != nullptr);
+  CHECK(found);
+  REQUIRE(runs.is_array());
+  REQUIRE_FALSE(runs.empty());
+  CHECK(runs.back()["command"] == "daemon");
 }
 
 TEST_CASE("a bad hxctl.yaml is refused with its line and the nearest key", "[cli][estate]") {
