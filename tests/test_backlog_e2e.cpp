@@ -562,6 +562,12 @@ TEST_CASE(
   CHECK(s["models"]["status"] == "completed");
   CHECK(s["ingest"]["status"] == "completed");
 
+  // A task's criteria read as sentences, not as the spec's JSON.
+  Run story = h.run("status -f specs ingest", kKey);
+  CHECK(story.out.find("pass collection docs exists, is green and matches its spec") !=
+        std::string::npos);
+  CHECK(story.out.find("{\"collectionReady\"") == std::string::npos);
+
   // --target of something unrelated: the tasks it did not touch keep their records.
   Run targeted = h.run("apply --auto-approve -f specs --target Collection/wide", kKey);
   CHECK(targeted.code == 0);
