@@ -3,18 +3,13 @@
 #include <sstream>
 
 #include "reconciler/kinds.h"
+#include "reconciler/values.h"
 
 namespace hx {
 
 namespace {
 
 constexpr const char* kUnit = "[0-9]+(ms|s|m|h|d)";
-
-std::string joined(const std::vector<std::string>& items, const char* sep = ", ") {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
-  return out;
-}
 
 Json bounded(Json j, const Schema& s) {
   if (s.min) j["minimum"] = *s.min;

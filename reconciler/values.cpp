@@ -206,4 +206,13 @@ size_t editDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+std::string joined(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (const auto& i : items) {
+    if (!out.empty()) out += separator;
+    out += i;
+  }
+  return out;
+}
+
 }  // namespace hx

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hx {
 
@@ -35,5 +36,8 @@ std::string contentDigest(std::string_view text);
 
 // Levenshtein distance, for "did you mean".
 size_t editDistance(std::string_view a, std::string_view b);
+
+// "a, b, c": items for a message, in their order.
+std::string joined(const std::vector<std::string>& items, const char* separator = ", ");
 
 }  // namespace hx

@@ -2,6 +2,7 @@
 // alerting rules it evaluates; Grafana, whether it has a dashboard and whether the data sources
 // the dashboard draws from answer. That a server serves metrics, or that a dashboard file exists
 // in a repository, proves neither.
+#include "reconciler/values.h"
 #include "src/backlog/check_result.h"
 #include "src/backlog/criteria.h"
 #include "src/platform/secrets.h"
@@ -25,11 +26,6 @@ std::string promqlString(const std::string& text) {
   return out;
 }
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out;
-}
 }  // namespace
 
 // Prometheus itself is asked (GET /api/v1/targets): the job must have at least `minTargets`

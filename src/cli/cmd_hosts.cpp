@@ -7,6 +7,7 @@
 #include "reconciler/host_health.h"
 #include "reconciler/identity.h"
 #include "reconciler/kinds.h"
+#include "reconciler/values.h"
 #include "src/cli/commands.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/load_specs.h"
@@ -46,12 +47,6 @@ HostView viewOf(const Resource& host, const Prepared& p) {
     if (o.kind == kind::kModel && o.host == host.id.name && !declared.count(o.key))
       v.unmanaged.push_back(o.key);
   return v;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out;
 }
 
 Json transitionJson(const HostTransition& t) {
@@ -114,8 +109,8 @@ void renderText(std::ostream& out, const std::vector<HostView>& views, int64_t n
                {breakerText(v.obs, policy, nowMs)},
                {models}});
     if (!v.obs.evidence.empty()) table.note({v.obs.evidence, "2"});
-    if (v.modelsKnown && !v.missing.empty()) table.note({"missing: " + join(v.missing)});
-    if (!v.unmanaged.empty()) table.note({"not managed by hxctl: " + join(v.unmanaged)});
+    if (v.modelsKnown && !v.missing.empty()) table.note({"missing: " + joined(v.missing)});
+    if (!v.unmanaged.empty()) table.note({"not managed by hxctl: " + joined(v.unmanaged)});
   }
   table.render(out, width, style);
 }
