@@ -30,7 +30,16 @@ SimHost::SimHost(HostOptions options, std::unique_ptr<Personality> personality, 
   personality_->install(server_);
   server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     tInjected.clear();
+    // A host that went down closed its listening socket, but httplib keeps serving connections
+    // kept alive from before for up to its keep-alive timeout (5 s). A crashed server answers
+    // nothing on them: the connection is cut after the headers, as the drop fault does.
+    if (down_) {
+      res.set_content_provider(64, "application/json",
+                               [](size_t, size_t, httplib::DataSink&) { return false; });
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (isAdmin(req.path)) return httplib::Server::HandlerResponse::Unhandled;
+    countConnection(req);
     if (injectFaults(req, res)) return httplib::Server::HandlerResponse::Handled;
     if (!personality_->authorize(req, res)) return httplib::Server::HandlerResponse::Handled;
     // A streamed answer cannot be rewritten after its handler: a hostile one replaces it here.
@@ -70,6 +79,12 @@ SimHost::SimHost(HostOptions options, std::unique_ptr<Personality> personality, 
 }
 
 SimHost::~SimHost() { stop(); }
+
+void SimHost::countConnection(const httplib::Request& req) {
+  std::lock_guard<std::mutex> lock(connMu_);
+  peers_.insert(req.remote_addr + ":" + std::to_string(req.remote_port));
+  ++requests_;
+}
 
 bool SimHost::injectFaults(const httplib::Request& req, httplib::Response& res) {
   Faults f;
@@ -162,6 +177,11 @@ void SimHost::installAdmin() {
     faults_.errorRate = body.value("error_rate", faults_.errorRate);
     faults_.dropRate = body.value("drop_rate", faults_.dropRate);
     res.set_content("{\"ok\":true}", "application/json");
+  });
+  server_.Get("/__hxsim/connections", [this](const httplib::Request&, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(connMu_);
+    res.set_content(Json{{"connections", peers_.size()}, {"requests", requests_}}.dump(),
+                    "application/json");
   });
   server_.Post("/__hxsim/down", [this](const httplib::Request& req, httplib::Response& res) {
     int seconds = req.has_param("seconds") ? std::stoi(req.get_param_value("seconds")) : 0;

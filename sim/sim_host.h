@@ -6,9 +6,16 @@
 //   latency_ms   added before every answer
 //   error_rate   fraction of requests answered 500 in the personality's error shape
 //   drop_rate    fraction of requests whose connection is cut after the headers
-//   down         refuse connections (the listening socket is closed) for N seconds
+//   down         refuse connections (the listening socket is closed) for N seconds; a request
+//                on a connection kept alive from before is cut, as a crashed host resets it
 //   hostile      answer every request with a malformed answer of one kind (sim/hostile.h); the
 //                health endpoints are spared unless hostile_health is set
+//
+// GET /__hxsim/connections counts the client connections that carried API requests and the
+// requests they carried (admin requests are not counted): the measure of a client's connection
+// reuse. A connection is known by its client address and port; the kernel does not hand a port
+// out again while it is in TIME_WAIT (60 s on Linux), so within a test or a benchmark run each
+// connection is counted once.
 #pragma once
 
 #include <httplib.h>
@@ -19,6 +26,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -96,6 +104,7 @@ class SimHost {
   void spoil(const httplib::Request& req, httplib::Response& res, bool streamed);
   bool hostileFor(const std::string& path, std::string* kind);
   void listenLoop();
+  void countConnection(const httplib::Request& req);
 
   HostOptions options_;
   std::unique_ptr<Personality> personality_;
@@ -111,6 +120,9 @@ class SimHost {
   std::string hostile_;
   bool hostileHealth_ = false;
   std::mt19937 rng_;
+  std::mutex connMu_;  // guards peers_ and requests_
+  std::set<std::string> peers_;
+  long requests_ = 0;
 };
 
 }  // namespace hxsim
