@@ -122,6 +122,17 @@ class SimProcess {
     (void)http.send(req);
   }
 
+  // Host i's count of client connections that carried API requests, and of those requests
+  // (GET /__hxsim/connections): {"connections": N, "requests": M}.
+  nlohmann::json connections(size_t i) const {
+    CurlTransport http(true);
+    HttpRequest req;
+    req.url = url(i) + "/__hxsim/connections";
+    auto r = http.send(req);
+    if (!r || r.value().status != 200) return nlohmann::json::object();
+    return nlohmann::json::parse(r.value().body, nullptr, false);
+  }
+
   // Whether Qdrant host i has collection `name` (GET /collections/NAME answers 200).
   bool collectionExists(size_t i, const std::string& name, const std::string& apiKey) const {
     CurlTransport http(true);

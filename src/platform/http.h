@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -62,10 +63,19 @@ class HttpTransport {
                                       const std::function<bool()>& keepGoing) = 0;
 };
 
+// libcurl behind a pool of easy handles. Each handle keeps the connections it opened alive
+// (HTTP/1.1 keep-alive), and an idle handle is taken first from those that last spoke to the
+// same host, so a run opens about one connection per worker per host instead of one per request.
+// At most kMaxPerHost requests (send) run at once against one scheme://host:port; the others
+// wait their turn. Streams (model pulls, which last minutes) are not counted against that bound,
+// so a probe never waits behind them.
 class CurlTransport : public HttpTransport {
  public:
+  static constexpr int kMaxPerHost = 16;
   explicit CurlTransport(bool loopbackOnly);
   ~CurlTransport() override;
+  CurlTransport(const CurlTransport&) = delete;
+  CurlTransport& operator=(const CurlTransport&) = delete;
   Result<HttpResponse> send(const HttpRequest& request) override;
   Result<HttpResponse> stream(const HttpRequest& request,
                               const std::function<bool(std::string_view)>& onChunk,
@@ -76,6 +86,8 @@ class CurlTransport : public HttpTransport {
                                const std::function<bool(std::string_view)>* onChunk,
                                const std::function<bool()>* keepGoing);
   bool loopbackOnly_;
+  struct Pool;
+  std::unique_ptr<Pool> pool_;
 };
 
 // True when HXCTL_LOOPBACK_ONLY is set to a non-empty value other than "0".

@@ -3,8 +3,10 @@
 
 #include <cstdlib>
 #include <mutex>
+#include <optional>
 
 #include "src/platform/curl_guard.h"
+#include "src/platform/curl_pool.h"
 #include "src/platform/http.h"
 
 namespace hx {
@@ -78,7 +80,18 @@ bool loopbackOnlyFromEnvironment() {
   return v && *v && std::string(v) != "0";
 }
 
-CurlTransport::CurlTransport(bool loopbackOnly) : loopbackOnly_(loopbackOnly) { globalInit(); }
+// Handles kept between requests: enough for every worker of a wide apply (--parallelism 32 and
+// a few probes) to find its own again.
+constexpr size_t kMaxIdleHandles = 64;
+
+struct CurlTransport::Pool {
+  CurlHandlePool handles{kMaxPerHost, kMaxIdleHandles};
+};
+
+CurlTransport::CurlTransport(bool loopbackOnly)
+    : loopbackOnly_(loopbackOnly), pool_(std::make_unique<Pool>()) {
+  globalInit();
+}
 CurlTransport::~CurlTransport() = default;
 
 Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
@@ -94,7 +107,13 @@ Result<HttpResponse> CurlTransport::stream(const HttpRequest& request,
 Result<HttpResponse> CurlTransport::perform(const HttpRequest& request,
                                             const std::function<bool(std::string_view)>* onChunk,
                                             const std::function<bool()>* keepGoing) {
-  CURL* curl = curl_easy_init();
+  // A connect-only probe leaves its connection unusable for requests, and an h2c connection must
+  // not be offered to an HTTP/1.1 request on the same port: both get a handle of their own.
+  const bool pooled = !request.connectOnly && !request.http2;
+  const std::string origin = CurlHandlePool::originOf(request.url);
+  std::optional<CurlHandlePool::Slot> slot;
+  if (pooled && !onChunk) slot.emplace(pool_->handles, origin);
+  CURL* curl = pooled ? pool_->handles.acquire(origin) : curl_easy_init();
   if (!curl) return Status::error(ErrorKind::kInternal, "cannot initialise libcurl");
   Exchange ex;
   ex.guard.loopbackOnly = loopbackOnly_;
@@ -143,7 +162,10 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request,
   response.contentType = type ? type : "";
   response.elapsedMs = static_cast<int64_t>(seconds * 1000);
   curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
+  if (pooled)
+    pool_->handles.release(origin, curl);
+  else
+    curl_easy_cleanup(curl);
   if (ex.guard.refused)
     return Status::error(ErrorKind::kUnavailable,
                          "refused to connect to " + ex.guard.refusedAddress +

@@ -8,6 +8,7 @@
 
 #include "reconciler/identity.h"
 #include "reconciler/kinds.h"
+#include "src/platform/bounded_parallel.h"
 
 namespace hx {
 
@@ -24,21 +25,14 @@ void probeHosts(const DesiredState& desired, const ObservedState& previous, Host
                 int parallelism, ObservedState& out) {
   std::vector<const Resource*> hosts = desired.ofKind(kind::kHost);
   std::vector<HostObservation> seen(hosts.size());
-  std::atomic<size_t> next{0};
-  auto worker = [&]() {
-    for (size_t i = next++; i < hosts.size(); i = next++) {
-      try {
-        seen[i] = prober.probe(*hosts[i], previous.host(hosts[i]->id.name));
-      } catch (const std::exception& e) {  // a barrier, as for observation below
-        seen[i] = previous.host(hosts[i]->id.name);
-        seen[i].evidence = std::string("probe failed: ") + e.what();
-      }
+  forEachBounded(hosts.size(), parallelism, [&](size_t i) {
+    try {
+      seen[i] = prober.probe(*hosts[i], previous.host(hosts[i]->id.name));
+    } catch (const std::exception& e) {  // a barrier, as for observation below
+      seen[i] = previous.host(hosts[i]->id.name);
+      seen[i].evidence = std::string("probe failed: ") + e.what();
     }
-  };
-  std::vector<std::thread> pool;
-  int threads = std::max(1, std::min<int>(parallelism, static_cast<int>(hosts.size())));
-  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
-  for (auto& t : pool) t.join();
+  });
   for (size_t i = 0; i < hosts.size(); ++i)
     out.recordProbe(hosts[i]->id.name, previous.host(hosts[i]->id.name), seen[i]);
 }
@@ -79,39 +73,31 @@ ObservedState observeEstate(const DesiredState& desired, const Inventory& invent
   }
 
   std::mutex mu;
-  std::atomic<size_t> next{0};
-  auto worker = [&]() {
-    for (size_t i = next++; i < work.size(); i = next++) {
-      const auto& [kind, host] = work[i];
-      Provider* p = providers.providerFor(kind, host);
-      const ObservationScope scope{kind, host};
-      if (!p) {
-        std::lock_guard<std::mutex> lock(mu);
-        out.failures[scope] = "no provider serves " + kind + " on this host";
-        continue;
-      }
-      // A barrier: whatever a provider meets (an answer no server should send), it becomes this
-      // scope's observation failure, never an exception out of a worker thread.
-      Result<std::vector<ObservedObject>> objects = std::vector<ObservedObject>{};
-      try {
-        objects = p->observe(host);
-      } catch (const std::exception& e) {
-        objects =
-            Status::error(ErrorKind::kTransient, std::string("unexpected answer: ") + e.what());
-      }
+  forEachBounded(work.size(), parallelism, [&](size_t i) {
+    const auto& [kind, host] = work[i];
+    Provider* p = providers.providerFor(kind, host);
+    const ObservationScope scope{kind, host};
+    if (!p) {
       std::lock_guard<std::mutex> lock(mu);
-      if (!objects) {
-        out.failures[scope] = objects.status().message();
-      } else {
-        out.observedScopes.insert(scope);
-        for (auto& o : objects.value()) out.objects.push_back(std::move(o));
-      }
+      out.failures[scope] = "no provider serves " + kind + " on this host";
+      return;
     }
-  };
-  std::vector<std::thread> pool;
-  int threads = std::max(1, std::min<int>(parallelism, static_cast<int>(work.size())));
-  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
-  for (auto& t : pool) t.join();
+    // A barrier: whatever a provider meets (an answer no server should send), it becomes this
+    // scope's observation failure, never an exception out of a worker thread.
+    Result<std::vector<ObservedObject>> objects = std::vector<ObservedObject>{};
+    try {
+      objects = p->observe(host);
+    } catch (const std::exception& e) {
+      objects = Status::error(ErrorKind::kTransient, std::string("unexpected answer: ") + e.what());
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    if (!objects) {
+      out.failures[scope] = objects.status().message();
+    } else {
+      out.observedScopes.insert(scope);
+      for (auto& o : objects.value()) out.objects.push_back(std::move(o));
+    }
+  });
   return out;
 }
 

@@ -1,14 +1,20 @@
 #include "src/providers/qdrant/qdrant_provider.h"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "reconciler/kinds.h"
+#include "src/platform/bounded_parallel.h"
 #include "src/providers/qdrant/qdrant_mapping.h"
 
 namespace hx {
 
 namespace {
+// Collections read at once while observing one server: within CurlTransport's per-host bound.
+constexpr int kObserveParallelism = 8;
+
 std::map<std::string, std::vector<std::string>> aliasesByCollection(
     const std::vector<std::pair<std::string, std::string>>& aliases) {
   std::map<std::string, std::vector<std::string>> out;
@@ -23,9 +29,23 @@ Result<std::vector<ObservedObject>> QdrantProvider::observe(const std::string& h
   auto aliases = api_.aliases();
   if (!aliases) return aliases.status();
   auto byCollection = aliasesByCollection(aliases.value());
+  // Qdrant lists names only: each collection's settings are one GET of its own. They are read a
+  // few at a time (over kept-alive connections), not one after another.
+  const auto& list = names.value();
+  std::vector<std::optional<Result<Json>>> infos(list.size());
+  forEachBounded(list.size(), kObserveParallelism, [&](size_t i) {
+    try {
+      infos[i] = api_.collectionInfo(list[i]);
+    } catch (const std::exception& e) {  // never out of a worker thread
+      infos[i] = Result<Json>(
+          Status::error(ErrorKind::kTransient, std::string("unexpected answer: ") + e.what()));
+    }
+  });
   std::vector<ObservedObject> out;
-  for (const auto& name : names.value()) {
-    auto info = api_.collectionInfo(name);
+  out.reserve(list.size());
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string& name = list[i];
+    const Result<Json>& info = *infos[i];
     if (!info && info.status().kind() == ErrorKind::kNotFound) continue;  // deleted meanwhile
     if (!info) return info.status();
     auto fields = qdrant::observedFields(info.value(), byCollection[name], host);
@@ -65,12 +85,18 @@ Status QdrantProvider::apply(const PlanAction& a) {
 
 Status QdrantProvider::create(const std::string& name, const Json& desired) {
   Status made = api_.createCollection(name, qdrant::createBody(desired));
-  // 409 after a retried request that did land: the collection is the one we asked for.
-  if (!made && made.kind() != ErrorKind::kConflict) return made;
+  if (made) {
+    // Made just now, as asked: it has no payload index and no alias yet, so nothing is read.
+    static const std::vector<std::string> kNoAliases;
+    if (Status s = syncPayloadIndexes(name, desired, Json::object()); !s) return s;
+    return syncAliases(name, desired, &kNoAliases);
+  }
+  // 409 after a retried request that did land: the collection is there; what it has is read.
+  if (made.kind() != ErrorKind::kConflict) return made;
   auto now = observeOne(name);
   if (!now) return now.status();
   if (Status s = syncPayloadIndexes(name, desired, now.value()); !s) return s;
-  return syncAliases(name, desired);
+  return syncAliases(name, desired, nullptr);
 }
 
 Status QdrantProvider::update(const PlanAction& a) {
@@ -83,7 +109,7 @@ Status QdrantProvider::update(const PlanAction& a) {
   if (!patch.empty())
     if (Status s = api_.updateCollection(a.key, patch); !s) return s;
   if (Status s = syncPayloadIndexes(a.key, a.desired, now.value()); !s) return s;
-  return syncAliases(a.key, a.desired);
+  return syncAliases(a.key, a.desired, nullptr);
 }
 
 // Named vectors can be added and removed in place since Qdrant 1.18 (PUT/DELETE .../vectors/{v}).
@@ -129,27 +155,43 @@ Status QdrantProvider::syncPayloadIndexes(const std::string& name, const Json& d
   return Status::ok();
 }
 
-// All alias changes of a collection go in one request, which Qdrant applies atomically.
-Status QdrantProvider::syncAliases(const std::string& name, const Json& desired) {
+// All alias changes of a collection go in one request, which Qdrant applies atomically. The
+// names it reads and writes are held first (aliasNames_): the aliases it wants, and those found
+// pointing at it; when the read finds one not held yet, it is held too and the read repeated.
+Status QdrantProvider::syncAliases(const std::string& name, const Json& desired,
+                                   const std::vector<std::string>* known) {
   if (!desired.contains("aliases")) return Status::ok();
-  std::lock_guard<std::mutex> lock(aliasMu_);
-  // This collection's aliases only: the server's whole list (295 KB at 5 000 aliases) per
-  // create made a large apply quadratic (issue 18).
-  auto aliases = api_.collectionAliases(name);
-  if (!aliases) return aliases.status();
-  std::set<std::string> want = desired["aliases"].get<std::set<std::string>>();
-  Json actions = Json::array();
-  std::set<std::string> pointingHere;
-  for (const auto& [alias, collection] : aliases.value()) {
-    if (collection != name) continue;
-    pointingHere.insert(alias);
-    if (!want.count(alias)) actions.push_back({{"delete_alias", {{"alias_name", alias}}}});
+  const auto want = desired["aliases"].get<std::set<std::string>>();
+  std::set<std::string> names = want;
+  if (known) names.insert(known->begin(), known->end());
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    KeyedLocks::Held held(aliasNames_, names);
+    std::set<std::string> pointingHere;
+    if (known && attempt == 0) {
+      pointingHere.insert(known->begin(), known->end());
+    } else {
+      // This collection's aliases only: the server's whole list (295 KB at 5 000 aliases) per
+      // create made a large apply quadratic (issue 18).
+      auto aliases = api_.collectionAliases(name);
+      if (!aliases) return aliases.status();
+      for (const auto& [alias, collection] : aliases.value())
+        if (collection == name) pointingHere.insert(alias);
+    }
+    if (!std::includes(names.begin(), names.end(), pointingHere.begin(), pointingHere.end())) {
+      names.insert(pointingHere.begin(), pointingHere.end());
+      continue;
+    }
+    Json actions = Json::array();
+    for (const auto& alias : pointingHere)
+      if (!want.count(alias)) actions.push_back({{"delete_alias", {{"alias_name", alias}}}});
+    for (const auto& alias : want)
+      if (!pointingHere.count(alias))  // create_alias re-points an alias another collection holds
+        actions.push_back({{"create_alias", {{"collection_name", name}, {"alias_name", alias}}}});
+    if (actions.empty()) return Status::ok();
+    return api_.updateAliases(actions);
   }
-  for (const auto& alias : want)
-    if (!pointingHere.count(alias))  // create_alias re-points an alias held by another collection
-      actions.push_back({{"create_alias", {{"collection_name", name}, {"alias_name", alias}}}});
-  if (actions.empty()) return Status::ok();
-  return api_.updateAliases(actions);
+  return Status::error(ErrorKind::kTransient,
+                       "the aliases of collection " + name + " kept changing while being read");
 }
 
 }  // namespace hx

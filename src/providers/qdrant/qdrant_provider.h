@@ -1,11 +1,13 @@
-// Collections on one Qdrant server. Every apply re-reads what it needs, so a retried action
-// (after a timeout whose request did land) converges instead of failing on "already exists".
+// Collections on one Qdrant server. An update re-reads what it changes, and a create that meets
+// its collection already there (a retried request that did land) reads it before going on, so a
+// retried action converges instead of failing on "already exists". A create that succeeded
+// reads nothing back: the server made what it was asked for.
 #pragma once
 
-#include <mutex>
 #include <string>
 
 #include "reconciler/provider.h"
+#include "src/platform/keyed_locks.h"
 #include "src/providers/qdrant/qdrant_api.h"
 
 namespace hx {
@@ -21,14 +23,19 @@ class QdrantProvider : public Provider {
   Status update(const PlanAction& action);
   Status syncNamedVectors(const std::string& name, const Json& desired, const Json& observed);
   Status syncPayloadIndexes(const std::string& name, const Json& desired, const Json& observed);
-  Status syncAliases(const std::string& name, const Json& desired);
+  // `known`: this collection's aliases when known without asking (none, right after it was
+  // made); nullptr reads them.
+  Status syncAliases(const std::string& name, const Json& desired,
+                     const std::vector<std::string>* known);
   Result<Json> observeOne(const std::string& name);
 
   QdrantApi& api_;
   std::string host_;
-  // Alias changes are read-modify-write on one server-wide table; two collections' syncs running
-  // in parallel could undo each other (re-point, then delete). One at a time per server.
-  std::mutex aliasMu_;
+  // Alias changes are read-modify-write on one server-wide table: two collections' syncs running
+  // in parallel could undo each other (one re-points alias X to itself, the other, having read X
+  // as its own, deletes it). Each sync holds the names of the aliases it reads or writes; syncs
+  // of unrelated aliases run at once.
+  KeyedLocks aliasNames_;
 };
 
 }  // namespace hx
