@@ -1,8 +1,12 @@
 // hxctl against hx-sim's Qdrant, end to end: the real binary, the real HTTP client, the
 // simulator in its own process. Every exchange is logged to exchanges/ and checked against
 // Qdrant's OpenAPI document by the conformance test (tests/conformance/).
+#include <unistd.h>
+
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <regex>
+#include <thread>
 
 #include "cli_harness.h"
 #include "sim_process.h"
@@ -531,4 +535,34 @@ TEST_CASE(
   INFO(pruned.out << pruned.err);
   CHECK(pruned.code == 0);
   CHECK_FALSE(sim.collectionExists(0, "docs", "e2e-admin-key-41"));
+}
+
+TEST_CASE(
+    "the HTTP client keeps its connections alive, at most 16 at once per host, and sees a host "
+    "that went down on the connection it kept",
+    "[qdrant][e2e][network]") {
+  SimProcess sim({{"--qdrant", "{PORT}", "--latency-ms", "50"}}, "");
+  CurlTransport http(true);
+  auto get = [&]() {
+    HttpRequest req;
+    req.url = sim.url(0) + "/collections";
+    req.timeoutMs = 2000;
+    return http.send(req);
+  };
+  for (int i = 0; i < 5; ++i) REQUIRE(get());
+  CHECK(sim.connections(0)["connections"] == 1);
+  // 40 requests at once: the per-host bound holds them to 16 connections.
+  std::vector<std::thread> burst;
+  std::atomic<int> answered{0};
+  for (int i = 0; i < 40; ++i) burst.emplace_back([&] { answered += get() && true; });
+  for (auto& t : burst) t.join();
+  CHECK(answered == 40);
+  const int opened = sim.connections(0)["connections"].get<int>();
+  CHECK(opened <= 16);
+  CHECK(opened > 1);
+  sim.admin(0, "down", "{}");
+  usleep(300 * 1000);  // the simulator goes down 50 ms after it answers
+  auto afterDown = get();
+  CHECK_FALSE(afterDown);
+  if (!afterDown) CHECK(afterDown.status().kind() == ErrorKind::kTransient);
 }
