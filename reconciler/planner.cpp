@@ -9,6 +9,7 @@
 #include "reconciler/graph.h"
 #include "reconciler/identity.h"
 #include "reconciler/kinds.h"
+#include "reconciler/state_index.h"
 #include "reconciler/values.h"
 
 namespace hx {
@@ -42,6 +43,7 @@ class Planner {
         observed_(observed),
         inventory_(inventory),
         options_(options),
+        index_(desired, observed, inventory),
         graph_(desired) {}
 
   Plan run() {
@@ -50,7 +52,7 @@ class Planner {
       plan_.hosts.push_back(HostLine{host->id.name, observed_.host(host->id.name)});
     for (const auto& id : graph_.topologicalOrder()) {
       if (!selected_.count(id)) continue;
-      const Resource* r = desired_.find(id);
+      const Resource* r = index_.resource(id);
       if (id.kind == kind::kHost)
         noteHost(*r);
       else if (id.kind == kind::kTask)
@@ -178,8 +180,8 @@ class Planner {
       blocked_[r.id] = {"could not be observed"};
       return a;
     }
-    const InventoryEntry* owned = inventory_.find(r.id);
-    const ObservedObject* seen = observed_.find(r.id.kind, a.host, a.key);
+    const InventoryEntry* owned = index_.owned(r.id);
+    const ObservedObject* seen = index_.observed(r.id.kind, a.host, a.key);
     if (!seen && servedByFixedSet(r)) {
       a.type = ActionType::kUnfixable;
       a.reason = "drift: host " + a.host + " does not serve " + a.key +
@@ -201,7 +203,7 @@ class Planner {
     }
     if (!seen) return planAbsent(r, kind, owned, std::move(a));
     a.observed = seen->fields;
-    const InventoryEntry* ownerOfKey = inventory_.findByKey(r.id.kind, a.host, a.key);
+    const InventoryEntry* ownerOfKey = index_.ownerOf(r.id.kind, a.host, a.key);
     bool adoptAllowed = kind.adoptsExisting || r.spec.value("adopt", false);
     if (!owned && !ownerOfKey) {
       if (!adoptAllowed) {
@@ -226,7 +228,7 @@ class Planner {
   // A Model on an OpenAI-compatible host: the server decides its models, hxctl only observes.
   bool servedByFixedSet(const Resource& r) const {
     if (r.id.kind != kind::kModel) return false;
-    const Resource* host = desired_.find({kind::kHost, objectHost(r)});
+    const Resource* host = index_.resource({kind::kHost, objectHost(r)});
     return host && host->spec["api"].value("type", "") == "openai";
   }
 
@@ -234,10 +236,10 @@ class Planner {
                         PlanAction a) {
     // Known under another identity (model tag or rule changed, collection moved): replace it.
     if (owned && (owned->key != a.key || owned->host != a.host) &&
-        observed_.find(r.id.kind, owned->host, owned->key)) {
+        index_.observed(r.id.kind, owned->host, owned->key)) {
       a.previousHost = owned->host;
       a.previousKey = owned->key;
-      a.observed = observed_.find(r.id.kind, owned->host, owned->key)->fields;
+      a.observed = index_.observed(r.id.kind, owned->host, owned->key)->fields;
       a.changes = diffFields(a.desired, a.observed, r.id.kind);
       return planReplace(kind, std::move(a));
     }
@@ -272,10 +274,10 @@ class Planner {
   void planUndeclared() {
     std::vector<PlanAction> deletes;
     for (const auto& e : inventory_.entries) {
-      if (desired_.find(e.id)) continue;
+      if (index_.resource(e.id)) continue;
       if (options_.target && *options_.target != e.id) continue;
       if (!options_.labels.empty()) continue;  // undeclared objects carry no labels to select
-      const ObservedObject* seen = observed_.find(e.id.kind, e.host, e.key);
+      const ObservedObject* seen = index_.observed(e.id.kind, e.host, e.key);
       if (!seen) continue;  // already gone, or not observable now
       PlanAction a;
       a.id = e.id;
@@ -316,7 +318,7 @@ class Planner {
     if (!options_.prune || options_.allowMassPrune || desired_.sourceFiles.empty()) return;
     for (auto& a : deletes) {
       if (a.type != ActionType::kDelete || isCredential(a.id.kind)) continue;
-      const InventoryEntry* e = inventory_.find(a.id);
+      const InventoryEntry* e = index_.owned(a.id);
       if (!e || e->sourceFile.empty() || desired_.sourceFiles.count(e->sourceFile)) continue;
       a.type = ActionType::kUnsafe;
       a.reason = "refused: --prune would delete it because " + e->sourceFile +
@@ -364,7 +366,7 @@ class Planner {
       for (const auto& o : observed_.objects) {
         if (o.kind != kind::kFirewallRule || o.host != host->id.name || declared.count(o.key))
           continue;
-        if (inventory_.findByKey(kind::kFirewallRule, o.host, o.key)) continue;  // planned above
+        if (index_.ownerOf(kind::kFirewallRule, o.host, o.key)) continue;  // planned above
         PlanAction a;
         a.id = {kind::kFirewallRule, "(unmanaged) " + o.key};
         a.host = o.host;
@@ -431,7 +433,7 @@ class Planner {
                   order.end());
     };
     FirewallOutcome out;
-    const ObservedObject* state = observed_.find(kind::kFirewall, host, "ufw");
+    const ObservedObject* state = index_.observed(kind::kFirewall, host, "ufw");
     Json fw = state ? state->fields : Json::object();
     for (const auto& a : plan_.actions) {
       if (a.host != host || !isChange(a.type)) continue;
@@ -470,7 +472,7 @@ class Planner {
                               "): it will then be revoked from every delivery");
       return std::nullopt;
     }
-    const ObservedObject* seen = observed_.find(r.id.kind, a.host, a.key);
+    const ObservedObject* seen = index_.observed(r.id.kind, a.host, a.key);
     if (seen) {
       a.type = ActionType::kDelete;
       a.observed = seen->fields;
@@ -500,6 +502,7 @@ class Planner {
   const ObservedState& observed_;
   const Inventory& inventory_;
   const PlanOptions& options_;
+  const StateIndex index_;
   DependencyGraph graph_;
   std::set<ResourceId> selected_;
   // Why a resource cannot be relied on this run: the sentence, and whether it is a human hold

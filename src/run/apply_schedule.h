@@ -6,6 +6,10 @@
 // of them did not succeed; a dependency this plan deletes is not waited for (it is going away).
 // Deletes wait until every other action has ended, then run one at a time in plan order (the
 // planner puts dependents first).
+//
+// Each action counts the dependencies it still waits for; the one that ends last puts it on a
+// ready queue (lowest plan index first), so handing out the work of N actions costs N log N,
+// not a scan of the plan per pick.
 #pragma once
 
 #include <map>
@@ -48,18 +52,27 @@ class ApplySchedule {
   // Every action has ended (ran, skipped or cancelled).
   bool done() const { return ended_ == todo_.size(); }
   // Nothing is left to hand out (some may still be running).
-  bool allTaken() const { return taken_.size() == todo_.size(); }
+  bool allTaken() const { return takenCount_ == todo_.size(); }
 
  private:
   void settle(size_t i, ActionOutcome outcome, std::string why);
+  void take(size_t i);
+  std::optional<size_t> nextDelete();
 
   std::vector<const PlanAction*> todo_;
-  std::set<ResourceId> inPlan_, deleting_;
-  std::map<ResourceId, ActionOutcome> outcome_;
-  std::set<size_t> taken_;
+  std::map<ResourceId, size_t> indexOf_;
+  std::vector<std::vector<size_t>> dependents_;  // i -> the non-deletes that wait for i
+  std::vector<size_t> waitingFor_;               // dependencies not ended yet, per action
+  std::vector<bool> taken_;                      // started or settled
+  std::vector<std::optional<ActionOutcome>> outcome_;
+  std::set<size_t> ready_;       // non-deletes that may start, by plan order
+  std::vector<size_t> deletes_;  // in plan order
+  size_t deleteCursor_ = 0;      // the first delete not ended
   std::vector<Settled> settled_;
+  size_t takenCount_ = 0;
   size_t nonDeletesLeft_ = 0;
   size_t ended_ = 0;
+  bool cancelling_ = false;
 };
 
 }  // namespace hx
