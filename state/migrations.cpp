@@ -171,6 +171,11 @@ CREATE TABLE suspensions(
   since INTEGER NOT NULL,
   reason TEXT NOT NULL DEFAULT '');
 )sql"},
+      // Saving observations updates each observed object's inventory row by (kind, host, key):
+      // without an index every update scanned the table, quadratic in the estate (issue 18).
+      {7, R"sql(
+CREATE INDEX inventory_by_object ON inventory(kind, host, key);
+)sql"},
   };
   return kSteps;
 }

@@ -99,7 +99,7 @@ struct LoadBaseline {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
 
   // Opens (creating if needed) and migrates the store. Fails with kConflict when the file was
   // written by a newer hxctl.
@@ -139,7 +139,8 @@ class Store {
 
   // Observation cache, for --offline plans.
   Status saveObservations(const ObservedState& observed);
-  Result<ObservedState> loadObservations();
+  // `withObjects` false: the hosts' observations only (what a live plan starts from).
+  Result<ObservedState> loadObservations(bool withObjects = true);
   // Drops cached objects of one kind on one host (after a change there, the cache is stale).
   Status forgetObservations(const std::string& kind, const std::string& host);
 

@@ -2,6 +2,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <set>
+#include <vector>
 
 #include "state/store.h"
 #include "state/store_error.h"
@@ -90,11 +91,14 @@ Status Store::saveObservations(const ObservedState& observed) {
     SQLite::Statement put(*db_,
                           "INSERT OR REPLACE INTO observations(kind, host, key, fields_json, "
                           "observed_at, problem) VALUES (?, ?, ?, ?, ?, ?)");
+    std::vector<std::string> dumped;
+    dumped.reserve(observed.objects.size());
     for (const auto& o : observed.objects) {
+      dumped.push_back(o.fields.dump());
       put.bind(1, o.kind);
       put.bind(2, o.host);
       put.bind(3, o.key);
-      put.bind(4, o.fields.dump());
+      put.bind(4, dumped.back());
       put.bind(5, now);
       if (o.problem.empty())
         put.bind(6);
@@ -106,8 +110,9 @@ Status Store::saveObservations(const ObservedState& observed) {
     SQLite::Statement owned(*db_,
                             "UPDATE inventory SET observed_json = ?, observed_at = ? "
                             "WHERE kind = ? AND host = ? AND key = ?");
-    for (const auto& o : observed.objects) {
-      owned.bind(1, o.fields.dump());
+    for (size_t i = 0; i < observed.objects.size(); ++i) {
+      const auto& o = observed.objects[i];
+      owned.bind(1, dumped[i]);
       owned.bind(2, now);
       owned.bind(3, o.kind);
       owned.bind(4, o.host);
@@ -200,12 +205,12 @@ Result<std::vector<HostTransition>> Store::hostTransitions(const std::string& ho
   }
 }
 
-Result<ObservedState> Store::loadObservations() {
+Result<ObservedState> Store::loadObservations(bool withObjects) {
   try {
     ObservedState out;
     SQLite::Statement q(
         *db_, "SELECT kind, host, key, fields_json, COALESCE(problem, '') FROM observations");
-    while (q.executeStep()) {
+    while (withObjects && q.executeStep()) {
       out.objects.push_back(ObservedObject{
           q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
           Json::parse(q.getColumn(3).getString()), q.getColumn(4).getString()});

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <map>
+#include <memory>
 
 #include "reconciler/backoff.h"
 #include "reconciler/identity.h"
@@ -270,8 +271,11 @@ RunOutcome runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptio
   }
   recordNonExecuted(store, writes, out.runId, p.plan);
 
-  ObservedState after = p.observed;
-  Plan now = p.plan;
+  // The estate as the run last saw it, and the plans made from it. Observations and plans of a
+  // large estate are tens of MiB: they are replaced as the run goes, never copied (issue 18).
+  ObservedState& after = p.observed;
+  const auto unowned = [](const Plan*) {};
+  std::shared_ptr<const Plan> now(&p.plan, unowned);
   CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
   std::set<ResourceId> applying;
   auto evaluate = [&]() {
@@ -279,7 +283,7 @@ RunOutcome runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptio
     // --target planned part of the estate: only the tasks it touched are judged again.
     std::optional<std::set<std::string>> only;
     if (options.plan.target) only = tasksTouched(p.loaded.desired, *options.plan.target, applying);
-    out.backlog = evaluateBacklog(p.loaded.desired, after, now, applying, store, &runner, true,
+    out.backlog = evaluateBacklog(p.loaded.desired, after, *now, applying, store, &runner, true,
                                   env.clock.nowSeconds(), controls.heavyRecheckSeconds, only);
   };
   if (controls.execute) {
@@ -288,22 +292,24 @@ RunOutcome runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptio
     exec.parallelism = options.parallelism;
     exec.cancel = controls.cancel;
     Executor executor(env.providers, env.clock, recorder, exec);
-    Plan wave = p.plan;
+    std::shared_ptr<const Plan> wave = now;
     for (int n = 1;; ++n) {
-      std::vector<ActionResult> results = executor.run(wave);
+      std::vector<ActionResult> results = executor.run(*wave);
       if (backoffs)
         recordBackoffs(store, writes, backoffs.value(), results, env.clock.nowSeconds());
       // Read back what the estate looks like now, so offline plans and the next run start from
       // it. Checks judge the estate as it is now, so they get a plan made from what was observed.
       if (!results.empty()) {
-        after = observeEstate(p.loaded.desired, p.inventory, after, env.providers, env.prober,
-                              options.parallelism);
+        ObservedState seen = observeEstate(p.loaded.desired, p.inventory, after, env.providers,
+                                           env.prober, options.parallelism);
+        after = std::move(seen);
         writes.keep(store.saveObservations(after), "the observations read back after the apply");
         auto inventoryNow = store.inventory();
-        now = plan(p.loaded.desired, after, inventoryNow ? inventoryNow.value() : p.inventory,
-                   options.plan, env.clock.nowSeconds());
+        now = std::make_shared<const Plan>(plan(p.loaded.desired, after,
+                                                inventoryNow ? inventoryNow.value() : p.inventory,
+                                                options.plan, env.clock.nowSeconds()));
       }
-      recordKeyEvents(store, writes, out.runId, wave, results);
+      recordKeyEvents(store, writes, out.runId, *wave, results);
       bool clean = true;
       for (const auto& r : results) clean = clean && r.outcome == ActionOutcome::kSucceeded;
       out.results.insert(out.results.end(), results.begin(), results.end());
@@ -321,11 +327,11 @@ RunOutcome runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptio
         out.heldBack += holdBackOff(next, backoffs.value(), env.clock.nowSeconds());
       if (!next.summary().hasChanges()) break;
       if (controls.onWave && !controls.onWave(n + 1, next, opened)) break;
-      wave = next;
-      now = next;
+      wave = std::make_shared<const Plan>(std::move(next));
+      now = wave;
       ++out.waves;
     }
-    out.lastPlan = wave;
+    out.lastSummary = wave->summary();
   } else {
     // Self-heal is off: every change is drift to report, recorded so history shows it.
     for (const auto& a : p.plan.actions)
@@ -334,14 +340,14 @@ RunOutcome runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptio
             store.recordAction(out.runId, a, "drift", "self-heal is off: reported, not changed"),
             "the drift of " + a.id.str());
     evaluate();
-    out.lastPlan = p.plan;
+    out.lastSummary = p.plan.summary();
   }
 
   for (const auto& r : out.results) {
     out.failed += r.outcome == ActionOutcome::kFailed || r.outcome == ActionOutcome::kSkipped;
     out.cancelled += r.outcome == ActionOutcome::kCancelled;
   }
-  PlanSummary s = out.lastPlan.summary();  // what is still deferred or refused after every wave
+  const PlanSummary& s = out.lastSummary;  // what is still deferred or refused after every wave
   if (out.failed > 0 || s.refused > 0 || out.cancelled > 0)
     outcome = RunOutcome::kPartialFailure;
   else if (options.detailedExitcode && s.deferred > 0)

@@ -47,7 +47,7 @@ struct CycleResult {
   int heldBack = 0;             // deferred by back-off
   bool declined = false;        // the gate said no: nothing was applied
   int waves = 1;                // how many plans were carried out (moreWaves)
-  Plan lastPlan;                // the last wave's plan: what is still deferred or refused
+  PlanSummary lastSummary;      // of the last wave's plan: what is still deferred or refused
   std::optional<int> backoffs;  // resources backing off after this cycle, if the store could say
   std::string summary;
 };

@@ -108,11 +108,12 @@ RunOutcome prepare(RunEnv& env, const RunOptions& common, PlanCommandOptions& o,
     o.plan.suspended[ResourceId{resource.substr(0, slash), resource.substr(slash + 1)}] =
         "by " + s.by + " since " + formatTime(s.since) + (s.reason.empty() ? "" : ": " + s.reason);
   }
-  auto previous = store.loadObservations();
+  // A live plan observes every object afresh: of the last recorded observation it needs only
+  // the hosts' probe history and the tasks' progress, not every object's fields.
+  auto previous = store.loadObservations(o.offline);
   if (!previous) return reportError(env, previous.status());
   auto tasks = store.taskEvaluations();
   if (tasks) previous.value().tasks = taskProgressOf(tasks.value());
-  p.previous = previous.value();
   if (o.offline) {
     p.observed = std::move(previous.value());
   } else {

@@ -19,7 +19,6 @@ struct Prepared {
   std::unique_ptr<Store> store;
   bool storeMissing = false;  // read-only, and no store at the path: an empty one in memory
   Inventory inventory;
-  ObservedState previous;  // as recorded before this run
   ObservedState observed;
   Plan plan;
 };
