@@ -50,6 +50,8 @@ struct PlanAction {
   std::string key;                        // its identity there
   std::string previousHost, previousKey;  // replace / delete of an object known under another key
   bool adopting = false;
+  // These three are null in a no-op action that adopts nothing, and once an apply has carried
+  // the plan out: nothing reads them there.
   Json desired;   // spec fields to converge to (empty for deletes)
   Json spec;      // the whole spec, for providers that check intent (a model's capability)
   Json observed;  // what was seen (null if nothing)

@@ -58,7 +58,7 @@ class Planner {
       else if (id.kind == kind::kTask)
         noteTask(*r);
       else if (findKind(id.kind)->managed)
-        plan_.actions.push_back(planManaged(*r));
+        plan_.actions.push_back(lightened(planManaged(*r)));
     }
     planUndeclared();
     planExclusiveFirewalls();
@@ -222,6 +222,18 @@ class Planner {
     if (immutable) return planReplace(kind, std::move(a));
     a.type = a.changes.empty() ? ActionType::kNoOp : ActionType::kUpdate;
     if (a.adopting) a.reason = "adopting the existing object";
+    return a;
+  }
+
+  // An action with nothing to do keeps its identity, type and reason; the copies of the spec,
+  // the desired and the observed fields (several KiB per object) are only read to carry out or
+  // show a change. A no-op plan of 5 000 collections held 40 MiB of them (issue 18).
+  static PlanAction lightened(PlanAction a) {
+    if (a.type == ActionType::kNoOp && !a.adopting) {
+      a.spec = Json();
+      a.desired = Json();
+      a.observed = Json();
+    }
     return a;
   }
 

@@ -159,6 +159,16 @@ void recordNonExecuted(Store& store, StoreWrites& writes, int64_t runId, const P
   }
 }
 
+// The fields of a plan's actions (spec, desired, observed) once it has been carried out and
+// recorded: what is left (identity, type, reason, changes) is what is shown and counted.
+void releaseFields(Plan& plan) {
+  for (auto& a : plan.actions) {
+    a.spec = Json();
+    a.desired = Json();
+    a.observed = Json();
+  }
+}
+
 // Failures start or extend a resource's back-off; a success ends it. `backoffs` (as read at
 // the start of the cycle) is kept in step with the store.
 void recordBackoffs(Store& store, StoreWrites& writes, std::map<std::string, Backoff>& backoffs,
@@ -297,9 +307,14 @@ RunOutcome runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptio
       std::vector<ActionResult> results = executor.run(*wave);
       if (backoffs)
         recordBackoffs(store, writes, backoffs.value(), results, env.clock.nowSeconds());
+      recordKeyEvents(store, writes, out.runId, *wave, results);
       // Read back what the estate looks like now, so offline plans and the next run start from
       // it. Checks judge the estate as it is now, so they get a plan made from what was observed.
       if (!results.empty()) {
+        // What was carried out no longer needs its fields, nor the old observation its objects
+        // (the read-back replaces them): released first, so a large apply never holds both.
+        if (wave.get() == &p.plan) releaseFields(p.plan);
+        after.objects = {};
         ObservedState seen = observeEstate(p.loaded.desired, p.inventory, after, env.providers,
                                            env.prober, options.parallelism);
         after = std::move(seen);
@@ -309,7 +324,6 @@ RunOutcome runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptio
                                                 inventoryNow ? inventoryNow.value() : p.inventory,
                                                 options.plan, env.clock.nowSeconds()));
       }
-      recordKeyEvents(store, writes, out.runId, *wave, results);
       bool clean = true;
       for (const auto& r : results) clean = clean && r.outcome == ActionOutcome::kSucceeded;
       out.results.insert(out.results.end(), results.begin(), results.end());
