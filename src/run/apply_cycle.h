@@ -52,7 +52,8 @@ struct CycleResult {
   std::string summary;
 };
 
-// `preloaded`: specs already loaded and valid (the daemon's last good ones); otherwise loaded
+// `preloaded`: specs already loaded and valid (the daemon's last good ones), copied in; or the
+// caller moves them into out.prepared.loaded and sets out.prepared.preloaded; otherwise loaded
 // here. Returns how it ended (also in out.outcome); kDeferred only with
 // options.detailedExitcode.
 RunOutcome runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptions& options,
