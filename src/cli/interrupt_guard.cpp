@@ -20,6 +20,9 @@ InterruptGuard::InterruptGuard(std::ostream& err, Clock& clock, std::string stor
 
 InterruptGuard::~InterruptGuard() {
   done_ = true;
+  // Wakes the watcher now rather than at its next tick (200 ms added to every apply's exit): a
+  // signal of the watched set, sent to that thread alone, which it drops as the run is done.
+  pthread_kill(thread_.native_handle(), SIGTERM);
   thread_.join();
   // A signal that arrived after the run ended is dropped with the mask: the work is done.
   pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
@@ -31,6 +34,7 @@ void InterruptGuard::watch() {
     siginfo_t info;
     int sig = sigtimedwait(&set_, &info, &tick);
     if (sig <= 0) continue;
+    if (done_) break;
     const char* name = sig == SIGINT ? "SIGINT" : "SIGTERM";
     int expected = 0;
     if (first_.compare_exchange_strong(expected, sig)) {
