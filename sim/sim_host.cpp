@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <limits>
 
 #include "codec.h"
 #include "exchange_log.h"
@@ -64,7 +65,11 @@ SimHost::SimHost(HostOptions options, std::unique_ptr<Personality> personality, 
       log_->write(options_.address + ":" + std::to_string(options_.port), options_.personality, req,
                   res, tInjected);
   });
-  server_.set_keep_alive_max_count(1000);
+  // Qdrant's actix-web server closes an idle connection after its keep-alive timeout (5 s, as
+  // httplib's default here) but sets no limit on the requests one connection may carry; httplib's
+  // default closes it after 5, which would make a client that keeps its connections look as if
+  // it opened one per five requests.
+  server_.set_keep_alive_max_count(std::numeric_limits<int>::max());
   // Headers and body go out in separate writes; without TCP_NODELAY, Nagle holds the body until
   // the client's delayed ACK (40 ms), which would swamp any latency a test injects.
   server_.set_tcp_nodelay(true);

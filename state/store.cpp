@@ -139,6 +139,33 @@ Status Store::endRun(int64_t runId, int exitCode, const std::string& status,
   }
 }
 
+Status Store::beginBatch() {
+  if (inBatch_) return Status::ok();
+  try {
+    db_->exec("BEGIN IMMEDIATE");
+    inBatch_ = true;
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Status Store::commitBatch() {
+  if (!inBatch_) return Status::ok();
+  inBatch_ = false;
+  try {
+    db_->exec("COMMIT");
+    return Status::ok();
+  } catch (const std::exception& e) {
+    // A failed COMMIT may leave the transaction open: end it, so the store stays usable.
+    try {
+      db_->exec("ROLLBACK");
+    } catch (const std::exception&) {
+    }
+    return storeError(e);
+  }
+}
+
 Result<int64_t> Store::actionStarted(int64_t runId, const PlanAction& action) {
   try {
     SQLite::Statement q(*db_,

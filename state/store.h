@@ -112,6 +112,7 @@ class Store {
                                                      bool* missing = nullptr);
   ~Store();
   bool readOnly() const { return readOnly_; }
+  bool inBatch() const { return inBatch_; }
 
   int schemaVersion();
 
@@ -125,6 +126,13 @@ class Store {
                         int attempts, int64_t durationMs);
   Status recordAction(int64_t runId, const PlanAction& action, const std::string& status,
                       const std::string& why);
+  // A batch: the single-statement writes between beginBatch and commitBatch (actionStarted,
+  // actionFinished, recordAction, putInventory, removeInventory) are one transaction, committed
+  // together, so an apply of N actions commits a few times per burst of work rather than four
+  // times per action. Nothing else may be called inside one. commitBatch without a batch open
+  // does nothing.
+  Status beginBatch();
+  Status commitBatch();
   // Marks unfinished actions and runs of dead processes as interrupted. Returns how many actions.
   Result<int> recoverInterrupted();
   Result<std::vector<RunRecord>> runs(int limit);
@@ -206,6 +214,7 @@ class Store {
   std::unique_ptr<SQLite::Database> db_;
   Clock& clock_;
   bool readOnly_ = false;
+  bool inBatch_ = false;
   std::string ephemeralSalt_;  // a read-only store without a salt: one for this process only
 };
 

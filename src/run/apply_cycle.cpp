@@ -45,6 +45,14 @@ class ApplyRecorder : public ExecutionListener {
       env_.err << "  " << a.id.str() << ": " << actionTypeName(a.type) << " ...\n";
   }
 
+  // A burst's records are one transaction. Should the batch not open, each write commits on its
+  // own as before; should it not commit, its writes are counted lost and the run is partial.
+  void beginBurst() override { batched_ = store_.beginBatch().isOk(); }
+  void endBurst() override {
+    if (batched_) writes_.keep(store_.commitBatch(), "a batch of the apply's records");
+    batched_ = false;
+  }
+
   void finished(const PlanAction& a, const ActionResult& r) override {
     auto it = ids_.find(a.id);
     const std::string outcome = "the outcome of " + a.id.str();
@@ -91,6 +99,7 @@ class ApplyRecorder : public ExecutionListener {
   const CycleControls& controls_;
   StoreWrites& writes_;
   std::map<ResourceId, int64_t> ids_;
+  bool batched_ = false;
 };
 
 // The keys' audit: what happened to each ApiKey that was applied, in words an auditor reads.

@@ -9,6 +9,7 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "src/run/apply_schedule.h"
 
@@ -107,20 +108,28 @@ std::vector<ActionResult> Executor::run(const Plan& plan) {
   size_t running = 0;
   while (true) {
     if (cancelled()) schedule.cancelRest();
-    while (running < threads) {
+    std::vector<size_t> starting;
+    while (running + starting.size() < threads) {
       std::optional<size_t> i = schedule.findWork();
       if (!i) break;
-      listener_.started(schedule.action(*i));
-      ++running;
-      std::lock_guard<std::mutex> lock(mu);
-      work.push_back(*i);
-      cv.notify_all();
+      starting.push_back(*i);
     }
-    for (auto& settled : schedule.takeSettled()) {
-      const PlanAction& a = schedule.action(settled.index);
-      record(settled.index,
-             ActionResult{a.id, a.type, settled.outcome,
-                          Status::error(ErrorKind::kUnavailable, settled.why), 0, 0});
+    std::vector<ApplySchedule::Settled> settled = schedule.takeSettled();
+    if (!starting.empty() || !settled.empty()) {
+      listener_.beginBurst();
+      for (size_t i : starting) listener_.started(schedule.action(i));
+      for (auto& s : settled) {
+        const PlanAction& a = schedule.action(s.index);
+        record(s.index, ActionResult{a.id, a.type, s.outcome,
+                                     Status::error(ErrorKind::kUnavailable, s.why), 0, 0});
+      }
+      listener_.endBurst();
+    }
+    if (!starting.empty()) {
+      running += starting.size();
+      std::lock_guard<std::mutex> lock(mu);
+      work.insert(work.end(), starting.begin(), starting.end());
+      cv.notify_all();
     }
     if (schedule.done()) break;
     std::deque<std::pair<size_t, ActionResult>> ended;
@@ -130,11 +139,14 @@ std::vector<ActionResult> Executor::run(const Plan& plan) {
       cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return !done.empty(); });
       ended.swap(done);
     }
+    if (ended.empty()) continue;
+    listener_.beginBurst();
     for (auto& [i, r] : ended) {
       --running;
       schedule.finished(i, r.outcome);
       record(i, std::move(r));
     }
+    listener_.endBurst();
   }
   {
     std::lock_guard<std::mutex> lock(mu);

@@ -36,6 +36,11 @@ class ExecutionListener {
   virtual ~ExecutionListener() = default;
   virtual void started(const PlanAction& action) = 0;
   virtual void finished(const PlanAction& action, const ActionResult& result) = 0;
+  // Around each burst of started() and finished() calls: the actions handed out together, or
+  // the results that arrived together. A recorder writes a burst as one batch. Work is handed
+  // out only after endBurst, so what started() records is recorded before the action runs.
+  virtual void beginBurst() {}
+  virtual void endBurst() {}
 };
 
 struct ExecutorOptions {
