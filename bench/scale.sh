@@ -47,7 +47,7 @@ timed() {
 # The floor: lines $2..$3 of exchange log $1 replayed against a fresh server; sets F (seconds).
 floor() {
   start_sim "$work/floor-$4.jsonl"
-  F=$("$bin/hx-floor" "$1" "$2" "$3" "http://127.0.0.1:$port" 10 | cut -d' ' -f1)
+  F=$("$bin/hx-floor" "$1" "$2" "$3" "http://127.0.0.1:$port" 10 | awk '{ printf "%.2f", $1 }')
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
@@ -84,7 +84,7 @@ for n in "${sizes[@]}"; do
   after=$(lines "$log")
   grep -q "No changes." "$work/out" || { echo "scale: the plan is not a no-op"; cat "$work/out"; exit 1; }
   # The same reads, against the floor's server, which the apply replay filled.
-  F=$("$bin/hx-floor" "$log" "$before" "$after" "http://127.0.0.1:$port" 10 | cut -d' ' -f1); p_f=$F
+  F=$("$bin/hx-floor" "$log" "$before" "$after" "http://127.0.0.1:$port" 10 | awk '{ printf "%.2f", $1 }'); p_f=$F
 
   timed "$bin/hxctl" apply --auto-approve -f "$dir/specs"; o_t=$T; note_peak
   timed "$bin/hxctl" plan --offline -f "$dir/specs"; off_t=$T; note_peak

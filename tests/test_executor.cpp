@@ -1,6 +1,9 @@
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <map>
+#include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "fakes/estate_fixture.h"
@@ -177,4 +180,99 @@ TEST_CASE("every start and end is recorded on the thread that runs the plan, one
   CHECK(rec.threads.size() == 2 * results.size());  // a start and an end for each
   for (const auto& id : rec.threads) CHECK(id == std::this_thread::get_id());
   CHECK(rec.maxInside == 1);
+}
+
+namespace {
+
+// Records bursts as a store would commit them, and checks from the provider's side that each
+// action's start was committed before the provider was called.
+struct BurstRecorder : ExecutionListener {
+  std::mutex mu;
+  bool open = false;
+  std::set<std::string> pending, committed;
+  int startedOutside = 0, finishedOutside = 0;
+  size_t startsInBurst = 0, largestStartBurst = 0;
+  void beginBurst() override {
+    std::lock_guard<std::mutex> lock(mu);
+    open = true;
+  }
+  void endBurst() override {
+    std::lock_guard<std::mutex> lock(mu);
+    open = false;
+    largestStartBurst = std::max(largestStartBurst, startsInBurst);
+    startsInBurst = 0;
+    committed.insert(pending.begin(), pending.end());
+    pending.clear();
+  }
+  void started(const PlanAction& a) override {
+    std::lock_guard<std::mutex> lock(mu);
+    startedOutside += !open;
+    ++startsInBurst;
+    pending.insert(a.id.str());
+  }
+  void finished(const PlanAction&, const ActionResult&) override {
+    std::lock_guard<std::mutex> lock(mu);
+    finishedOutside += !open;
+  }
+};
+
+struct CheckingProvider : Provider {
+  Provider& inner;
+  BurstRecorder& rec;
+  std::atomic<int>& ranUncommitted;
+  CheckingProvider(Provider& p, BurstRecorder& r, std::atomic<int>& bad)
+      : inner(p), rec(r), ranUncommitted(bad) {}
+  Result<std::vector<ObservedObject>> observe(const std::string& host) override {
+    return inner.observe(host);
+  }
+  Status apply(const PlanAction& a) override {
+    {
+      std::lock_guard<std::mutex> lock(rec.mu);
+      if (!rec.committed.count(a.id.str())) ++ranUncommitted;
+    }
+    return inner.apply(a);
+  }
+};
+
+struct CheckingProviders : ProviderSet {
+  ProviderSet& inner;
+  BurstRecorder& rec;
+  std::atomic<int> ranUncommitted{0};
+  std::mutex mu;
+  std::map<Provider*, std::unique_ptr<CheckingProvider>> wrapped;
+  CheckingProviders(ProviderSet& p, BurstRecorder& r) : inner(p), rec(r) {}
+  Provider* providerFor(const std::string& kind, const std::string& host) override {
+    Provider* p = inner.providerFor(kind, host);
+    if (!p) return nullptr;
+    std::lock_guard<std::mutex> lock(mu);
+    auto& w = wrapped[p];
+    if (!w) w = std::make_unique<CheckingProvider>(*p, rec, ranUncommitted);
+    return w.get();
+  }
+};
+
+}  // namespace
+
+TEST_CASE(
+    "the executor records starts and ends in bursts, and no action runs before its start is "
+    "recorded",
+    "[executor]") {
+  Harness h;
+  Plan p = h.makePlan();
+  size_t changes = 0;
+  for (const auto& a : p.actions) changes += isChange(a.type);
+  REQUIRE(changes >= 4);
+  BurstRecorder rec;
+  CheckingProviders providers(h.world, rec);
+  ExecutorOptions options;
+  options.parallelism = 3;
+  Executor ex(providers, h.clock, rec, options);
+  auto results = ex.run(p);
+  CHECK(results.size() == changes);
+  CHECK(rec.startedOutside == 0);
+  CHECK(rec.finishedOutside == 0);
+  CHECK(providers.ranUncommitted == 0);
+  CHECK(rec.committed.size() == changes);
+  // The actions handed out together at the start share one burst (one transaction).
+  CHECK(rec.largestStartBurst >= 2);
 }

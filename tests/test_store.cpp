@@ -98,6 +98,33 @@ TEST_CASE("actions started but never finished become interrupted", "[store]") {
   CHECK(runs.value()[0].status == "interrupted");
 }
 
+TEST_CASE("a batch of an apply's records is one transaction: others see all of it once committed",
+          "[store]") {
+  fake::ManualClock clock;
+  std::string path = tempDb("batch.db");
+  auto s = Store::open(path, clock);
+  REQUIRE(s);
+  auto run = s.value()->beginRun(who(1));
+  REQUIRE(run);
+  CHECK(s.value()->commitBatch());  // no batch open: nothing to do
+  REQUIRE(s.value()->beginBatch());
+  CHECK(s.value()->inBatch());
+  PlanAction a;
+  a.id = {"Collection", "docs"};
+  a.type = ActionType::kCreate;
+  REQUIRE(s.value()->actionStarted(run.value(), a));
+  REQUIRE(
+      s.value()->putInventory(InventoryEntry{a.id, "qdrant", "docs", "created", "d", ""}, false));
+  auto reader = Store::openReadOnly(path, clock);
+  REQUIRE(reader);
+  CHECK(reader.value()->inventory().value().entries.empty());
+  CHECK(reader.value()->actions(run.value()).value().empty());
+  REQUIRE(s.value()->commitBatch());
+  CHECK_FALSE(s.value()->inBatch());
+  CHECK(reader.value()->inventory().value().entries.size() == 1);
+  CHECK(reader.value()->actions(run.value()).value().size() == 1);
+}
+
 TEST_CASE("observations are cached per kind and host for offline plans", "[store]") {
   fake::ManualClock clock;
   auto s = Store::open(tempDb("cache.db"), clock);
