@@ -55,7 +55,7 @@ void deriveGatewayFiles(DesiredState& desired) {
     if (f.id.name.empty()) {
       f.id = {kind::kGatewayKeyFile, host};
       f.loc = k.locate("spec.deliver.gateway");
-      f.fields["spec"] = f.loc;
+      f.fields["spec"] = {f.loc.line, f.loc.column};
       f.spec = {{"host", host}, {"keyFile", g.value("keyFile", "")}, {"entries", Json::object()}};
       f.references.push_back(
           Reference{{kind::kHost, host}, RefRole::kRequires, "spec.host", f.loc});
@@ -112,7 +112,7 @@ void deriveResources(DesiredState& desired) {
     Resource f;
     f.id = {kind::kFirewall, host.id.name};
     f.loc = host.locate("spec.firewall");
-    f.fields["spec"] = f.loc;
+    f.fields["spec"] = {f.loc.line, f.loc.column};
     f.spec = {{"host", host.id.name}, {"enabled", fw.value("enabled", true)}};
     if (fw.contains("defaults")) f.spec["defaults"] = fw["defaults"];
     if (fw.contains("logging")) f.spec["logging"] = fw["logging"];

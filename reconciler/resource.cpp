@@ -6,7 +6,7 @@ SourceLoc Resource::locate(const std::string& path) const {
   std::string p = path;
   while (!p.empty()) {
     auto it = fields.find(p);
-    if (it != fields.end()) return it->second;
+    if (it != fields.end()) return SourceLoc{loc.file, it->second.line, it->second.column};
     auto cut = p.find_last_of(".[");
     if (cut == std::string::npos) break;
     p.resize(cut);

@@ -142,7 +142,8 @@ class Checker {
   explicit Checker(SchemaContext& ctx) : ctx_(ctx) {}
 
   Json check(const YAML::Node& node, const Schema& s, const std::string& path) {
-    ctx_.resource->fields.emplace(path, locOf(node, ctx_.file, ctx_.lineOffset));
+    if (const SourceLoc at = locOf(node, ctx_.file, ctx_.lineOffset); at.line > 0)
+      ctx_.resource->fields.emplace(path, Resource::FieldPos{at.line, at.column});
     switch (s.type) {
       case ValueType::kObject:
         return checkObject(node, s, path, false);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <optional>
 #include <set>
 
 #include "reconciler/kinds.h"
@@ -32,23 +31,27 @@ Result<std::vector<ObservedObject>> QdrantProvider::observe(const std::string& h
   // Qdrant lists names only: each collection's settings are one GET of its own. They are read a
   // few at a time (over kept-alive connections), not one after another.
   const auto& list = names.value();
-  std::vector<std::optional<Result<Json>>> infos(list.size());
+  std::vector<Json> infos(list.size());
+  std::vector<Status> failures(list.size(), Status::ok());
   forEachBounded(list.size(), kObserveParallelism, [&](size_t i) {
     try {
-      infos[i] = api_.collectionInfo(list[i]);
+      auto info = api_.collectionInfo(list[i]);
+      if (info)
+        infos[i] = std::move(info).value();
+      else
+        failures[i] = info.status();
     } catch (const std::exception& e) {  // never out of a worker thread
-      infos[i] = Result<Json>(
-          Status::error(ErrorKind::kTransient, std::string("unexpected answer: ") + e.what()));
+      failures[i] =
+          Status::error(ErrorKind::kTransient, std::string("unexpected answer: ") + e.what());
     }
   });
   std::vector<ObservedObject> out;
   out.reserve(list.size());
   for (size_t i = 0; i < list.size(); ++i) {
     const std::string& name = list[i];
-    const Result<Json>& info = *infos[i];
-    if (!info && info.status().kind() == ErrorKind::kNotFound) continue;  // deleted meanwhile
-    if (!info) return info.status();
-    auto fields = qdrant::observedFields(info.value(), byCollection[name], host);
+    if (failures[i].kind() == ErrorKind::kNotFound) continue;  // deleted meanwhile
+    if (!failures[i]) return failures[i];
+    auto fields = qdrant::observedFields(infos[i], byCollection[name], host);
     if (!fields)
       return Status::error(fields.status().kind(),
                            "GET /collections/" + name + ": " + fields.status().message());
