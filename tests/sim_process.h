@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "src/platform/http.h"
+#include "test_binaries.h"
 
 extern char** environ;
 
@@ -70,7 +71,8 @@ class SimProcess {
   // replaced by a free port, reported by port(i). An empty `exchangeLog` logs nothing.
   SimProcess(const std::vector<std::vector<std::string>>& hostArgs,
              const std::string& exchangeLog) {
-    std::vector<std::string> args = {HX_SIM_BIN};
+    const std::string binary = simBinary();
+    std::vector<std::string> args = {binary};
     if (!exchangeLog.empty()) args.insert(args.end(), {"--exchange-log", exchangeLog});
     std::vector<bool> startsUp;
     for (const auto& host : hostArgs) {
@@ -85,7 +87,7 @@ class SimProcess {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    posix_spawn(&pid_, HX_SIM_BIN, nullptr, nullptr, argv.data(), environ);
+    posix_spawn(&pid_, binary.c_str(), nullptr, nullptr, argv.data(), environ);
     // Ready when each host that starts up answers anything over HTTP (hosts told to start down
     // are left alone: the test wants them down).
     CurlTransport http(true);

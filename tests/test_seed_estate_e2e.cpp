@@ -84,7 +84,7 @@ TEST_CASE(
     "are up, with hardening held by their decision",
     "[seed][backlog][e2e]") {
   std::string log = hx::test::freshExchangeLog("seed-estate");
-  CliHarness h("seed-estate", HX_BIN);
+  CliHarness h("seed-estate", hx::test::hxctlBinary());
   const std::string keyFile = (h.dir() / "api-keys.yaml").string();
   // The three Ollama servers, still being installed (up after 3 s), each with the
   // library tags its models are pulled from. deepseek-r1 and deepcoder think, as their Ollama
