@@ -18,9 +18,10 @@
 int main(int argc, char** argv) {
   // glibc gives each thread that allocates its own arena (up to 8 per core), and memory freed in
   // one is not returned to the system: the observation and apply workers (10, 32) left a large
-  // run's peak resident memory a third above what it ever held. Two arenas cost no measurable
-  // time (bench/scale.sh) and keep it near the heap's own peak.
-  mallopt(M_ARENA_MAX, 2);
+  // run's peak resident memory a third above what it ever held. One arena keeps it at the heap's
+  // own peak (a 5 000-collection apply: 131 MiB with 8, 105 with 2, 98 with 1) for about 3% of
+  // its time (bench/scale.sh); small allocations still come from each thread's own cache.
+  mallopt(M_ARENA_MAX, 1);
   hx::configureLogging("text", "warn");
   hx::RealClock clock;
   hx::CurlTransport http(hx::loopbackOnlyFromEnvironment());
