@@ -55,6 +55,13 @@ struct PlanAction {
   Json desired;   // spec fields to converge to (empty for deletes)
   Json spec;      // the whole spec, for providers that check intent (a model's capability)
   Json observed;  // what was seen (null if nothing)
+  // Drops spec, desired and observed: what is left (identity, type, reason, changes) is what a
+  // plan shows and counts.
+  void releaseFields() {
+    spec = Json();
+    desired = Json();
+    observed = Json();
+  }
   std::vector<ResourceId> dependsOn;  // managed resources that must succeed first
   std::string sourceFile;             // the spec file that declares it ("" for deletes)
   ActionTrigger trigger = ActionTrigger::kConverge;

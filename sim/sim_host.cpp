@@ -66,9 +66,11 @@ SimHost::SimHost(HostOptions options, std::unique_ptr<Personality> personality, 
                   res, tInjected);
   });
   // Qdrant's actix-web server closes an idle connection after its keep-alive timeout (5 s, as
-  // httplib's default here) but sets no limit on the requests one connection may carry; httplib's
-  // default closes it after 5, which would make a client that keeps its connections look as if
-  // it opened one per five requests.
+  // httplib's default here) but sets no limit on the requests one connection may carry: its
+  // keep-alive setting (actix_http::KeepAlive, docs.rs/actix-http) is a timeout, the OS's, or
+  // disabled, with no request count; the default is 5 seconds (docs.rs/actix-settings,
+  // KeepAlive). httplib's default closes a connection after 5 requests, which would make a client
+  // that keeps its connections look as if it opened one per five requests.
   server_.set_keep_alive_max_count(std::numeric_limits<int>::max());
   // Headers and body go out in separate writes; without TCP_NODELAY, Nagle holds the body until
   // the client's delayed ACK (40 ms), which would swamp any latency a test injects.

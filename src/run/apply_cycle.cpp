@@ -168,16 +168,6 @@ void recordNonExecuted(Store& store, StoreWrites& writes, int64_t runId, const P
   }
 }
 
-// The fields of a plan's actions (spec, desired, observed) once it has been carried out and
-// recorded: what is left (identity, type, reason, changes) is what is shown and counted.
-void releaseFields(Plan& plan) {
-  for (auto& a : plan.actions) {
-    a.spec = Json();
-    a.desired = Json();
-    a.observed = Json();
-  }
-}
-
 // Failures start or extend a resource's back-off; a success ends it. `backoffs` (as read at
 // the start of the cycle) is kept in step with the store.
 void recordBackoffs(Store& store, StoreWrites& writes, std::map<std::string, Backoff>& backoffs,
@@ -322,7 +312,8 @@ RunOutcome runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptio
       if (!results.empty()) {
         // What was carried out no longer needs its fields, nor the old observation its objects
         // (the read-back replaces them): released first, so a large apply never holds both.
-        if (wave.get() == &p.plan) releaseFields(p.plan);
+        if (wave.get() == &p.plan)
+          for (auto& a : p.plan.actions) a.releaseFields();
         after.objects = {};
         ObservedState seen = observeEstate(p.loaded.desired, p.inventory, after, env.providers,
                                            env.prober, options.parallelism);
