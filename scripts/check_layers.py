@@ -4,7 +4,7 @@
 1. Includes point down the layer order src/ -> state/ -> reconciler/: reconciler/ includes
    nothing of state/ or src/, state/ nothing of src/. (The per-layer include roots of the build
    enforce it too; this names the line.) Inside src/, the folders are layers too: cli/ ->
-   daemon/ -> run/ -> backlog/ -> providers/ -> platform/; each is its own CMake library whose
+   daemon/ -> web/ -> views/ -> run/ -> backlog/ -> providers/ -> platform/; each is its own CMake library whose
    include root holds only itself and what is below, so the build refuses an upward include
    too. None is allowed.
 2. Kind names ("Collection", "ApiKey", ...) as string literals belong to the kinds table
@@ -24,7 +24,7 @@ ALLOWED = {"reconciler/kinds.cpp", "reconciler/kinds.h"}
 LITERAL = re.compile(r'"(' + "|".join(KINDS) + r')"')
 INCLUDE = re.compile(r'#include\s+"(src|state|reconciler)/')
 BELOW = {"reconciler": {"state", "src"}, "state": {"src"}, "src": set()}
-SRC_ORDER = ["cli", "daemon", "run", "backlog", "providers", "platform"]
+SRC_ORDER = ["cli", "daemon", "web", "views", "run", "backlog", "providers", "platform"]
 SRC_INCLUDE = re.compile(r'#include\s+"src/([a-z_]+)/')
 
 

@@ -86,6 +86,10 @@ say "While the daemon runs, a manual apply is refused, naming it; plan and statu
 run hxctl apply --auto-approve || echo "(exit $?)"
 say "Its metrics, for Prometheus (examples/monitoring/ has alerts and a Grafana dashboard):"
 curl -s http://127.0.0.1:46847/metrics | grep -E '^hxctl_(host_status\{.*\} 1|tasks|last_successful|lock_held)'
+say "It serves a read-only web view too, live as the estate changes: http://127.0.0.1:46847/ (estate), /backlog, /runs; the same data as JSON under /api/. For a daemon on another machine: ssh -L 9847:127.0.0.1:9847 HOST, then open http://127.0.0.1:9847/."
+curl -s http://127.0.0.1:46847/backlog | grep -o '<p class="summary">[^<]*' | sed 's/.*>/  backlog page: /'
+curl -s http://127.0.0.1:46847/ | grep -o 'data-host="[^"]*"><th scope="row">[^<]*</th><td>[^<]*</td><td class="status [^"]*">[^<]*' |
+  sed -E 's/.*row">([^<]*)<.*status [^"]*">(.*)/  estate page: \1 \2/'
 say "SIGTERM: the daemon finishes what it is doing, records it, releases the lock."
 kill -TERM $daemon && wait $daemon && echo "(daemon exited $?)"
 tail -n 2 "$demo/daemon.log" | sed 's/^/  daemon: /'

@@ -74,7 +74,12 @@ inline std::string hex64(const std::string& seed) {
 // OpenAI-compatible servers show the served name exactly as configured.
 inline SimModel parseModelFlag(const std::string& flag, bool ollamaNames) {
   SimModel m;
-  auto eq = flag.find('=');
+  // NAME=DIMS only when what follows the last '=' is a width: a name may hold '=' itself (the
+  // web view's injection test serves one with an HTML attribute in it).
+  auto eq = flag.rfind('=');
+  if (eq != std::string::npos &&
+      (eq + 1 == flag.size() || flag.find_first_not_of("0123456789", eq + 1) != std::string::npos))
+    eq = std::string::npos;
   std::string name = flag.substr(0, eq);
   if (eq != std::string::npos) m.dims = std::stoi(flag.substr(eq + 1));
   if (ollamaNames) canonicalModel(name, &m.display);

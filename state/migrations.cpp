@@ -176,6 +176,21 @@ CREATE TABLE suspensions(
       {7, R"sql(
 CREATE INDEX inventory_by_object ON inventory(kind, host, key);
 )sql"},
+      // The web view's pictures (issue 20): probe outcomes per host in 5-minute buckets (a
+      // host's availability strip shows gaps honestly, which transitions alone cannot), and each
+      // run's duration in milliseconds (started_at and ended_at are whole seconds).
+      {8, R"sql(
+CREATE TABLE host_probe_buckets(
+  host TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  ok INTEGER NOT NULL,
+  failed INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  last_probe_ms INTEGER NOT NULL,
+  PRIMARY KEY (host, bucket));
+ALTER TABLE runs ADD COLUMN started_ms INTEGER;
+ALTER TABLE runs ADD COLUMN duration_ms INTEGER;
+)sql"},
   };
   return kSteps;
 }

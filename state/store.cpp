@@ -106,9 +106,10 @@ Status Store::migrate() {
 Result<int64_t> Store::beginRun(const RunInfo& info) {
   try {
     SQLite::Statement q(*db_,
-                        "INSERT INTO runs(started_at, user, hostname, pid, command, spec_digest) "
-                        "VALUES (?, ?, ?, ?, ?, ?)");
+                        "INSERT INTO runs(started_at, user, hostname, pid, command, spec_digest, "
+                        "started_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, clock_.nowSeconds());
+    q.bind(7, clock_.nowMillis());
     q.bind(2, info.user);
     q.bind(3, info.hostname);
     q.bind(4, info.pid);
@@ -125,13 +126,14 @@ Status Store::endRun(int64_t runId, int exitCode, const std::string& status,
                      const std::string& summary) {
   try {
     SQLite::Statement q(*db_,
-                        "UPDATE runs SET ended_at = ?, exit_code = ?, status = ?, summary = ? "
-                        "WHERE id = ?");
+                        "UPDATE runs SET ended_at = ?, exit_code = ?, status = ?, summary = ?, "
+                        "duration_ms = ? - started_ms WHERE id = ?");
     q.bind(1, clock_.nowSeconds());
     q.bind(2, exitCode);
     q.bind(3, status);
     q.bind(4, summary);
-    q.bind(5, runId);
+    q.bind(5, clock_.nowMillis());
+    q.bind(6, runId);
     q.exec();
     return Status::ok();
   } catch (const std::exception& e) {
@@ -254,7 +256,9 @@ Result<std::vector<RunRecord>> Store::runs(int limit) {
     SQLite::Statement q(*db_,
                         "SELECT id, started_at, COALESCE(ended_at, 0), user, hostname, pid, "
                         "command, COALESCE(spec_digest, ''), status, exit_code, "
-                        "COALESCE(summary, '') FROM runs ORDER BY id DESC LIMIT ?");
+                        "COALESCE(summary, ''), "
+                        "COALESCE(duration_ms, 1000 * (ended_at - started_at), 0) "
+                        "FROM runs ORDER BY id DESC LIMIT ?");
     q.bind(1, limit);
     std::vector<RunRecord> out;
     while (q.executeStep()) {
@@ -270,6 +274,7 @@ Result<std::vector<RunRecord>> Store::runs(int limit) {
       r.status = q.getColumn(8).getString();
       if (!q.getColumn(9).isNull()) r.exitCode = q.getColumn(9).getInt();
       r.summary = q.getColumn(10).getString();
+      r.durationMs = q.getColumn(11).getInt64();
       out.push_back(std::move(r));
     }
     return out;

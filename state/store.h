@@ -53,6 +53,8 @@ struct IssuedToken {
 struct RunRecord {
   int64_t id = 0;
   int64_t startedAt = 0, endedAt = 0;
+  int64_t durationMs =
+      0;  // 0 while running (and, for runs recorded before schema 8, whole seconds)
   std::string user, hostname, command, specDigest, status, summary;
   int pid = 0;
   std::optional<int> exitCode;
@@ -70,6 +72,15 @@ struct TaskTransition {
   std::string from, to;  // from is "" for a task's first evaluation
   int64_t at = 0;
   std::string why;
+};
+
+// A host's probes in one 5-minute bucket: how many succeeded and failed, and its status after the
+// last of them. No bucket: no probe was sent then (nothing was watching, or the breaker was open).
+struct ProbeBucket {
+  int64_t start = 0;  // unix seconds, a multiple of kSeconds
+  int ok = 0, failed = 0;
+  HostStatus status = HostStatus::kPendingInstallation;
+  static constexpr int64_t kSeconds = 300;
 };
 
 struct LockInfo {
@@ -99,7 +110,7 @@ struct LoadBaseline {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 7;
+  static constexpr int kSchemaVersion = 8;
 
   // Opens (creating if needed) and migrates the store. Fails with kConflict when the file was
   // written by a newer hxctl.
@@ -157,6 +168,8 @@ class Store {
   Status recordTaskEvaluations(const std::vector<TaskEvaluation>& evaluations);
   Result<std::map<std::string, TaskEvaluation>> taskEvaluations();
   Result<std::vector<TaskTransition>> taskTransitions(const std::string& task);
+  // Every task's transitions, oldest first: the backlog over time.
+  Result<std::vector<TaskTransition>> allTaskTransitions();
 
   // Escalations (a task blocked or regressed past its priority's limit): one row per stretch in
   // that status, written the first time it is seen escalated; all of a task's, oldest first.
@@ -169,6 +182,9 @@ class Store {
 
   // Host status transitions, newest first.
   Result<std::vector<HostTransition>> hostTransitions(const std::string& host, int limit);
+  // A host's probe buckets from `since` (unix seconds) on, oldest first. saveObservations fills
+  // them from each host's last probe and keeps eight days.
+  Result<std::vector<ProbeBucket>> probeBuckets(const std::string& host, int64_t since);
 
   // The single-writer lock. acquire fails with kConflict (message names the holder) when held.
   Result<LockInfo> acquireLock(const std::string& operation, const RunInfo& who);

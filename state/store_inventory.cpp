@@ -142,6 +142,31 @@ Status Store::saveObservations(const ObservedState& observed) {
       host.exec();
       host.reset();
     }
+    // A probe counts once in its bucket: a host saved again with the same last probe (each cycle
+    // saves every host) changes nothing.
+    SQLite::Statement bucket(
+        *db_,
+        "INSERT INTO host_probe_buckets(host, bucket, ok, failed, status, last_probe_ms) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(host, bucket) DO UPDATE SET "
+        "ok = ok + excluded.ok, failed = failed + excluded.failed, status = excluded.status, "
+        "last_probe_ms = excluded.last_probe_ms WHERE excluded.last_probe_ms > last_probe_ms");
+    for (const auto& [name, h] : observed.hosts) {
+      if (h.lastProbeMs <= 0) continue;
+      const int64_t seconds = h.lastProbeMs / 1000;
+      bucket.bind(1, name);
+      bucket.bind(2, seconds - seconds % ProbeBucket::kSeconds);
+      bucket.bind(3, h.failures == 0 ? 1 : 0);
+      bucket.bind(4, h.failures == 0 ? 0 : 1);
+      bucket.bind(5, hostStatusName(h.status));
+      bucket.bind(6, h.lastProbeMs);
+      bucket.exec();
+      bucket.reset();
+    }
+    if (!observed.hosts.empty()) {
+      SQLite::Statement prune(*db_, "DELETE FROM host_probe_buckets WHERE bucket < ?");
+      prune.bind(1, now - 8 * 86400);
+      prune.exec();
+    }
     SQLite::Statement transition(*db_,
                                  "INSERT INTO host_transitions(host, from_status, to_status, at, "
                                  "evidence, http_status, latency_ms, version) "
@@ -198,6 +223,29 @@ Result<std::vector<HostTransition>> Store::hostTransitions(const std::string& ho
       t.latencyMs = q.getColumn(6).getInt64();
       t.version = q.getColumn(7).getString();
       out.push_back(std::move(t));
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<std::vector<ProbeBucket>> Store::probeBuckets(const std::string& host, int64_t since) {
+  try {
+    SQLite::Statement q(*db_,
+                        "SELECT bucket, ok, failed, status FROM host_probe_buckets "
+                        "WHERE host = ? AND bucket >= ? ORDER BY bucket");
+    q.bind(1, host);
+    q.bind(2, since - since % ProbeBucket::kSeconds);
+    std::vector<ProbeBucket> out;
+    while (q.executeStep()) {
+      ProbeBucket b;
+      b.start = q.getColumn(0).getInt64();
+      b.ok = q.getColumn(1).getInt();
+      b.failed = q.getColumn(2).getInt();
+      b.status =
+          parseHostStatus(q.getColumn(3).getString()).value_or(HostStatus::kPendingInstallation);
+      out.push_back(b);
     }
     return out;
   } catch (const std::exception& e) {

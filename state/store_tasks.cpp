@@ -127,4 +127,20 @@ Result<std::vector<TaskTransition>> Store::taskTransitions(const std::string& ta
   }
 }
 
+Result<std::vector<TaskTransition>> Store::allTaskTransitions() {
+  try {
+    SQLite::Statement q(*db_,
+                        "SELECT task, from_status, to_status, at, COALESCE(why, '') "
+                        "FROM task_transitions ORDER BY at, id");
+    std::vector<TaskTransition> out;
+    while (q.executeStep())
+      out.push_back(TaskTransition{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                                   q.getColumn(2).getString(), q.getColumn(3).getInt64(),
+                                   q.getColumn(4).getString()});
+    return out;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
 }  // namespace hx

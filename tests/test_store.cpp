@@ -234,3 +234,77 @@ TEST_CASE("a file that is not a store is refused as corrupt, naming the file", "
   CHECK(s.status().message().find("the file is corrupt or not an hxctl store") !=
         std::string::npos);
 }
+
+TEST_CASE("a probe counts once in its five-minute bucket, however often its host is saved",
+          "[store][web]") {
+  fake::ManualClock clock(1'795'000'000'000);  // 300-second aligned: 5 983 333 buckets + 100 s
+  auto s = Store::open(tempDb("probes.db"), clock);
+  REQUIRE(s);
+  auto save = [&](int64_t probeMs, int failures, HostStatus status) {
+    ObservedState o;
+    HostObservation h = hostObserved(status, 1, "");
+    h.lastProbeMs = probeMs;
+    h.failures = failures;
+    h.successes = failures ? 0 : 1;
+    o.hosts["llm"] = h;
+    REQUIRE(s.value()->saveObservations(o));
+  };
+  const int64_t t0 = 1'795'000'000'000;
+  save(t0, 0, HostStatus::kActive);
+  save(t0, 0, HostStatus::kActive);  // the same probe, saved again by a cycle
+  save(t0 + 10'000, 1, HostStatus::kActive);
+  save(t0 + 20'000, 2, HostStatus::kActive);
+  save(t0 + 400'000, 3, HostStatus::kDegraded);  // the next bucket
+  auto buckets = s.value()->probeBuckets("llm", t0 / 1000 - 3600);
+  REQUIRE(buckets);
+  REQUIRE(buckets.value().size() == 2);
+  const auto& first = buckets.value()[0];
+  CHECK(first.start % ProbeBucket::kSeconds == 0);
+  CHECK(first.start <= t0 / 1000);
+  CHECK(first.ok == 1);
+  CHECK(first.failed == 2);
+  CHECK(buckets.value()[1].failed == 1);
+  CHECK(buckets.value()[1].status == HostStatus::kDegraded);
+  CHECK(s.value()->probeBuckets("other", 0).value().empty());
+  // Eight days on, the old buckets are pruned as new probes are saved.
+  clock.advance(9 * 86'400'000LL);
+  save(clock.nowMillis(), 0, HostStatus::kActive);
+  auto later = s.value()->probeBuckets("llm", 0);
+  REQUIRE(later);
+  REQUIRE(later.value().size() == 1);
+  CHECK(later.value()[0].ok == 1);
+}
+
+TEST_CASE("runs record their duration in milliseconds, and every task's transitions read in order",
+          "[store][web]") {
+  fake::ManualClock clock;
+  auto s = Store::open(tempDb("durations.db"), clock);
+  REQUIRE(s);
+  auto run = s.value()->beginRun(who(1));
+  REQUIRE(run);
+  clock.advance(1234);
+  REQUIRE(s.value()->endRun(run.value(), 0, "succeeded", "1 applied"));
+  auto running = s.value()->beginRun(who(1));
+  REQUIRE(running);
+  auto runs = s.value()->runs(10);
+  REQUIRE(runs);
+  REQUIRE(runs.value().size() == 2);
+  CHECK(runs.value()[0].durationMs == 0);  // still running
+  CHECK(runs.value()[1].durationMs == 1234);
+
+  TaskEvaluation a{"1.1", TaskStatus::kBlocked, {}, {}, 100, true, std::nullopt};
+  TaskEvaluation b{"1.2", TaskStatus::kReady, {}, {}, 100, true, std::nullopt};
+  REQUIRE(s.value()->recordTaskEvaluations({a, b}));
+  clock.advance(60'000);
+  a.status = TaskStatus::kCompleted;
+  a.previous = TaskStatus::kBlocked;
+  a.since = 200;
+  REQUIRE(s.value()->recordTaskEvaluations({a}));
+  auto all = s.value()->allTaskTransitions();
+  REQUIRE(all);
+  REQUIRE(all.value().size() == 3);
+  CHECK(all.value()[2].task == "1.1");
+  CHECK(all.value()[2].to == "completed");
+  CHECK(all.value()[0].at == 100);
+  CHECK(all.value()[2].at == 200);
+}

@@ -320,6 +320,11 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   unlock->add_option("id", lockId, "The lock ID that hxctl printed")->required();
   unlock->add_flag("--force", force, "Break it even if its holder still seems to be running");
 
+  std::string webUser;
+  auto* webPassword = app.add_subcommand(
+      "web-password", "A USER:HASH line for the daemon's --web-auth file (password on stdin)");
+  webPassword->add_option("user", webUser, "The user name")->required();
+
   DaemonCliOptions daemonCli;
   auto* daemon = app.add_subcommand(
       "daemon", "Reconcile continuously: probe hosts, apply what waited on them, serve metrics");
@@ -339,6 +344,13 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
       ->add_option("--metrics-address", daemonCli.options.metricsAddress,
                    "HOST:PORT for /metrics, /healthz, /readyz; \"off\" for none")
       ->capture_default_str();
+  daemon->add_flag("--no-web", daemonCli.noWeb,
+                   "Serve only /metrics, /healthz and /readyz, not the web view");
+  daemon
+      ->add_option("--web-auth", daemonCli.options.webAuthFile,
+                   "Basic auth for the web view and /metrics: a file of USER:HASH lines "
+                   "(hxctl web-password writes them)")
+      ->check(CLI::ExistingFile);
   daemon->add_option("--log-format", daemonCli.logFormat, "Log lines as text or JSON")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
@@ -401,8 +413,8 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
     return code == 0 ? exit_code::kOk : exit_code::kError;
   }
   common.style = detectStyle(env.outIsTty, common.noColor);
-  const bool schemaOnly =
-      *app.get_subcommand("schema") || *explain || *completion || *manpage;  // no estate needed
+  const bool schemaOnly = *app.get_subcommand("schema") || *explain || *completion || *manpage ||
+                          *app.get_subcommand("web-password");  // no estate needed
   if (!*app.get_subcommand("version") && !*app.get_subcommand("help") && !schemaOnly) {
     CLI::App* command = app.get_subcommands().front();
     EstateSetup setup;
@@ -445,6 +457,7 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   if (*keys) return cmdKeys(env, common);
   if (*unlock) return cmdForceUnlock(env, common, lockId, force);
   if (*daemon) return cmdDaemon(env, common, daemonCli);
+  if (*webPassword) return cmdWebPassword(env, webUser);
   return printVersion(env, common.json());
 }
 

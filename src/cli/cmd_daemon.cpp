@@ -27,6 +27,7 @@ int cmdDaemon(CliEnv& env, const CommonOptions& common, DaemonCliOptions cli) {
   PullProgress::routeToLog(true);
   cli.options.intervalMs = *interval;
   cli.options.selfHeal = !cli.noSelfHeal;
+  cli.options.web = !cli.noWeb;
   LoadResult specs;
   if (int rc = loadValid(env, common, specs)) return rc;  // nothing good to run on yet
   return exitCodeOf(runDaemon(env, common, cli.options, std::move(specs)));

@@ -8,12 +8,13 @@
 #include "reconciler/values.h"
 #include "src/backlog/backlog.h"
 #include "src/cli/commands.h"
-#include "src/cli/criteria_text.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/load_specs.h"
 #include "src/cli/report_markdown.h"
 #include "src/cli/table.h"
 #include "src/run/prepare.h"
+#include "src/views/criteria_text.h"
+#include "src/views/status_view.h"
 
 #ifndef HXCTL_VERSION
 #define HXCTL_VERSION "dev"
@@ -22,129 +23,6 @@
 namespace hx {
 
 namespace {
-
-const char* kOrder[] = {"completed", "in_progress", "ready", "regressed", "blocked", "held"};
-
-std::string summaryOf(const std::vector<TaskEvaluation>& evaluations) {
-  std::map<std::string, int> counts;
-  for (const auto& e : evaluations) ++counts[taskStatusName(e.status)];
-  std::string out = std::to_string(evaluations.size()) + " tasks: ";
-  bool first = true;
-  for (const char* s : kOrder) {
-    if (!counts[s]) continue;
-    std::string label = s;
-    if (label == "in_progress") label = "in progress";
-    out += (first ? "" : ", ") + std::to_string(counts[s]) + " " + label;
-    first = false;
-  }
-  return out + ".";
-}
-
-std::string proof(const TaskEvaluation& e) {
-  if (e.status == TaskStatus::kCompleted) {
-    int64_t at = 0;
-    for (const auto& c : e.criteria) at = std::max(at, c.at);
-    return std::to_string(e.criteria.size()) + "/" + std::to_string(e.criteria.size()) +
-           " criteria pass" + (at ? " (checked " + formatTime(at) + ")" : "");
-  }
-  std::string out;
-  for (const auto& w : e.waitingOn) out += (out.empty() ? "" : "; ") + w;
-  return out;
-}
-
-// When a task entered the backlog: its `opened`, else the Backlog's, else its first recorded
-// transition (0 when none is known).
-int64_t openedAt(const Resource& task, const DesiredState& desired, Store* store) {
-  if (auto d = task.spec.value("opened", Json()); d.is_string())
-    if (auto t = parseDateSeconds(d.get<std::string>())) return *t;
-  if (const Resource* b = backlogCalendar(desired))
-    if (auto d = b->spec.value("opened", Json()); d.is_string())
-      if (auto t = parseDateSeconds(d.get<std::string>())) return *t;
-  if (store) {
-    auto transitions = store->taskTransitions(task.id.name);
-    if (transitions && !transitions.value().empty()) return transitions.value().front().at;
-  }
-  return 0;
-}
-
-// The calendar's view now: reviews and escalations (empty without a Backlog resource).
-struct CalendarView {
-  std::vector<ReviewState> reviews;
-  std::vector<EscalationState> escalations;
-};
-
-CalendarView calendarOf(const Prepared& p, const std::vector<TaskEvaluation>& evaluations,
-                        int64_t now) {
-  CalendarView v;
-  if (const Resource* b = backlogCalendar(p.loaded.desired)) {
-    v.reviews = reviewsOf(*b, now);
-    v.escalations = escalationsOf(*b, p.loaded.desired, evaluations, now);
-  }
-  return v;
-}
-
-const EscalationState* escalationOf(const CalendarView& v, const std::string& task) {
-  for (const auto& e : v.escalations)
-    if (e.task == task) return &e;
-  return nullptr;
-}
-
-Json reviewsJson(const CalendarView& v) {
-  Json out = Json::array();
-  for (const auto& r : v.reviews)
-    out.push_back({{"name", r.name},
-                   {"schedule", r.schedule},
-                   {"automated", r.automated},
-                   {"last", r.last ? Json(formatTime(*r.last).substr(0, 10)) : Json()},
-                   {"due", r.due},
-                   {"due_since", r.due ? Json(formatTime(r.dueSince)) : Json()},
-                   {"next", r.next ? Json(formatTime(r.next)) : Json()}});
-  return out;
-}
-
-Json escalationJson(const EscalationState& e, int64_t now) {
-  return {{"task", e.task},
-          {"priority", e.priority},
-          {"status", e.status},
-          {"for", humanSpan(now - e.since)},
-          {"limit", humanSpan(e.after)},
-          {"escalated_at", formatTime(e.escalatedAt)},
-          {"why", e.why}};
-}
-
-Json evaluationJson(const Resource& task, const TaskEvaluation& e) {
-  Json criteria = Json::array();
-  for (const auto& c : e.criteria)
-    criteria.push_back({{"kind", c.kind},
-                        {"subject", c.subject},
-                        {"pass", c.pass},
-                        {"could_not_check", c.unknown},
-                        {"value", c.value},
-                        {"threshold", c.threshold},
-                        {"detail", c.detail},
-                        {"at", c.at ? Json(formatTime(c.at)) : Json()}});
-  return {{"id", task.id.name},
-          {"title", task.spec.value("title", "")},
-          {"group", task.spec.value("group", "")},
-          {"priority", task.spec.value("priority", "")},
-          {"effort", task.spec.value("effort", "")},
-          {"status", taskStatusName(e.status)},
-          {"since", e.since ? Json(formatTime(e.since)) : Json()},
-          {"waiting_on", e.waitingOn},
-          {"criteria", criteria}};
-}
-
-// A task's owner, notes, age and escalation, in its JSON.
-void addCalendarFields(Json& j, const Resource& task, const Prepared& p, const CalendarView& v,
-                       int64_t now) {
-  j["owner"] = task.spec.value("owner", Json());
-  j["notes"] = task.spec.value("notes", Json::array());
-  const int64_t opened = openedAt(task, p.loaded.desired, p.store.get());
-  j["opened"] = opened ? Json(formatTime(opened).substr(0, 10)) : Json();
-  j["age_days"] = opened ? Json((now - opened) / 86400) : Json();
-  const EscalationState* e = escalationOf(v, task.id.name);
-  j["escalated"] = e ? escalationJson(*e, now) : Json();
-}
 
 void renderCalendar(std::ostream& out, const CalendarView& v, int64_t now, const Style& style) {
   if (!v.reviews.empty()) {
@@ -209,7 +87,7 @@ void renderBacklog(std::ostream& out, const Prepared& p,
                  {t->spec.value("effort", "-")},
                  {taskStatusName(e->status), color},
                  {e->since ? ago(e->since, now) : "-"},
-                 {proof(*e)}});
+                 {taskProof(*e)}});
     }
     out << "\n" << style.paint(g, "1") << "\n";
     table.render(out, width, style);
@@ -228,26 +106,12 @@ int renderTask(CliEnv& env, const CommonOptions& common, const Prepared& p,
     env.err << "error: no task " << name << " in the specs\n";
     return exit_code::kError;
   }
-  auto transitions = p.store->taskTransitions(name);
-  auto escalations = p.store->escalations(name);
   if (common.json()) {
-    Json out = evaluationJson(*task, *e);
-    addCalendarFields(out, *task, p, calendar, now);
-    out["escalations"] = Json::array();
-    if (escalations)
-      for (const auto& x : escalations.value())
-        out["escalations"].push_back({{"status", x.status},
-                                      {"status_since", formatTime(x.statusSince)},
-                                      {"escalated_at", formatTime(x.escalatedAt)},
-                                      {"why", x.why}});
-    out["transitions"] = Json::array();
-    if (transitions)
-      for (const auto& t : transitions.value())
-        out["transitions"].push_back(
-            {{"from", t.from}, {"to", t.to}, {"at", formatTime(t.at)}, {"why", t.why}});
-    env.out << toJsonText(out) << "\n";
+    env.out << toJsonText(*taskDocument(p, evaluations, calendar, name, now)) << "\n";
     return exit_code::kOk;
   }
+  auto transitions = p.store->taskTransitions(name);
+  auto escalations = p.store->escalations(name);
   std::ostream& out = env.out;
   out << "Task " << name << ": " << task->spec.value("title", "") << "\n"
       << "  group " << task->spec.value("group", "-") << ", priority "
@@ -266,7 +130,7 @@ int renderTask(CliEnv& env, const CommonOptions& common, const Prepared& p,
   if (task->spec.contains("description"))
     out << "  " << task->spec.value("description", "") << "\n";
   if (task->spec.contains("owner")) out << "  owner " << task->spec.value("owner", "") << "\n";
-  if (int64_t opened = openedAt(*task, p.loaded.desired, p.store.get()))
+  if (int64_t opened = taskOpenedAt(*task, p.loaded.desired, p.store.get()))
     out << "  age " << humanSpan(now - opened) << " (in the backlog since "
         << formatTime(opened).substr(0, 10) << ")\n";
   if (const EscalationState* x = escalationOf(calendar, name))
@@ -320,32 +184,6 @@ int renderTask(CliEnv& env, const CommonOptions& common, const Prepared& p,
   return exit_code::kOk;
 }
 
-// Who holds the store (the daemon, an apply) and what the daemon is backing off from: an operator
-// asking "why has this not been applied yet?" finds the answer here.
-Json writerJson(Store& store) {
-  auto lock = store.currentLock();
-  if (!lock || !lock.value()) return Json();
-  const LockInfo& l = *lock.value();
-  return {{"operation", l.operation},         {"pid", l.pid},
-          {"hostname", l.hostname},           {"holder", l.holder},
-          {"since", formatTime(l.startedAt)}, {"heartbeat", formatTime(l.heartbeatAt)}};
-}
-
-// `due`: the retry time has passed; the next apply or daemon cycle retries it (a time in the
-// past shown as "next retry at" reads as a promise broken).
-Json backoffsJson(Store& store, int64_t now) {
-  Json out = Json::array();
-  auto backoffs = store.backoffs();
-  if (!backoffs) return out;
-  for (const auto& [resource, b] : backoffs.value())
-    out.push_back({{"resource", resource},
-                   {"failures", b.failures},
-                   {"next_retry_at", formatTime(b.nextRetryAt)},
-                   {"due", b.nextRetryAt <= now},
-                   {"last_error", b.lastError}});
-  return out;
-}
-
 void renderWriter(std::ostream& out, const Json& writer, const Json& backoffs) {
   if (!writer.is_null())
     out << "\n"
@@ -373,10 +211,9 @@ int readBacklog(CliEnv& env, const CommonOptions& common, PlanCommandOptions& op
   if (int rc = loadAndPrepare(env, common, options, p)) return rc;
   if (p.storeMissing) noteNoRecords(env, common);
   CriteriaRunner runner(env.http, env.clock, env.loopbackOnly);
-  // A read-only view records nothing, so it dates nothing: "since" stays as recorded.
-  evaluations =
-      evaluateBacklog(p.loaded.desired, p.observed, p.plan, {}, *p.store,
-                      refresh ? &runner : nullptr, refresh, refresh ? env.clock.nowSeconds() : 0);
+  evaluations = refresh ? evaluateBacklog(p.loaded.desired, p.observed, p.plan, {}, *p.store,
+                                          &runner, true, env.clock.nowSeconds())
+                        : recordedBacklog(p);
   if (!evaluations) {
     env.err << "error: " << evaluations.status().message() << "\n";
     return exit_code::kError;
@@ -406,37 +243,15 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
   const CalendarView calendar = calendarOf(p, evaluations.value(), now);
   if (!task.empty()) return renderTask(env, common, p, evaluations.value(), calendar, task);
   if (common.json()) {
-    Json tasks = Json::array();
-    for (const auto& e : evaluations.value()) {
-      const Resource& t = *p.loaded.desired.find({kind::kTask, e.task});
-      Json j = evaluationJson(t, e);
-      addCalendarFields(j, t, p, calendar, now);
-      tasks.push_back(std::move(j));
-    }
-    Json escalated = Json::array();
-    for (const auto& x : calendar.escalations) escalated.push_back(escalationJson(x, now));
-    Json hosts = Json::array();
-    for (const auto* h : p.loaded.desired.ofKind(kind::kHost)) {
-      HostObservation o = p.observed.host(h->id.name);
-      hosts.push_back({{"name", h->id.name},
-                       {"status", hostStatusName(o.status)},
-                       {"since", o.since ? Json(formatTime(o.since)) : Json()}});
-    }
-    env.out << toJsonText(Json{{"hosts", hosts},
-                               {"tasks", tasks},
-                               {"summary", summaryOf(evaluations.value())},
-                               {"reviews", reviewsJson(calendar)},
-                               {"escalated", escalated},
-                               {"writer", writerJson(*p.store)},
-                               {"backoffs", backoffsJson(*p.store, now)}})
-            << "\n";
+    env.out << toJsonText(statusDocument(p, evaluations.value(), calendar, now)) << "\n";
     return exit_code::kOk;
   }
   renderHosts(env.out, p, common.style);
   renderBacklog(env.out, p, evaluations.value(), common.style, env.columns, now);
-  env.out << "\n" << summaryOf(evaluations.value()) << "\n";
+  env.out << "\n" << backlogSummary(evaluations.value()) << "\n";
   renderCalendar(env.out, calendar, now, common.style);
-  renderWriter(env.out, writerJson(*p.store), backoffsJson(*p.store, now));
+  const Json document = statusDocument(p, evaluations.value(), calendar, now);
+  renderWriter(env.out, document["writer"], document["backoffs"]);
   return exit_code::kOk;
 }
 

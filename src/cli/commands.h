@@ -39,6 +39,7 @@ struct DaemonCliOptions {
   std::string interval = "60s";
   std::string recheckHeavy = "15m";
   bool noSelfHeal = false;
+  bool noWeb = false;
   std::string logFormat = "text";
 };
 
@@ -70,6 +71,8 @@ int cmdReport(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
 int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limit);
 int cmdForceUnlock(CliEnv& env, const CommonOptions& common, const std::string& lockId, bool force);
 int cmdDaemon(CliEnv& env, const CommonOptions& common, DaemonCliOptions cli);
+// A USER:HASH line for the daemon's --web-auth file, the password read from stdin.
+int cmdWebPassword(CliEnv& env, const std::string& user);
 
 // $HXCTL_STATE, else $STATE_DIRECTORY/state.db (systemd), else /var/lib/hxctl/state.db for root,
 // else $XDG_STATE_HOME/hxctl/state.db, else ~/.local/state/hxctl/state.db. (state: in hxctl.yaml

@@ -9,6 +9,7 @@
 #include "reconciler/loader.h"
 #include "reconciler/plan.h"
 #include "src/run/executor.h"
+#include "src/views/records_view.h"
 #include "state/store.h"
 
 namespace hx {
@@ -32,7 +33,6 @@ std::string toJsonText(const Json& j);
 std::string toYamlText(const Json& j);
 
 void renderPlanText(std::ostream& out, const Plan& plan, const Style& style);
-Json planJson(const Plan& plan);
 
 void renderResultsText(std::ostream& out, const std::vector<ActionResult>& results,
                        const Style& style);
@@ -41,8 +41,6 @@ Json resultsJson(const std::vector<ActionResult>& results);
 void renderHistoryText(std::ostream& out, const std::vector<RunRecord>& runs);
 void renderRunText(std::ostream& out, const RunRecord& run,
                    const std::vector<ActionRecord>& actions);
-Json runJson(const RunRecord& run);
-Json actionJson(const ActionRecord& action);
 
 // A value as it may be shown: "(sensitive)" for sensitive fields, JSON otherwise.
 std::string showValue(const Json& v, bool sensitive);

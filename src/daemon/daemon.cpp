@@ -20,13 +20,14 @@
 #include "reconciler/values.h"
 #include "src/daemon/daemon_metrics.h"
 #include "src/daemon/daemon_schedule.h"
-#include "src/daemon/metrics_server.h"
+#include "src/daemon/http_server.h"
 #include "src/daemon/spec_watch.h"
 #include "src/daemon/systemd_notify.h"
 #include "src/platform/fs_spec_source.h"
 #include "src/run/apply_cycle.h"
 #include "src/run/lock_session.h"
 #include "src/run/process_info.h"
+#include "src/web/snapshot.h"
 
 #ifndef HXCTL_VERSION
 #define HXCTL_VERSION "dev"
@@ -61,6 +62,7 @@ class Daemon {
         rng_(std::random_device{}()),
         schedule_(env.clock.nowMillis()) {
     lastSeenDigest_ = specs_.digest;
+    published_ = std::make_shared<const LoadResult>(specs_);
     metrics_.specLoad(true);
     metrics_.lockHeld(true);
     auto recorded = store_.loadObservations();
@@ -69,6 +71,12 @@ class Daemon {
   }
 
   std::string renderMetrics() const { return metrics_.render(); }
+  web::ChangeFeed& changes() { return changes_; }
+  // The last good specs, for the web view's thread (the worker replaces them on a reload).
+  std::shared_ptr<const LoadResult> publishedSpecs() const {
+    std::lock_guard<std::mutex> lock(publishedMu_);
+    return published_;
+  }
   bool firstCycleDone() const { return firstCycleDone_; }
 
   // The worker thread's body: what is due comes from the schedule (daemon_schedule.h).
@@ -196,6 +204,7 @@ class Daemon {
       Status saved = store_.saveObservations(probed);
       if (!saved) spdlog::warn("could not record host probes: {}", saved.message());
       metrics_.hosts(hosts_);
+      changes_.bump();
     }
     return change;
   }
@@ -224,6 +233,10 @@ class Daemon {
     metrics_.specLoad(true);
     bool changed = fresh.digest != specs_.digest;
     specs_ = std::move(fresh);
+    if (changed) {
+      std::lock_guard<std::mutex> lock(publishedMu_);
+      published_ = std::make_shared<const LoadResult>(specs_);
+    }
     if (changed)
       spdlog::info("specs reloaded: {} resources from {} files", specs_.desired.resources.size(),
                    specs_.files.size());
@@ -272,6 +285,7 @@ class Daemon {
       notifySystemd("STATUS=run " + std::to_string(result.runId) + ": " + result.summary);
     }
     firstCycleDone_ = true;
+    changes_.bump();
   }
 
   RunEnv& env_;
@@ -290,6 +304,9 @@ class Daemon {
   std::atomic<bool> lostLock_{false};
   std::atomic<int64_t> progressMs_{0};
   int stopFd_ = -1;
+  web::ChangeFeed changes_;
+  mutable std::mutex publishedMu_;
+  std::shared_ptr<const LoadResult> published_;  // guarded by publishedMu_
 
   std::mutex mu_;
   std::condition_variable cv_;
@@ -329,6 +346,16 @@ RunOutcome runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions&
     return RunOutcome::kError;
   }
 
+  std::shared_ptr<web::BasicAuth> webAuth;
+  if (!options.webAuthFile.empty()) {
+    auto loaded = web::BasicAuth::load(options.webAuthFile);
+    if (!loaded) {
+      env.err << "error: --web-auth " << loaded.status().message() << "\n";
+      close(signalFd);
+      return RunOutcome::kError;
+    }
+    webAuth = loaded.value();
+  }
   auto opened = openStore(env, common.statePath);
   if (!opened) return RunOutcome::kError;
   Store& store = *opened.value();
@@ -354,23 +381,39 @@ RunOutcome runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions&
     }
     daemon.setStopFd(wake[1]);
 
-    MetricsServer server([&daemon] { return daemon.renderMetrics(); },
-                         [&daemon, &heartbeat]() -> std::pair<bool, std::string> {
-                           if (!daemon.firstCycleDone()) return {false, "first cycle not done"};
-                           if (!heartbeat.healthy())
-                             return {false, "the state store does not take writes"};
-                           return {true, ""};
-                         });
+    DaemonHttpServer server([&daemon] { return daemon.renderMetrics(); },
+                            [&daemon, &heartbeat]() -> std::pair<bool, std::string> {
+                              if (!daemon.firstCycleDone()) return {false, "first cycle not done"};
+                              if (!heartbeat.healthy())
+                                return {false, "the state store does not take writes"};
+                              return {true, ""};
+                            });
+    web::WebSite site(
+        [&env, &common, &daemon](int64_t generation) {
+          return web::buildSnapshot(env, common, *daemon.publishedSpecs(), generation);
+        },
+        daemon.changes(), [&env] { return env.clock.nowSeconds(); });
     if (options.metricsAddress != "off") {
+      if (options.web) server.enableWeb(site, daemon.changes(), webAuth);
       Status listening = server.start(options.metricsAddress);
       if (!listening) {
         spdlog::error("{}", listening.message());
         releaseOrSay(store, lockId);
         return RunOutcome::kError;
       }
-      spdlog::info("metrics on http://{}:{}/metrics",
-                   options.metricsAddress.substr(0, options.metricsAddress.rfind(':')),
-                   server.port());
+      const std::string host = options.metricsAddress.substr(0, options.metricsAddress.rfind(':'));
+      spdlog::info("metrics on http://{}:{}/metrics", host, server.port());
+      if (options.web) {
+        spdlog::info("web view on http://{}:{}/{}", host, server.port(),
+                     webAuth ? " (basic auth)" : "");
+        if (!webAuth && !isLoopbackHost(host))
+          spdlog::warn(
+              "the web view and /metrics listen on {} beyond loopback with no access control: "
+              "anyone who reaches this address reads the estate and its backlog. Give "
+              "--web-auth FILE (hxctl web-password USER writes its lines), or listen on "
+              "127.0.0.1 and open an SSH tunnel",
+              host);
+      }
     }
 
     std::thread worker([&daemon] { daemon.work(); });

@@ -49,6 +49,10 @@ struct DaemonOptions {
   double jitter = 0.1;  // each wait is interval * (1 +- jitter)
   bool selfHeal = true;
   std::string metricsAddress = "127.0.0.1:9847";  // "off": no endpoint
+  bool web = true;  // the web view on the same address (src/web/site.h)
+  // Basic auth for everything there but /healthz and /readyz: a file of USER:ARGON2ID-HASH lines
+  // (src/web/basic_auth.h); "": none.
+  std::string webAuthFile;
   int64_t debounceMs = 500;
   int64_t heartbeatMs = 5000;
   int64_t lockWaitMs = 0;             // --lock-timeout

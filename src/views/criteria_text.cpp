@@ -1,4 +1,4 @@
-#include "src/cli/criteria_text.h"
+#include "src/views/criteria_text.h"
 
 namespace hx {
 

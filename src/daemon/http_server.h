@@ -1,0 +1,55 @@
+// The daemon's HTTP endpoint: /metrics (Prometheus text format), /healthz (the process answers),
+// /readyz (the first cycle has run and the store takes writes) and, unless turned off, the web
+// view (src/web/site.h) with its live stream /api/stream (Server-Sent Events). With basic auth
+// configured, everything but /healthz and /readyz asks for it.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "reconciler/status.h"
+#include "src/web/basic_auth.h"
+#include "src/web/change_feed.h"
+#include "src/web/site.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace hx {
+
+class DaemonHttpServer {
+ public:
+  // ready() returns whether the daemon is ready and, when not, why.
+  DaemonHttpServer(std::function<std::string()> metrics,
+                   std::function<std::pair<bool, std::string>()> ready);
+  ~DaemonHttpServer();
+
+  // Serves the web view too (before start()). `auth` may be null: no access control.
+  void enableWeb(web::WebSite& site, web::ChangeFeed& feed, std::shared_ptr<web::BasicAuth> auth);
+  // address: HOST:PORT (PORT 0 picks a free one). Binds before returning, so a port in use is
+  // an error here, not a silent background failure.
+  Status start(const std::string& address);
+  void stop();
+  int port() const { return port_; }
+
+  // Live streams served at once; beyond it /api/stream answers 503 and pages fall back to polling
+  // (a stream holds one of the server's threads for as long as the page is open).
+  static constexpr int kMaxStreams = 8;
+
+ private:
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+  web::ChangeFeed* feed_ = nullptr;
+  std::atomic<int> streams_{0};
+};
+
+// Whether HOST (of --metrics-address) is a loopback address: 127.0.0.0/8, ::1, localhost.
+bool isLoopbackHost(const std::string& host);
+
+}  // namespace hx
