@@ -22,6 +22,7 @@ namespace {
 
 const std::string kKey = "web-demo-key";
 const std::string kEnv = "HXCTL_DEMO_QDRANT_KEY=" + kKey;
+constexpr int DaemonStreams = 8;  // DaemonHttpServer::kMaxStreams
 // What a hostile server or spec author would try: a script, and an attribute that runs one.
 const std::string kPayload =
     "<script>window.__pwned=1</script>\"><img src=x onerror=window.__pwned=2>";
@@ -165,6 +166,16 @@ TEST_CASE("the web view shows the demo estate in a browser, and its JSON is the 
                            "Load test of the vector database", "class=\"chart\""})
     CHECK(dom.find(text) != std::string::npos);
   CHECK(browser.screenshot(screenshotPath("backlog")));
+  // Dark, as a browser set to prefer it shows the page: the page's background follows.
+  auto background = [&] {
+    return browser.run("return getComputedStyle(document.body).backgroundColor;");
+  };
+  CHECK(background() == "rgb(255, 255, 255)");
+  browser.cdp("Emulation.setEmulatedMedia",
+              {{"features", Json::array({{{"name", "prefers-color-scheme"}, {"value", "dark"}}})}});
+  CHECK(background() == "rgb(13, 17, 23)");
+  CHECK(browser.screenshot(screenshotPath("backlog-dark")));
+  browser.cdp("Emulation.setEmulatedMedia", {{"features", Json::array()}});
 
   // One task: its criteria with their evidence, its transitions.
   REQUIRE(openLive(browser, e.url("/tasks/1.3.5")));
@@ -181,6 +192,15 @@ TEST_CASE("the web view shows the demo estate in a browser, and its JSON is the 
        {"data-run=\"1\"", "daemon", "succeeded", "Collection/hermes", "Deferred now"})
     CHECK(dom.find(text) != std::string::npos);
   CHECK(browser.screenshot(screenshotPath("runs")));
+
+  // No secret anywhere: the Qdrant API key the estate uses is in no page and no document.
+  for (const std::string path : {"/", "/backlog", "/tasks/1.3.5", "/runs", "/api/status",
+                                 "/api/hosts", "/api/plan", "/api/history", "/api/runs/1"}) {
+    auto r = httpGet(e.url(path));
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(r->body.find(kKey) == std::string::npos);
+  }
 
   // The JSON endpoints are the command line's documents for the same store.
   Json web, cli;
@@ -238,6 +258,57 @@ TEST_CASE("a host brought down turns degraded in the open page without a reload"
   CHECK(seen - down < 15000);
   CHECK(seen - knew < 3000);
   CHECK(browser.screenshot(screenshotPath("estate-degraded")));
+}
+
+TEST_CASE("a page that cannot have a live stream polls instead, and still shows a host going down",
+          "[web][browser]") {
+  DemoEstate e("web-poll");
+  REQUIRE(e.daemon->waitLog("cycle 1 ", 60));
+  // Every stream the daemon serves at once is taken (curl holds them open).
+  std::vector<pid_t> holders;
+  for (int i = 0; i < DaemonStreams; ++i) {
+    const std::string url = e.url("/api/stream");
+    const char* argv[] = {"/usr/bin/curl", "-sN", "-o", "/dev/null", url.c_str(), nullptr};
+    pid_t pid = 0;
+    REQUIRE(posix_spawn(&pid, argv[0], nullptr, nullptr, const_cast<char**>(argv), environ) == 0);
+    holders.push_back(pid);
+  }
+  REQUIRE(eventually(
+      [&] {
+        auto r = httpGet(e.url("/api/stream"));
+        return r && r->status == 503;
+      },
+      10));
+  WebDriver browser;
+  if (!browser.ok()) FAIL("no browser session: " << browser.error());
+  browser.go(e.url("/"));
+  const bool polling = eventually(
+      [&] {
+        return browser.run("return document.getElementById('live').textContent;") ==
+               "live (polling)";
+      },
+      10);
+  const std::string row = "document.querySelector('tr[data-host=\"llm-primary\"] td.status')";
+  const int64_t down = nowMs();
+  e.sim.admin(1, "down", "");
+  int64_t seen = 0;
+  const bool turned = eventually(
+      [&] {
+        if (browser.run("return " + row + ".textContent;") != "degraded") return false;
+        seen = nowMs();
+        return true;
+      },
+      30);
+  for (pid_t pid : holders) {
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+  }
+  REQUIRE(polling);
+  REQUIRE(turned);
+  std::cout << "web view (polling): llm-primary down -> degraded in the open page after "
+            << (seen - down) << " ms\n";
+  CHECK(seen - down < 15000);
 }
 
 TEST_CASE("a script in a model name or a task title is shown as text and never runs",

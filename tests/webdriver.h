@@ -73,6 +73,11 @@ class WebDriver {
     return call("POST", path("/execute/sync"), {{"script", script}, {"args", Json::array()}},
                 10000);
   }
+  // A Chrome DevTools Protocol command (chromedriver's goog/cdp/execute), e.g. emulating the
+  // dark colour scheme.
+  Json cdp(const std::string& command, const Json& params) {
+    return call("POST", path("/goog/cdp/execute"), {{"cmd", command}, {"params", params}}, 10000);
+  }
   std::string dom() {
     Json v = run("return document.documentElement.outerHTML;");
     return v.is_string() ? v.get<std::string>() : "";

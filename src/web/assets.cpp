@@ -67,6 +67,8 @@ rect.r-failed { fill: var(--bad); } rect.r-running { fill: var(--info); }
 .key.p-pending, .key.t-in_progress, .key.r-running { background: var(--info); }
 .key.p-none { background: var(--none); } .key.t-ready { background: #8250df; }
 .key.t-held { background: var(--muted); }
+.axis { display: flex; justify-content: space-between; margin: .1rem 0 0; color: var(--muted);
+  font-size: .8rem; }
 figure { margin: 1rem 0; } figcaption { color: var(--muted); margin-bottom: .3rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
@@ -135,8 +137,12 @@ const std::string_view kScript = R"js('use strict';
     try { changed(JSON.parse(ev.data).generation); } catch (e) { /* a malformed event */ }
   });
   stream.onopen = () => { failures = 0; say('live', 'on'); };
+  // A refused stream (503: the daemon serves enough of them already) is closed for good, and
+  // EventSource does not retry it; a dropped one it retries by itself, and after three failures
+  // in a row the page polls instead.
   stream.onerror = () => {
-    if (++failures >= 3) { stream.close(); poll(); } else { say('live: reconnecting', 'off'); }
+    if (stream.readyState === EventSource.CLOSED || ++failures >= 3) { stream.close(); poll(); }
+    else { say('live: reconnecting', 'off'); }
   };
 })();
 )js";

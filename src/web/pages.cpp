@@ -295,7 +295,12 @@ std::string backlogPage(const Snapshot& s) {
     h.raw("<figure><figcaption>Tasks per status since ")
         .text(formatTime(from))
         .raw("</figcaption>")
-        .raw(backlogChart(s.taskHistory, from, to, 48));
+        .raw(backlogChart(s.taskHistory, from, to, 48))
+        .raw("<p class=\"axis\"><span>")
+        .text(formatTime(from))
+        .raw("</span><span>")
+        .text(formatTime(to))
+        .raw("</span></p>");
     legendOfStatuses(h);
     h.raw("</figure>");
     const Json& tasks = s.status.value("tasks", Json::array());
