@@ -294,6 +294,21 @@ Result<std::vector<ActionRecord>> Store::actions(int64_t runId) {
   return actionRows("WHERE run_id = ? ORDER BY id", std::to_string(runId), 1000000000);
 }
 
+Result<std::vector<ActionRecord>> Store::actions(int64_t runId, int limit) {
+  return actionRows("WHERE run_id = ? ORDER BY id LIMIT ?", std::to_string(runId), limit);
+}
+
+Result<int64_t> Store::actionCount(int64_t runId) {
+  try {
+    SQLite::Statement q(*db_, "SELECT COUNT(*) FROM actions WHERE run_id = ?");
+    q.bind(1, runId);
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
 Result<std::vector<ActionRecord>> Store::actionsOf(const std::string& resource, int limit) {
   return actionRows("WHERE resource = ? ORDER BY id DESC LIMIT ?", resource, limit);
 }

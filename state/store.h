@@ -148,6 +148,10 @@ class Store {
   Result<int> recoverInterrupted();
   Result<std::vector<RunRecord>> runs(int limit);
   Result<std::vector<ActionRecord>> actions(int64_t runId);
+  // The first `limit` of a run's actions, and how many it has: a page shows a few of an apply's
+  // thousands.
+  Result<std::vector<ActionRecord>> actions(int64_t runId, int limit);
+  Result<int64_t> actionCount(int64_t runId);
   // One resource's actions ("Collection/docs"), newest first.
   Result<std::vector<ActionRecord>> actionsOf(const std::string& resource, int limit);
 

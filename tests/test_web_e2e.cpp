@@ -202,6 +202,19 @@ TEST_CASE("the web view shows the demo estate in a browser, and its JSON is the 
     CHECK(r->body.find(kKey) == std::string::npos);
   }
 
+  // A page of another site pointed at the daemon by DNS rebinding sends its own name: refused.
+  {
+    CurlTransport http(true);
+    for (const char* path : {"/", "/api/status", "/api/stream"}) {
+      HttpRequest req;
+      req.url = e.url(path);
+      req.headers.emplace_back("Host", "rebound.example:" + std::to_string(e.webPort));
+      auto r = http.send(req);
+      REQUIRE(r);
+      CHECK(r.value().status == 403);
+    }
+  }
+
   // The JSON endpoints are the command line's documents for the same store.
   Json web, cli;
   CHECK(agree(e, "/api/status", "status", web, cli));

@@ -165,15 +165,21 @@ TEST_CASE("the site serves pages and JSON from one cached snapshot, and refuses 
   int reads = 0;
   int64_t now = 1'795'000'000;
   WebSite site(
-      [&](int64_t generation) {
-        ++reads;
-        Snapshot s = hostileSnapshot();
-        s.generation = generation;
-        s.builtAt = now;
-        return s;
-      },
-      feed, [&] { return now; }, 30);
-  auto get = [&](const std::string& path) { return site.serve(WebRequest{"GET", path}); };
+      WebReaders{[&](int64_t generation) {
+                   ++reads;
+                   Snapshot s = hostileSnapshot();
+                   s.generation = generation;
+                   s.builtAt = now;
+                   return s;
+                 },
+                 [](int64_t run) -> std::optional<Json> {
+                   if (run != 3) return std::nullopt;
+                   return Json{{"id", 3}, {"actions", Json::array()}};
+                 }},
+      feed, [&] { return now; }, true, 30);
+  auto get = [&](const std::string& path) {
+    return site.serve(WebRequest{"GET", path, "127.0.0.1:9847"});
+  };
   auto header = [](const WebResponse& r, const std::string& name) {
     for (const auto& [k, v] : r.headers)
       if (k == name) return v;
@@ -194,8 +200,9 @@ TEST_CASE("the site serves pages and JSON from one cached snapshot, and refuses 
   CHECK(Json::parse(get("/api/status").body) == hostileSnapshot().status);
   CHECK(Json::parse(get("/api/hosts").body) == hostileSnapshot().hosts);
   CHECK(Json::parse(get("/api/tasks/1.1").body) == hostileSnapshot().tasks.at("1.1"));
-  CHECK(Json::parse(get("/api/runs/3").body) == hostileSnapshot().runs.at(3));
+  CHECK(Json::parse(get("/api/runs/3").body) == Json{{"id", 3}, {"actions", Json::array()}});
   CHECK(get("/api/runs/3x").status == 404);
+  CHECK(get("/api/runs/4").status == 404);
   CHECK(get("/static/hxctl.js").contentType.rfind("text/javascript", 0) == 0);
   CHECK(reads == 1);  // one snapshot served all of them
 
@@ -208,7 +215,7 @@ TEST_CASE("the site serves pages and JSON from one cached snapshot, and refuses 
   CHECK(reads == 3);  // too old: ages go on counting
 
   for (const char* method : {"POST", "PUT", "DELETE", "PATCH"}) {
-    WebResponse r = site.serve(WebRequest{method, "/api/status"});
+    WebResponse r = site.serve(WebRequest{method, "/api/status", "localhost"});
     CHECK(r.status == 405);
     CHECK(header(r, "Allow") == "GET, HEAD");
   }
@@ -219,18 +226,44 @@ TEST_CASE("a snapshot that could not be read is a 503 with the reason, on pages 
           "[web]") {
   ChangeFeed feed;
   WebSite site(
-      [](int64_t) {
-        Snapshot s;
-        s.error = "the store <x> is locked";
-        return s;
-      },
-      feed, [] { return int64_t{0}; });
-  WebResponse page = site.serve(WebRequest{"GET", "/backlog"});
+      WebReaders{[](int64_t) {
+                   Snapshot s;
+                   s.error = "the store <x> is locked";
+                   return s;
+                 },
+                 nullptr},
+      feed, [] { return int64_t{0}; }, false);
+  WebResponse page = site.serve(WebRequest{"GET", "/backlog", "reconciler.example"});
   CHECK(page.status == 503);
   CHECK(page.body.find("the store &lt;x&gt; is locked") != std::string::npos);
-  WebResponse api = site.serve(WebRequest{"GET", "/api/status"});
+  WebResponse api = site.serve(WebRequest{"GET", "/api/status", ""});
   CHECK(api.status == 503);
   CHECK(Json::parse(api.body)["error"] == "the store <x> is locked");
+}
+
+TEST_CASE("on loopback the site answers only to loopback's names, against DNS rebinding", "[web]") {
+  for (const char* host :
+       {"127.0.0.1:9847", "127.0.0.1", "localhost:9847", "[::1]:9847", "", "10.0.0.5:80"})
+    CHECK(loopbackHostHeader(host));
+  for (const char* host : {"evil.example:9847", "evil.example", "127.0.0.1.evil.example", "[::1",
+                           "localhost.evil.example:9847"})
+    CHECK_FALSE(loopbackHostHeader(host));
+  ChangeFeed feed;
+  int reads = 0;
+  WebSite site(
+      WebReaders{[&](int64_t) {
+                   ++reads;
+                   return hostileSnapshot();
+                 },
+                 nullptr},
+      feed, [] { return int64_t{0}; }, true);
+  WebResponse refused = site.serve(WebRequest{"GET", "/api/status", "evil.example:9847"});
+  CHECK(refused.status == 403);
+  CHECK(refused.body.find("estate") == std::string::npos);
+  CHECK(reads == 0);  // nothing was read for it
+  CHECK(site.serve(WebRequest{"GET", "/api/status", "localhost:9847"}).status == 200);
+  CHECK(site.refusesHost("evil.example"));
+  CHECK_FALSE(site.refusesHost("127.0.0.1:9847"));
 }
 
 TEST_CASE("basic auth admits the users of its file with their password only", "[web]") {

@@ -388,11 +388,15 @@ RunOutcome runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions&
                                 return {false, "the state store does not take writes"};
                               return {true, ""};
                             });
+    const std::string listenHost =
+        options.metricsAddress.substr(0, options.metricsAddress.rfind(':'));
     web::WebSite site(
-        [&env, &common, &daemon](int64_t generation) {
-          return web::buildSnapshot(env, common, *daemon.publishedSpecs(), generation);
-        },
-        daemon.changes(), [&env] { return env.clock.nowSeconds(); });
+        web::WebReaders{
+            [&env, &common, &daemon](int64_t generation) {
+              return web::buildSnapshot(env, common, *daemon.publishedSpecs(), generation);
+            },
+            [&env, &common](int64_t run) { return web::readRun(env.clock, common, run); }},
+        daemon.changes(), [&env] { return env.clock.nowSeconds(); }, isLoopbackHost(listenHost));
     if (options.metricsAddress != "off") {
       if (options.web) server.enableWeb(site, daemon.changes(), webAuth);
       Status listening = server.start(options.metricsAddress);
@@ -401,7 +405,7 @@ RunOutcome runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions&
         releaseOrSay(store, lockId);
         return RunOutcome::kError;
       }
-      const std::string host = options.metricsAddress.substr(0, options.metricsAddress.rfind(':'));
+      const std::string& host = listenHost;
       spdlog::info("metrics on http://{}:{}/metrics", host, server.port());
       if (options.web) {
         spdlog::info("web view on http://{}:{}/{}", host, server.port(),

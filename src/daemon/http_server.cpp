@@ -12,6 +12,8 @@ namespace {
 // stream never outlives a page forgotten in a tab by much, and a proxy's idle cut is harmless.
 constexpr auto kStreamLifetime = std::chrono::minutes(10);
 constexpr auto kKeepAlive = std::chrono::seconds(15);
+// Header names are case-insensitive (httplib compares them so); lower case, as HTTP/2 sends them.
+constexpr const char* kHostHeader = "host";
 
 void answer(httplib::Response& res, const web::WebResponse& r) {
   res.status = r.status;
@@ -61,8 +63,13 @@ void DaemonHttpServer::enableWeb(web::WebSite& site, web::ChangeFeed& feed,
       res.set_content("authentication required\n", "text/plain");
       return httplib::Server::HandlerResponse::Handled;
     });
-  server_->Get("/api/stream", [this](const httplib::Request&, httplib::Response& res) {
+  server_->Get("/api/stream", [this, &site](const httplib::Request& req, httplib::Response& res) {
     for (const auto& [name, value] : web::securityHeaders()) res.set_header(name, value);
+    if (site.refusesHost(req.get_header_value(kHostHeader))) {
+      res.status = 403;
+      res.set_content("not this address\n", "text/plain");
+      return;
+    }
     if (++streams_ > kMaxStreams) {
       --streams_;
       res.status = 503;
@@ -92,7 +99,8 @@ void DaemonHttpServer::enableWeb(web::WebSite& site, web::ChangeFeed& feed,
         [this](bool) { --streams_; });
   });
   auto page = [&site](const httplib::Request& req, httplib::Response& res) {
-    answer(res, site.serve(web::WebRequest{req.method, req.target}));
+    answer(res,
+           site.serve(web::WebRequest{req.method, req.target, req.get_header_value(kHostHeader)}));
   };
   server_->Get(".*", page);
   server_->Post(".*", page);

@@ -496,8 +496,18 @@ std::string runsPage(const Snapshot& s) {
       const Json& actions = run == s.runs.end() ? Json::array() : run->second["actions"];
       if (!actions.empty()) {
         h.raw("<details id=\"run-").raw(std::to_string(id)).raw("\"><summary>");
-        h.raw(std::to_string(actions.size()))
-            .raw(" actions</summary><table><thead><tr>")
+        auto total = s.actionTotals.find(id);
+        const int64_t all =
+            total == s.actionTotals.end() ? static_cast<int64_t>(actions.size()) : total->second;
+        h.raw(std::to_string(all)).raw(" actions");
+        if (all > static_cast<int64_t>(actions.size()))
+          h.raw(" (the first ")
+              .raw(std::to_string(actions.size()))
+              .raw("; all at ")
+              .raw("<code>hxctl history ")
+              .raw(std::to_string(id))
+              .raw("</code>)");
+        h.raw("</summary><table><thead><tr>")
             .raw("<th scope=\"col\">Resource</th><th scope=\"col\">Action</th>")
             .raw("<th scope=\"col\">Result</th><th scope=\"col\">Duration</th>")
             .raw("<th scope=\"col\">Reason or error</th></tr></thead><tbody>");

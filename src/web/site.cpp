@@ -1,5 +1,7 @@
 #include "src/web/site.h"
 
+#include <arpa/inet.h>
+
 #include <cctype>
 
 #include "src/web/assets.h"
@@ -55,15 +57,35 @@ std::optional<std::string> decodePathSegment(const std::string& text) {
   return out;
 }
 
-WebSite::WebSite(std::function<Snapshot(int64_t)> read, ChangeFeed& feed,
-                 std::function<int64_t()> nowSeconds, int64_t maxAgeSeconds)
-    : read_(std::move(read)), feed_(feed), now_(std::move(nowSeconds)), maxAge_(maxAgeSeconds) {}
+bool loopbackHostHeader(const std::string& host) {
+  if (host.empty()) return true;  // HTTP/1.0: nothing named, nothing to rebind
+  std::string name = host;
+  if (name.front() == '[') {  // [::1]:9847
+    const auto close = name.find(']');
+    if (close == std::string::npos) return false;
+    name = name.substr(1, close - 1);
+  } else if (const auto colon = name.rfind(':'); colon != std::string::npos) {
+    name = name.substr(0, colon);
+  }
+  if (name == "localhost") return true;
+  in6_addr v6{};
+  in_addr v4{};
+  return inet_pton(AF_INET, name.c_str(), &v4) == 1 || inet_pton(AF_INET6, name.c_str(), &v6) == 1;
+}
+
+WebSite::WebSite(WebReaders read, ChangeFeed& feed, std::function<int64_t()> nowSeconds,
+                 bool loopbackOnly, int64_t maxAgeSeconds)
+    : read_(std::move(read)),
+      feed_(feed),
+      now_(std::move(nowSeconds)),
+      loopbackOnly_(loopbackOnly),
+      maxAge_(maxAgeSeconds) {}
 
 std::shared_ptr<const Snapshot> WebSite::snapshot() {
   std::lock_guard<std::mutex> lock(mu_);
   const int64_t generation = feed_.generation();
   if (!cached_ || cached_->generation != generation || now_() - cached_->builtAt >= maxAge_)
-    cached_ = std::make_shared<const Snapshot>(read_(generation));
+    cached_ = std::make_shared<const Snapshot>(read_.snapshot(generation));
   return cached_;
 }
 
@@ -76,6 +98,11 @@ WebResponse WebSite::serve(const WebRequest& request) {
       r.headers.emplace_back("Allow", "GET, HEAD");
       return r;
     }
+    if (refusesHost(request.host))
+      return html(403, messagePage("Not this address",
+                                   "This view answers on loopback only: open it at "
+                                   "http://127.0.0.1 with the daemon's port (through an SSH "
+                                   "tunnel from another machine)."));
     std::string path = request.path.substr(0, request.path.find('?'));
     if (path == "/static/hxctl.css")
       return WebResponse{200, "text/css; charset=utf-8", std::string(kStylesheet), {}};
@@ -113,10 +140,10 @@ WebResponse WebSite::serve(const WebRequest& request) {
       } catch (const std::exception&) {
         id = 0;
       }
-      auto run = s->runs.find(id);
-      if (run == s->runs.end())
+      auto run = id > 0 && read_.run ? read_.run(id) : std::nullopt;
+      if (!run)
         return notFound("No such run among the last " + std::to_string(Snapshot::kRuns) + ".");
-      return json(run->second);
+      return json(*run);
     }
     return notFound("No page at this address.");
   }();

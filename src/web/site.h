@@ -7,7 +7,8 @@
 //   GET /static/...      CSS and script      GET /api/history     history -o json
 //                                            GET /api/runs/N      history N -o json
 //                                            GET /api/generation  {"generation": N}
-// Read only: any other method is 405. Every answer carries a Content-Security-Policy that allows
+// Read only: any other method is 405. On a loopback address, a Host header that is not
+// loopback's is 403 (DNS rebinding). Every answer carries a Content-Security-Policy that allows
 // only the page's own stylesheet and script.
 #pragma once
 
@@ -26,7 +27,20 @@ namespace hx::web {
 struct WebRequest {
   std::string method = "GET";
   std::string path;  // as sent, percent-encoded
+  std::string host;  // the Host header ("" when none was sent)
 };
+
+// What the site reads: a snapshot at a generation (buildSnapshot, bound to the daemon's store and
+// specs), and one run with all its actions (readRun).
+struct WebReaders {
+  std::function<Snapshot(int64_t generation)> snapshot;
+  std::function<std::optional<Json>(int64_t runId)> run;
+};
+
+// Whether a Host header names this machine's loopback as a browser would: an IP address or
+// "localhost", with any port. A page of another site that a DNS-rebinding attack points at the
+// daemon sends its own name, and is refused.
+bool loopbackHostHeader(const std::string& host);
 
 struct WebResponse {
   int status = 200;
@@ -40,19 +54,23 @@ std::vector<std::pair<std::string, std::string>> securityHeaders();
 
 class WebSite {
  public:
-  // `read` builds a snapshot at a generation (buildSnapshot, bound to the daemon's store and
-  // specs). A snapshot is reused until the feed moves or it is `maxAgeSeconds` old (ages and
-  // "for" figures go on counting).
-  WebSite(std::function<Snapshot(int64_t generation)> read, ChangeFeed& feed,
-          std::function<int64_t()> nowSeconds, int64_t maxAgeSeconds = 30);
+  // A snapshot is reused until the feed moves or it is `maxAgeSeconds` old (ages and "for"
+  // figures go on counting). `loopbackOnly`: the daemon listens on loopback, so a request whose
+  // Host is not loopback's (DNS rebinding) is refused.
+  WebSite(WebReaders read, ChangeFeed& feed, std::function<int64_t()> nowSeconds, bool loopbackOnly,
+          int64_t maxAgeSeconds = 30);
 
   WebResponse serve(const WebRequest& request);
+  bool refusesHost(const std::string& host) const {
+    return loopbackOnly_ && !loopbackHostHeader(host);
+  }
   std::shared_ptr<const Snapshot> snapshot();
 
  private:
-  std::function<Snapshot(int64_t)> read_;
+  WebReaders read_;
   ChangeFeed& feed_;
   std::function<int64_t()> now_;
+  bool loopbackOnly_;
   int64_t maxAge_;
   std::mutex mu_;  // one build at a time; requests meanwhile wait and share it
   std::shared_ptr<const Snapshot> cached_;

@@ -19,8 +19,10 @@ void readRuns(Store& store, Snapshot& s) {
     Json run = runJson(r);
     s.history.push_back(run);
     run["actions"] = Json::array();
-    if (auto actions = store.actions(r.id))
+    if (auto actions = store.actions(r.id, Snapshot::kActionsShown))
       for (const auto& a : actions.value()) run["actions"].push_back(actionJson(a));
+    auto total = store.actionCount(r.id);
+    s.actionTotals[r.id] = total ? total.value() : static_cast<int64_t>(run["actions"].size());
     s.runs[r.id] = std::move(run);
   }
 }
@@ -71,6 +73,27 @@ Snapshot buildSnapshot(RunEnv& env, const RunOptions& common, const LoadResult& 
     s.error = std::string("reading the estate failed: ") + e.what();
   }
   return s;
+}
+
+std::optional<Json> readRun(Clock& clock, const RunOptions& common, int64_t runId) {
+  try {
+    auto store = Store::openReadOnly(common.statePath, clock);
+    if (!store) return std::nullopt;
+    auto runs = store.value()->runs(Snapshot::kRuns);
+    if (!runs) return std::nullopt;
+    for (const auto& r : runs.value()) {
+      if (r.id != runId) continue;
+      auto actions = store.value()->actions(runId);
+      if (!actions) return std::nullopt;
+      Json out = runJson(r);
+      out["actions"] = Json::array();
+      for (const auto& a : actions.value()) out["actions"].push_back(actionJson(a));
+      return out;
+    }
+  } catch (const std::exception&) {
+    // an unreadable store is "no such run" to the page; the snapshot reports the store's error
+  }
+  return std::nullopt;
 }
 
 }  // namespace hx::web
