@@ -202,6 +202,19 @@ TEST_CASE("the web view shows the demo estate in a browser, and its JSON is the 
     CHECK(r->body.find(kKey) == std::string::npos);
   }
 
+  // Without JavaScript the pages say the same: the server writes every row (no script fills it).
+  {
+    auto raw = httpGet(e.url("/backlog"));
+    REQUIRE(raw);
+    for (const auto& t : status["tasks"])
+      CHECK(raw->body.find("data-task=\"" + t["id"].get<std::string>() + "\"><th scope=\"row\">") !=
+            std::string::npos);
+    auto estate = httpGet(e.url("/"));
+    REQUIRE(estate);
+    CHECK(estate->body.find("data-host=\"llm-primary\"><th scope=\"row\">llm-primary</th>") !=
+          std::string::npos);
+  }
+
   // A page of another site pointed at the daemon by DNS rebinding sends its own name: refused.
   {
     CurlTransport http(true);
