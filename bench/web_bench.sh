@@ -25,7 +25,7 @@ sim_port=47300
 web_port=47390
 
 fetch() {  # URL -> "seconds bytes"
-  curl -s -o /dev/null -w '%{time_total} %{size_download}' "$1"
+  curl -s -o /dev/null -w '%{time_total} %{size_download}\n' "$1"
 }
 peak() { awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 
