@@ -289,30 +289,41 @@ TEST_CASE("a page that cannot have a live stream polls instead, and still shows 
           "[web][browser]") {
   DemoEstate e("web-poll");
   REQUIRE(e.daemon->waitLog("cycle 1 ", 60));
-  // Every stream the daemon serves at once is taken (curl holds them open).
+  // Every stream the daemon serves at once is taken: curl holds them open, each writing what it
+  // receives to a file, so the test knows when all have their stream (its own probe must not
+  // take one of them).
   std::vector<pid_t> holders;
+  std::vector<std::string> received;
   for (int i = 0; i < DaemonStreams; ++i) {
     const std::string url = e.url("/api/stream");
-    const char* argv[] = {"/usr/bin/curl", "-sN", "-o", "/dev/null", url.c_str(), nullptr};
+    received.push_back((e.h.dir() / ("stream-" + std::to_string(i))).string());
+    const char* argv[] = {"/usr/bin/curl",         "-sN",       "-o",
+                          received.back().c_str(), url.c_str(), nullptr};
     pid_t pid = 0;
     REQUIRE(posix_spawn(&pid, argv[0], nullptr, nullptr, const_cast<char**>(argv), environ) == 0);
     holders.push_back(pid);
   }
   REQUIRE(eventually(
       [&] {
-        auto r = httpGet(e.url("/api/stream"));
-        return r && r->status == 503;
+        for (const auto& file : received)
+          if (readFile(file).find("event: change") == std::string::npos) return false;
+        return true;
       },
-      10));
+      20));
+  auto refused = httpGet(e.url("/api/stream"));
+  REQUIRE(refused);
+  REQUIRE(refused->status == 503);
   WebDriver browser;
   if (!browser.ok()) FAIL("no browser session: " << browser.error());
   browser.go(e.url("/"));
+  Json live;
   const bool polling = eventually(
       [&] {
-        return browser.run("return document.getElementById('live').textContent;") ==
-               "live (polling)";
+        live = browser.run("return document.getElementById('live').textContent;");
+        return live == "live (polling)";
       },
-      10);
+      20);
+  INFO("the page's live indicator: " << live.dump());
   const std::string row = "document.querySelector('tr[data-host=\"llm-primary\"] td.status')";
   const int64_t down = nowMs();
   e.sim.admin(1, "down", "");

@@ -48,9 +48,13 @@ DaemonHttpServer::~DaemonHttpServer() { stop(); }
 void DaemonHttpServer::enableWeb(web::WebSite& site, web::ChangeFeed& feed,
                                  std::shared_ptr<web::BasicAuth> auth) {
   feed_ = &feed;
-  // Threads for pages and streams: httplib's default pool is 8 on this machine, and each open
-  // page holds one with its stream.
-  server_->new_task_queue = [] { return new httplib::ThreadPool(kMaxStreams + 8); };
+  // Threads for pages and streams. httplib holds a thread for each connection a browser keeps
+  // alive (up to six per page), not per request: with its default pool (8 here) the streams and
+  // a few idle connections left a refused page's stream request queued, never answered, so it
+  // could not fall back to polling (seen under ASan in CI). Room for the streams and several
+  // browsers, and idle connections let go after 2 s instead of 5.
+  server_->new_task_queue = [] { return new httplib::ThreadPool(kMaxStreams + 24); };
+  server_->set_keep_alive_timeout(2);
   if (auth)
     server_->set_pre_routing_handler([auth](const httplib::Request& req, httplib::Response& res) {
       if (req.path == "/healthz" || req.path == "/readyz")
