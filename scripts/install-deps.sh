@@ -11,6 +11,7 @@ packages=(
   python3 python3-jsonschema python3-yaml sqlite3 clang-format
   iproute2 ufw systemd prometheus prometheus-blackbox-exporter curl wrk python3-grpcio
   lintian zsh man-db chromium chromium-driver
+  libpq-dev postgresql
 )
 
 missing=()

@@ -191,6 +191,16 @@ CREATE TABLE host_probe_buckets(
 ALTER TABLE runs ADD COLUMN started_ms INTEGER;
 ALTER TABLE runs ADD COLUMN duration_ms INTEGER;
 )sql"},
+      // Issued tokens in the order they were issued, in words both engines speak: live tokens
+      // were ordered by SQLite's rowid, which PostgreSQL does not have (issue 21).
+      {9,
+       R"sql(
+ALTER TABLE issued_tokens ADD COLUMN seq INTEGER;
+UPDATE issued_tokens SET seq = rowid;
+)sql",
+       R"sql(
+ALTER TABLE issued_tokens ADD COLUMN seq BIGINT;
+)sql"},
   };
   return kSteps;
 }

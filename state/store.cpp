@@ -1,65 +1,70 @@
 // Opening, migrating, and the run / action history.
 #include "state/store.h"
 
-#include <SQLiteCpp/Backup.h>
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <filesystem>
 #include <random>
 
 #include "state/migrations.h"
+#include "state/sql_postgres.h"
+#include "state/sql_sqlite.h"
 #include "state/store_error.h"
 
 namespace hx {
 
-Store::Store(std::unique_ptr<SQLite::Database> db, Clock& clock)
+Store::Store(std::unique_ptr<sql::Connection> db, Clock& clock)
     : db_(std::move(db)), clock_(clock) {}
 Store::~Store() = default;
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, Clock& clock) {
+  const std::string shown = sql::redactedUrl(path);
   try {
-    auto db =
-        std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db->setBusyTimeout(10000);
-    db->exec("PRAGMA journal_mode=WAL");
-    db->exec("PRAGMA synchronous=NORMAL");
-    db->exec("PRAGMA foreign_keys=ON");
-    std::unique_ptr<Store> store(new Store(std::move(db), clock));
+    std::unique_ptr<Store> store(new Store(sql::isPostgresUrl(path)
+                                               ? sql::openPostgres(path, false)
+                                               : sql::openSqlite(path, sql::SqliteMode::kReadWrite),
+                                           clock));
     Status migrated = store->migrate();
-    if (!migrated) return migrated.withContext("cannot open state store " + path);
+    if (!migrated) return migrated.withContext("cannot open state store " + shown);
     return store;
   } catch (const std::exception& e) {
-    return storeError(e, "cannot open state store " + path);
+    return storeError(e, "cannot open state store " + shown);
   }
 }
 
 Result<std::unique_ptr<Store>> Store::openReadOnly(const std::string& path, Clock& clock,
                                                    bool* missing) {
-  const std::string context = "cannot read state store " + path;
+  const std::string context = "cannot read state store " + sql::redactedUrl(path);
   try {
+    if (sql::isPostgresUrl(path)) {
+      // A shared store is never "missing": an empty database reads as a new store.
+      if (missing) *missing = false;
+      std::unique_ptr<Store> store(new Store(sql::openPostgres(path, true), clock));
+      store->readOnly_ = true;
+      const int version = store->schemaVersion();
+      if (version != kSchemaVersion)
+        return Status::error(
+            ErrorKind::kConflict,
+            context + ": it has schema version " + std::to_string(version) + " and this hxctl " +
+                std::to_string(kSchemaVersion) +
+                (version < kSchemaVersion ? "; run apply or start the daemon" : "; upgrade hxctl"));
+      return store;
+    }
     std::error_code ec;
     const bool exists = std::filesystem::exists(path, ec);
     if (missing) *missing = !exists;
-    std::unique_ptr<SQLite::Database> db;
+    std::unique_ptr<sql::Connection> db;
     if (exists) {
-      db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
-      db->setBusyTimeout(10000);
-      const int version = db->execAndGet("PRAGMA user_version").getInt();
+      db = sql::openSqlite(path, sql::SqliteMode::kReadOnly);
+      const int version = db->schemaVersion();
       if (version > kSchemaVersion)
         return Status::error(ErrorKind::kConflict,
                              context + ": it has schema version " + std::to_string(version) +
                                  ", newer than this hxctl understands (" +
                                  std::to_string(kSchemaVersion) + "); upgrade hxctl");
-      if (version < kSchemaVersion) {
-        // Older: read a migrated copy rather than migrate the file (that is apply's to do).
-        auto copy = std::make_unique<SQLite::Database>(":memory:", SQLite::OPEN_READWRITE);
-        SQLite::Backup(*copy, *db).executeStep();
-        db = std::move(copy);
-      }
+      // Older: read a migrated copy rather than migrate the file (that is apply's to do).
+      if (version < kSchemaVersion) db = sql::sqliteMemoryCopy(*db);
     } else {
-      db = std::make_unique<SQLite::Database>(":memory:", SQLite::OPEN_READWRITE);
+      db = sql::openSqlite("", sql::SqliteMode::kMemory);
     }
-    db->exec("PRAGMA foreign_keys=ON");
     std::unique_ptr<Store> store(new Store(std::move(db), clock));
     store->readOnly_ = true;
     if (store->schemaVersion() < kSchemaVersion) {
@@ -74,7 +79,7 @@ Result<std::unique_ptr<Store>> Store::openReadOnly(const std::string& path, Cloc
 
 int Store::schemaVersion() {
   try {
-    return db_->execAndGet("PRAGMA user_version").getInt();
+    return db_->schemaVersion();
   } catch (const std::exception&) {
     return -1;
   }
@@ -90,11 +95,12 @@ Status Store::migrate() {
                                std::to_string(kSchemaVersion) + "); upgrade hxctl");
     for (const auto& step : migrations()) {
       if (step.version <= current) continue;
-      SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+      sql::Transaction tx(*db_);
       // Another process may have migrated while we waited for the write lock.
-      if (db_->execAndGet("PRAGMA user_version").getInt() >= step.version) continue;
-      db_->exec(step.sql);
-      db_->exec("PRAGMA user_version = " + std::to_string(step.version));
+      if (db_->schemaVersion() >= step.version) continue;
+      const bool postgres = std::string(db_->engine()) == "postgres";
+      db_->migrate(postgres && step.postgres ? step.postgres : step.sql);
+      db_->setSchemaVersion(step.version);
       tx.commit();
     }
     return Status::ok();
@@ -105,9 +111,9 @@ Status Store::migrate() {
 
 Result<int64_t> Store::beginRun(const RunInfo& info) {
   try {
-    SQLite::Statement q(*db_,
-                        "INSERT INTO runs(started_at, user, hostname, pid, command, spec_digest, "
-                        "started_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    sql::Statement q(*db_,
+                     "INSERT INTO runs(started_at, user, hostname, pid, command, spec_digest, "
+                     "started_ms) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
     q.bind(1, clock_.nowSeconds());
     q.bind(7, clock_.nowMillis());
     q.bind(2, info.user);
@@ -115,8 +121,8 @@ Result<int64_t> Store::beginRun(const RunInfo& info) {
     q.bind(4, info.pid);
     q.bind(5, info.command);
     q.bind(6, info.specDigest);
-    q.exec();
-    return db_->getLastInsertRowid();
+    q.executeStep();
+    return q.getColumn(0).getInt64();
   } catch (const std::exception& e) {
     return storeError(e);
   }
@@ -125,9 +131,9 @@ Result<int64_t> Store::beginRun(const RunInfo& info) {
 Status Store::endRun(int64_t runId, int exitCode, const std::string& status,
                      const std::string& summary) {
   try {
-    SQLite::Statement q(*db_,
-                        "UPDATE runs SET ended_at = ?, exit_code = ?, status = ?, summary = ?, "
-                        "duration_ms = ? - started_ms WHERE id = ?");
+    sql::Statement q(*db_,
+                     "UPDATE runs SET ended_at = ?, exit_code = ?, status = ?, summary = ?, "
+                     "duration_ms = ? - started_ms WHERE id = ?");
     q.bind(1, clock_.nowSeconds());
     q.bind(2, exitCode);
     q.bind(3, status);
@@ -144,7 +150,7 @@ Status Store::endRun(int64_t runId, int exitCode, const std::string& status,
 Status Store::beginBatch() {
   if (inBatch_) return Status::ok();
   try {
-    db_->exec("BEGIN IMMEDIATE");
+    db_->begin();
     inBatch_ = true;
     return Status::ok();
   } catch (const std::exception& e) {
@@ -156,12 +162,12 @@ Status Store::commitBatch() {
   if (!inBatch_) return Status::ok();
   inBatch_ = false;
   try {
-    db_->exec("COMMIT");
+    db_->commit();
     return Status::ok();
   } catch (const std::exception& e) {
     // A failed COMMIT may leave the transaction open: end it, so the store stays usable.
     try {
-      db_->exec("ROLLBACK");
+      db_->rollback();
     } catch (const std::exception&) {
     }
     return storeError(e);
@@ -170,16 +176,16 @@ Status Store::commitBatch() {
 
 Result<int64_t> Store::actionStarted(int64_t runId, const PlanAction& action) {
   try {
-    SQLite::Statement q(*db_,
-                        "INSERT INTO actions(run_id, resource, action, status, reason, started_at) "
-                        "VALUES (?, ?, ?, 'started', ?, ?)");
+    sql::Statement q(*db_,
+                     "INSERT INTO actions(run_id, resource, action, status, reason, started_at) "
+                     "VALUES (?, ?, ?, 'started', ?, ?) RETURNING id");
     q.bind(1, runId);
     q.bind(2, action.id.str());
     q.bind(3, actionTypeName(action.type));
     q.bind(4, action.reason);
     q.bind(5, clock_.nowSeconds());
-    q.exec();
-    return db_->getLastInsertRowid();
+    q.executeStep();
+    return q.getColumn(0).getInt64();
   } catch (const std::exception& e) {
     return storeError(e);
   }
@@ -188,9 +194,9 @@ Result<int64_t> Store::actionStarted(int64_t runId, const PlanAction& action) {
 Status Store::actionFinished(int64_t actionId, const std::string& status, const Status& error,
                              int attempts, int64_t durationMs) {
   try {
-    SQLite::Statement q(*db_,
-                        "UPDATE actions SET status = ?, error = ?, error_kind = ?, attempts = ?, "
-                        "ended_at = ?, duration_ms = ? WHERE id = ?");
+    sql::Statement q(*db_,
+                     "UPDATE actions SET status = ?, error = ?, error_kind = ?, attempts = ?, "
+                     "ended_at = ?, duration_ms = ? WHERE id = ?");
     q.bind(1, status);
     if (error.isOk()) {
       q.bind(2);
@@ -215,9 +221,9 @@ Status Store::recordAction(int64_t runId, const PlanAction& action, const std::s
   auto id = actionStarted(runId, action);
   if (!id) return id.status();
   try {
-    SQLite::Statement q(*db_,
-                        "UPDATE actions SET status = ?, error = ?, ended_at = started_at, "
-                        "duration_ms = 0 WHERE id = ?");
+    sql::Statement q(*db_,
+                     "UPDATE actions SET status = ?, error = ?, ended_at = started_at, "
+                     "duration_ms = 0 WHERE id = ?");
     q.bind(1, status);
     if (why.empty())
       q.bind(2);
@@ -233,15 +239,15 @@ Status Store::recordAction(int64_t runId, const PlanAction& action, const std::s
 
 Result<int> Store::recoverInterrupted() {
   try {
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    sql::Transaction tx(*db_);
     int n = db_->exec(
         "UPDATE actions SET status = 'interrupted', "
         "error = 'the process running this action stopped before recording its result' "
         "WHERE status = 'started' AND run_id IN "
         "(SELECT id FROM runs WHERE status = 'running' AND command IN ('apply', 'daemon'))");
-    SQLite::Statement q(*db_,
-                        "UPDATE runs SET status = 'interrupted', ended_at = ? "
-                        "WHERE status = 'running' AND command IN ('apply', 'daemon')");
+    sql::Statement q(*db_,
+                     "UPDATE runs SET status = 'interrupted', ended_at = ? "
+                     "WHERE status = 'running' AND command IN ('apply', 'daemon')");
     q.bind(1, clock_.nowSeconds());
     q.exec();
     tx.commit();
@@ -253,12 +259,12 @@ Result<int> Store::recoverInterrupted() {
 
 Result<std::vector<RunRecord>> Store::runs(int limit) {
   try {
-    SQLite::Statement q(*db_,
-                        "SELECT id, started_at, COALESCE(ended_at, 0), user, hostname, pid, "
-                        "command, COALESCE(spec_digest, ''), status, exit_code, "
-                        "COALESCE(summary, ''), "
-                        "COALESCE(duration_ms, 1000 * (ended_at - started_at), 0) "
-                        "FROM runs ORDER BY id DESC LIMIT ?");
+    sql::Statement q(*db_,
+                     "SELECT id, started_at, COALESCE(ended_at, 0), user, hostname, pid, "
+                     "command, COALESCE(spec_digest, ''), status, exit_code, "
+                     "COALESCE(summary, ''), "
+                     "COALESCE(duration_ms, 1000 * (ended_at - started_at), 0) "
+                     "FROM runs ORDER BY id DESC LIMIT ?");
     q.bind(1, limit);
     std::vector<RunRecord> out;
     while (q.executeStep()) {
@@ -300,7 +306,7 @@ Result<std::vector<ActionRecord>> Store::actions(int64_t runId, int limit) {
 
 Result<int64_t> Store::actionCount(int64_t runId) {
   try {
-    SQLite::Statement q(*db_, "SELECT COUNT(*) FROM actions WHERE run_id = ?");
+    sql::Statement q(*db_, "SELECT COUNT(*) FROM actions WHERE run_id = ?");
     q.bind(1, runId);
     q.executeStep();
     return q.getColumn(0).getInt64();
@@ -316,7 +322,7 @@ Result<std::vector<ActionRecord>> Store::actionsOf(const std::string& resource, 
 Result<std::vector<ActionRecord>> Store::actionRows(const std::string& where,
                                                     const std::string& key, int limit) {
   try {
-    SQLite::Statement q(*db_, std::string(kActionColumns) + where);
+    sql::Statement q(*db_, std::string(kActionColumns) + where);
     q.bind(1, key);
     if (where.find("LIMIT") != std::string::npos) q.bind(2, limit);
     std::vector<ActionRecord> out;
@@ -344,7 +350,7 @@ Result<std::vector<ActionRecord>> Store::actionRows(const std::string& where,
 
 Result<std::optional<std::string>> Store::estate() {
   try {
-    SQLite::Statement get(*db_, "SELECT value FROM meta WHERE key = 'estate'");
+    sql::Statement get(*db_, "SELECT value FROM meta WHERE key = 'estate'");
     if (get.executeStep()) return std::optional<std::string>(get.getColumn(0).getString());
     return std::optional<std::string>();
   } catch (const std::exception& e) {
@@ -354,7 +360,9 @@ Result<std::optional<std::string>> Store::estate() {
 
 Status Store::setEstate(const std::string& estate) {
   try {
-    SQLite::Statement put(*db_, "INSERT OR REPLACE INTO meta(key, value) VALUES ('estate', ?)");
+    sql::Statement put(*db_,
+                       "INSERT INTO meta(key, value) VALUES ('estate', ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     put.bind(1, estate);
     put.exec();
     return Status::ok();
@@ -379,16 +387,16 @@ Result<std::string> Store::secretSalt() {
   try {
     if (readOnly_) {
       // No salt recorded means no secret digest recorded either: any salt compares the same.
-      SQLite::Statement get(*db_, "SELECT value FROM meta WHERE key = 'secret_salt'");
+      sql::Statement get(*db_, "SELECT value FROM meta WHERE key = 'secret_salt'");
       if (get.executeStep()) return get.getColumn(0).getString();
       if (ephemeralSalt_.empty()) ephemeralSalt_ = randomSalt();
       return ephemeralSalt_;
     }
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement get(*db_, "SELECT value FROM meta WHERE key = 'secret_salt'");
+    sql::Transaction tx(*db_);
+    sql::Statement get(*db_, "SELECT value FROM meta WHERE key = 'secret_salt'");
     if (get.executeStep()) return get.getColumn(0).getString();
     std::string salt = randomSalt();
-    SQLite::Statement put(*db_, "INSERT INTO meta(key, value) VALUES ('secret_salt', ?)");
+    sql::Statement put(*db_, "INSERT INTO meta(key, value) VALUES ('secret_salt', ?)");
     put.bind(1, salt);
     put.exec();
     tx.commit();

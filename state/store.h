@@ -21,8 +21,8 @@
 #include "reconciler/status.h"
 #include "reconciler/task_status.h"
 
-namespace SQLite {
-class Database;
+namespace hx::sql {
+class Connection;
 }
 
 namespace hx {
@@ -110,7 +110,7 @@ struct LoadBaseline {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 8;
+  static constexpr int kSchemaVersion = 9;
 
   // Opens (creating if needed) and migrates the store. Fails with kConflict when the file was
   // written by a newer hxctl.
@@ -226,12 +226,12 @@ class Store {
   Result<std::map<std::string, Backoff>> backoffs();
 
  private:
-  Store(std::unique_ptr<SQLite::Database> db, Clock& clock);
+  Store(std::unique_ptr<sql::Connection> db, Clock& clock);
   Status migrate();
   Result<std::vector<ActionRecord>> actionRows(const std::string& where, const std::string& key,
                                                int limit);
 
-  std::unique_ptr<SQLite::Database> db_;
+  std::unique_ptr<sql::Connection> db_;
   Clock& clock_;
   bool readOnly_ = false;
   bool inBatch_ = false;

@@ -1,6 +1,4 @@
 // The daemon's per-resource back-off records (reconciler/backoff.h decides their values).
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "state/store.h"
 #include "state/store_error.h"
 
@@ -8,9 +6,12 @@ namespace hx {
 
 Status Store::putBackoff(const std::string& resource, const Backoff& backoff) {
   try {
-    SQLite::Statement q(*db_,
-                        "INSERT OR REPLACE INTO resource_backoff(resource, failures, "
-                        "next_retry_at, last_error, updated_at) VALUES (?, ?, ?, ?, ?)");
+    sql::Statement q(*db_,
+                     "INSERT INTO resource_backoff(resource, failures, next_retry_at, "
+                     "last_error, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(resource) "
+                     "DO UPDATE SET failures = excluded.failures, next_retry_at = "
+                     "excluded.next_retry_at, last_error = excluded.last_error, updated_at = "
+                     "excluded.updated_at");
     q.bind(1, resource);
     q.bind(2, backoff.failures);
     q.bind(3, backoff.nextRetryAt);
@@ -25,7 +26,7 @@ Status Store::putBackoff(const std::string& resource, const Backoff& backoff) {
 
 Status Store::clearBackoff(const std::string& resource) {
   try {
-    SQLite::Statement q(*db_, "DELETE FROM resource_backoff WHERE resource = ?");
+    sql::Statement q(*db_, "DELETE FROM resource_backoff WHERE resource = ?");
     q.bind(1, resource);
     q.exec();
     return Status::ok();
@@ -37,9 +38,9 @@ Status Store::clearBackoff(const std::string& resource) {
 Result<std::map<std::string, Backoff>> Store::backoffs() {
   try {
     std::map<std::string, Backoff> out;
-    SQLite::Statement q(*db_,
-                        "SELECT resource, failures, next_retry_at, COALESCE(last_error, '') "
-                        "FROM resource_backoff ORDER BY resource");
+    sql::Statement q(*db_,
+                     "SELECT resource, failures, next_retry_at, COALESCE(last_error, '') "
+                     "FROM resource_backoff ORDER BY resource");
     while (q.executeStep()) {
       Backoff b;
       b.failures = q.getColumn(1).getInt();

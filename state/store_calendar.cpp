@@ -1,6 +1,4 @@
 // The backlog calendar's records: escalations and load baselines.
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "state/store.h"
 #include "state/store_error.h"
 
@@ -8,10 +6,11 @@ namespace hx {
 
 Status Store::recordEscalations(const std::vector<TaskEscalation>& escalations) {
   try {
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement put(*db_,
-                          "INSERT OR IGNORE INTO task_escalations(task, status_since, status, "
-                          "priority, escalated_at, why, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    sql::Transaction tx(*db_);
+    sql::Statement put(*db_,
+                       "INSERT INTO task_escalations(task, status_since, status, "
+                       "priority, escalated_at, why, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                       "ON CONFLICT DO NOTHING");
     for (const auto& e : escalations) {
       put.bind(1, e.task);
       put.bind(2, e.statusSince);
@@ -32,9 +31,9 @@ Status Store::recordEscalations(const std::vector<TaskEscalation>& escalations) 
 
 Result<std::vector<TaskEscalation>> Store::escalations(const std::string& task) {
   try {
-    SQLite::Statement q(*db_,
-                        "SELECT status, priority, COALESCE(why, ''), status_since, escalated_at "
-                        "FROM task_escalations WHERE task = ? ORDER BY status_since");
+    sql::Statement q(*db_,
+                     "SELECT status, priority, COALESCE(why, ''), status_since, escalated_at "
+                     "FROM task_escalations WHERE task = ? ORDER BY status_since");
     q.bind(1, task);
     std::vector<TaskEscalation> out;
     while (q.executeStep())
@@ -49,9 +48,9 @@ Result<std::vector<TaskEscalation>> Store::escalations(const std::string& task) 
 
 Result<std::optional<LoadBaseline>> Store::loadBaseline(const std::string& key) {
   try {
-    SQLite::Statement q(*db_,
-                        "SELECT subject, avg_ms, p95_ms, rps, value, at FROM load_baselines "
-                        "WHERE key = ?");
+    sql::Statement q(*db_,
+                     "SELECT subject, avg_ms, p95_ms, rps, value, at FROM load_baselines "
+                     "WHERE key = ?");
     q.bind(1, key);
     if (!q.executeStep()) return std::optional<LoadBaseline>{};
     LoadBaseline b;
@@ -70,9 +69,12 @@ Result<std::optional<LoadBaseline>> Store::loadBaseline(const std::string& key) 
 
 Status Store::putLoadBaseline(const LoadBaseline& b) {
   try {
-    SQLite::Statement put(*db_,
-                          "INSERT OR REPLACE INTO load_baselines(key, subject, avg_ms, p95_ms, "
-                          "rps, value, at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    sql::Statement put(*db_,
+                       "INSERT INTO load_baselines(key, subject, avg_ms, p95_ms, rps, value, "
+                       "at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+                       "subject = excluded.subject, avg_ms = excluded.avg_ms, p95_ms = "
+                       "excluded.p95_ms, rps = excluded.rps, value = excluded.value, at = "
+                       "excluded.at");
     put.bind(1, b.key);
     put.bind(2, b.subject);
     put.bind(3, b.avgMs);

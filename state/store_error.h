@@ -1,48 +1,46 @@
-// Converts an exception from SQLiteCpp into a Status, classified by SQLite's result code
-// (sqlite3.h), never by the wording of its message. Only state/ sees SQL errors.
+// Converts a database error into a Status, classified by the fault its driver read from the
+// engine's own codes (state/sql.h), never by the wording of its message. Only state/ sees SQL
+// errors.
 #pragma once
-
-#include <SQLiteCpp/Exception.h>
-#include <sqlite3.h>
 
 #include <exception>
 #include <string>
 
 #include "reconciler/status.h"
+#include "state/sql.h"
 
 namespace hx {
 
 inline Status storeError(const std::exception& e, const std::string& context = "state store") {
-  const auto* sql = dynamic_cast<const SQLite::Exception*>(&e);
-  const int code = sql ? (sql->getErrorCode() & 0xff) : -1;
+  const auto* sqlError = dynamic_cast<const sql::Error*>(&e);
   const std::string what = e.what();
   auto error = [&](ErrorKind kind, const std::string& meaning) {
     return Status::error(kind, context + ": " + meaning + " (" + what + ")");
   };
-  switch (code) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
+  switch (sqlError ? sqlError->fault() : sql::Fault::kOther) {
+    case sql::Fault::kBusy:
       return error(ErrorKind::kTransient, "busy: another hxctl is writing it");
-    case SQLITE_FULL:
+    case sql::Fault::kFull:
       return error(ErrorKind::kUnavailable, "the disk is full");
-    case SQLITE_READONLY:
+    case sql::Fault::kReadOnly:
       return error(ErrorKind::kTerminal,
                    "read-only (the file's permissions, or a read-only file system)");
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
+    case sql::Fault::kCorrupt:
       return error(ErrorKind::kTerminal, "the file is corrupt or not an hxctl store");
-    case SQLITE_CANTOPEN:
+    case sql::Fault::kCantOpen:
       return error(ErrorKind::kUnavailable, "cannot open the file");
-    case SQLITE_IOERR:
+    case sql::Fault::kIo:
       return error(ErrorKind::kUnavailable, "an I/O error");
-    case SQLITE_PERM:
-    case SQLITE_AUTH:
+    case sql::Fault::kPermission:
       return error(ErrorKind::kTerminal, "permission denied");
-    case SQLITE_CONSTRAINT:
+    case sql::Fault::kConstraint:
       return error(ErrorKind::kInternal, "a write was refused by the database");
-    default:
-      return Status::error(ErrorKind::kInternal, context + ": " + what);
+    case sql::Fault::kStaleTerm:
+      return error(ErrorKind::kConflict, "another daemon leads now; this one's term is over");
+    case sql::Fault::kOther:
+      break;
   }
+  return Status::error(ErrorKind::kInternal, context + ": " + what);
 }
 
 }  // namespace hx

@@ -1,6 +1,4 @@
 // The inventory (authoritative) and the observation cache (disposable).
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <set>
 #include <vector>
 
@@ -11,9 +9,9 @@ namespace hx {
 
 Result<Inventory> Store::inventory() {
   try {
-    SQLite::Statement q(*db_,
-                        "SELECT kind, name, host, key, origin, COALESCE(spec_digest, ''), "
-                        "COALESCE(source_file, '') FROM inventory ORDER BY resource");
+    sql::Statement q(*db_,
+                     "SELECT kind, name, host, key, origin, COALESCE(spec_digest, ''), "
+                     "COALESCE(source_file, '') FROM inventory ORDER BY resource");
     Inventory inv;
     while (q.executeStep()) {
       InventoryEntry e;
@@ -33,15 +31,15 @@ Result<Inventory> Store::inventory() {
 
 Status Store::putInventory(const InventoryEntry& entry, bool confirmed) {
   try {
-    SQLite::Statement q(*db_,
-                        "INSERT INTO inventory(resource, kind, name, host, key, origin, "
-                        "spec_digest, confirmed, created_at, updated_at, source_file) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, '')) "
-                        "ON CONFLICT(resource) DO UPDATE SET host = excluded.host, "
-                        "key = excluded.key, origin = excluded.origin, "
-                        "spec_digest = excluded.spec_digest, confirmed = excluded.confirmed, "
-                        "updated_at = excluded.updated_at, "
-                        "source_file = COALESCE(excluded.source_file, inventory.source_file)");
+    sql::Statement q(*db_,
+                     "INSERT INTO inventory(resource, kind, name, host, key, origin, "
+                     "spec_digest, confirmed, created_at, updated_at, source_file) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, '')) "
+                     "ON CONFLICT(resource) DO UPDATE SET host = excluded.host, "
+                     "key = excluded.key, origin = excluded.origin, "
+                     "spec_digest = excluded.spec_digest, confirmed = excluded.confirmed, "
+                     "updated_at = excluded.updated_at, "
+                     "source_file = COALESCE(excluded.source_file, inventory.source_file)");
     int64_t now = clock_.nowSeconds();
     q.bind(1, entry.id.str());
     q.bind(2, entry.id.kind);
@@ -63,7 +61,7 @@ Status Store::putInventory(const InventoryEntry& entry, bool confirmed) {
 
 Status Store::removeInventory(const ResourceId& id) {
   try {
-    SQLite::Statement q(*db_, "DELETE FROM inventory WHERE resource = ?");
+    sql::Statement q(*db_, "DELETE FROM inventory WHERE resource = ?");
     q.bind(1, id.str());
     q.exec();
     return Status::ok();
@@ -74,23 +72,25 @@ Status Store::removeInventory(const ResourceId& id) {
 
 Status Store::saveObservations(const ObservedState& observed) {
   try {
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    sql::Transaction tx(*db_);
     int64_t now = clock_.nowSeconds();
     // Replace the cache per (kind, host) that was observed successfully, empty ones included (their
     // last object is gone); keep what could not be observed.
     std::set<std::pair<std::string, std::string>> scopes;
     for (const auto& s : observed.observedScopes) scopes.emplace(s.kind, s.host);
     for (const auto& o : observed.objects) scopes.emplace(o.kind, o.host);
-    SQLite::Statement wipe(*db_, "DELETE FROM observations WHERE kind = ? AND host = ?");
+    sql::Statement wipe(*db_, "DELETE FROM observations WHERE kind = ? AND host = ?");
     for (const auto& [kind, host] : scopes) {
       wipe.bind(1, kind);
       wipe.bind(2, host);
       wipe.exec();
       wipe.reset();
     }
-    SQLite::Statement put(*db_,
-                          "INSERT OR REPLACE INTO observations(kind, host, key, fields_json, "
-                          "observed_at, problem) VALUES (?, ?, ?, ?, ?, ?)");
+    sql::Statement put(*db_,
+                       "INSERT INTO observations(kind, host, key, fields_json, observed_at, "
+                       "problem) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(kind, host, key) DO "
+                       "UPDATE SET fields_json = excluded.fields_json, observed_at = "
+                       "excluded.observed_at, problem = excluded.problem");
     std::vector<std::string> dumped;
     dumped.reserve(observed.objects.size());
     for (const auto& o : observed.objects) {
@@ -107,9 +107,9 @@ Status Store::saveObservations(const ObservedState& observed) {
       put.exec();
       put.reset();
     }
-    SQLite::Statement owned(*db_,
-                            "UPDATE inventory SET observed_json = ?, observed_at = ? "
-                            "WHERE kind = ? AND host = ? AND key = ?");
+    sql::Statement owned(*db_,
+                         "UPDATE inventory SET observed_json = ?, observed_at = ? "
+                         "WHERE kind = ? AND host = ? AND key = ?");
     for (size_t i = 0; i < observed.objects.size(); ++i) {
       const auto& o = observed.objects[i];
       owned.bind(1, dumped[i]);
@@ -120,11 +120,17 @@ Status Store::saveObservations(const ObservedState& observed) {
       owned.exec();
       owned.reset();
     }
-    SQLite::Statement host(*db_,
-                           "INSERT OR REPLACE INTO host_observations(host, status, since, "
-                           "evidence, observed_at, successes, failures, version, latency_ms, "
-                           "http_status, last_probe_ms, breaker, breaker_opened_ms) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    sql::Statement host(*db_,
+                        "INSERT INTO host_observations(host, status, since, evidence, "
+                        "observed_at, successes, failures, version, latency_ms, http_status, "
+                        "last_probe_ms, breaker, breaker_opened_ms) VALUES (?, ?, ?, ?, ?, ?, "
+                        "?, ?, ?, ?, ?, ?, ?) ON CONFLICT(host) DO UPDATE SET status = "
+                        "excluded.status, since = excluded.since, evidence = excluded.evidence, "
+                        "observed_at = excluded.observed_at, successes = excluded.successes, "
+                        "failures = excluded.failures, version = excluded.version, latency_ms = "
+                        "excluded.latency_ms, http_status = excluded.http_status, last_probe_ms "
+                        "= excluded.last_probe_ms, breaker = excluded.breaker, "
+                        "breaker_opened_ms = excluded.breaker_opened_ms");
     for (const auto& [name, h] : observed.hosts) {
       host.bind(1, name);
       host.bind(2, hostStatusName(h.status));
@@ -144,12 +150,15 @@ Status Store::saveObservations(const ObservedState& observed) {
     }
     // A probe counts once in its bucket: a host saved again with the same last probe (each cycle
     // saves every host) changes nothing.
-    SQLite::Statement bucket(
+    sql::Statement bucket(
         *db_,
         "INSERT INTO host_probe_buckets(host, bucket, ok, failed, status, last_probe_ms) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(host, bucket) DO UPDATE SET "
-        "ok = ok + excluded.ok, failed = failed + excluded.failed, status = excluded.status, "
-        "last_probe_ms = excluded.last_probe_ms WHERE excluded.last_probe_ms > last_probe_ms");
+        "ok = host_probe_buckets.ok + excluded.ok, failed = host_probe_buckets.failed + "
+        "excluded.failed, "
+        "status = excluded.status, "
+        "last_probe_ms = excluded.last_probe_ms "
+        "WHERE excluded.last_probe_ms > host_probe_buckets.last_probe_ms");
     for (const auto& [name, h] : observed.hosts) {
       if (h.lastProbeMs <= 0) continue;
       const int64_t seconds = h.lastProbeMs / 1000;
@@ -163,14 +172,14 @@ Status Store::saveObservations(const ObservedState& observed) {
       bucket.reset();
     }
     if (!observed.hosts.empty()) {
-      SQLite::Statement prune(*db_, "DELETE FROM host_probe_buckets WHERE bucket < ?");
+      sql::Statement prune(*db_, "DELETE FROM host_probe_buckets WHERE bucket < ?");
       prune.bind(1, now - 8 * 86400);
       prune.exec();
     }
-    SQLite::Statement transition(*db_,
-                                 "INSERT INTO host_transitions(host, from_status, to_status, at, "
-                                 "evidence, http_status, latency_ms, version) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    sql::Statement transition(*db_,
+                              "INSERT INTO host_transitions(host, from_status, to_status, at, "
+                              "evidence, http_status, latency_ms, version) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& t : observed.transitions) {
       transition.bind(1, t.host);
       transition.bind(2, hostStatusName(t.from));
@@ -192,7 +201,7 @@ Status Store::saveObservations(const ObservedState& observed) {
 
 Status Store::forgetObservations(const std::string& kind, const std::string& host) {
   try {
-    SQLite::Statement wipe(*db_, "DELETE FROM observations WHERE kind = ? AND host = ?");
+    sql::Statement wipe(*db_, "DELETE FROM observations WHERE kind = ? AND host = ?");
     wipe.bind(1, kind);
     wipe.bind(2, host);
     wipe.exec();
@@ -204,10 +213,10 @@ Status Store::forgetObservations(const std::string& kind, const std::string& hos
 
 Result<std::vector<HostTransition>> Store::hostTransitions(const std::string& host, int limit) {
   try {
-    SQLite::Statement q(*db_,
-                        "SELECT host, from_status, to_status, at, COALESCE(evidence, ''), "
-                        "COALESCE(http_status, 0), COALESCE(latency_ms, 0), COALESCE(version, '') "
-                        "FROM host_transitions WHERE host = ? ORDER BY id DESC LIMIT ?");
+    sql::Statement q(*db_,
+                     "SELECT host, from_status, to_status, at, COALESCE(evidence, ''), "
+                     "COALESCE(http_status, 0), COALESCE(latency_ms, 0), COALESCE(version, '') "
+                     "FROM host_transitions WHERE host = ? ORDER BY id DESC LIMIT ?");
     q.bind(1, host);
     q.bind(2, limit);
     std::vector<HostTransition> out;
@@ -232,9 +241,9 @@ Result<std::vector<HostTransition>> Store::hostTransitions(const std::string& ho
 
 Result<std::vector<ProbeBucket>> Store::probeBuckets(const std::string& host, int64_t since) {
   try {
-    SQLite::Statement q(*db_,
-                        "SELECT bucket, ok, failed, status FROM host_probe_buckets "
-                        "WHERE host = ? AND bucket >= ? ORDER BY bucket");
+    sql::Statement q(*db_,
+                     "SELECT bucket, ok, failed, status FROM host_probe_buckets "
+                     "WHERE host = ? AND bucket >= ? ORDER BY bucket");
     q.bind(1, host);
     q.bind(2, since - since % ProbeBucket::kSeconds);
     std::vector<ProbeBucket> out;
@@ -256,18 +265,18 @@ Result<std::vector<ProbeBucket>> Store::probeBuckets(const std::string& host, in
 Result<ObservedState> Store::loadObservations(bool withObjects) {
   try {
     ObservedState out;
-    SQLite::Statement q(
+    sql::Statement q(
         *db_, "SELECT kind, host, key, fields_json, COALESCE(problem, '') FROM observations");
     while (withObjects && q.executeStep()) {
       out.objects.push_back(ObservedObject{
           q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
           Json::parse(q.getColumn(3).getString()), q.getColumn(4).getString()});
     }
-    SQLite::Statement h(*db_,
-                        "SELECT host, status, since, COALESCE(evidence, ''), successes, failures, "
-                        "COALESCE(version, ''), COALESCE(latency_ms, 0), COALESCE(http_status, 0), "
-                        "COALESCE(last_probe_ms, 0), breaker, COALESCE(breaker_opened_ms, 0) "
-                        "FROM host_observations");
+    sql::Statement h(*db_,
+                     "SELECT host, status, since, COALESCE(evidence, ''), successes, failures, "
+                     "COALESCE(version, ''), COALESCE(latency_ms, 0), COALESCE(http_status, 0), "
+                     "COALESCE(last_probe_ms, 0), breaker, COALESCE(breaker_opened_ms, 0) "
+                     "FROM host_observations");
     while (h.executeStep()) {
       HostObservation obs;
       obs.status =

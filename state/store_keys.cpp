@@ -1,7 +1,5 @@
 // The audit of API keys: every key created, rotated, re-delivered, revoked or expired, with the
 // run (and so who ran hxctl, where and when). Never the secret.
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "state/store.h"
 #include "state/store_error.h"
 
@@ -10,7 +8,7 @@ namespace hx {
 Status Store::recordKeyEvent(int64_t runId, const std::string& key, const std::string& event,
                              const std::string& detail) {
   try {
-    SQLite::Statement put(
+    sql::Statement put(
         *db_, "INSERT INTO key_events(run_id, key, event, detail, at) VALUES (?, ?, ?, ?, ?)");
     put.bind(1, runId);
     put.bind(2, key);
@@ -26,10 +24,10 @@ Status Store::recordKeyEvent(int64_t runId, const std::string& key, const std::s
 
 Result<std::vector<KeyEvent>> Store::keyEvents(const std::string& key) {
   try {
-    SQLite::Statement q(*db_,
-                        "SELECT k.key, k.event, COALESCE(k.detail, ''), k.at, k.run_id, "
-                        "r.user || '@' || r.hostname FROM key_events k JOIN runs r ON "
-                        "r.id = k.run_id WHERE ? = '' OR k.key = ? ORDER BY k.at, k.id");
+    sql::Statement q(*db_,
+                     "SELECT k.key, k.event, COALESCE(k.detail, ''), k.at, k.run_id, "
+                     "r.user || '@' || r.hostname FROM key_events k JOIN runs r ON "
+                     "r.id = k.run_id WHERE ? = '' OR k.key = ? ORDER BY k.at, k.id");
     q.bind(1, key);
     q.bind(2, key);
     std::vector<KeyEvent> out;

@@ -1,7 +1,5 @@
 // The single-writer lock: one row, taken inside an IMMEDIATE transaction so two processes can
 // never both see it free.
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <random>
 
 #include "state/store.h"
@@ -19,7 +17,7 @@ std::string newLockId() {
   return id;
 }
 
-LockInfo readLock(SQLite::Statement& q) {
+LockInfo readLock(sql::Statement& q) {
   LockInfo l;
   l.lockId = q.getColumn(0).getString();
   l.holder = q.getColumn(1).getString();
@@ -44,8 +42,8 @@ std::string describeLock(const LockInfo& l) {
 
 Result<LockInfo> Store::acquireLock(const std::string& operation, const RunInfo& who) {
   try {
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement current(*db_, kSelectLock);
+    sql::Transaction tx(*db_);
+    sql::Statement current(*db_, kSelectLock);
     if (current.executeStep()) {
       LockInfo held = readLock(current);
       return Status::error(ErrorKind::kConflict,
@@ -58,9 +56,9 @@ Result<LockInfo> Store::acquireLock(const std::string& operation, const RunInfo&
     mine.pid = who.pid;
     mine.operation = operation;
     mine.startedAt = mine.heartbeatAt = clock_.nowSeconds();
-    SQLite::Statement put(*db_,
-                          "INSERT INTO lock(id, lock_id, holder, hostname, pid, operation, "
-                          "started_at, heartbeat_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)");
+    sql::Statement put(*db_,
+                       "INSERT INTO lock(id, lock_id, holder, hostname, pid, operation, "
+                       "started_at, heartbeat_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)");
     put.bind(1, mine.lockId);
     put.bind(2, mine.holder);
     put.bind(3, mine.hostname);
@@ -78,7 +76,7 @@ Result<LockInfo> Store::acquireLock(const std::string& operation, const RunInfo&
 
 Status Store::heartbeat(const std::string& lockId) {
   try {
-    SQLite::Statement q(*db_, "UPDATE lock SET heartbeat_at = ? WHERE lock_id = ?");
+    sql::Statement q(*db_, "UPDATE lock SET heartbeat_at = ? WHERE lock_id = ?");
     q.bind(1, clock_.nowSeconds());
     q.bind(2, lockId);
     if (q.exec() == 0)
@@ -91,7 +89,7 @@ Status Store::heartbeat(const std::string& lockId) {
 
 Status Store::releaseLock(const std::string& lockId) {
   try {
-    SQLite::Statement q(*db_, "DELETE FROM lock WHERE lock_id = ?");
+    sql::Statement q(*db_, "DELETE FROM lock WHERE lock_id = ?");
     q.bind(1, lockId);
     q.exec();
     return Status::ok();
@@ -102,7 +100,7 @@ Status Store::releaseLock(const std::string& lockId) {
 
 Result<std::optional<LockInfo>> Store::currentLock() {
   try {
-    SQLite::Statement q(*db_, kSelectLock);
+    sql::Statement q(*db_, kSelectLock);
     if (q.executeStep()) return std::optional<LockInfo>(readLock(q));
     return std::optional<LockInfo>();
   } catch (const std::exception& e) {
@@ -112,7 +110,7 @@ Result<std::optional<LockInfo>> Store::currentLock() {
 
 Status Store::forceUnlock(const std::string& lockId) {
   try {
-    SQLite::Statement q(*db_, "DELETE FROM lock WHERE lock_id = ?");
+    sql::Statement q(*db_, "DELETE FROM lock WHERE lock_id = ?");
     q.bind(1, lockId);
     if (q.exec() == 0)
       return Status::error(ErrorKind::kNotFound, "no lock with ID " + lockId + " is held");

@@ -1,6 +1,4 @@
 // Suspensions: resources an operator asked hxctl to leave alone for now (hxctl suspend).
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "state/store.h"
 #include "state/store_error.h"
 
@@ -8,9 +6,10 @@ namespace hx {
 
 Status Store::suspend(const Suspension& s) {
   try {
-    SQLite::Statement put(*db_,
-                          "INSERT OR REPLACE INTO suspensions(resource, by, since, reason) "
-                          "VALUES (?, ?, ?, ?)");
+    sql::Statement put(*db_,
+                       "INSERT INTO suspensions(resource, by, since, reason) VALUES (?, ?, ?, "
+                       "?) ON CONFLICT(resource) DO UPDATE SET by = excluded.by, since = "
+                       "excluded.since, reason = excluded.reason");
     put.bind(1, s.resource);
     put.bind(2, s.by);
     put.bind(3, s.since);
@@ -24,7 +23,7 @@ Status Store::suspend(const Suspension& s) {
 
 Result<bool> Store::resume(const std::string& resource) {
   try {
-    SQLite::Statement del(*db_, "DELETE FROM suspensions WHERE resource = ?");
+    sql::Statement del(*db_, "DELETE FROM suspensions WHERE resource = ?");
     del.bind(1, resource);
     return del.exec() > 0;
   } catch (const std::exception& e) {
@@ -34,7 +33,7 @@ Result<bool> Store::resume(const std::string& resource) {
 
 Result<std::map<std::string, Suspension>> Store::suspensions() {
   try {
-    SQLite::Statement q(*db_, "SELECT resource, by, since, reason FROM suspensions");
+    sql::Statement q(*db_, "SELECT resource, by, since, reason FROM suspensions");
     std::map<std::string, Suspension> out;
     while (q.executeStep()) {
       Suspension s{q.getColumn(0).getString(), q.getColumn(1).getString(),

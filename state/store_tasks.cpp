@@ -1,6 +1,4 @@
 // Task evaluations (the latest per task), their criteria's evidence, and every status transition.
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "state/store.h"
 #include "state/store_error.h"
 
@@ -35,20 +33,20 @@ std::vector<CriterionResult> criteriaFrom(const Json& j) {
 
 Status Store::recordTaskEvaluations(const std::vector<TaskEvaluation>& evaluations) {
   try {
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    sql::Transaction tx(*db_);
     int64_t now = clock_.nowSeconds();
-    SQLite::Statement put(
-        *db_,
-        "INSERT OR REPLACE INTO task_evaluations(task, status, since, evaluated_at, "
-        "waiting_on, criteria) VALUES (?, ?, ?, ?, ?, ?)");
-    SQLite::Statement evidence(
-        *db_,
-        "INSERT INTO criterion_evidence(task, idx, kind, subject, pass, value, "
-        "threshold, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    SQLite::Statement transition(
-        *db_,
-        "INSERT INTO task_transitions(task, from_status, to_status, at, why) "
-        "VALUES (?, ?, ?, ?, ?)");
+    sql::Statement put(*db_,
+                       "INSERT INTO task_evaluations(task, status, since, evaluated_at, "
+                       "waiting_on, criteria) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(task) DO "
+                       "UPDATE SET status = excluded.status, since = excluded.since, "
+                       "evaluated_at = excluded.evaluated_at, waiting_on = "
+                       "excluded.waiting_on, criteria = excluded.criteria");
+    sql::Statement evidence(*db_,
+                            "INSERT INTO criterion_evidence(task, idx, kind, subject, pass, value, "
+                            "threshold, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    sql::Statement transition(*db_,
+                              "INSERT INTO task_transitions(task, from_status, to_status, at, why) "
+                              "VALUES (?, ?, ?, ?, ?)");
     for (const auto& e : evaluations) {
       put.bind(1, e.task);
       put.bind(2, taskStatusName(e.status));
@@ -92,8 +90,8 @@ Status Store::recordTaskEvaluations(const std::vector<TaskEvaluation>& evaluatio
 
 Result<std::map<std::string, TaskEvaluation>> Store::taskEvaluations() {
   try {
-    SQLite::Statement q(*db_,
-                        "SELECT task, status, since, waiting_on, criteria FROM task_evaluations");
+    sql::Statement q(*db_,
+                     "SELECT task, status, since, waiting_on, criteria FROM task_evaluations");
     std::map<std::string, TaskEvaluation> out;
     while (q.executeStep()) {
       TaskEvaluation e;
@@ -112,10 +110,9 @@ Result<std::map<std::string, TaskEvaluation>> Store::taskEvaluations() {
 
 Result<std::vector<TaskTransition>> Store::taskTransitions(const std::string& task) {
   try {
-    SQLite::Statement q(
-        *db_,
-        "SELECT from_status, to_status, at, COALESCE(why, '') FROM task_transitions "
-        "WHERE task = ? ORDER BY id");
+    sql::Statement q(*db_,
+                     "SELECT from_status, to_status, at, COALESCE(why, '') FROM task_transitions "
+                     "WHERE task = ? ORDER BY id");
     q.bind(1, task);
     std::vector<TaskTransition> out;
     while (q.executeStep())
@@ -129,9 +126,9 @@ Result<std::vector<TaskTransition>> Store::taskTransitions(const std::string& ta
 
 Result<std::vector<TaskTransition>> Store::allTaskTransitions() {
   try {
-    SQLite::Statement q(*db_,
-                        "SELECT task, from_status, to_status, at, COALESCE(why, '') "
-                        "FROM task_transitions ORDER BY at, id");
+    sql::Statement q(*db_,
+                     "SELECT task, from_status, to_status, at, COALESCE(why, '') "
+                     "FROM task_transitions ORDER BY at, id");
     std::vector<TaskTransition> out;
     while (q.executeStep())
       out.push_back(TaskTransition{q.getColumn(0).getString(), q.getColumn(1).getString(),

@@ -1,7 +1,5 @@
 // The Qdrant JWTs hxctl issued: the one record revocation trusts. The token collection on the
 // server only mirrors the live ones, and anyone with manage rights can write there.
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "state/store.h"
 #include "state/store_error.h"
 
@@ -9,9 +7,10 @@ namespace hx {
 
 Status Store::recordIssuedToken(const IssuedToken& t) {
   try {
-    SQLite::Statement put(*db_,
-                          "INSERT INTO issued_tokens(jti, server, key, token_file, secret_digest, "
-                          "issued_at) VALUES (?, ?, ?, ?, ?, ?)");
+    sql::Statement put(*db_,
+                       "INSERT INTO issued_tokens(jti, server, key, token_file, secret_digest, "
+                       "issued_at, seq) VALUES (?, ?, ?, ?, ?, ?, "
+                       "(SELECT COALESCE(MAX(seq), 0) + 1 FROM issued_tokens))");
     put.bind(1, t.jti);
     put.bind(2, t.server);
     put.bind(3, t.key);
@@ -27,7 +26,7 @@ Status Store::recordIssuedToken(const IssuedToken& t) {
 
 Status Store::markTokenRevoked(const std::string& jti) {
   try {
-    SQLite::Statement put(
+    sql::Statement put(
         *db_, "UPDATE issued_tokens SET revoked_at = ? WHERE jti = ? AND revoked_at IS NULL");
     put.bind(1, clock_.nowSeconds());
     put.bind(2, jti);
@@ -40,10 +39,10 @@ Status Store::markTokenRevoked(const std::string& jti) {
 
 Result<std::vector<IssuedToken>> Store::liveTokens(const std::string& server) {
   try {
-    SQLite::Statement q(*db_,
-                        "SELECT server, key, jti, token_file, secret_digest, issued_at FROM "
-                        "issued_tokens WHERE server = ? AND revoked_at IS NULL ORDER BY "
-                        "issued_at, rowid");
+    sql::Statement q(*db_,
+                     "SELECT server, key, jti, token_file, secret_digest, issued_at FROM "
+                     "issued_tokens WHERE server = ? AND revoked_at IS NULL ORDER BY "
+                     "issued_at, seq");
     q.bind(1, server);
     std::vector<IssuedToken> out;
     while (q.executeStep())
