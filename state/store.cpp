@@ -77,6 +77,8 @@ Result<std::unique_ptr<Store>> Store::openReadOnly(const std::string& path, Cloc
   }
 }
 
+bool Store::isUrl(const std::string& location) { return sql::isPostgresUrl(location); }
+
 int Store::schemaVersion() {
   try {
     return db_->schemaVersion();

@@ -68,7 +68,9 @@ int loadSavedPlan(CliEnv& env, CommonOptions& common, PlanCommandOptions& option
     return exit_code::kError;
   }
   std::error_code ec;
-  auto here = std::filesystem::absolute(common.statePath, ec).lexically_normal().string();
+  auto here = Store::isUrl(common.statePath)
+                  ? common.statePath
+                  : std::filesystem::absolute(common.statePath, ec).lexically_normal().string();
   if (common.stateGiven && here != saved.statePath) {
     env.err << "error: " << file << " was planned against the store " << saved.statePath
             << ", and --state (or HXCTL_STATE) names " << here

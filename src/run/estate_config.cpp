@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "reconciler/schema.h"
+#include "state/store.h"
 
 namespace fs = std::filesystem;
 
@@ -83,7 +84,9 @@ Result<EstateConfig> readEstateConfig(const std::string& path) {
       } else if (key == "state") {
         if (!value.IsScalar() || value.as<std::string>().empty())
           return bad(at(path, value), "state: expected the store's path");
-        c.state = resolved(base, value.as<std::string>());
+        // A shared store's URL is kept as written; a file is relative to this file's directory.
+        c.state = Store::isUrl(value.as<std::string>()) ? value.as<std::string>()
+                                                        : resolved(base, value.as<std::string>());
       } else {
         if (!value.IsMap()) return bad(at(path, value), "defaults: expected a mapping of flags");
         for (const auto& d : value) {

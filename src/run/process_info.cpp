@@ -50,6 +50,11 @@ bool holderAlive(const LockInfo& lock, int64_t nowSeconds, int64_t staleAfterSec
 }
 
 Result<std::unique_ptr<Store>> openStore(RunEnv& env, const std::string& path) {
+  if (Store::isUrl(path)) {  // a shared store: no file, no directory, no permissions to set
+    auto store = Store::open(path, env.clock);
+    if (!store) env.err << "error: " << store.status().message() << "\n";
+    return store;
+  }
   std::error_code ec;
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);

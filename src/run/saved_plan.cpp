@@ -4,6 +4,7 @@
 #include <set>
 
 #include "src/platform/jwt.h"
+#include "state/store.h"
 
 namespace hx {
 
@@ -16,6 +17,7 @@ constexpr const char* kHashKey = "hxctl saved plan";
 std::string hashOf(const std::string& text) { return toHex(hmacSha256(kHashKey, text)); }
 
 std::string absolute(const std::string& path) {
+  if (Store::isUrl(path)) return path;
   std::error_code ec;
   auto abs = std::filesystem::absolute(path, ec);
   return ec ? path : abs.lexically_normal().string();
