@@ -52,6 +52,7 @@ class Value {
   int getInt() const { return static_cast<int>(getInt64()); }
   double getDouble() const;
   std::string getString() const;
+  const Param& param() const { return v_; }
 
  private:
   Param v_;
@@ -65,6 +66,9 @@ class StatementImpl {
   virtual int run() = 0;                          // to completion; rows changed
   virtual void reset() = 0;                       // ready to run again; bindings kept
   virtual Value column(int index) const = 0;      // 0-based, as SQLite's
+  // After the first step: the result's columns.
+  virtual int columnCount() const = 0;
+  virtual std::string columnName(int index) const = 0;
 };
 
 class Connection {
@@ -83,6 +87,8 @@ class Connection {
   // A migration step, written for SQLite, run in this engine's words.
   virtual void migrate(const std::string& script) = 0;
   virtual const char* engine() const = 0;  // "sqlite" | "postgres"
+  // After rows were copied in with their ids: identity columns go on after the highest.
+  virtual void idsCopied(const std::string& table) = 0;
 };
 
 class Statement {
@@ -99,6 +105,9 @@ class Statement {
   int exec() { return impl_->run(); }
   void reset() { impl_->reset(); }
   Value getColumn(int index) const { return impl_->column(index); }
+  Param getParam(int index) const { return impl_->column(index).param(); }
+  int getColumnCount() const { return impl_->columnCount(); }
+  std::string getColumnName(int index) const { return impl_->columnName(index); }
 
  private:
   std::unique_ptr<StatementImpl> impl_;

@@ -61,6 +61,10 @@ class PostgresStatement : public StatementImpl {
     result_.reset();
     row_ = -1;
   }
+  int columnCount() const override { return result_ ? PQnfields(result_.get()) : 0; }
+  std::string columnName(int index) const override {
+    return result_ ? PQfname(result_.get(), index) : "";
+  }
   Value column(int index) const override {
     if (!result_ || row_ < 0 || index >= PQnfields(result_.get())) return Value();
     if (PQgetisnull(result_.get(), row_, index)) return Value();
@@ -124,6 +128,10 @@ class PostgresConnection : public Connection {
   }
   void migrate(const std::string& script) override { exec(postgresMigration(script)); }
   const char* engine() const override { return "postgres"; }
+  void idsCopied(const std::string& table) override {
+    exec("SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), MAX(id)) FROM " + table +
+         " HAVING MAX(id) IS NOT NULL");
+  }
 
   // The connection, re-established first if the server dropped it (outside a transaction only:
   // inside one, the transaction is lost and the caller must hear of it).

@@ -76,6 +76,10 @@ class SqliteStatement : public StatementImpl {
       return 0;
     });
   }
+  int columnCount() const override { return q_.getColumnCount(); }
+  std::string columnName(int index) const override {
+    return guarded([&] { return std::string(q_.getColumnName(index)); });
+  }
   Value column(int index) const override {
     return guarded([&] {
       const SQLite::Column c = q_.getColumn(index);
@@ -116,6 +120,7 @@ class SqliteConnection : public Connection {
   }
   void migrate(const std::string& script) override { exec(script); }
   const char* engine() const override { return "sqlite"; }
+  void idsCopied(const std::string&) override {}  // rowids go on after the highest by themselves
   SQLite::Database& database() { return *db_; }
 
  private:

@@ -112,6 +112,11 @@ class Store {
  public:
   static constexpr int kSchemaVersion = 9;
 
+  // Copies every record of this store into `target`, a store with no records yet (hxctl state
+  // migrate): runs, actions, inventory, observations, tasks, keys, tokens, back-offs, the secret
+  // salt and the estate's name; not the lock. One transaction on the target. Returns the rows
+  // copied per table.
+  Result<std::vector<std::pair<std::string, int64_t>>> copyTo(Store& target);
   // Whether `location` names a PostgreSQL store (postgres://, postgresql://) rather than a file:
   // a store several daemons share (issue 21). Such a URL never holds a password.
   static bool isUrl(const std::string& location);

@@ -325,6 +325,14 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
       "web-password", "A USER:HASH line for the daemon's --web-auth file (password on stdin)");
   webPassword->add_option("user", webUser, "The user name")->required();
 
+  std::string migrateTo;
+  auto* stateCmd = app.add_subcommand("state", "The state store itself: state migrate");
+  stateCmd->require_subcommand(1);
+  auto* migrate = stateCmd->add_subcommand(
+      "migrate", "Copy this estate's store into a PostgreSQL database several daemons can share");
+  migrate->add_option("--to", migrateTo, "postgres://USER@HOST[:PORT]/DATABASE (no password)")
+      ->required();
+
   DaemonCliOptions daemonCli;
   auto* daemon = app.add_subcommand(
       "daemon", "Reconcile continuously: probe hosts, apply what waited on them, serve metrics");
@@ -422,7 +430,7 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
     const char* stateEnv = std::getenv("HXCTL_STATE");
     setup.stateGiven = app.get_option("--state")->count() > 0 || (stateEnv && *stateEnv);
     setup.needsSpecs = !*history && !*unlock && !*resume && !*reconcile && !*wait && !*complete &&
-                       !(*apply && !applyCli.planFile.empty());
+                       !*stateCmd && !(*apply && !applyCli.planFile.empty());
     setup.fillSpecs = !(*apply && !applyCli.planFile.empty());
     common.stateGiven = setup.stateGiven;
     if (int rc = setUpEstate(env, *command, common, setup); rc >= 0) return rc;
@@ -458,6 +466,7 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   if (*unlock) return cmdForceUnlock(env, common, lockId, force);
   if (*daemon) return cmdDaemon(env, common, daemonCli);
   if (*webPassword) return cmdWebPassword(env, webUser);
+  if (*migrate) return cmdStateMigrate(env, common, migrateTo);
   return printVersion(env, common.json());
 }
 

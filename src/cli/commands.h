@@ -73,6 +73,8 @@ int cmdForceUnlock(CliEnv& env, const CommonOptions& common, const std::string& 
 int cmdDaemon(CliEnv& env, const CommonOptions& common, DaemonCliOptions cli);
 // A USER:HASH line for the daemon's --web-auth file, the password read from stdin.
 int cmdWebPassword(CliEnv& env, const std::string& user);
+// hxctl state migrate --to URL: this estate's store copied into a PostgreSQL database.
+int cmdStateMigrate(CliEnv& env, const CommonOptions& common, const std::string& to);
 
 // $HXCTL_STATE, else $STATE_DIRECTORY/state.db (systemd), else /var/lib/hxctl/state.db for root,
 // else $XDG_STATE_HOME/hxctl/state.db, else ~/.local/state/hxctl/state.db. (state: in hxctl.yaml
