@@ -201,6 +201,61 @@ UPDATE issued_tokens SET seq = rowid;
        R"sql(
 ALTER TABLE issued_tokens ADD COLUMN seq BIGINT;
 )sql"},
+      // Leader election for daemons sharing a PostgreSQL store (issue 21): one lease, as a
+      // Kubernetes Lease (holder, term, renew time, duration). On PostgreSQL every write is
+      // fenced: a session that carries a term (the daemons' connections: hxctl.fence_term) may
+      // write only while that term is the lease's, so a leader that was paused or cut off and
+      // lost the lease cannot write after it. Sessions without one (manual commands) are not
+      // fenced; apply refuses while a leader holds the lease.
+      {10,
+       R"sql(
+CREATE TABLE leases(
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  term INTEGER NOT NULL,
+  renewed_ms INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL);
+)sql",
+       R"sql(
+CREATE TABLE leases(
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  term BIGINT NOT NULL,
+  renewed_ms BIGINT NOT NULL,
+  duration_ms BIGINT NOT NULL);
+CREATE FUNCTION hxctl_fence() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  mine TEXT := current_setting('hxctl.fence_term', true);
+  current BIGINT;
+BEGIN
+  IF mine IS NULL OR mine = '' THEN
+    RETURN NULL;
+  END IF;
+  SELECT term INTO current FROM leases WHERE name = 'daemon';
+  IF current IS DISTINCT FROM mine::BIGINT THEN
+    RAISE EXCEPTION 'hxctl: term % is over; term % leads', mine, current USING ERRCODE = 'HXST1';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER runs_fenced BEFORE INSERT OR UPDATE OR DELETE ON runs FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
+CREATE TRIGGER actions_fenced BEFORE INSERT OR UPDATE OR DELETE ON actions FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
+CREATE TRIGGER inventory_fenced BEFORE INSERT OR UPDATE OR DELETE ON inventory FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
+CREATE TRIGGER observations_fenced BEFORE INSERT OR UPDATE OR DELETE ON observations FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
+CREATE TRIGGER host_observations_fenced BEFORE INSERT OR UPDATE OR DELETE ON host_observations FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
+CREATE TRIGGER host_transitions_fenced BEFORE INSERT OR UPDATE OR DELETE ON host_transitions FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
+CREATE TRIGGER task_evaluations_fenced BEFORE INSERT OR UPDATE OR DELETE ON task_evaluations FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
+CREATE TRIGGER criterion_evidence_fenced BEFORE INSERT OR UPDATE OR DELETE ON criterion_evidence FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
+CREATE TRIGGER task_transitions_fenced BEFORE INSERT OR UPDATE OR DELETE ON task_transitions FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
+CREATE TRIGGER key_events_fenced BEFORE INSERT OR UPDATE OR DELETE ON key_events FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
+CREATE TRIGGER resource_backoff_fenced BEFORE INSERT OR UPDATE OR DELETE ON resource_backoff FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
+CREATE TRIGGER issued_tokens_fenced BEFORE INSERT OR UPDATE OR DELETE ON issued_tokens FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
+CREATE TRIGGER task_escalations_fenced BEFORE INSERT OR UPDATE OR DELETE ON task_escalations FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
+CREATE TRIGGER load_baselines_fenced BEFORE INSERT OR UPDATE OR DELETE ON load_baselines FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
+CREATE TRIGGER suspensions_fenced BEFORE INSERT OR UPDATE OR DELETE ON suspensions FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
+CREATE TRIGGER host_probe_buckets_fenced BEFORE INSERT OR UPDATE OR DELETE ON host_probe_buckets FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
+CREATE TRIGGER lock_fenced BEFORE INSERT OR UPDATE OR DELETE ON lock FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
+CREATE TRIGGER meta_fenced BEFORE INSERT OR UPDATE OR DELETE ON meta FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
+)sql"},
   };
   return kSteps;
 }

@@ -83,6 +83,14 @@ struct ProbeBucket {
   static constexpr int64_t kSeconds = 300;
 };
 
+// The daemons' lease (issue 21): who leads, in which term, renewed when, for how long.
+struct Lease {
+  std::string holder;
+  int64_t term = 0;
+  int64_t renewedMs = 0, durationMs = 0;
+  bool expiredAt(int64_t nowMs) const { return nowMs > renewedMs + durationMs; }
+};
+
 struct LockInfo {
   std::string lockId;
   std::string holder, hostname, operation;
@@ -110,13 +118,22 @@ struct LoadBaseline {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 9;
+  static constexpr int kSchemaVersion = 10;
 
   // Copies every record of this store into `target`, a store with no records yet (hxctl state
   // migrate): runs, actions, inventory, observations, tasks, keys, tokens, back-offs, the secret
   // salt and the estate's name; not the lock. One transaction on the target. Returns the rows
   // copied per table.
   Result<std::vector<std::pair<std::string, int64_t>>> copyTo(Store& target);
+  // The lease: taken when free or expired (the term goes up by one), renewed when `holder`
+  // already has it; either way what the lease is afterwards (held by another: unchanged).
+  // Times are the callers' clocks: the daemons' machines keep time (NTP), as Kubernetes' do.
+  Result<Lease> tryLease(const std::string& holder, int64_t durationMs);
+  Result<std::optional<Lease>> lease();
+  // Given up on a clean stop, so that a standby need not wait for it to expire.
+  Status releaseLease(const std::string& holder);
+  // `url` with the session setting that fences its writes to `term` (PostgreSQL only).
+  static std::string fencedUrl(const std::string& url, int64_t term);
   // Whether `location` names a PostgreSQL store (postgres://, postgresql://) rather than a file:
   // a store several daemons share (issue 21). Such a URL never holds a password.
   static bool isUrl(const std::string& location);

@@ -333,3 +333,36 @@ TEST_CASE("runs record their duration in milliseconds, and every task's transiti
   CHECK(all.value()[0].at == 100);
   CHECK(all.value()[2].at == 200);
 }
+
+TEST_CASE("one lease: the first contender leads, the other takes it once it expires, a term each",
+          "[store][lease]") {
+  fake::ManualClock clock;
+  const std::string path = tempDb("lease.db");
+  auto a = Store::open(path, clock);
+  auto b = Store::open(path, clock);
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK_FALSE(a.value()->lease().value());
+  auto first = a.value()->tryLease("node-a", 10'000);
+  REQUIRE(first);
+  CHECK(first.value().holder == "node-a");
+  CHECK(first.value().term == 1);
+  auto refused = b.value()->tryLease("node-b", 10'000);
+  REQUIRE(refused);
+  CHECK(refused.value().holder == "node-a");  // unchanged: node-b is a standby
+  clock.advance(5'000);
+  auto renewed = a.value()->tryLease("node-a", 10'000);
+  CHECK(renewed.value().term == 1);  // a renewal keeps the term
+  CHECK(renewed.value().renewedMs == clock.nowMillis());
+  clock.advance(10'001);  // node-a stopped renewing: the lease runs out
+  auto taken = b.value()->tryLease("node-b", 10'000);
+  REQUIRE(taken);
+  CHECK(taken.value().holder == "node-b");
+  CHECK(taken.value().term == 2);
+  auto lost = a.value()->tryLease("node-a", 10'000);
+  CHECK(lost.value().holder == "node-b");  // node-a learns it no longer leads
+  REQUIRE(b.value()->releaseLease("node-b"));
+  auto handedOver = a.value()->tryLease("node-a", 10'000);
+  CHECK(handedOver.value().holder == "node-a");  // released: no need to wait for it
+  CHECK(handedOver.value().term == 3);
+}

@@ -68,3 +68,34 @@ TEST_CASE("a store on PostgreSQL goes on after the server restarts", "[store]") 
   REQUIRE(runs);
   CHECK(runs.value().size() == 2);
 }
+
+TEST_CASE("a leader whose term is over cannot write: the store refuses it (fencing)", "[store]") {
+  fake::ManualClock clock;
+  const std::string url = hx::test::freshPostgresDatabase("fence");
+  auto a = Store::open(url, clock);
+  auto b = Store::open(url, clock);
+  REQUIRE(a);
+  REQUIRE(b);
+  REQUIRE(a.value()->tryLease("node-a", 10'000).value().term == 1);
+  // node-a's daemon writes through connections fenced to its term.
+  auto fencedA = Store::open(Store::fencedUrl(url, 1), clock);
+  REQUIRE(fencedA);
+  REQUIRE(fencedA.value()->beginRun(RunInfo{"daemon", "a", "node-a", 1, "d"}));
+  // node-a is paused past its lease; node-b takes over.
+  clock.advance(10'001);
+  REQUIRE(b.value()->tryLease("node-b", 10'000).value().term == 2);
+  auto fencedB = Store::open(Store::fencedUrl(url, 2), clock);
+  REQUIRE(fencedB);
+  // node-a wakes and writes as if it still led: refused, every kind of write.
+  auto stale = fencedA.value()->beginRun(RunInfo{"daemon", "a", "node-a", 1, "d"});
+  REQUIRE_FALSE(stale);
+  CHECK(stale.status().kind() == ErrorKind::kConflict);
+  CHECK(stale.status().message().find("another daemon leads now") != std::string::npos);
+  CHECK_FALSE(fencedA.value()->putBackoff("Collection/x", Backoff{1, 2, "e"}));
+  // The new leader writes; so does an operator's command (no term: not fenced).
+  CHECK(fencedB.value()->beginRun(RunInfo{"daemon", "b", "node-b", 2, "d"}));
+  CHECK(b.value()->beginRun(RunInfo{"status", "op", "laptop", 3, "d"}));
+  auto runs = b.value()->runs(10);
+  REQUIRE(runs);
+  CHECK(runs.value().size() == 3);  // node-a's first, node-b's, the operator's: not the stale one
+}
