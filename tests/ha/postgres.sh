@@ -12,7 +12,7 @@ as() { if [ "$(id -u)" = 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi; }
 pgctl() { as "$bin/pg_ctl" -D "$dir/data" "$@"; }
 start() {
   pgctl -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses='' -k $dir -c fsync=off -c synchronous_commit=off" start >/dev/null
+    -o "-c listen_addresses='' -k $dir ${HX_PG_OPTIONS--c fsync=off -c synchronous_commit=off}" start >/dev/null
 }
 case "$cmd" in
   start)
