@@ -13,6 +13,8 @@ sizes=("$@")
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-bench -j"$(nproc)" --target hxctl hx-sim >/dev/null
 bin=$PWD/build-bench
+# shellcheck source=bench/collections_estate.sh
+source bench/collections_estate.sh
 work=$(mktemp -d)
 chmod 755 "$work"
 pg="$work/pg"
@@ -43,14 +45,8 @@ for n in "${sizes[@]}"; do
     port=$((port + 1))
     dir="$work/$engine-$n"
     mkdir -p "$dir/specs"
-    "$bin/hx-sim" --qdrant "127.0.0.1:$port" >/dev/null 2>&1 &
-    pids+=($!)
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.05; done
-    {
-      printf 'apiVersion: hx/v1\nkind: Host\nmetadata: {name: vector-db}\nspec:\n'
-      printf '  address: 127.0.0.1\n  api: {type: qdrant, url: "http://127.0.0.1:%s"}\n' "$port"
-      awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) printf "---\napiVersion: hx/v1\nkind: Collection\nmetadata: {name: c%d}\nspec:\n  server: vector-db\n  vectors: {size: 8, distance: Cosine}\n", i }'
-    } >"$dir/specs/estate.yaml"
+    start_qdrant "$port"
+    collections_estate "$n" "$port" "$dir/specs/estate.yaml"
     state="$dir/state.db"
     if [ "$engine" = postgres ]; then
       psql "postgresql://hxctl@/postgres?host=$pg" -qc "CREATE DATABASE b$n"

@@ -12,6 +12,8 @@ sizes=("$@")
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-bench -j"$(nproc)" --target hxctl hx-sim >/dev/null
 bin=$PWD/build-bench
+# shellcheck source=bench/collections_estate.sh
+source bench/collections_estate.sh
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -35,14 +37,8 @@ for n in "${sizes[@]}"; do
   web_port=$((web_port + 1))
   dir="$work/$n"
   mkdir -p "$dir/specs"
-  "$bin/hx-sim" --qdrant "127.0.0.1:$sim_port" >/dev/null 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$sim_port/healthz" >/dev/null && break; sleep 0.05; done
-  {
-    printf 'apiVersion: hx/v1\nkind: Host\nmetadata: {name: vector-db}\nspec:\n'
-    printf '  address: 127.0.0.1\n  api: {type: qdrant, url: "http://127.0.0.1:%s"}\n' "$sim_port"
-    awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) printf "---\napiVersion: hx/v1\nkind: Collection\nmetadata: {name: c%d}\nspec:\n  server: vector-db\n  vectors: {size: 8, distance: Cosine}\n", i }'
-  } >"$dir/specs/estate.yaml"
+  start_qdrant "$sim_port"
+  collections_estate "$n" "$sim_port" "$dir/specs/estate.yaml"
   (cd "$dir" && "$bin/hxctl" apply -f specs --state state.db --auto-approve >/dev/null 2>&1)
   (cd "$dir" && exec "$bin/hxctl" daemon -f specs --state state.db --interval 1h \
     --metrics-address "127.0.0.1:$web_port" 2>"$dir/daemon.log") &
