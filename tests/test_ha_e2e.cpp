@@ -2,9 +2,13 @@
 // migrated from SQLite reads the same, and an estate applied onto PostgreSQL plans no changes
 // after. (hxctl-fake: fake providers, a real store on the tests' own PostgreSQL.)
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <iostream>
 
 #include "cli_harness.h"
+#include "daemon_process.h"
 #include "postgres_server.h"
+#include "sim_process.h"
 #include "small_estate_cli.h"
 
 using namespace hx;
@@ -64,5 +68,131 @@ TEST_CASE("an estate applied onto PostgreSQL converges and records as on SQLite"
   REQUIRE(history.size() == 1);
   CHECK(history[0]["status"] == "succeeded");
   CHECK(h.run("state migrate --to /tmp/x.db" + shared).err.find("expected a PostgreSQL") !=
+        std::string::npos);
+}
+
+namespace {
+
+const std::string kQdrantKey = "ha-admin-key";
+
+std::string collectionDoc(const std::string& name) {
+  return hx::test::specDoc("Collection", name,
+                           "  {server: vector-db, vectors: {size: 8, distance: Cosine}}\n");
+}
+
+int64_t wallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Attempts to create collection `name` the simulator saw (PUT /collections/NAME), whatever it
+// answered: a second daemon applying too would show as a second PUT (answered 409).
+int creates(const std::string& log, const std::string& name) {
+  return hx::test::countExchanges(log, [&](const Json& e) {
+    return e["method"] == "PUT" && e["path"] == "/collections/" + name;
+  });
+}
+
+// The daemon (index into `daemons`) whose log says it leads in `term`; -1 when none does.
+int leaderOf(std::vector<std::unique_ptr<hx::test::DaemonProcess>>& daemons, int64_t term) {
+  for (size_t i = 0; i < daemons.size(); ++i)
+    if (daemons[i]->log().find("leading, term " + std::to_string(term) + "\n") != std::string::npos)
+      return static_cast<int>(i);
+  return -1;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "three daemons on one PostgreSQL store: one leads, a standby takes over, a paused leader "
+    "is fenced, a restarted server is survived",
+    "[ha]") {
+  const std::string exchanges = hx::test::freshExchangeLog("ha_daemons");
+  hx::test::SimProcess sim({{"--qdrant", "{PORT}", "--api-key", kQdrantKey}}, exchanges);
+  CliHarness h("ha-daemons", HX_BIN);
+  const std::string url = hx::test::freshPostgresDatabase("daemons");
+  const std::string env = "HX_HA_KEY=" + kQdrantKey;
+  h.writeSpec("estate.yaml",
+              hx::test::specDoc("Host", "vector-db",
+                                "  address: 127.0.0.1\n  api: {type: qdrant, url: \"" + sim.url(0) +
+                                    "\", auth: {env: HX_HA_KEY}}\n  health: {interval: 1s}\n") +
+                  collectionDoc("a"));
+  constexpr int64_t kLeaseMs = 2000;
+  std::vector<std::unique_ptr<hx::test::DaemonProcess>> daemons;
+  for (int i = 0; i < 3; ++i)
+    daemons.push_back(std::make_unique<hx::test::DaemonProcess>(
+        h,
+        "-f specs --state '" + url + "' --interval 60s --lease-duration 2s --metrics-address " +
+            "127.0.0.1:" + std::to_string(hx::test::freePort()),
+        env));
+
+  // Exactly one leads, and only it reconciles: collection a is created once.
+  REQUIRE(hx::test::eventually([&] { return leaderOf(daemons, 1) >= 0; }, 30));
+  const int first = leaderOf(daemons, 1);
+  REQUIRE(daemons[first]->waitLog("cycle 1 ", 30));
+  REQUIRE(hx::test::eventually([&] { return creates(exchanges, "a") == 1; }, 30));
+  for (int i = 0; i < 3; ++i)
+    if (i != first) CHECK(daemons[i]->waitLog("standby: ", 10));
+  h.writeSpec("b.yaml", collectionDoc("b"));
+  REQUIRE(hx::test::eventually([&] { return creates(exchanges, "b") == 1; }, 30));
+
+  // kill -9 of the leader: a standby leads within the lease and one renewal.
+  const int64_t killed = wallMs();
+  daemons[first]->signal(SIGKILL);
+  REQUIRE(hx::test::eventually([&] { return leaderOf(daemons, 2) >= 0; }, 30));
+  const int64_t tookOver = wallMs() - killed;
+  const int second = leaderOf(daemons, 2);
+  std::cout << "ha: leader killed (SIGKILL) -> a standby leads after " << tookOver
+            << " ms (lease 2000 ms, renewal every 666 ms)\n";
+  CHECK(second != first);
+  CHECK(tookOver < kLeaseMs + 666 + 2000);
+  h.writeSpec("c.yaml", collectionDoc("c"));
+  REQUIRE(hx::test::eventually([&] { return creates(exchanges, "c") == 1; }, 30));
+
+  // SIGSTOP of the leader past its lease: the third takes over; the paused one, woken, writes
+  // nothing, steps down and stands by.
+  daemons[second]->signal(SIGSTOP);
+  REQUIRE(hx::test::eventually([&] { return leaderOf(daemons, 3) >= 0; }, 30));
+  const int third = leaderOf(daemons, 3);
+  CHECK(third != second);
+  CHECK(third != first);
+  h.writeSpec("d.yaml", collectionDoc("d"));
+  REQUIRE(hx::test::eventually([&] { return creates(exchanges, "d") == 1; }, 30));
+  const int64_t resumed = wallMs() / 1000;
+  daemons[second]->signal(SIGCONT);
+  CHECK(daemons[second]->waitLog("lost the lease (term 2)", 15));
+  CHECK(daemons[second]->waitLog("rejoining as a standby", 15));
+  Json history =
+      Json::parse(h.run("history --limit 100 -o json --state '" + url + "'").out, nullptr, false);
+  REQUIRE(history.is_array());
+  const std::string log2 = daemons[second]->log();
+  const auto pidAt = log2.find("started: pid ");
+  REQUIRE(pidAt != std::string::npos);
+  const int pid2 = std::atoi(log2.c_str() + pidAt + 13);
+  for (const auto& run : history) {
+    if (run["pid"] != pid2) continue;
+    std::tm tm{};
+    strptime(run["started_at"].get<std::string>().c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    CHECK(timegm(&tm) < resumed);  // no run of the fenced leader after it woke
+  }
+
+  // The server restarts: the daemons reconnect, and the leader goes on converging.
+  const std::string restart =
+      "/bin/bash " + std::string(HX_SOURCE_DIR) + "/tests/ha/postgres.sh restart " + HX_PG_DIR;
+  REQUIRE(std::system(restart.c_str()) == 0);
+  h.writeSpec("e.yaml", collectionDoc("e"));
+  REQUIRE(hx::test::eventually([&] { return creates(exchanges, "e") == 1; }, 45));
+  for (const char* name : {"a", "b", "c", "d", "e"}) CHECK(creates(exchanges, name) == 1);
+  // Manual commands meanwhile: apply is refused, naming the leader; status reads the store.
+  Run apply = h.run("apply --auto-approve -f specs --state '" + url + "'", env);
+  CHECK(apply.code == 4);
+  CHECK(apply.err.find("hxctl daemon (pid ") != std::string::npos);
+  Json status =
+      Json::parse(h.run("status -f specs -o json --state '" + url + "'", env).out, nullptr, false);
+  REQUIRE(status.is_object());
+  CHECK(status["writer"]["operation"] == "daemon");
+  CHECK(status["leader"]["term"] == 3);  // status names the leader
+  CHECK(daemons[third]->log().find(status["leader"]["holder"].get<std::string>()) !=
         std::string::npos);
 }

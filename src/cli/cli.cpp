@@ -352,6 +352,11 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
       ->add_option("--metrics-address", daemonCli.options.metricsAddress,
                    "HOST:PORT for /metrics, /healthz, /readyz; \"off\" for none")
       ->capture_default_str();
+  daemon
+      ->add_option("--lease-duration", daemonCli.leaseDuration,
+                   "On a shared (postgres://) store: how long the leader's lease lasts unless "
+                   "renewed; a standby takes over within it")
+      ->capture_default_str();
   daemon->add_flag("--no-web", daemonCli.noWeb,
                    "Serve only /metrics, /healthz and /readyz, not the web view");
   daemon

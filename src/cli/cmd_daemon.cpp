@@ -28,6 +28,13 @@ int cmdDaemon(CliEnv& env, const CommonOptions& common, DaemonCliOptions cli) {
   cli.options.intervalMs = *interval;
   cli.options.selfHeal = !cli.noSelfHeal;
   cli.options.web = !cli.noWeb;
+  auto lease = durationFlag(env, "--lease-duration", cli.leaseDuration, "15s");
+  if (!lease) return exit_code::kError;
+  if (*lease < 600) {
+    env.err << "error: --lease-duration " << cli.leaseDuration << ": at least 600ms\n";
+    return exit_code::kError;
+  }
+  cli.options.leaseDurationMs = *lease;
   LoadResult specs;
   if (int rc = loadValid(env, common, specs)) return rc;  // nothing good to run on yet
   return exitCodeOf(runDaemon(env, common, cli.options, std::move(specs)));

@@ -252,6 +252,11 @@ int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
   renderCalendar(env.out, calendar, now, common.style);
   const Json document = statusDocument(p, evaluations.value(), calendar, now);
   renderWriter(env.out, document["writer"], document["backoffs"]);
+  if (const Json& leader = document["leader"]; leader.is_object())
+    env.out << "Leader: " << leader["holder"].get<std::string>() << " (term "
+            << leader["term"].get<int64_t>()
+            << (leader["expired"].get<bool>() ? ", lease expired at " : ", lease until ")
+            << leader["expires_at"].get<std::string>() << ")\n";
   return exit_code::kOk;
 }
 

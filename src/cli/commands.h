@@ -40,6 +40,7 @@ struct DaemonCliOptions {
   std::string recheckHeavy = "15m";
   bool noSelfHeal = false;
   bool noWeb = false;
+  std::string leaseDuration = "15s";
   std::string logFormat = "text";
 };
 

@@ -8,6 +8,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -21,6 +22,7 @@
 #include "src/daemon/daemon_metrics.h"
 #include "src/daemon/daemon_schedule.h"
 #include "src/daemon/http_server.h"
+#include "src/daemon/leadership.h"
 #include "src/daemon/spec_watch.h"
 #include "src/daemon/systemd_notify.h"
 #include "src/platform/fs_spec_source.h"
@@ -71,6 +73,9 @@ class Daemon {
   }
 
   std::string renderMetrics() const { return metrics_.render(); }
+  void leadership(const std::string& me, bool leading, int64_t term) {
+    metrics_.leadership(me, leading, term);
+  }
   web::ChangeFeed& changes() { return changes_; }
   // The last good specs, for the web view's thread (the worker replaces them on a reload).
   std::shared_ptr<const LoadResult> publishedSpecs() const {
@@ -169,7 +174,8 @@ class Daemon {
     if (!current) return true;  // cannot tell (busy store): carry on, the heartbeat will tell
     if (current.value() && current.value()->lockId == lockId_) return true;
     spdlog::error(
-        "the state store's lock {} is no longer ours (someone ran force-unlock?); "
+        "the state store's lock {} is no longer ours (another daemon leads, or someone ran "
+        "force-unlock); "
         "stopping so that two writers never act at once",
         lockId_);
     return false;
@@ -316,52 +322,34 @@ class Daemon {
 
 // Takes the lock for the daemon's lifetime, breaking it first if its holder is gone (a daemon
 // or apply that was SIGKILLed): that is the one case where no one else can be writing.
-Result<LockInfo> takeDaemonLock(RunEnv& env, Store& store, const RunInfo& who, int64_t waitMs) {
+// `leading`: this daemon won the lease of a shared store; a lock another daemon holds is its
+// predecessor's, whose writes the store now refuses (fencing): it is broken whatever its state.
+Result<LockInfo> takeDaemonLock(RunEnv& env, Store& store, const RunInfo& who, int64_t waitMs,
+                                bool leading) {
   auto lock = takeLock(env.clock, store, who, waitMs);
   if (lock || lock.status().kind() != ErrorKind::kConflict) return lock;
   auto current = store.currentLock();
-  if (!current || !current.value() || holderAlive(*current.value(), env.clock.nowSeconds()))
-    return lock;
-  spdlog::warn("breaking a stale lock: {}; its process is gone", describeLock(*current.value()));
+  if (!current || !current.value()) return lock;
+  const bool predecessor = leading && current.value()->operation == "daemon";
+  if (!predecessor && holderAlive(*current.value(), env.clock.nowSeconds())) return lock;
+  spdlog::warn("breaking a stale lock: {}; {}", describeLock(*current.value()),
+               predecessor ? "that daemon no longer leads" : "its process is gone");
   Status broken = store.forceUnlock(current.value()->lockId);
   if (!broken) return broken;
   return store.acquireLock(who.command, who);
 }
 
-}  // namespace
-
-RunOutcome runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions& options,
-                     LoadResult specs) {
-  // Signals are taken from a signalfd by the main thread only: block them before any thread
-  // exists, so every thread inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  int signalFd = signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (signalFd < 0) {
-    env.err << "error: signalfd failed\n";
-    return RunOutcome::kError;
-  }
-
-  std::shared_ptr<web::BasicAuth> webAuth;
-  if (!options.webAuthFile.empty()) {
-    auto loaded = web::BasicAuth::load(options.webAuthFile);
-    if (!loaded) {
-      env.err << "error: --web-auth " << loaded.status().message() << "\n";
-      close(signalFd);
-      return RunOutcome::kError;
-    }
-    webAuth = loaded.value();
-  }
+// One daemon at work: the store's lock, the worker, the HTTP endpoint, until a signal, or (with
+// `ha`) until the lease is lost: then `lostLease` is set and the caller rejoins as a standby.
+RunOutcome serve(RunEnv& env, const RunOptions& common, const DaemonOptions& options,
+                 LoadResult specs, int signalFd, const std::shared_ptr<web::BasicAuth>& webAuth,
+                 Leadership* ha, bool& lostLease) {
   auto opened = openStore(env, common.statePath);
   if (!opened) return RunOutcome::kError;
   Store& store = *opened.value();
   RunInfo who = currentProcess("daemon");
   who.specDigest = specs.digest;
-  auto lock = takeDaemonLock(env, store, who, options.lockWaitMs);
+  auto lock = takeDaemonLock(env, store, who, options.lockWaitMs, ha != nullptr);
   if (!lock) return lockRefused(env, store, lock.status());
   const std::string lockId = lock.value().lockId;
   spdlog::info(
@@ -424,10 +412,13 @@ RunOutcome runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions&
     SpecWatch watch(common.files);
     const int64_t watchdogMs = systemdWatchdogMs();
     int64_t debounceUntil = 0;
+    int64_t renewAt = ha ? env.clock.nowMillis() + ha->renewEveryMs() : 0;
+    if (ha) daemon.leadership(ha->me(), true, ha->term());
     bool running = true;
     while (running) {
       int64_t now = env.clock.nowMillis();
       int timeout = 1000;
+      if (ha) timeout = static_cast<int>(std::clamp<int64_t>(renewAt - now, 0, timeout));
       if (watchdogMs > 0) timeout = static_cast<int>(std::min<int64_t>(timeout, watchdogMs / 2));
       if (debounceUntil > 0) timeout = static_cast<int>(std::max<int64_t>(0, debounceUntil - now));
       pollfd fds[3] = {{signalFd, POLLIN, 0}, {watch.fd(), POLLIN, 0}, {wake[0], POLLIN, 0}};
@@ -454,6 +445,17 @@ RunOutcome runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions&
         watch.rearm();  // new directories, replaced files
         daemon.request(CycleTrigger::kSpecChange, false);
       }
+      if (ha && env.clock.nowMillis() >= renewAt) {
+        renewAt = env.clock.nowMillis() + ha->renewEveryMs();
+        if (!ha->renew()) {
+          spdlog::error(
+              "lost the lease (term {}): {}; stopping at once, writes are refused from now on",
+              ha->term(),
+              ha->leader().empty() ? "no renewal for a whole lease" : ha->leader() + " leads");
+          lostLease = true;
+          running = false;
+        }
+      }
       if (watchdogMs > 0 && !daemon.hung()) notifySystemd("WATCHDOG=1");
     }
     daemon.requestStop();
@@ -461,11 +463,104 @@ RunOutcome runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions&
     server.stop();
     close(wake[0]);
     close(wake[1]);
-    if (daemon.lostLock()) {
+    if (lostLease) {
+      daemon.leadership(ha->me(), false, ha->term());  // its lock is the next leader's to break
+    } else if (daemon.lostLock()) {
       rc = RunOutcome::kLocked;
     } else {
       if (!releaseOrSay(store, lockId)) rc = RunOutcome::kError;
       daemon.lockReleased();
+    }
+  }
+  return rc;
+}
+
+// A standby: answers /healthz, /readyz (ready: a healthy standby) and /metrics, and tries to take
+// the lease every third of its duration. True once it leads; false on SIGTERM or SIGINT.
+bool standBy(const DaemonOptions& options, Leadership& ha, int signalFd,
+             const std::shared_ptr<web::BasicAuth>& webAuth) {
+  if (ha.tryLead()) return true;
+  DaemonMetrics metrics(HXCTL_VERSION);
+  metrics.leadership(ha.me(), false, ha.term());
+  DaemonHttpServer server([&metrics] { return metrics.render(); },
+                          []() -> std::pair<bool, std::string> {
+                            return {true, ""};
+                          });
+  if (webAuth) server.requireAuth(webAuth);
+  if (options.metricsAddress != "off") {
+    Status listening = server.start(options.metricsAddress);
+    if (!listening) spdlog::warn("standby: {}", listening.message());
+  }
+  spdlog::info("standby: {} leads; trying for the lease every {} ms", ha.leader(),
+               ha.renewEveryMs());
+  notifySystemd("READY=1\nSTATUS=standby");
+  while (true) {
+    pollfd fd{signalFd, POLLIN, 0};
+    poll(&fd, 1, static_cast<int>(ha.renewEveryMs()));
+    if (fd.revents & POLLIN) {
+      signalfd_siginfo info{};
+      while (read(signalFd, &info, sizeof info) == sizeof info)
+        if (info.ssi_signo != SIGHUP) {
+          spdlog::info("{}: a standby stops at once",
+                       info.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+          return false;
+        }
+    }
+    const std::string before = ha.leader();
+    if (ha.tryLead()) return true;
+    if (ha.leader() != before) spdlog::info("standby: {} leads now", ha.leader());
+    notifySystemd("WATCHDOG=1");
+  }
+}
+
+}  // namespace
+
+RunOutcome runDaemon(RunEnv& env, const RunOptions& common, const DaemonOptions& options,
+                     LoadResult specs) {
+  // Signals are taken from a signalfd by the main thread only: block them before any thread
+  // exists, so every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  int signalFd = signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (signalFd < 0) {
+    env.err << "error: signalfd failed\n";
+    return RunOutcome::kError;
+  }
+
+  std::shared_ptr<web::BasicAuth> webAuth;
+  if (!options.webAuthFile.empty()) {
+    auto loaded = web::BasicAuth::load(options.webAuthFile);
+    if (!loaded) {
+      env.err << "error: --web-auth " << loaded.status().message() << "\n";
+      close(signalFd);
+      return RunOutcome::kError;
+    }
+    webAuth = loaded.value();
+  }
+  RunOutcome rc = RunOutcome::kOk;
+  if (!Store::isUrl(common.statePath)) {
+    bool lostLease = false;
+    rc = serve(env, common, options, std::move(specs), signalFd, webAuth, nullptr, lostLease);
+  } else {
+    // A shared store: daemons on several machines, one leader by lease.
+    Leadership ha(env.clock, common.statePath, options.leaseDurationMs);
+    spdlog::info("shared store: leader election by lease ({} ms) as \"{}\"", ha.durationMs(),
+                 ha.me());
+    while (standBy(options, ha, signalFd, webAuth)) {
+      spdlog::info("leading, term {}", ha.term());
+      RunOptions fenced = common;
+      fenced.statePath = ha.fencedUrl();
+      bool lostLease = false;
+      rc = serve(env, fenced, options, specs, signalFd, webAuth, &ha, lostLease);
+      if (!lostLease) {
+        ha.release();
+        break;
+      }
+      spdlog::warn("rejoining as a standby");
     }
   }
   close(signalFd);

@@ -48,6 +48,11 @@ DaemonMetrics::DaemonMetrics(const std::string& version) {
   m.counter("hxctl_spec_loads_total", "Spec (re)loads, by result (valid, invalid)");
   m.gauge("hxctl_spec_valid", "1 when the specs on disk validate; 0 while the last good ones rule");
   m.gauge("hxctl_lock_held", "1 while the daemon holds the state store's lock");
+  m.gauge("hxctl_leader",
+          "1 while this daemon leads the daemons sharing its store (by lease), 0 as a standby");
+  m.gauge("hxctl_lease_term", "The lease's term as this daemon last saw it");
+  m.counter("hxctl_lease_transitions_total",
+            "Times this daemon started or stopped leading, by transition (acquired, lost)");
   m.set("hxctl_build_info", {{"version", version}}, 1);
 }
 
@@ -149,6 +154,15 @@ void DaemonMetrics::lockHeld(bool held) { registry_.set("hxctl_lock_held", {}, h
 
 void DaemonMetrics::backoffs(int count) {
   registry_.set("hxctl_resource_backoffs", {}, static_cast<double>(count));
+}
+
+void DaemonMetrics::leadership(const std::string& instance, bool leading, int64_t term) {
+  MetricsRegistry& m = registry_;
+  m.set("hxctl_leader", {{"instance", instance}}, leading ? 1 : 0);
+  m.set("hxctl_lease_term", {}, static_cast<double>(term));
+  if (leading != leading_)
+    m.add("hxctl_lease_transitions_total", {{"transition", leading ? "acquired" : "lost"}}, 1);
+  leading_ = leading;
 }
 
 }  // namespace hx

@@ -25,12 +25,16 @@ class DaemonMetrics {
   void specLoad(bool valid);
   void lockHeld(bool held);
   void backoffs(int count);
+  // A daemon on a shared store: whether `instance` (this daemon) leads, in which term; counts
+  // each time it starts or stops leading.
+  void leadership(const std::string& instance, bool leading, int64_t term);
 
   std::string render() const { return registry_.render(); }
 
  private:
   MetricsRegistry registry_;
   std::set<std::string> drifting_;  // KIND/NAME that had drift at the last cycle
+  bool leading_ = false;
 };
 
 }  // namespace hx

@@ -45,6 +45,20 @@ DaemonHttpServer::DaemonHttpServer(std::function<std::string()> metrics,
 
 DaemonHttpServer::~DaemonHttpServer() { stop(); }
 
+void DaemonHttpServer::requireAuth(std::shared_ptr<web::BasicAuth> auth) {
+  server_->set_pre_routing_handler([auth](const httplib::Request& req, httplib::Response& res) {
+    if (req.path == "/healthz" || req.path == "/readyz")
+      return httplib::Server::HandlerResponse::Unhandled;
+    if (auth->allows(req.get_header_value("Authorization")))
+      return httplib::Server::HandlerResponse::Unhandled;
+    res.status = 401;
+    res.set_header("WWW-Authenticate", "Basic realm=\"hxctl\", charset=\"UTF-8\"");
+    for (const auto& [name, value] : web::securityHeaders()) res.set_header(name, value);
+    res.set_content("authentication required\n", "text/plain");
+    return httplib::Server::HandlerResponse::Handled;
+  });
+}
+
 void DaemonHttpServer::enableWeb(web::WebSite& site, web::ChangeFeed& feed,
                                  std::shared_ptr<web::BasicAuth> auth) {
   feed_ = &feed;
@@ -55,18 +69,7 @@ void DaemonHttpServer::enableWeb(web::WebSite& site, web::ChangeFeed& feed,
   // browsers, and idle connections let go after 2 s instead of 5.
   server_->new_task_queue = [] { return new httplib::ThreadPool(kMaxStreams + 24); };
   server_->set_keep_alive_timeout(2);
-  if (auth)
-    server_->set_pre_routing_handler([auth](const httplib::Request& req, httplib::Response& res) {
-      if (req.path == "/healthz" || req.path == "/readyz")
-        return httplib::Server::HandlerResponse::Unhandled;
-      if (auth->allows(req.get_header_value("Authorization")))
-        return httplib::Server::HandlerResponse::Unhandled;
-      res.status = 401;
-      res.set_header("WWW-Authenticate", "Basic realm=\"hxctl\", charset=\"UTF-8\"");
-      for (const auto& [name, value] : web::securityHeaders()) res.set_header(name, value);
-      res.set_content("authentication required\n", "text/plain");
-      return httplib::Server::HandlerResponse::Handled;
-    });
+  if (auth) requireAuth(auth);
   server_->Get("/api/stream", [this, &site](const httplib::Request& req, httplib::Response& res) {
     for (const auto& [name, value] : web::securityHeaders()) res.set_header(name, value);
     if (site.refusesHost(req.get_header_value(kHostHeader))) {

@@ -29,6 +29,8 @@ class DaemonHttpServer {
                    std::function<std::pair<bool, std::string>()> ready);
   ~DaemonHttpServer();
 
+  // Basic auth for everything but /healthz and /readyz (before start()).
+  void requireAuth(std::shared_ptr<web::BasicAuth> auth);
   // Serves the web view too (before start()). `auth` may be null: no access control.
   void enableWeb(web::WebSite& site, web::ChangeFeed& feed, std::shared_ptr<web::BasicAuth> auth);
   // address: HOST:PORT (PORT 0 picks a free one). Binds before returning, so a port in use is

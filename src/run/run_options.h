@@ -57,6 +57,8 @@ struct DaemonOptions {
   int64_t heartbeatMs = 5000;
   int64_t lockWaitMs = 0;             // --lock-timeout
   int64_t heavyRecheckSeconds = 900;  // passing load / ingest checks are re-run this often
+  // A shared (PostgreSQL) store: the leader's lease lasts this long unless renewed (every third).
+  int64_t leaseDurationMs = 15000;
 };
 
 }  // namespace hx

@@ -82,6 +82,20 @@ Json writerJson(Store& store) {
           {"since", formatTime(l.startedAt)}, {"heartbeat", formatTime(l.heartbeatAt)}};
 }
 
+// Daemons sharing a PostgreSQL store: who leads, in which term, until when (null when none ever
+// led: one daemon on a file, or none).
+Json leaderJson(Store& store, int64_t now) {
+  auto lease = store.lease();
+  if (!lease || !lease.value()) return Json();
+  const Lease& l = *lease.value();
+  const int64_t expires = (l.renewedMs + l.durationMs) / 1000;
+  return {{"holder", l.holder},
+          {"term", l.term},
+          {"renewed_at", l.renewedMs ? Json(formatTime(l.renewedMs / 1000)) : Json()},
+          {"expires_at", formatTime(expires)},
+          {"expired", expires < now}};
+}
+
 // `due`: the retry time has passed; the next apply or daemon cycle retries it (a time in the
 // past shown as "next retry at" reads as a promise broken).
 Json backoffsJson(Store& store, int64_t now) {
@@ -199,6 +213,7 @@ Json statusDocument(const Prepared& p, const std::vector<TaskEvaluation>& evalua
               {"reviews", reviewsJson(calendar)},
               {"escalated", escalated},
               {"writer", writerJson(*p.store)},
+              {"leader", leaderJson(*p.store, now)},
               {"backoffs", backoffsJson(*p.store, now)}};
 }
 
