@@ -479,6 +479,17 @@ TEST_CASE("systemd: hxctl.service passes systemd-analyze verify", "[daemon][syst
   INFO(out);
   CHECK(rc == 0);
   CHECK(out == "");  // warnings (an unknown or misspelt setting) fail too
+  // With the shared store's drop-in (systemd reads hxctl.service.d/ beside the unit).
+  std::filesystem::create_directories(dir / "hxctl.service.d");
+  std::string dropIn = hx::test::slurp(std::string(HX_SOURCE_DIR) +
+                                       "/systemd/hxctl.service.d/shared-store.conf.example");
+  CHECK(dropIn.find("Environment=PGPASSFILE=") != std::string::npos);
+  std::ofstream(dir / "hxctl.service.d" / "shared-store.conf")
+      << std::regex_replace(dropIn, std::regex("/usr/local/bin/hxctl"), HX_BIN);
+  rc = runShell("systemd-analyze verify " + (dir / "hxctl.service").string(), &out);
+  INFO(out);
+  CHECK(rc == 0);
+  CHECK(out == "");
   std::filesystem::remove_all(dir);
 }
 
