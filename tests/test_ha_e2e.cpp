@@ -177,12 +177,22 @@ TEST_CASE(
     CHECK(timegm(&tm) < resumed);  // no run of the fenced leader after it woke
   }
 
-  // The server restarts: the daemons reconnect, and the leader goes on converging.
+  // The server restarts in the middle of a cycle (a create held 1.5 s at the simulator): the
+  // daemons reconnect, and the leader converges without anyone's help.
+  sim.admin(0, "faults", R"({"latency_ms": 1500})");
+  h.writeSpec("e.yaml", collectionDoc("e"));
+  REQUIRE(daemons[third]->waitLog("Collection/e: create started", 30));
   const std::string restart =
       "/bin/bash " + std::string(HX_SOURCE_DIR) + "/tests/ha/postgres.sh restart " + HX_PG_DIR;
   REQUIRE(std::system(restart.c_str()) == 0);
-  h.writeSpec("e.yaml", collectionDoc("e"));
+  sim.admin(0, "faults", R"({"latency_ms": 0})");
   REQUIRE(hx::test::eventually([&] { return creates(exchanges, "e") == 1; }, 45));
+  daemons[third]->signal(SIGHUP);  // its next cycle, now rather than at the interval
+  REQUIRE(hx::test::eventually(
+      [&] {
+        return h.run("plan -f specs --detailed-exitcode --state '" + url + "'", env).code == 0;
+      },
+      60));
   for (const char* name : {"a", "b", "c", "d", "e"}) CHECK(creates(exchanges, name) == 1);
   // Manual commands meanwhile: apply is refused, naming the leader; status reads the store.
   Run apply = h.run("apply --auto-approve -f specs --state '" + url + "'", env);
