@@ -425,7 +425,7 @@ TEST_CASE("monitoring examples: promtool check config, check rules and test rule
   CHECK(runShell("cd " + dir + " && promtool check config prometheus.yml", &out) == 0);
   INFO(out);
   CHECK(runShell("cd " + dir + " && promtool check rules alerts.yml", &out) == 0);
-  CHECK(out.find("SUCCESS: 6 rules found") != std::string::npos);
+  CHECK(out.find("SUCCESS: 8 rules found") != std::string::npos);
   CHECK(runShell("cd " + dir + " && promtool test rules alerts.test.yml", &out) == 0);
   CHECK(out.find("SUCCESS") != std::string::npos);
   Json dashboard = Json::parse(hx::test::slurp(dir + "/grafana-dashboard.json"));

@@ -482,10 +482,15 @@ bool standBy(const DaemonOptions& options, Leadership& ha, int signalFd,
   if (ha.tryLead()) return true;
   DaemonMetrics metrics(HXCTL_VERSION);
   metrics.leadership(ha.me(), false, ha.term());
-  DaemonHttpServer server([&metrics] { return metrics.render(); },
-                          []() -> std::pair<bool, std::string> {
-                            return {true, ""};
-                          });
+  // Who leads, as this standby last read it: /readyz says so (the HTTP threads read it).
+  std::mutex leaderMu;
+  std::string leaderNow = ha.leader();
+  DaemonHttpServer server(
+      [&metrics] { return metrics.render(); },
+      [&]() -> std::pair<bool, std::string> {
+        std::lock_guard<std::mutex> lock(leaderMu);
+        return {true, "a standby; " + (leaderNow.empty() ? "no one" : leaderNow) + " leads"};
+      });
   if (webAuth) server.requireAuth(webAuth);
   if (options.metricsAddress != "off") {
     Status listening = server.start(options.metricsAddress);
@@ -508,7 +513,11 @@ bool standBy(const DaemonOptions& options, Leadership& ha, int signalFd,
     }
     const std::string before = ha.leader();
     if (ha.tryLead()) return true;
-    if (ha.leader() != before) spdlog::info("standby: {} leads now", ha.leader());
+    if (ha.leader() != before) {
+      spdlog::info("standby: {} leads now", ha.leader());
+      std::lock_guard<std::mutex> lock(leaderMu);
+      leaderNow = ha.leader();
+    }
     notifySystemd("WATCHDOG=1");
   }
 }

@@ -39,7 +39,10 @@ DaemonHttpServer::DaemonHttpServer(std::function<std::string()> metrics,
   server_->Get("/readyz", [ready](const httplib::Request&, httplib::Response& res) {
     auto [ok, why] = ready();
     res.status = ok ? 200 : 503;
-    res.set_content(ok ? "ready\n" : "not ready: " + why + "\n", "text/plain");
+    // Ready with a reason: a standby says who leads.
+    res.set_content(
+        ok ? (why.empty() ? "ready\n" : "ready: " + why + "\n") : "not ready: " + why + "\n",
+        "text/plain");
   });
 }
 
