@@ -33,6 +33,11 @@ export HXCTL_DEMO_QDRANT_KEY
 sim=$!
 trap 'kill $sim 2>/dev/null; wait $sim 2>/dev/null; rm -rf "$demo"' EXIT
 for _ in $(seq 50); do curl -sf http://127.0.0.1:46333/healthz >/dev/null && break; sleep 0.1; done
+# Something else on the demo's ports would answer in hx-sim's place: stop rather than show that.
+if ! curl -sf http://127.0.0.1:46333/healthz | grep -q "healthz check passed"; then
+  echo "demo: hx-sim's Qdrant does not answer on 127.0.0.1:46333: is something else using the port?"
+  exit 1
+fi
 
 say() { printf '\n\033[1m# %s\033[0m\n' "$*"; }
 run() { printf '\033[1m$ %s\033[0m\n' "$*"; "$@"; }
