@@ -18,7 +18,7 @@ Leadership::Leadership(Clock& clock, std::string url, int64_t durationMs)
         std::to_string(rng() % 100000);
 }
 
-bool Leadership::read(bool take) {
+bool Leadership::attempt() {
   if (!store_) {
     auto opened = Store::open(url_, clock_);
     if (!opened) {
@@ -27,7 +27,7 @@ bool Leadership::read(bool take) {
     }
     store_ = std::move(opened.value());
   }
-  auto lease = take ? store_->tryLease(me_, durationMs_) : Result<Lease>(Lease{});
+  auto lease = store_->tryLease(me_, durationMs_);
   if (!lease) {
     spdlog::warn("lease: {}", lease.status().message());
     return false;
@@ -40,10 +40,10 @@ bool Leadership::read(bool take) {
   return leader_ == me_;
 }
 
-bool Leadership::tryLead() { return read(true); }
+bool Leadership::tryLead() { return attempt(); }
 
 bool Leadership::renew() {
-  if (read(true)) return true;
+  if (attempt()) return true;
   // Another holder: lost. No answer at all: still ours until a whole lease has passed without a
   // renewal, after which a standby may have taken it.
   if (!leader_.empty() && leader_ != me_) return false;

@@ -35,7 +35,7 @@ class Leadership {
   std::string fencedUrl() const { return Store::fencedUrl(url_, term_); }
 
  private:
-  bool read(bool take);
+  bool attempt();  // tries to take or keep the lease; true when this daemon holds it
 
   Clock& clock_;
   std::string url_;
