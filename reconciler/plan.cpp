@@ -90,10 +90,14 @@ const PlanAction* Plan::find(const ResourceId& id) const {
 }
 
 std::string summaryLine(const PlanSummary& s) {
-  if (!s.hasChanges() && s.deferred == 0 && s.refused == 0) return "No changes.";
-  return "Plan: " + std::to_string(s.add) + " to add, " + std::to_string(s.change) +
-         " to change, " + std::to_string(s.replace) + " to replace, " + std::to_string(s.destroy) +
-         " to destroy, " + std::to_string(s.deferred) + " deferred.";
+  if (s.converged()) return "No changes.";
+  std::string line = "Plan: " + std::to_string(s.add) + " to add, " + std::to_string(s.change) +
+                     " to change, " + std::to_string(s.replace) + " to replace, " +
+                     std::to_string(s.destroy) + " to destroy, " + std::to_string(s.deferred) +
+                     " deferred";
+  if (s.refused > 0) line += ", " + std::to_string(s.refused) + " refused";
+  if (s.orphaned > 0) line += ", " + std::to_string(s.orphaned) + " orphaned";
+  return line + ".";
 }
 
 }  // namespace hx

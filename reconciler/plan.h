@@ -75,6 +75,9 @@ struct HostLine {
 struct PlanSummary {
   int add = 0, change = 0, replace = 0, destroy = 0, deferred = 0, refused = 0, orphaned = 0;
   bool hasChanges() const { return add + change + replace + destroy > 0; }
+  // Every declared object as declared and nothing left over: no change, nothing waiting, nothing
+  // refused, no orphan. `plan --detailed-exitcode` exits 0 only then.
+  bool converged() const { return !hasChanges() && deferred + refused + orphaned == 0; }
 };
 
 struct Plan {
@@ -85,7 +88,8 @@ struct Plan {
   const PlanAction* find(const ResourceId& id) const;
 };
 
-// "Plan: 3 to add, 1 to change, 0 to replace, 0 to destroy, 9 deferred." or "No changes."
+// "Plan: 3 to add, 1 to change, 0 to replace, 0 to destroy, 9 deferred." (then ", 2 refused",
+// ", 1 orphaned" when there are any), or "No changes." only when the plan is converged.
 std::string summaryLine(const PlanSummary& s);
 
 }  // namespace hx

@@ -259,6 +259,33 @@ Result<int> Store::recoverInterrupted() {
   }
 }
 
+Status Store::interruptRunsOf(const std::string& hostname, int pid, int exitCode) {
+  try {
+    sql::Transaction tx(*db_);
+    const char* mine = "SELECT id FROM runs WHERE status = 'running' AND hostname = ? AND pid = ?";
+    sql::Statement actions(*db_,
+                           std::string("UPDATE actions SET status = 'interrupted', error = 'the "
+                                       "process was stopped at once by a second signal' WHERE "
+                                       "status = 'started' AND run_id IN (") +
+                               mine + ")");
+    actions.bind(1, hostname);
+    actions.bind(2, pid);
+    actions.exec();
+    sql::Statement runs(*db_, std::string("UPDATE runs SET status = 'interrupted', exit_code = ?, "
+                                          "ended_at = ? WHERE id IN (") +
+                                  mine + ")");
+    runs.bind(1, exitCode);
+    runs.bind(2, clock_.nowSeconds());
+    runs.bind(3, hostname);
+    runs.bind(4, pid);
+    runs.exec();
+    tx.commit();
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
 Result<std::vector<RunRecord>> Store::runs(int limit) {
   try {
     sql::Statement q(*db_,

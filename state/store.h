@@ -171,6 +171,9 @@ class Store {
   Status commitBatch();
   // Marks unfinished actions and runs of dead processes as interrupted. Returns how many actions.
   Result<int> recoverInterrupted();
+  // A process stopping at once (a second Ctrl-C): its running runs on `hostname` end
+  // "interrupted" with the code it exits with, and their unfinished actions "interrupted".
+  Status interruptRunsOf(const std::string& hostname, int pid, int exitCode);
   Result<std::vector<RunRecord>> runs(int limit);
   Result<std::vector<ActionRecord>> actions(int64_t runId);
   // The first `limit` of a run's actions, and how many it has: a page shows a few of an apply's

@@ -50,6 +50,61 @@ TEST_CASE("apply twice: the second plan is No changes and the second apply chang
   CHECK(countCalls(h, "apply ") == 0);
 }
 
+TEST_CASE(
+    "plan --detailed-exitcode exits 2 whenever the estate is not converged: refused, orphaned, "
+    "needing --allow-replace, deferred",
+    "[cli]") {
+  CliHarness h("not-converged");
+  activeHosts(h);
+  h.writeSpec("estate.yaml", openEstate());
+  REQUIRE(h.run("apply --auto-approve -f specs", kKeyEnv).code == 0);
+  REQUIRE(h.run("plan -f specs --detailed-exitcode", kKeyEnv).code == 0);
+
+  // An immutable field changed: a replacement only --allow-replace may make (marked !).
+  std::string wider = std::regex_replace(openEstate(), std::regex("size: 8, distance: Dot"),
+                                         "size: 16, distance: Dot");
+  h.writeSpec("estate.yaml", wider);
+  Run replace = h.run("plan -f specs --detailed-exitcode", kKeyEnv);
+  INFO(replace.out << replace.err);
+  CHECK(replace.code == 2);
+  CHECK(replace.out.find("No changes.") == std::string::npos);
+  CHECK(replace.out.find("1 refused.") != std::string::npos);
+
+  // The objects of a kind could not be observed: nothing is known, nothing is converged.
+  h.writeSpec("estate.yaml", openEstate());
+  h.world().failObserve("Collection", "qdrant");
+  Run blind = h.run("plan -f specs --detailed-exitcode", kKeyEnv);
+  INFO(blind.out << blind.err);
+  CHECK(blind.code == 2);
+  CHECK(blind.out.find("No changes.") == std::string::npos);
+
+  // A collection hxctl created and the specs no longer declare, left in place (marked ?).
+  CliHarness o("orphaned");
+  activeHosts(o);
+  o.writeSpec("estate.yaml", openEstate());
+  REQUIRE(o.run("apply --auto-approve -f specs", kKeyEnv).code == 0);
+  std::string without = std::regex_replace(
+      openEstate(),
+      std::regex("apiVersion: hx/v1\nkind: Collection\nmetadata: \\{name: plain\\}\nspec:\n"
+                 "  server: qdrant\n  vectors: \\{size: 8, distance: Dot\\}\n---\n"),
+      "");
+  REQUIRE(without != openEstate());
+  o.writeSpec("estate.yaml", without);
+  Run orphan = o.run("plan -f specs --detailed-exitcode", kKeyEnv);
+  INFO(orphan.out << orphan.err);
+  CHECK(orphan.code == 2);
+  CHECK(orphan.out.find("1 orphaned.") != std::string::npos);
+
+  // Work waiting on a host is not converged either.
+  CliHarness d("deferred-plan");
+  d.world().setHost("qdrant", HostStatus::kActive);
+  d.writeSpec("estate.yaml", openEstate());
+  REQUIRE(d.run("apply --auto-approve -f specs", kKeyEnv).code == 0);
+  Run deferred = d.run("plan -f specs --detailed-exitcode", kKeyEnv);
+  CHECK(deferred.code == 2);
+  CHECK(deferred.out.find("3 deferred.") != std::string::npos);
+}
+
 TEST_CASE("a failure in one branch leaves the others applied and every result recorded", "[cli]") {
   CliHarness h("partial");
   activeHosts(h);
@@ -318,9 +373,14 @@ TEST_CASE(
     Json runs = Json::parse(h.run("history -o json").out);
     REQUIRE(runs.size() >= 2);
     for (const auto& r : runs) CHECK(r["status"] != "running");
-    bool interrupted = false;
-    for (const auto& r : runs) interrupted |= r["status"] == "interrupted";
-    CHECK(interrupted);
+    // History records what the shell saw: interrupted, exit 130, once per interrupted run.
+    int interrupted = 0;
+    for (const auto& r : runs)
+      if (r["status"] == "interrupted") {
+        ++interrupted;
+        CHECK(r["exit_code"] == 130);
+      }
+    CHECK(interrupted == 1);
   }
 }
 

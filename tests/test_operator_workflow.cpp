@@ -56,8 +56,10 @@ TEST_CASE("read-only commands on a machine with no store create none and say the
   }
 }
 
-TEST_CASE("hosts, plan and status during an outage change no host status, breaker or record",
-          "[cli][reads]") {
+TEST_CASE(
+    "with no daemon keeping the store, hosts records what it probes, plan and status record "
+    "nothing, and every command then shows one status per host",
+    "[cli][reads]") {
   CliHarness h("reads-outage");
   h.world().setHost("qdrant", HostStatus::kActive);
   h.world().setHost("llm", HostStatus::kActive);
@@ -70,20 +72,72 @@ TEST_CASE("hosts, plan and status during an outage change no host status, breake
   REQUIRE(hostJson(h.run("hosts -f specs --offline -o json"), "llm")["status"] == "active");
 
   h.world().setHost("llm", HostStatus::kDegraded);  // it starts failing
-  for (int i = 0; i < 4; ++i)  // each read sees it, and keeps what it saw to itself
-    CHECK(hostJson(h.run("hosts -f specs -o json", kKeyEnv), "llm")["status"] == "degraded");
+  // plan and status are reads: they leave the records as they were.
   CHECK(h.run("plan -f specs", kKeyEnv).code == 0);
   CHECK(h.run("status -f specs", kKeyEnv).code == 0);
   CHECK(storeBytes(h) == before);
-  Json recorded = hostJson(h.run("hosts -f specs --offline -o json"), "llm");
-  CHECK(recorded["status"] == "active");
-  CHECK(recorded["breaker"] == "closed");
   CHECK(h.run("history -o json").out.find("\"id\": 2") == std::string::npos);  // no new run
 
-  // The explicit write: --record keeps what it saw, for everyone.
-  CHECK(h.run("hosts -f specs --record", kKeyEnv).code == 0);
+  // hosts probes; nobody else keeps the store, so what it saw is recorded for everyone.
+  CHECK(hostJson(h.run("hosts -f specs -o json", kKeyEnv), "llm")["status"] == "degraded");
   CHECK(storeBytes(h) != before);
   CHECK(hostJson(h.run("hosts -f specs --offline -o json"), "llm")["status"] == "degraded");
+  Json status = Json::parse(h.run("status -f specs -o json", kKeyEnv).out);
+  std::string inStatus;
+  for (const auto& host : status["hosts"])
+    if (host["name"] == "llm") inStatus = host["status"];
+  CHECK(inStatus == "degraded");
+  CHECK(h.run("describe Host/llm -f specs", kKeyEnv).out.find("degraded") != std::string::npos);
+  Run waited = h.run("wait Host/llm --for degraded --timeout 5s -f specs", kKeyEnv);
+  CHECK(waited.code == 0);
+}
+
+TEST_CASE("a host that answers is active in hosts, status and wait alike, with no daemon",
+          "[cli][reads]") {
+  CliHarness h("one-status");
+  h.writeSpec("estate.yaml", openEstate());
+  // The host was never seen healthy; then it is installed and answers.
+  REQUIRE(h.run("apply --auto-approve -f specs", kKeyEnv).code == 0);
+  h.world().setHost("qdrant", HostStatus::kActive);
+  // wait, with no daemon keeping the store, probes on its own: it does not wait for records
+  // that nobody would write.
+  Run waited = h.run("wait Host/qdrant --for active --timeout 20s -f specs", kKeyEnv);
+  INFO(waited.out << waited.err);
+  CHECK(waited.code == 0);
+  CHECK(waited.err.find("no daemon keeps") != std::string::npos);
+  CHECK(waited.err.find("note: no daemon keeps") == waited.err.rfind("note: no daemon keeps"));
+  Json status = Json::parse(h.run("status -f specs -o json", kKeyEnv).out);
+  for (const auto& host : status["hosts"])
+    if (host["name"] == "qdrant") CHECK(host["status"] == "active");
+  CHECK(hostJson(h.run("hosts -f specs -o json", kKeyEnv), "qdrant")["status"] == "active");
+
+  // A task waits the same way: its checks run, and it is recorded where it stands.
+  Run task = h.run("wait Task/harden --for ready --timeout 20s -f specs", kKeyEnv);
+  INFO(task.out << task.err);
+  CHECK(task.code == 0);
+}
+
+TEST_CASE(
+    "wait on an object the specs do not declare fails at once with exit 3 and the nearest "
+    "name",
+    "[cli][control]") {
+  CliHarness h("wait-missing");
+  h.writeSpec("estate.yaml", openEstate());
+  auto started = std::chrono::steady_clock::now();
+  Run host = h.run("wait Host/qdrnt --for active --timeout 5m -f specs", kKeyEnv);
+  Run task = h.run("wait Task/hardne --for completed --timeout 5m -f specs", kKeyEnv);
+  Run kind = h.run("wait Collection/docs --for active --timeout 5m -f specs", kKeyEnv);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::minutes(1));
+  CHECK(host.code == 3);
+  CHECK(host.err.find("no Host \"qdrnt\" in the specs (did you mean \"qdrant\"?)") !=
+        std::string::npos);
+  CHECK(task.code == 3);
+  CHECK(task.err.find("(did you mean \"harden\"?)") != std::string::npos);
+  CHECK(kind.code == 3);
+  // Without specs, the records are what it knows: an unknown name is refused the same way.
+  Run records = h.run("wait Task/harden --for completed --timeout 5m");
+  CHECK(records.code == 3);
+  CHECK(records.err.find("in the store's records") != std::string::npos);
 }
 
 namespace {

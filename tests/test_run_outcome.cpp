@@ -2,6 +2,8 @@
 // outcome under a number that `hxctl runs` shows as "exit N": it must be the code the process
 // exited with, or history would contradict what scripts saw.
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
 
 #include "src/cli/exit_codes.h"
 #include "src/run/run_outcome.h"
@@ -27,4 +29,16 @@ TEST_CASE("a run's recorded status follows its outcome", "[outcome][unit]") {
   CHECK(runStatusOf(RunOutcome::kPartialFailure) == "partial");
   CHECK(runStatusOf(RunOutcome::kError) == "failed");
   CHECK(runStatusOf(RunOutcome::kLocked) == "failed");
+}
+
+TEST_CASE("the README's exit-code table says what --help and the man page say", "[outcome][unit]") {
+  std::ifstream in(std::string(HX_SOURCE_DIR) + "/README.md");
+  REQUIRE(in);
+  std::stringstream readme;
+  readme << in.rdbuf();
+  for (const auto& e : exit_code::kExitCodeMeanings) {
+    CAPTURE(e.code);
+    CHECK(readme.str().find("| " + std::string(e.code) + " | " + e.meaning + " |") !=
+          std::string::npos);
+  }
 }

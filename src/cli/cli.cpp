@@ -40,8 +40,8 @@ void addPlanFlags(CLI::App* cmd, PlanCommandOptions& o) {
                   "Only resources with these labels (app=search[,tier=gold]) and their "
                   "dependencies");
   cmd->add_flag("--detailed-exitcode", o.detailedExitcode,
-                "Exit 0 when nothing changes, 2 when there are changes (plan) or 6 when items "
-                "remain deferred (apply)");
+                "plan: exit 0 only when the estate is converged, 2 when anything is not (changes, "
+                "deferred, refused or orphaned objects); apply: 6 when items remain deferred");
   cmd->add_option("--parallelism", o.parallelism, "Actions and observations at once")
       ->check(CLI::Range(1, 256));
 }
@@ -165,8 +165,20 @@ std::string nearestFlag(CLI::App& app, const CLI::ExtrasError& e) {
 
 }  // namespace
 
+// The exit codes, as `hxctl --help` and `hxctl COMMAND --help` end.
+static std::string exitCodesFooter() {
+  std::string out = "\nExit codes:\n";
+  for (const auto& e : exit_code::kExitCodeMeanings) {
+    std::string code = e.code;
+    out +=
+        "  " + code + std::string(code.size() < 10 ? 10 - code.size() : 1, ' ') + e.meaning + "\n";
+  }
+  return out;
+}
+
 static int runCommand(int argc, char** argv, CliEnv& env) {
   CLI::App app{"hxctl keeps an on-prem AI estate in the state its operators declare.", "hxctl"};
+  app.footer(exitCodesFooter());
   app.require_subcommand(1);
   app.fallthrough();  // global flags (-o, --state) may follow the subcommand
   CommonOptions common;
@@ -241,8 +253,8 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   hosts->add_flag("--offline", hostsOpts.offline,
                   "Show the last recorded observations; probe nothing");
   hosts->add_flag("--record", hostsOpts.record,
-                  "Save the probes' outcome (host status, breakers) for everyone; without it, "
-                  "hosts writes nothing");
+                  "Kept for scripts: hosts records its probes whenever no daemon keeps the store "
+                  "(with one, it shows the daemon's records)");
 
   PlanCommandOptions statusOpts;
   std::string statusTask;
@@ -294,6 +306,10 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   wait->add_option("--for", waitOpts.status, "The status: completed, active, ...")->required();
   wait->add_option("--timeout", waitOpts.timeout, "Give up after this long (exit 1)")
       ->capture_default_str();
+  wait->add_option("-f,--file", common.files,
+                   "Spec file or directory (repeatable; default: specs: in hxctl.yaml). With "
+                   "specs and no daemon keeping the store, wait probes and checks itself")
+      ->allow_extra_args(false);
 
   PlanCommandOptions reportOpts;
   bool reportRefresh = false;
@@ -407,6 +423,8 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
 
   app.add_subcommand("version", "Print the version (also --version)");
   app.add_subcommand("help", "Show this help, or a command's: hxctl help plan");
+  for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    sub->footer(app.get_footer());
 
   std::vector<std::string> args = withTerraformSpellings(argc, argv);
   std::vector<char*> argvNormal;

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "reconciler/kinds.h"
+#include "reconciler/schema.h"
 #include "reconciler/values.h"
 #include "src/cli/commands.h"
 #include "src/cli/exit_codes.h"
@@ -107,54 +108,113 @@ int cmdEvents(CliEnv& env, const CommonOptions& common, const EventsOptions& o) 
   }
 }
 
-int cmdWait(CliEnv& env, const CommonOptions& common, const WaitOptions& o) {
+namespace {
+
+// What the records say of `name` now: its status, and why it is not further.
+struct WaitReading {
+  std::string status = "not recorded yet", detail;
+};
+
+WaitReading readRecords(Store& store, bool task, const std::string& name) {
+  WaitReading r;
+  if (task) {
+    if (auto tasks = store.taskEvaluations()) {
+      auto it = tasks.value().find(name);
+      if (it != tasks.value().end()) {
+        r.status = taskStatusName(it->second.status);
+        for (const auto& w : it->second.waitingOn) r.detail += (r.detail.empty() ? "" : "; ") + w;
+      }
+    }
+  } else if (auto observed = store.loadObservations(false)) {
+    HostObservation h = observed.value().host(name);
+    r.status = hostStatusName(h.status);
+    r.detail = h.evidence;
+  }
+  return r;
+}
+
+// The names the records know of one kind, for a did-you-mean when there are no specs.
+std::vector<std::string> recordedNames(Store& store, bool task) {
+  std::vector<std::string> out;
+  if (task) {
+    if (auto tasks = store.taskEvaluations())
+      for (const auto& [name, e] : tasks.value()) out.push_back(name);
+  } else if (auto observed = store.loadObservations(false)) {
+    for (const auto& [name, h] : observed.value().hosts) out.push_back(name);
+  }
+  return out;
+}
+
+}  // namespace
+
+int cmdWait(CliEnv& env, CommonOptions common, const WaitOptions& o) {
   auto slash = o.what.find('/');
   const std::string kindName = slash == std::string::npos ? "" : o.what.substr(0, slash);
   const std::string name = slash == std::string::npos ? "" : o.what.substr(slash + 1);
   if (kindName != kind::kTask && kindName != kind::kHost) {
     env.err << "error: wait " << o.what << ": expected Task/ID or Host/NAME\n";
-    return exit_code::kError;
+    return exit_code::kInvalidSpec;
   }
   const bool task = kindName == kind::kTask;
   if ((task && !parseTaskStatus(o.status)) || (!task && !parseHostStatus(o.status))) {
     env.err << "error: --for " << o.status << ": not a " << (task ? "task" : "host") << " status\n";
     return exit_code::kError;
   }
-  auto timeoutMs = parseDurationMs(o.timeout);
-  if (!timeoutMs) {
-    env.err << "error: --timeout " << o.timeout << ": not a duration (e.g. 5m)\n";
-    return exit_code::kError;
+  auto timeoutMs = durationFlag(env, "--timeout", o.timeout, "5m");
+  if (!timeoutMs) return exit_code::kError;
+
+  // The object must exist: in the specs when there are any, else in the records. Waiting the
+  // whole timeout for a typo helps nobody.
+  const bool haveSpecs = !common.files.empty();
+  std::vector<std::string> names;
+  if (haveSpecs) {
+    LoadResult loaded;
+    if (int rc = loadValid(env, common, loaded)) return rc;
+    for (const auto* r : loaded.desired.ofKind(kindName)) names.push_back(r->id.name);
+    common.specWarningsShown = true;  // the refreshes below load them again, quietly
+  } else if (auto store = Store::openReadOnly(common.statePath, env.clock)) {
+    names = recordedNames(*store.value(), task);
   }
+  if (std::find(names.begin(), names.end(), name) == names.end()) {
+    env.err << "error: wait " << o.what << ": no " << kindName << " \"" << name << "\" "
+            << (haveSpecs ? "in the specs" : "in the store's records (and no specs: -f)")
+            << didYouMean(name, names) << "\n";
+    return exit_code::kInvalidSpec;
+  }
+
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(*timeoutMs);
-  std::string now = "not recorded yet", detail;
+  bool said = false;
+  WaitReading now;
   for (;;) {
+    // Nobody keeps the records: wait probes and checks itself, as `status --refresh` does, and
+    // records what it found, so every command then shows the same status.
+    std::optional<LockInfo> keeper = storeKeeper(env, common);
+    if (!keeper && haveSpecs) {
+      if (!said)
+        env.err << "note: no daemon keeps " << common.statePath << ": wait probes the hosts and "
+                << "runs the checks itself, every " << (task ? "2 s" : "second") << "\n";
+      if (int rc = refreshRecords(env, common, task)) return rc;
+    } else if (!keeper && !said) {
+      env.err << "note: no daemon keeps " << common.statePath << " and there are no specs (-f): "
+              << "wait reads the records only\n";
+    }
+    said = true;
     auto store = Store::openReadOnly(common.statePath, env.clock);
     if (!store) {
       env.err << "error: " << store.status().message() << "\n";
       return exit_code::kError;
     }
-    if (task) {
-      if (auto tasks = store.value()->taskEvaluations()) {
-        auto it = tasks.value().find(name);
-        if (it != tasks.value().end()) {
-          now = taskStatusName(it->second.status);
-          detail.clear();
-          for (const auto& w : it->second.waitingOn) detail += (detail.empty() ? "" : "; ") + w;
-        }
-      }
-    } else if (auto observed = store.value()->loadObservations()) {
-      now = hostStatusName(observed.value().host(name).status);
-      detail = observed.value().host(name).evidence;
-    }
-    if (now == o.status) {
-      env.out << o.what << " is " << now << "\n";
+    now = readRecords(*store.value(), task, name);
+    if (now.status == o.status) {
+      env.out << o.what << " is " << now.status << "\n";
       return exit_code::kOk;
     }
     if (std::chrono::steady_clock::now() >= deadline) break;
-    sleepMs(500);
+    sleepMs(keeper || !haveSpecs ? 500 : task ? 2000 : 1000);
   }
   env.err << "error: timed out after " << o.timeout << " waiting for " << o.what << " to be "
-          << o.status << ": it is " << now << (detail.empty() ? "" : " (" + detail + ")") << "\n";
+          << o.status << ": it is " << now.status
+          << (now.detail.empty() ? "" : " (" + now.detail + ")") << "\n";
   return exit_code::kError;
 }
 

@@ -53,6 +53,23 @@ void renderText(std::ostream& out, const std::vector<HostView>& views, int64_t n
 }  // namespace
 
 int cmdHosts(CliEnv& env, const CommonOptions& common, PlanCommandOptions options) {
+  // One status per host, whichever command shows it: the store's. A daemon (or an apply) that
+  // keeps the store probes on its own schedule, and hosts shows what it recorded rather than a
+  // probe of its own that its thresholds never saw; with nobody keeping it, hosts probes and
+  // records the outcome, so that status, describe, wait and report say the same afterwards.
+  if (!options.offline) {
+    if (auto keeper = storeKeeper(env, common)) {
+      options.offline = true;
+      if (!common.json())
+        env.err << "note: " << keeper->operation << " pid " << keeper->pid << " on "
+                << keeper->hostname << " keeps these records; showing what it recorded\n";
+    } else {
+      // Into a store that exists: a look at the hosts from any directory creates none.
+      bool missing = false;
+      auto store = Store::openReadOnly(common.statePath, env.clock, &missing);
+      options.record = store && !missing;
+    }
+  }
   Prepared p;
   if (int rc = loadAndPrepare(env, common, options, p)) return rc;
   if (p.storeMissing && options.offline) noteNoRecords(env, common);

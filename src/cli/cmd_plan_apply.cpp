@@ -110,7 +110,9 @@ int cmdPlan(CliEnv& env, const CommonOptions& common, PlanCommandOptions options
     renderPlanText(env.out, p.plan, common.style);
   if (!outFile.empty())
     if (int rc = savePlan(env, common, options, p, outFile)) return rc;
-  if (options.detailedExitcode && p.plan.summary().hasChanges()) return exit_code::kChanges;
+  // Terraform's 2 means "apply would change something"; hxctl's means "the estate is not as
+  // declared": deferred, refused and orphaned objects are not converged either.
+  if (options.detailedExitcode && !p.plan.summary().converged()) return exit_code::kChanges;
   return exit_code::kOk;
 }
 
@@ -202,7 +204,13 @@ int cmdApply(CliEnv& env, CommonOptions common, PlanCommandOptions options,
     if (rc == exit_code::kOk) rc = exit_code::kPartialFailure;
   }
   if (int sig = interrupts.signal()) {
-    // Terraform's convention: 128 + the signal, with one line saying what was done.
+    // Terraform's convention: 128 + the signal, with one line saying what was done. The run is
+    // recorded with the code the process exits with, whatever the cycle concluded before the
+    // signal reached it: history must say what the script saw.
+    if (cycle.runId != 0)
+      if (Status s = store.endRun(cycle.runId, 128 + sig, "interrupted", cycle.summary); !s)
+        env.err << "error: could not record the interrupt in run " << cycle.runId << ": "
+                << s.message() << "\n";
     env.err << "Interrupted (" << (sig == SIGINT ? "SIGINT" : "SIGTERM")
             << "): " << (cycle.summary.empty() ? std::string("nothing was applied") : cycle.summary)
             << "; the lock is released.\n";

@@ -13,6 +13,7 @@
 #include "src/cli/report_markdown.h"
 #include "src/cli/table.h"
 #include "src/run/prepare.h"
+#include "src/run/process_info.h"
 #include "src/views/criteria_text.h"
 #include "src/views/status_view.h"
 
@@ -222,6 +223,34 @@ int readBacklog(CliEnv& env, const CommonOptions& common, PlanCommandOptions& op
 }
 
 }  // namespace
+
+int refreshRecords(CliEnv& env, const CommonOptions& common, bool backlog) {
+  if (backlog) {
+    PlanCommandOptions options;
+    Prepared p;
+    Result<std::vector<TaskEvaluation>> evaluations = std::vector<TaskEvaluation>{};
+    return readBacklog(env, common, options, true, p, evaluations);
+  }
+  LoadResult loaded;
+  if (int rc = loadValid(env, common, loaded)) return rc;
+  auto store = openStore(env, common.statePath);
+  if (!store) return exit_code::kError;
+  auto previous = store.value()->loadObservations(false);
+  if (!previous) {
+    env.err << "error: " << previous.status().message() << "\n";
+    return exit_code::kError;
+  }
+  ObservedState probed;
+  for (const auto* host : loaded.desired.ofKind(kind::kHost)) {
+    HostObservation before = previous.value().host(host->id.name);
+    probed.recordProbe(host->id.name, before, env.prober.probe(*host, before));
+  }
+  if (Status saved = store.value()->saveObservations(probed); !saved) {
+    env.err << "error: could not record the probes: " << saved.message() << "\n";
+    return exit_code::kError;
+  }
+  return exit_code::kOk;
+}
 
 int cmdStatus(CliEnv& env, const CommonOptions& common, PlanCommandOptions options,
               const std::string& task, bool refresh) {

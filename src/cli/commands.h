@@ -14,7 +14,8 @@ namespace hx {
 // The run's options and how the command line prints (color on a terminal).
 struct CommonOptions : RunOptions {
   Style style;
-  bool stateGiven = false;  // --state or HXCTL_STATE: the store was named, not found
+  bool stateGiven = false;         // --state or HXCTL_STATE: the store was named, not found
+  bool specWarningsShown = false;  // a loop loading the specs again says their warnings once
 };
 
 struct ApplyCliOptions {
@@ -66,7 +67,10 @@ int cmdSuspend(CliEnv& env, const CommonOptions& common, const std::string& what
 int cmdResume(CliEnv& env, const CommonOptions& common, const std::string& what);
 int cmdReconcileNow(CliEnv& env, const CommonOptions& common);
 int cmdEvents(CliEnv& env, const CommonOptions& common, const EventsOptions& options);
-int cmdWait(CliEnv& env, const CommonOptions& common, const WaitOptions& options);
+int cmdWait(CliEnv& env, CommonOptions common, const WaitOptions& options);
+// The records brought up to date by this process, as a daemon keeps them: with `backlog`, what
+// `status --refresh` does (observe, plan, run the checks, record); without, the hosts' probes.
+int refreshRecords(CliEnv& env, const CommonOptions& common, bool backlog);
 // The backlog document, regenerated as Markdown (src/cli/report_markdown.h).
 int cmdReport(CliEnv& env, const CommonOptions& common, PlanCommandOptions options, bool refresh);
 int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limit);

@@ -4,6 +4,7 @@
 
 #include <ctime>
 
+#include "src/run/process_info.h"
 #include "state/store.h"
 
 namespace hx {
@@ -46,14 +47,19 @@ void InterruptGuard::watch() {
            << std::flush;
       continue;
     }
-    err_ << name << " again: stopping now. The lock is released; the next apply records this "
-         << "run as interrupted.\n"
+    err_ << name << " again: stopping now. The lock is released and the run recorded as "
+         << "interrupted.\n"
          << std::flush;
     // Best effort on the way out: when it fails, the next apply breaks this dead holder's lock
     // itself (lock_session), so there is nothing more to do here than try.
-    if (auto store = Store::open(storePath_, clock_))
+    if (auto store = Store::open(storePath_, clock_)) {
       if (Status s = store.value()->forceUnlock(lockId_); !s)
         err_ << "could not release the lock: " << s.message() << "\n" << std::flush;
+      // History says what the shell saw: this run, interrupted, exit 128 + the first signal.
+      RunInfo me = currentProcess("apply");
+      if (Status s = store.value()->interruptRunsOf(me.hostname, me.pid, 128 + first_.load()); !s)
+        err_ << "could not record the interrupt: " << s.message() << "\n" << std::flush;
+    }
     _exit(128 + first_.load());
   }
 }

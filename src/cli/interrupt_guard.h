@@ -2,8 +2,9 @@
 // a closed terminal's hang-up handled by the shell, a CI timeout) cancels: no action starts any
 // more, those in flight finish, the rest are recorded as cancelled, the run ends "interrupted",
 // the lock is released and apply exits 130 (SIGINT) or 143 (SIGTERM). A second signal stops at
-// once: the lock is released on a connection of its own and the process exits; what it was doing
-// is recorded as interrupted by the next apply (Store::recoverInterrupted).
+// once: the lock is released on a connection of its own, the run is recorded interrupted with the
+// code the process exits with (128 + the first signal), and the process exits. Either way history
+// shows the exit code the shell saw.
 //
 // The signals are blocked in every thread and taken by a watcher thread with sigtimedwait, so
 // nothing runs in a signal handler.

@@ -13,7 +13,7 @@ int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded) {
   loaded = loadSpecs(source, common.files, common.specLimits);
   recordSourceFiles(loaded);
   if (loaded.ok()) {
-    if (!common.json())
+    if (!common.json() && !common.specWarningsShown)
       for (const auto& w : loaded.warnings) env.err << "warning: " << formatDiagnostic(w) << "\n";
     return exit_code::kOk;
   }
@@ -27,6 +27,15 @@ int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded) {
 void noteNoRecords(CliEnv& env, const CommonOptions& common) {
   env.err << "note: no records yet at " << common.statePath
           << ": run apply or start the daemon (or point --state / hxctl.yaml at its store)\n";
+}
+
+std::optional<LockInfo> storeKeeper(CliEnv& env, const CommonOptions& common) {
+  auto store = Store::openReadOnly(common.statePath, env.clock);
+  if (!store) return std::nullopt;
+  auto lock = store.value()->currentLock();
+  if (!lock || !lock.value() || !holderAlive(*lock.value(), env.clock.nowSeconds()))
+    return std::nullopt;
+  return lock.value();
 }
 
 Result<std::unique_ptr<Store>> openRecords(CliEnv& env, const CommonOptions& common) {

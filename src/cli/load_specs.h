@@ -25,6 +25,10 @@ int loadAndPrepare(CliEnv& env, const CommonOptions& common, PlanCommandOptions&
 Result<std::unique_ptr<Store>> openRecords(CliEnv& env, const CommonOptions& common);
 void noteNoRecords(CliEnv& env, const CommonOptions& common);
 
+// Who keeps this store's records up to date: a live daemon or apply holding its lock, else
+// nobody (then a command that probes records what it saw, or nobody would).
+std::optional<LockInfo> storeKeeper(CliEnv& env, const CommonOptions& common);
+
 // A duration flag's value in ms; on a bad value prints "error: FLAG VALUE: not a duration (e.g.
 // EXAMPLE)" and returns nullopt.
 std::optional<int64_t> durationFlag(CliEnv& env, const std::string& flag, const std::string& value,

@@ -4,6 +4,7 @@
 
 #include "reconciler/json_schema.h"
 #include "reconciler/kinds.h"
+#include "src/cli/exit_codes.h"
 
 namespace hx {
 
@@ -97,16 +98,10 @@ std::string manPageCommands(const CLI::App& app, const std::string& version) {
         << roff(sub->get_description()) << "\n";
     options(out, *sub);
   }
-  out << ".SH EXIT STATUS\n"
-      << ".TP\n0\nSuccess (with \\-\\-detailed\\-exitcode: no changes, nothing deferred).\n"
-      << ".TP\n1\nAn error: bad flags, an unreadable store, a declined approval, a stale saved "
-         "plan.\n"
-      << ".TP\n2\nplan \\-\\-detailed\\-exitcode: the plan has changes.\n"
-      << ".TP\n3\nThe specs do not validate; nothing was changed.\n"
-      << ".TP\n4\nAnother hxctl holds the store's lock.\n"
-      << ".TP\n5\napply: some actions failed or were refused.\n"
-      << ".TP\n6\napply \\-\\-detailed\\-exitcode: items remain deferred.\n"
-      << ".SH ENVIRONMENT\n"
+  out << ".SH EXIT STATUS\n";
+  for (const auto& e : exit_code::kExitCodeMeanings)
+    out << ".TP\n" << roff(e.code) << "\n" << roff(e.meaning) << ".\n";
+  out << ".SH ENVIRONMENT\n"
       << ".TP\nHXCTL_STATE\nThe store (else state: in hxctl.yaml, else /var/lib/hxctl/state.db "
          "for root, else ~/.local/state/hxctl/state.db).\n"
       << ".TP\nHXCTL_CONFIG\nThe estate's hxctl.yaml.\n"
