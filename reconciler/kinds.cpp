@@ -502,7 +502,8 @@ Schema criterionSpec() {
       opt("load", check({req("target",
                              oneKey({opt("model", mention("Model")),
                                      opt("collection", mention("Collection")), opt("url", url())})),
-                         opt("via", url()), opt("requests", integer(1, 10000000)),
+                         opt("via", url()), opt("key", mention("ApiKey")), opt("header", str()),
+                         opt("requests", integer(1, 10000000)),
                          opt("concurrency", integer(1, 10000)), opt("duration", duration()),
                          opt("thresholds",
                              object({opt("avgLatency", duration()), opt("p95Latency", duration()),
@@ -525,9 +526,10 @@ Schema criterionSpec() {
                                      opt("token", secretRef()), opt("panels", listOf(str()))})),
       // What a gateway (`via`) adds to a collection's searches, against the same searches made
       // directly: the p50 difference must stay below `max`.
-      opt("overhead", check({req("collection", mention("Collection")), req("via", url()),
-                             req("max", duration()), opt("requests", integer(4, 1000000)),
-                             opt("concurrency", integer(1, 1000))})),
+      opt("overhead",
+          check({req("collection", mention("Collection")), req("via", url()),
+                 req("max", duration()), opt("key", mention("ApiKey")), opt("header", str()),
+                 opt("requests", integer(4, 1000000)), opt("concurrency", integer(1, 1000))})),
       // The share of `window` the host was active, from its recorded probes; `min` in percent.
       opt("availability", check({req("host", mention("Host")), req("min", number(0, 100)),
                                  opt("window", duration())})),
@@ -551,7 +553,8 @@ Schema criterionSpec() {
       // {service?}` SERVING by gRPC's health checking protocol (no service: the whole server).
       opt("serviceReachable",
           check({req("host", mention("Host")), req("service", str()), opt("http", str()),
-                 opt("grpc", object({opt("service", str())})), opt("timeout", duration())})),
+                 opt("grpc", object({opt("service", str())})), opt("timeout", duration()),
+                 opt("key", mention("ApiKey")), opt("header", str())})),
       // A criterion no live check can prove: shown as "needs a person", never passed by hxctl;
       // a person who verified it says so here (by whom, on which day), and that is its evidence.
       opt("manual", object({req("criterion", str()), opt("why", str()),

@@ -6,6 +6,7 @@
 #include "reconciler/values.h"
 #include "src/backlog/check_result.h"
 #include "src/backlog/criteria.h"
+#include "src/backlog/key_credential.h"
 #include "src/backlog/load_generator.h"
 #include "src/platform/secrets.h"
 #include "src/providers/host_endpoint.h"
@@ -17,9 +18,25 @@ namespace {
 using check_detail::cannotRun;
 using check_detail::result;
 
-struct Credential {
-  std::string header, value;
-};
+std::string statusOf(const Result<HttpResponse>& r) {
+  return r ? std::to_string(r.value().status) : r.status().message();
+}
+
+// The request a check declares by `method` (default `method`), `url` and `body` (a string as
+// is, anything else as JSON).
+HttpRequest requestOf(const Json& c, const std::string& method) {
+  HttpRequest req;
+  req.method = jread::textOr(c, "method", method);
+  req.url = jread::textOr(c, "url", "");
+  const Json* body = jread::field(c, "body");
+  if (body && !body->is_null())
+    req.body = body->is_string() ? body->get<std::string>() : body->dump();
+  req.timeoutMs = 10000;
+  if (!req.body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+  return req;
+}
+
+}  // namespace
 
 // The header and value `key` is presented in to `url`: the criterion's `header` if it names one;
 // to a Qdrant the key is delivered to as a JWT, that JWT (in `api-key`), else the secret in
@@ -47,25 +64,13 @@ Result<Credential> keyCredential(const Json& c, const DesiredState& desired, con
   return out;
 }
 
-std::string statusOf(const Result<HttpResponse>& r) {
-  return r ? std::to_string(r.value().status) : r.status().message();
+Result<Credential> keyCredentialByName(const Json& c, const DesiredState& desired,
+                                       const std::string& url) {
+  const std::string name = jread::textOr(c, "key", "");
+  const Resource* key = desired.find({kind::kApiKey, name});
+  if (!key) return Status::error(ErrorKind::kInvalidSpec, "no ApiKey " + name);
+  return keyCredential(c, desired, *key, url);
 }
-
-// The request a check declares by `method` (default `method`), `url` and `body` (a string as
-// is, anything else as JSON).
-HttpRequest requestOf(const Json& c, const std::string& method) {
-  HttpRequest req;
-  req.method = jread::textOr(c, "method", method);
-  req.url = jread::textOr(c, "url", "");
-  const Json* body = jread::field(c, "body");
-  if (body && !body->is_null())
-    req.body = body->is_string() ? body->get<std::string>() : body->dump();
-  req.timeoutMs = 10000;
-  if (!req.body.empty()) req.headers.emplace_back("Content-Type", "application/json");
-  return req;
-}
-
-}  // namespace
 
 // A request without the key must be refused (401/403) and one with the key accepted (2xx).
 CriterionResult CriteriaRunner::keyEnforced(const Json& c, const DesiredState& desired) {
@@ -268,6 +273,12 @@ CriterionResult CriteriaRunner::serviceReachable(const Json& c, const DesiredSta
   req.url = "http://" + authority + path.value_or("/");
   req.connectOnly = !path;
   const std::string want = path ? "HTTP 2xx at " + *path : "a TCP connection";
+  if (path && jread::text(c, "key")) {  // as the declared client calls it
+    auto credential = keyCredentialByName(c, desired, req.url);
+    if (!credential)
+      return cannotRun("serviceReachable", subject, want, credential.status().message());
+    req.headers.emplace_back(credential.value().header, credential.value().value);
+  }
   auto r = http_.send(req);
   if (!r)
     return result("serviceReachable", subject, false, "no answer", want, r.status().message());

@@ -7,6 +7,7 @@
 #include "reconciler/kinds.h"
 #include "reconciler/values.h"
 #include "src/backlog/check_result.h"
+#include "src/backlog/key_credential.h"
 #include "src/backlog/load_generator.h"
 #include "src/platform/secrets.h"
 #include "src/providers/host_endpoint.h"
@@ -397,6 +398,13 @@ CriterionResult CriteriaRunner::load(const Json& c, const DesiredState& desired)
     subject = col.id.str();
   }
   spec.headers = hostAuthFor(desired, spec.url);
+  // `key`: the requests carry that ApiKey as its clients present it (through a gateway that
+  // enforces keys, a load without one measures 401s).
+  if (jread::text(c, "key")) {
+    auto credential = keyCredentialByName(c, desired, spec.url);
+    if (!credential) return cannotRun("load", subject, "", credential.status().message());
+    spec.headers.emplace_back(credential.value().header, credential.value().value);
+  }
   LoadReport report = runLoad(spec);
   const Json th = c.value("thresholds", Json::object());
   std::vector<std::string> misses;

@@ -8,6 +8,7 @@
 #include "reconciler/values.h"
 #include "src/backlog/check_result.h"
 #include "src/backlog/criteria.h"
+#include "src/backlog/key_credential.h"
 #include "src/backlog/load_generator.h"
 #include "src/providers/host_endpoint.h"
 #include "src/providers/json_read.h"
@@ -32,8 +33,17 @@ CriterionResult CriteriaRunner::overhead(const Json& c, const DesiredState& desi
   LoadSpec direct, gateway;
   collectionSearch(desired, *col, std::nullopt, direct);
   collectionSearch(desired, *col, via, gateway);
+  // `key`: through the gateway the searches carry that ApiKey, as its clients send it; direct,
+  // the server's own key.
+  if (jread::text(c, "key")) {
+    auto credential = keyCredentialByName(c, desired, gateway.url);
+    if (!credential)
+      return check_detail::cannotRun("overhead", subject, want, credential.status().message());
+    gateway.headers.emplace_back(credential.value().header, credential.value().value);
+  }
   for (LoadSpec* s : {&direct, &gateway}) {
-    s->headers = hostAuthFor(desired, s->url);
+    auto auth = hostAuthFor(desired, s->url);
+    s->headers.insert(s->headers.begin(), auth.begin(), auth.end());
     s->requests = std::max(1, requests / kRounds);
     s->concurrency = concurrency;
     s->loopbackOnly = loopbackOnly_;

@@ -253,8 +253,8 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   hosts->add_flag("--offline", hostsOpts.offline,
                   "Show the last recorded observations; probe nothing");
   hosts->add_flag("--record", hostsOpts.record,
-                  "Kept for scripts: hosts records its probes whenever no daemon keeps the store "
-                  "(with one, it shows the daemon's records)");
+                  "Record the probes even where there is no store yet (it is created); without "
+                  "it, hosts records into an existing store whenever no daemon keeps it");
 
   PlanCommandOptions statusOpts;
   std::string statusTask;

@@ -67,7 +67,7 @@ int cmdHosts(CliEnv& env, const CommonOptions& common, PlanCommandOptions option
       // Into a store that exists: a look at the hosts from any directory creates none.
       bool missing = false;
       auto store = Store::openReadOnly(common.statePath, env.clock, &missing);
-      options.record = store && !missing;
+      options.record = options.record || (store && !missing);  // --record: create it too
     }
   }
   Prepared p;
