@@ -160,3 +160,59 @@ TEST_CASE(
   CHECK(all.find("acc-ro") == std::string::npos);
   CHECK(all.find("acc-admin") == std::string::npos);
 }
+
+TEST_CASE(
+    "a load, an overhead and a service check through a gateway that enforces keys send the "
+    "ApiKey they name and pass, and without it fail with the gateway's 401",
+    "[backlog][access][e2e]") {
+  CliHarness h("gateway-keyed", HX_BIN);
+  // The gateway's key file as hxctl delivers it: the client's secret salted (here with nothing)
+  // and hashed, sha256("gw-secret").
+  const std::string keyFile = (h.dir() / "api-keys.yaml").string();
+  std::ofstream(keyFile) << "keys:\n  - name: clients\n    hash: "
+                            "\"sha256::b53b5edf5d9f8c56815de368f9857e6f3fbf912eb140850af60e82cd4ca"
+                            "364fa\"\n    expires: null\n";
+  SimProcess qdrant({{"--qdrant", "{PORT}", "--api-key", "gw-admin"}}, "");
+  SimProcess gateway({{"--gateway", "{PORT}", "--upstream", qdrant.url(0), "--upstream-key",
+                       "gw-admin", "--key-file", keyFile}},
+                     "");
+  const std::string gw = gateway.url(0);
+  auto both = [&](const std::string& name, const std::string& criterion) {
+    return task(name + "-keyed", criterion + ", key: clients, proves: " + name + "-keyed}") +
+           task(name + "-keyless", criterion + ", proves: " + name + "-keyless}");
+  };
+  h.writeSpec(
+      "estate.yaml",
+      hx::test::specDoc("Host", "vdb",
+                        "  address: 127.0.0.1\n  api: {type: qdrant, url: \"" + qdrant.url(0) +
+                            "\", auth: {env: HX_GW_ADMIN}}\n  services:\n"
+                            "    - {name: gateway, port: " +
+                            std::to_string(gateway.port(0)) + ", proto: tcp}\n") +
+          hx::test::specDoc("Collection", "docs",
+                            "  server: vdb\n  vectors: {size: 4, distance: Cosine}\n") +
+          hx::test::specDoc("Role", "user", "  qdrant: {global: r}\n") +
+          hx::test::specDoc("ApiKey", "clients", "  role: user\n  secret: {env: HX_GW_CLIENT}\n") +
+          both("load", "load: {target: {collection: docs}, via: \"" + gw +
+                           "\", requests: 200, concurrency: 4, thresholds: {maxErrorRate: 0.01}") +
+          both("overhead",
+               "overhead: {collection: docs, via: \"" + gw + "\", requests: 40, max: 1s") +
+          both("health", "serviceReachable: {host: vdb, service: gateway, http: /collections"));
+  const std::string env = "HX_GW_ADMIN=gw-admin HX_GW_CLIENT=gw-secret";
+  hx::test::Run applied = h.run("apply --auto-approve -f specs", env);
+  INFO(applied.out << applied.err);
+  REQUIRE(applied.code == 0);
+  auto tasks = hx::test::tasksById(h.run("status -f specs --refresh -o json", env));
+  std::string all;
+  for (const auto& [id, t] : tasks) all += id + ": " + t.dump() + "\n";
+  INFO(all);
+  for (const char* check : {"load", "overhead", "health"}) {
+    INFO(check);
+    CHECK(tasks[std::string(check) + "-keyed"]["status"] == "completed");
+    CHECK(tasks[std::string(check) + "-keyless"]["status"] == "ready");
+    CHECK(tasks[std::string(check) + "-keyless"].dump().find("401") != std::string::npos);
+  }
+  CHECK(tasks["load-keyed"].dump().find("Collection/docs with ApiKey/clients") !=
+        std::string::npos);
+  CHECK(tasks["load-keyless"].dump().find("100.00% errors (200 of 200)") != std::string::npos);
+  CHECK(all.find("gw-secret") == std::string::npos);
+}

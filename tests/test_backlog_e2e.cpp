@@ -307,7 +307,7 @@ TEST_CASE("backlog: the load check reports injected latency and errors accuratel
   CHECK(avg < 40.0);
   CHECK(c["pass"] == false);  // fails the 1% error threshold, and says so
   CHECK(c["detail"].get<std::string>().find("errors") != std::string::npos);
-  CHECK(c["threshold"] == "avg < 100ms, errors <= 1.00%");
+  CHECK(c["threshold"] == "avg < 100ms, errors < 1.00%");
 }
 
 TEST_CASE(

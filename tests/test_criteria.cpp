@@ -6,6 +6,7 @@
 #include "fakes/scripted_http.h"
 #include "reconciler/spec_parser.h"
 #include "src/backlog/criteria.h"
+#include "src/backlog/load_generator.h"
 
 using namespace hx;
 using fake::ScriptedHttp;
@@ -64,4 +65,18 @@ TEST_CASE("criteria: httpOk with `contains` fails when another application answe
   auto qdrant = runTask(check, http);
   CHECK(qdrant[0].pass);
   CHECK(qdrant[0].threshold == "2xx containing \"Qdrant\"");
+}
+
+TEST_CASE("the error-rate threshold is strict, as the seed's <1% is, counted in whole requests",
+          "[backlog][criteria]") {
+  CHECK(errorsBelow(199, 20000, 0.01));
+  CHECK_FALSE(errorsBelow(200, 20000, 0.01));  // exactly 1.00 %: not below 1 %
+  CHECK_FALSE(errorsBelow(201, 20000, 0.01));
+  CHECK_FALSE(errorsBelow(3, 100, 0.01));
+  CHECK(errorsBelow(0, 20000, 0.01));
+  // 0 admits no error at all; a rate that no count reaches admits every one below it.
+  CHECK(errorsBelow(0, 10, 0));
+  CHECK_FALSE(errorsBelow(1, 1000000, 0));
+  CHECK(errorsBelow(9, 10, 1.0));
+  CHECK_FALSE(errorsBelow(10, 10, 1.0));
 }

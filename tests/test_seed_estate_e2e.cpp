@@ -254,8 +254,8 @@ TEST_CASE(
 
   // The operators lift the holds of 1.5.2 and 1.5.3 (a decision, made in the spec): the keys
   // are delivered (a JWT per key to Qdrant, hashed entries to the gateway's key file), both
-  // hardening tasks and the Web UI complete, and GW.1, whose searches carry no key, regresses:
-  // the gateway now refuses them. The backlog says so instead of keeping an old proof.
+  // hardening tasks and the Web UI complete, and GW.1, whose searches carry the key its clients
+  // hold, stays completed: the gateway now enforces keys, and accepts that one.
   {
     auto path = h.dir() / "specs" / "backlog" / "1.5-security-hardening.yaml";
     std::string text = hx::test::slurp(path), out;
@@ -290,8 +290,11 @@ TEST_CASE(
   CHECK(after["1.3.2"].dump().find("needs a person: API keys configured for all 9 models") !=
         std::string::npos);
   CHECK(after["1.5.1"]["status"] == "held");
-  CHECK(after["GW.1"]["status"] == "regressed");
-  CHECK(after["GW.1"].dump().find("HTTP 401") != std::string::npos);
+  INFO("GW.1: " << after["GW.1"].dump());
+  CHECK(after["GW.1"]["status"] == "completed");
+  CHECK(after["GW.1"].dump().find("Collection/general with ApiKey/gateway-clients") !=
+        std::string::npos);
+  CHECK(after["GW.1"].dump().find("HTTP 401") == std::string::npos);
   CHECK(hx::test::slurp(keyFile).find("seed-gateway-secret") == std::string::npos);
   CHECK(lifted.out.find("seed-gateway-secret") == std::string::npos);
 

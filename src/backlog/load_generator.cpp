@@ -46,6 +46,12 @@ std::string formatPercent(double rate) {
   return buf;
 }
 
+bool errorsBelow(long errors, long completed, double maxRate) {
+  if (errors <= 0) return true;
+  if (maxRate <= 0) return false;
+  return static_cast<double>(errors) < maxRate * static_cast<double>(completed) - 1e-9;
+}
+
 std::string describe(const LoadReport& r) {
   char secs[32];
   snprintf(secs, sizeof secs, "%.2f s", static_cast<double>(r.elapsedMs) / 1000);

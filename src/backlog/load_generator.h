@@ -38,6 +38,10 @@ LoadReport runLoad(const LoadSpec& spec);
 std::string formatMs(double ms);         // "12.3 ms"
 std::string formatRate(double rps);      // "1530"
 std::string formatPercent(double rate);  // "0.20%"
+// Whether `errors` of `completed` requests stay strictly below `maxRate` (the seed's "<1%":
+// 200 of 20 000 do not), compared in whole requests so that no rounding of the rate lets one
+// more error through; a `maxRate` of 0 or less admits none.
+bool errorsBelow(long errors, long completed, double maxRate);
 // "2000 requests at concurrency 16 in 1.31 s: 1530 rps, avg 10.4 ms, p50 9.8 ms, p95 ..., 0.00%
 // errors"
 std::string describe(const LoadReport& r);
