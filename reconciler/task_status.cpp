@@ -68,6 +68,50 @@ bool workUnderway(const Resource& task, const Plan& plan, const std::set<Resourc
   return any && converged;
 }
 
+// The keys a task's checks present that only another task's work makes usable: a check of
+// enforcement (keyEnforced, keyDenied) proves nothing until the key is in force, and a key
+// Qdrant takes as a JWT does not exist before it is delivered. When the task that gates the key
+// (lists it in its resources) is held or not completed, the key waits with it, and so does this
+// task: said here, so a hold on 1.5.3 does not silently keep 1.3.2 from completing. A key sent
+// as is (X-API-Key to a gateway) is usable before delivery, and couples nothing.
+std::vector<std::string> keyCouplings(const Resource& task, const DesiredState& desired,
+                                      const DependencyGraph& graph,
+                                      const std::map<std::string, TaskRecord>& current,
+                                      const std::map<std::string, TaskRecord>& previous) {
+  std::vector<std::string> out;
+  const Json criteria = task.spec.value("criteria", Json::array());
+  if (!criteria.is_array()) return out;
+  std::set<std::string> seen;
+  for (const Json& c : criteria) {
+    if (!c.is_object() || c.size() != 1 || !c.begin().value().is_object()) continue;
+    const std::string check = c.begin().key();
+    const Json& body = c.begin().value();
+    if (!body.contains("key") || !body["key"].is_string()) continue;
+    const ResourceId keyId{kind::kApiKey, body["key"].get<std::string>()};
+    const Resource* key = desired.find(keyId);
+    if (!key) continue;
+    const Json* deliver = key->field("deliver");
+    const bool jwt = deliver && deliver->is_object() && deliver->contains("qdrant");
+    if (check != "keyEnforced" && check != "keyDenied" && !jwt) continue;
+    for (const ResourceId& gate : graph.gatesOf(keyId)) {
+      if (gate.kind != kind::kTask || gate == task.id) continue;
+      const Resource* other = desired.find(gate);
+      std::string state;
+      if (other && other->spec.contains("hold"))
+        state = "held: " + other->spec["hold"].value("reason", "");
+      else if (auto s = current.find(gate.name); s != current.end())
+        state = s->second.status == TaskStatus::kCompleted ? "" : taskStatusName(s->second.status);
+      else if (auto p = previous.find(gate.name); p != previous.end())  // not evaluated yet
+        state = p->second.status == TaskStatus::kCompleted ? "" : taskStatusName(p->second.status);
+      if (state.empty() || !seen.insert(keyId.name + " " + gate.name).second) continue;
+      out.push_back(keyId.str() + ", which its " + check + " check presents, is not delivered " +
+                    "until task " + gate.name + " completes (task " + gate.name + " is " + state +
+                    ")");
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired,
@@ -91,7 +135,9 @@ std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired,
     if (task.spec.contains("hold")) {
       e.status = TaskStatus::kHeld;
       e.waitingOn.push_back("held: " + task.spec["hold"].value("reason", ""));
-    } else if (auto unmet = unmetDependencies(task, observed, current); !unmet.empty()) {
+    } else if (auto unmet = unmetDependencies(task, observed, current);
+               !unmet.empty() ||
+               !(unmet = keyCouplings(task, desired, graph, current, previous)).empty()) {
       // Done work whose host died is a regression, not a task that never started.
       e.status = wasDone ? TaskStatus::kRegressed : TaskStatus::kBlocked;
       e.waitingOn = std::move(unmet);

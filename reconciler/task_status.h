@@ -2,7 +2,8 @@
 // the criteria's results and the task's previous status.
 //
 //   held         a hold is set (its reason is shown)
-//   blocked      a dependency is not met: a host not active, a task not completed (each named)
+//   blocked      a dependency is not met: a host not active, a task not completed, or a key its
+//                checks present that another task has yet to deliver (each named)
 //   ready        dependencies met, nothing proven yet, its resources not yet converged: the work
 //                can start (a task with no resources of its own is ready until a check passes)
 //   in_progress  its resources are being applied (this run acted on them) or are applied and

@@ -195,3 +195,85 @@ TEST_CASE("task status: a check that could not run is neither proof nor failure"
   b.cannotRun.clear();  // now it runs, and fails
   CHECK(b.evaluate(1300)["first"].status == TaskStatus::kRegressed);
 }
+
+TEST_CASE(
+    "task status: a check that presents a key another task delivers waits for that task, "
+    "named, and a key sent as is couples nothing",
+    "[backlog]") {
+  ParsedSpecs parsed = parseSpecs(R"(apiVersion: hx/v1
+kind: Host
+metadata: {name: q}
+spec: {address: 127.0.0.1, api: {type: qdrant, url: "http://127.0.0.1:1"}}
+---
+apiVersion: hx/v1
+kind: Role
+metadata: {name: reader}
+spec: {qdrant: {global: r}}
+---
+apiVersion: hx/v1
+kind: ApiKey
+metadata: {name: jwt}
+spec:
+  role: reader
+  secret: {env: K1}
+  deliver: {qdrant: {server: q, tokenFile: /tmp/none.jwt}}
+---
+apiVersion: hx/v1
+kind: ApiKey
+metadata: {name: plain}
+spec: {role: reader, secret: {env: K2}}
+---
+apiVersion: hx/v1
+kind: Task
+metadata: {name: hardening}
+spec:
+  title: hardening
+  priority: low
+  hold: {reason: "deferred by the users"}
+  resources: [ApiKey/jwt, ApiKey/plain]
+---
+apiVersion: hx/v1
+kind: Task
+metadata: {name: auth}
+spec:
+  title: auth
+  priority: high
+  criteria: [{keyEnforced: {url: "http://127.0.0.1:1/collections", key: jwt}}]
+---
+apiVersion: hx/v1
+kind: Task
+metadata: {name: perf}
+spec:
+  title: perf
+  priority: high
+  criteria: [{load: {target: {url: "http://127.0.0.1:2/"}, key: plain}}]
+)",
+                                  "keys.yaml");
+  REQUIRE(parsed.diagnostics.empty());
+  DesiredState desired;
+  desired.resources = parsed.resources;
+  ObservedState observed;
+  int checked = 0;
+  CriteriaSource criteria = [&](const Resource&) {
+    ++checked;
+    return std::vector<CriterionResult>{CriterionResult{"x", "y", true, "", "", "", 5}};
+  };
+  std::map<std::string, TaskRecord> previous;
+  std::map<std::string, TaskEvaluation> e;
+  for (auto& t : evaluateTasks(desired, observed, Plan{}, {}, criteria, previous, 10))
+    e[t.task] = std::move(t);
+  CHECK(e["hardening"].status == TaskStatus::kHeld);
+  CHECK(e["auth"].status == TaskStatus::kBlocked);
+  CHECK(e["auth"].waitingOn ==
+        std::vector<std::string>{"ApiKey/jwt, which its keyEnforced check presents, is not "
+                                 "delivered until task hardening completes (task hardening is "
+                                 "held: deferred by the users)"});
+  CHECK(e["auth"].criteria.empty());
+  // X-API-Key to a gateway works before delivery: perf is checked, and completes.
+  CHECK(e["perf"].status == TaskStatus::kCompleted);
+  CHECK(checked == 1);
+  // A task that completed and then waits on such a key again has regressed, as with a host.
+  previous["auth"] = TaskRecord{TaskStatus::kCompleted, 5};
+  for (auto& t : evaluateTasks(desired, observed, Plan{}, {}, criteria, previous, 20))
+    if (t.task == "auth") CHECK(t.status == TaskStatus::kRegressed);
+}
