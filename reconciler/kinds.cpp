@@ -576,7 +576,12 @@ Schema taskSpec() {
       opt("opened", date()),
       // The operators' own words: what the task waits on and needs first, and what "done" means.
       opt("dependency", str()),
-      opt("prerequisites", listOf(str())),
+      // Each the operators' words; where a check exists, with it: `{prerequisite: words, check:
+      // {hostActive: ...}}` is run before the criteria, and blocks the task while it fails.
+      opt("prerequisites",
+          listOf(either({"prerequisite", "check"},
+                        object({req("prerequisite", str()), req("check", criterionSpec())}),
+                        str()))),
       opt("completionCriteria", listOf(str())),
       // Further lists the document keeps per task ("Next Steps", "Test Cases", ...), by heading.
       opt("details", mapOf(listOf(str()))),

@@ -114,12 +114,44 @@ std::vector<std::string> keyCouplings(const Resource& task, const DesiredState& 
 
 }  // namespace
 
+namespace {
+
+// The checked prerequisites of `task` that fail (a check that could not run blocks nothing: it
+// proves nothing either way, and the criteria say the same).
+std::vector<CriterionResult> unmetPrerequisites(const Resource& task,
+                                                const CriteriaSource& prerequisites) {
+  std::vector<CriterionResult> out;
+  if (!prerequisites) return out;
+  for (auto& r : prerequisites(task))
+    if (!r.pass && !r.unknown) out.push_back(std::move(r));
+  return out;
+}
+
+}  // namespace
+
+std::string prerequisiteWords(const Json& entry) {
+  if (entry.is_string()) return entry.get<std::string>();
+  if (entry.is_object() && entry.contains("prerequisite") && entry["prerequisite"].is_string())
+    return entry["prerequisite"].get<std::string>();
+  return "";
+}
+
+std::vector<std::pair<std::string, Json>> checkedPrerequisites(const Resource& task) {
+  std::vector<std::pair<std::string, Json>> out;
+  const Json* list = task.field("prerequisites");
+  if (!list || !list->is_array()) return out;
+  for (const Json& p : *list)
+    if (p.is_object() && p.contains("check") && p["check"].is_object())
+      out.emplace_back(prerequisiteWords(p), p["check"]);
+  return out;
+}
+
 std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired,
                                           const ObservedState& observed, const Plan& plan,
                                           const std::set<ResourceId>& applying,
                                           const CriteriaSource& criteria,
                                           const std::map<std::string, TaskRecord>& previous,
-                                          int64_t now) {
+                                          int64_t now, const CriteriaSource& prerequisites) {
   std::map<std::string, TaskRecord> current;
   std::vector<TaskEvaluation> out;
   DependencyGraph graph(desired);
@@ -141,6 +173,14 @@ std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired,
       // Done work whose host died is a regression, not a task that never started.
       e.status = wasDone ? TaskStatus::kRegressed : TaskStatus::kBlocked;
       e.waitingOn = std::move(unmet);
+    } else if (auto unmetFirst = unmetPrerequisites(task, prerequisites); !unmetFirst.empty()) {
+      // Kept as the evaluation's results, so that a reading of the records alone (status
+      // without a refresh) finds the same reason.
+      e.status = wasDone ? TaskStatus::kRegressed : TaskStatus::kBlocked;
+      for (const auto& c : unmetFirst)
+        e.waitingOn.push_back("prerequisite not met: " + c.prerequisite + " (" + c.kind + " " +
+                              c.subject + ": " + c.detail + ")");
+      e.criteria = std::move(unmetFirst);
     } else {
       e.criteria = criteria(task);
       size_t passed = 0, failed = 0;

@@ -51,6 +51,9 @@ struct CriterionResult {
   // The check could not run (a secret missing, its server's objects unobservable, not planned
   // in a --target run): no proof either way, so neither a pass nor a failure.
   bool unknown = false;
+  // Set on the check of a prerequisite (spec.prerequisites[].check): the operators' words it
+  // checks. Such a result gates the task (blocked while it fails) and proves nothing.
+  std::string prerequisite = {};
 };
 
 struct TaskRecord {
@@ -72,15 +75,23 @@ struct TaskEvaluation {
 // in dependency order, so live checks never run against work that cannot be done yet.
 using CriteriaSource = std::function<std::vector<CriterionResult>(const Resource& task)>;
 
+// The prerequisites of a task that carry a check, in spec order: {words, check}. A prerequisite
+// given as words alone is shown, never checked.
+std::vector<std::pair<std::string, Json>> checkedPrerequisites(const Resource& task);
+// The words of a prerequisite entry, whichever form it takes.
+std::string prerequisiteWords(const Json& entry);
+
 // Evaluates every task in dependency order. `plan` says whether gated resources are converged;
 // `applying` holds the resources the current run acted on (empty outside an apply); `previous` is
-// the last recorded status of each task.
+// the last recorded status of each task. `prerequisites`, when given, supplies the results of a
+// task's checked prerequisites (each with `prerequisite` set), run before its criteria: one that
+// fails blocks the task (regresses a done one) with its words, and its criteria are not run.
 std::vector<TaskEvaluation> evaluateTasks(const DesiredState& desired,
                                           const ObservedState& observed, const Plan& plan,
                                           const std::set<ResourceId>& applying,
                                           const CriteriaSource& criteria,
                                           const std::map<std::string, TaskRecord>& previous,
-                                          int64_t now);
+                                          int64_t now, const CriteriaSource& prerequisites = {});
 
 // What a task waits on that is not there yet: hosts not active, tasks not completed (with their
 // current status and since when, from `current`: this evaluation's results so far).

@@ -16,6 +16,8 @@ Json criteriaJson(const std::vector<CriterionResult>& criteria) {
                    {"detail", c.detail},
                    {"at", c.at},
                    {"unknown", c.unknown}});
+  for (size_t i = 0; i < criteria.size(); ++i)
+    if (!criteria[i].prerequisite.empty()) out[i]["prerequisite"] = criteria[i].prerequisite;
   return out;
 }
 
@@ -26,6 +28,7 @@ std::vector<CriterionResult> criteriaFrom(const Json& j) {
         c.value("kind", ""), c.value("subject", ""), c.value("pass", false), c.value("value", ""),
         c.value("threshold", ""), c.value("detail", ""), c.value("at", int64_t{0})});
     out.back().unknown = c.value("unknown", false);
+    out.back().prerequisite = c.value("prerequisite", "");
   }
   return out;
 }

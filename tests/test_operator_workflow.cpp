@@ -583,3 +583,48 @@ TEST_CASE("tables fit an 80-column terminal and keep every character when piped"
   CHECK(std::regex_match(json["tasks"][0]["since"].get<std::string>(),
                          std::regex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z")));
 }
+
+TEST_CASE(
+    "a prerequisite with a check blocks its task while it fails, in status and describe alike, "
+    "and lets it complete once it holds",
+    "[cli][backlog]") {
+  CliHarness h("prerequisite-checked");
+  activeHosts(h);
+  h.world().setHost("llm", HostStatus::kDegraded);
+  h.writeSpec(
+      "estate.yaml",
+      openEstate() +
+          hx::test::specDoc("Task", "ui",
+                            "  title: the UI\n  priority: high\n  prerequisites:\n"
+                            "    - a person has read the manual\n"
+                            "    - {prerequisite: model server serving, check: {hostActive: "
+                            "{host: llm}}}\n  completionCriteria: [vector db up]\n"
+                            "  criteria: [{hostActive: {host: qdrant, proves: vector db up}}]\n"));
+  REQUIRE(h.run("validate -f specs").code == 0);
+  Run applied = h.run("apply --auto-approve -f specs", kKeyEnv);
+  INFO(applied.out << applied.err);
+  auto ui = [&](const std::string& args) {
+    return hx::test::tasksById(h.run("status -f specs -o json" + args, kKeyEnv))["ui"];
+  };
+  Json blocked = ui("");
+  INFO(blocked.dump());
+  CHECK(blocked["status"] == "blocked");
+  CHECK(blocked["waiting_on"] ==
+        Json::array({"prerequisite not met: model server serving (hostActive Host/llm: fake "
+                     "world says degraded)"}));
+  CHECK(blocked["criteria"][0]["prerequisite"] == "model server serving");
+  // A refresh with nothing changed, and describe, say the same.
+  CHECK(ui(" --refresh")["waiting_on"] == blocked["waiting_on"]);
+  Run described = h.run("describe Task/ui -f specs", kKeyEnv);
+  INFO(described.out);
+  CHECK(described.out.find("Status:      blocked since ") != std::string::npos);
+  CHECK(described.out.find("Waiting on:\n  prerequisite not met: model server serving") !=
+        std::string::npos);
+  h.world().setHost("llm", HostStatus::kActive);
+  REQUIRE(h.run("apply --auto-approve -f specs", kKeyEnv).code == 0);
+  Json done = ui("");
+  INFO(done.dump());
+  CHECK(done["status"] == "completed");
+  CHECK(done["criteria"].size() == 1);
+  CHECK(done["criteria"][0]["prerequisite"].is_null());
+}

@@ -277,3 +277,69 @@ spec:
   for (auto& t : evaluateTasks(desired, observed, Plan{}, {}, criteria, previous, 20))
     if (t.task == "auth") CHECK(t.status == TaskStatus::kRegressed);
 }
+
+TEST_CASE(
+    "task status: a checked prerequisite that fails blocks the task with its words, before its "
+    "criteria run, and regresses a done one",
+    "[backlog]") {
+  ParsedSpecs parsed = parseSpecs(R"(apiVersion: hx/v1
+kind: Host
+metadata: {name: web}
+spec: {address: 127.0.0.1, api: {type: ollama, url: "http://127.0.0.1:1"}}
+---
+apiVersion: hx/v1
+kind: Task
+metadata: {name: ui}
+spec:
+  title: ui
+  priority: high
+  prerequisites:
+    - words only are shown, never checked
+    - {prerequisite: web server operational, check: {hostActive: {host: web}}}
+  criteria: [{hostActive: {host: web}}]
+)",
+                                  "pre.yaml");
+  REQUIRE(parsed.diagnostics.empty());
+  DesiredState desired;
+  desired.resources = parsed.resources;
+  REQUIRE(checkedPrerequisites(desired.resources[1]).size() == 1);
+  CHECK(checkedPrerequisites(desired.resources[1])[0].first == "web server operational");
+  bool up = false;
+  int criteriaRun = 0;
+  CriteriaSource prerequisites = [&](const Resource&) {
+    CriterionResult r{"hostActive", "Host/web", up, "", "active", up ? "" : "host web is down", 5};
+    r.prerequisite = "web server operational";
+    return std::vector<CriterionResult>{r};
+  };
+  CriteriaSource criteria = [&](const Resource&) {
+    ++criteriaRun;
+    return std::vector<CriterionResult>{CriterionResult{"hostActive", "Host/web", true}};
+  };
+  std::map<std::string, TaskRecord> previous;
+  auto ui = [&](int64_t now) {
+    for (auto& t : evaluateTasks(desired, ObservedState{}, Plan{}, {}, criteria, previous, now,
+                                 prerequisites))
+      if (t.task == "ui") {
+        previous["ui"] = TaskRecord{t.status, t.since};
+        return t;
+      }
+    FAIL("no evaluation of ui");
+    return TaskEvaluation{};
+  };
+  TaskEvaluation e = ui(10);
+  CHECK(e.status == TaskStatus::kBlocked);
+  CHECK(e.waitingOn == std::vector<std::string>{"prerequisite not met: web server operational "
+                                                "(hostActive Host/web: host web is down)"});
+  CHECK(criteriaRun == 0);
+  // Kept with the evaluation, marked, so the records alone give the same reason.
+  REQUIRE(e.criteria.size() == 1);
+  CHECK(e.criteria[0].prerequisite == "web server operational");
+  up = true;
+  e = ui(20);
+  CHECK(e.status == TaskStatus::kCompleted);
+  CHECK(criteriaRun == 1);
+  CHECK(e.criteria.size() == 1);
+  CHECK(e.criteria[0].prerequisite.empty());
+  up = false;
+  CHECK(ui(30).status == TaskStatus::kRegressed);
+}

@@ -28,11 +28,22 @@ Result<std::vector<TaskEvaluation>> evaluateBacklog(
         [&store](const std::string& host) { return store.hostTransitions(host, 100000); });
   const Resource* calendar = backlogCalendar(desired);
   const double tolerance = calendar ? calendar->spec.value("baselineTolerance", 0.5) : 0.5;
-  CriteriaSource criteria = [&](const Resource& task) {
+  // The last recorded results of a task: its criteria's, or (when a prerequisite blocked it) its
+  // prerequisites'.
+  auto lastOf = [&](const Resource& task, bool ofPrerequisites) {
+    std::vector<CriterionResult> out;
     auto it = recorded.value().find(task.id.name);
-    const std::vector<CriterionResult> none;
-    const std::vector<CriterionResult>& last =
-        it == recorded.value().end() ? none : it->second.criteria;
+    if (it == recorded.value().end()) return out;
+    for (const auto& c : it->second.criteria)
+      if (c.prerequisite.empty() != ofPrerequisites) out.push_back(c);
+    return out;
+  };
+  CriteriaSource prerequisites = [&](const Resource& task) {
+    if (!runner || (onlyTasks && !onlyTasks->count(task.id.name))) return lastOf(task, true);
+    return runner->runPrerequisites(task, desired, observed, plan);
+  };
+  CriteriaSource criteria = [&](const Resource& task) {
+    const std::vector<CriterionResult> last = lastOf(task, false);
     if (!runner || (onlyTasks && !onlyTasks->count(task.id.name))) return last;
     std::vector<CriterionResult> fresh =
         runner->run(task, desired, observed, plan, last, heavyRecheckSeconds);
@@ -45,7 +56,7 @@ Result<std::vector<TaskEvaluation>> evaluateBacklog(
     return fresh;
   };
   std::vector<TaskEvaluation> evaluations =
-      evaluateTasks(desired, observed, plan, applying, criteria, previous, now);
+      evaluateTasks(desired, observed, plan, applying, criteria, previous, now, prerequisites);
   // A partial run (--target) judges only what it touched; every other task keeps its record, so
   // that what it did not plan cannot look regressed.
   if (onlyTasks)

@@ -88,6 +88,20 @@ std::vector<CriterionResult> CriteriaRunner::run(const Resource& task, const Des
   return out;
 }
 
+std::vector<CriterionResult> CriteriaRunner::runPrerequisites(const Resource& task,
+                                                              const DesiredState& desired,
+                                                              const ObservedState& observed,
+                                                              const Plan& plan) {
+  std::vector<CriterionResult> out;
+  for (const auto& [words, check] : checkedPrerequisites(task)) {
+    CriterionResult r = checkGuarded(check, desired, observed, plan);
+    r.at = clock_.nowSeconds();
+    r.prerequisite = words;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 // A barrier: whatever a check meets (an answer no server should send, a bug), it becomes this
 // criterion's recorded failure, never an exception out of the cycle.
 CriterionResult CriteriaRunner::checkGuarded(const Json& criterion, const DesiredState& desired,

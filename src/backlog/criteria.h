@@ -39,6 +39,10 @@ class CriteriaRunner {
                                    const ObservedState& observed, const Plan& plan,
                                    const std::vector<CriterionResult>& previous = {},
                                    int64_t reuseHeavyFor = 0);
+  // Runs the check of each of `task`'s prerequisites that has one, in order, each dated now and
+  // marked with the prerequisite's words.
+  std::vector<CriterionResult> runPrerequisites(const Resource& task, const DesiredState& desired,
+                                                const ObservedState& observed, const Plan& plan);
 
  private:
   CriterionResult checkGuarded(const Json& criterion, const DesiredState& desired,

@@ -119,6 +119,18 @@ int cmdDescribe(CliEnv& env, const CommonOptions& common, const std::string& wha
            {"plan", planActionJson(p.plan.find(id))},
            {"gated_by_tasks", gatedBy},
            {"recent_actions", actions}};
+  // A task: where it stands as last recorded, and what it waits on (a host, a task, a key
+  // another task delivers, a prerequisite), as `status` shows it.
+  if (id.kind == kind::kTask) {
+    Json recorded = nullptr;
+    if (auto evaluations = p.store->taskEvaluations(); evaluations) {
+      if (auto e = evaluations.value().find(id.name); e != evaluations.value().end())
+        recorded = {{"status", taskStatusName(e->second.status)},
+                    {"since", e->second.since ? Json(formatTime(e->second.since)) : Json()},
+                    {"waiting_on", e->second.waitingOn}};
+    }
+    doc["task_status"] = recorded;
+  }
   if (common.json()) {
     env.out << toJsonText(doc) << "\n";
     return exit_code::kOk;
@@ -145,6 +157,17 @@ int cmdDescribe(CliEnv& env, const CommonOptions& common, const std::string& wha
     env.out << "Gated by tasks:";
     for (const auto& t : gatedBy) env.out << " " << t.get<std::string>();
     env.out << "\n";
+  }
+  if (id.kind == kind::kTask) {
+    const Json& t = doc["task_status"];
+    if (t.is_null()) {
+      env.out << "Status:      not evaluated yet\n";
+    } else {
+      env.out << "Status:      " << t["status"].get<std::string>()
+              << (t["since"].is_string() ? " since " + t["since"].get<std::string>() : "") << "\n";
+      if (!t["waiting_on"].empty()) env.out << "Waiting on:\n";
+      for (const auto& w : t["waiting_on"]) env.out << "  " << w.get<std::string>() << "\n";
+    }
   }
   env.out << "Recent actions:" << (actions.empty() ? " none\n" : "\n");
   for (const auto& a : actions)

@@ -7,6 +7,7 @@
 #include "reconciler/calendar.h"
 #include "reconciler/identity.h"
 #include "reconciler/kinds.h"
+#include "reconciler/task_status.h"
 
 namespace hx {
 
@@ -99,7 +100,25 @@ void taskSection(std::ostream& out, const ReportInput& in, const Resource& t) {
   out << "\n";
   if (s.contains("prerequisites")) {
     out << "- **Prerequisites:**\n";
-    for (const auto& p : s["prerequisites"]) out << "  - " << p.get<std::string>() << "\n";
+    for (const auto& p : s["prerequisites"]) {
+      out << "  - " << prerequisiteWords(p);
+      // A checked one says how it stands: not met (as recorded), or met when the task got past
+      // it to its criteria.
+      if (p.is_object() && p.contains("check")) {
+        const CriterionResult* failed = nullptr;
+        for (const auto& c : e->criteria)
+          if (c.prerequisite == prerequisiteWords(p)) failed = &c;
+        const bool reached = !e->criteria.empty() && e->criteria.front().prerequisite.empty();
+        if (failed)
+          out << " — **not met:** " << failed->kind << " " << failed->subject << ": "
+              << failed->detail;
+        else if (reached)
+          out << " — met (checked: " << p["check"].begin().key() << ")";
+        else
+          out << " — checked by " << p["check"].begin().key() << " once the task can start";
+      }
+      out << "\n";
+    }
   }
   if (s.contains("completionCriteria")) {
     out << "- **Completion Criteria:**\n";

@@ -47,7 +47,8 @@ Json evaluationJson(const Resource& task, const TaskEvaluation& e) {
                         {"value", c.value},
                         {"threshold", c.threshold},
                         {"detail", c.detail},
-                        {"at", c.at ? Json(formatTime(c.at)) : Json()}});
+                        {"at", c.at ? Json(formatTime(c.at)) : Json()},
+                        {"prerequisite", c.prerequisite.empty() ? Json() : Json(c.prerequisite)}});
   return {{"id", task.id.name},
           {"title", task.spec.value("title", "")},
           {"group", task.spec.value("group", "")},
