@@ -1,5 +1,7 @@
 #include "reconciler/firewall_guard.h"
 
+#include <set>
+
 namespace hx {
 namespace {
 
@@ -39,6 +41,9 @@ std::string describe(const UfwRule& r, size_t index) {
   return "rule " + std::to_string(index + 1) + " (" + r.key() + ")";
 }
 
+// Traffic in on loopback comes from the machine itself: such a rule reaches no network.
+bool loopbackOnly(const UfwRule& r) { return r.interface == "lo"; }
+
 }  // namespace
 
 std::optional<std::string> sshLockout(const FirewallOutcome& outcome, int sshPort,
@@ -49,16 +54,17 @@ std::optional<std::string> sshLockout(const FirewallOutcome& outcome, int sshPor
   std::string who = "SSH (" + std::to_string(sshPort) + "/tcp) from " + operatorNetwork;
   for (size_t i = 0; i < outcome.rules.size(); ++i) {
     const UfwRule& r = outcome.rules[i];
-    if (r.direction != "in" || !r.interface.empty() || !r.fromPort.empty()) continue;
+    if (r.direction != "in" || loopbackOnly(r) || !r.fromPort.empty()) continue;
     if (r.proto != "tcp" && r.proto != "any") continue;
     if (!portCovers(r.port, sshPort)) continue;
     Reach reach = sourceCoverage(r, ops);
     if (reach == Reach::kNone) continue;
     bool denies = r.action == "deny" || r.action == "reject";
-    // A rule bound to one destination address may or may not be the one operators use: it can
-    // neither be relied on to let them in nor ignored when it shuts them out.
+    // A rule bound to one destination address or one interface may or may not be the one
+    // operators come in by: it can neither be relied on to let them in nor ignored when it shuts
+    // them out.
     if (denies) return who + " would be blocked by " + describe(r, i);
-    if (reach == Reach::kWhole && r.to == "any") return std::nullopt;
+    if (reach == Reach::kWhole && r.to == "any" && r.interface.empty()) return std::nullopt;
   }
   if (outcome.incoming == "allow") return std::nullopt;
   return who + " would be unreachable: the default incoming policy is " + outcome.incoming +
@@ -74,28 +80,44 @@ ExposureVerdict portExposure(const FirewallOutcome& outcome, int port, const std
   if (!outcome.enabled) return fail("firewall disabled", "with ufw disabled every port is open");
   auto allowed = parseNetwork(from);
   bool reached = false;
+  std::set<std::string> via;  // the interfaces the allowed network is let in on, when bound
+  bool unbound = false;       // ... or on every interface
   for (size_t i = 0; i < outcome.rules.size(); ++i) {
     const UfwRule& r = outcome.rules[i];
-    if (r.direction != "in" || !r.interface.empty()) continue;
+    // A rule bound to an interface (`allow in on eth0 ...`) counts as any other: it opens the
+    // port on that interface, to its sources, and which networks reach an interface is not
+    // hxctl's to know. Only loopback reaches no network.
+    if (r.direction != "in" || loopbackOnly(r)) continue;
     if (r.proto != "any" && r.proto != proto) continue;
     if (!portCovers(r.port, port)) continue;
     bool denies = r.action == "deny" || r.action == "reject";
     auto src = r.from == "any" ? std::nullopt : parseNetwork(r.from);
     bool inside = src && allowed && contains(*allowed, *src);
+    const std::string on = r.interface.empty() ? "" : " on " + r.interface;
     if (denies) {
-      // First match wins: a deny covering the allowed network ahead of its allow shuts it.
+      // First match wins: a deny covering the allowed network ahead of its allow shuts it (on
+      // its interface, if bound: the network may well come in there).
       if (!reached && (!src || (allowed && contains(*src, *allowed))))
-        return fail(what + " denied from " + r.from, describe(r, i) + " blocks " + from);
+        return fail(what + " denied from " + r.from + on, describe(r, i) + " blocks " + from);
       continue;
     }
     if (!inside)
-      return fail(what + " allowed from " + r.from, describe(r, i) + " opens it beyond " + from);
+      return fail(what + " allowed from " + r.from + on,
+                  describe(r, i) + " opens it beyond " + from);
     reached = true;
+    if (r.interface.empty())
+      unbound = true;
+    else
+      via.insert(r.interface);
   }
   if (!reached) return fail(what + " not allowed", "no rule allows it from " + from);
   if (outcome.incoming == "allow")
     return fail(what + " allowed from anywhere", "the default incoming policy is allow");
-  return ExposureVerdict{true, what + " allowed from " + from + " only", ""};
+  std::string on;
+  if (!unbound)
+    for (const auto& i : via) on += (on.empty() ? " (on " : ", ") + i;
+  return ExposureVerdict{
+      true, what + " allowed from " + from + " only" + (on.empty() ? "" : on + ")"), ""};
 }
 
 }  // namespace hx

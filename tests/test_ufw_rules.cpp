@@ -224,3 +224,61 @@ TEST_CASE("ufw: portExposure passes only when the port is open to exactly that n
   CHECK(portExposure(fw, 6333, "tcp", "192.168.10.0/24").detail ==
         "the default incoming policy is allow");
 }
+
+TEST_CASE(
+    "ufw: rules bound to an interface count in portExposure and the lockout guard, loopback's "
+    "excepted",
+    "[ufw]") {
+  // As ufw 0.36 writes `allow in on eth0 to any port 6333 proto tcp` and its kin.
+  const std::string files = R"(==> /etc/ufw/ufw.conf <==
+ENABLED=yes
+==> /etc/default/ufw <==
+IPV6=no
+DEFAULT_INPUT_POLICY="DROP"
+==> /etc/ufw/user.rules <==
+### RULES ###
+### tuple ### allow any any 0.0.0.0/0 any 0.0.0.0/0 in_lo
+### tuple ### allow tcp 6333 0.0.0.0/0 any 192.168.10.0/24 in_eth1
+### tuple ### allow tcp 6333 0.0.0.0/0 any 0.0.0.0/0 in_eth0
+### tuple ### deny tcp 22 0.0.0.0/0 any 0.0.0.0/0 in_eth0
+### tuple ### allow tcp 22 0.0.0.0/0 any 10.9.0.0/24 in
+### END RULES ###
+==> /etc/ufw/user6.rules <==
+### RULES ###
+### END RULES ###
+)";
+  auto parsed = parseUfwSnapshot(files);
+  REQUIRE(parsed);
+  FirewallOutcome fw;
+  fw.enabled = true;
+  fw.incoming = "deny";
+  fw.rules = parsed.value().rules;
+  REQUIRE(fw.rules.size() == 5);
+  CHECK(fw.rules[2].key() == "allow in on eth0 tcp from any to any port 6333");
+  // 6333 on eth0 from anywhere: open beyond the LAN, whatever the rule on eth1 says.
+  ExposureVerdict open = portExposure(fw, 6333, "tcp", "192.168.10.0/24");
+  CHECK_FALSE(open.pass);
+  CHECK(open.value == "6333/tcp allowed from any on eth0");
+  CHECK(open.detail ==
+        "rule 3 (allow in on eth0 tcp from any to any port 6333) opens it beyond "
+        "192.168.10.0/24");
+  // Without it, the LAN is let in on eth1 only, and the check says where; the loopback rule
+  // (every port, from anywhere) opens nothing to a network.
+  fw.rules.erase(fw.rules.begin() + 2);
+  ExposureVerdict bound = portExposure(fw, 6333, "tcp", "192.168.10.0/24");
+  CHECK(bound.pass);
+  CHECK(bound.value == "6333/tcp allowed from 192.168.10.0/24 only (on eth1)");
+  // A deny on one interface ahead of the operators' allow may be theirs: the guard refuses it.
+  CHECK(sshLockout(fw, 22, "10.9.0.0/24").value_or("") ==
+        "SSH (22/tcp) from 10.9.0.0/24 would be blocked by rule 3 (deny in on eth0 tcp from "
+        "any to any port 22)");
+  // And an allow on one interface cannot be relied on to let them in.
+  FirewallOutcome one;
+  one.enabled = true;
+  one.incoming = "deny";
+  one.rules.push_back(fw.rules[0]);
+  one.rules.push_back(
+      ufwRuleFromSpec(Json::parse(R"({"action":"allow","from":"10.9.0.0/24","port":22,"proto":"tcp",
+                      "interface":"eth0"})")));
+  CHECK(sshLockout(one, 22, "10.9.0.0/24").has_value());
+}
