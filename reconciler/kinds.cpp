@@ -493,6 +493,15 @@ Schema criterionSpec() {
   return oneKey({
       opt("hostActive", check({req("host", mention("Host"))})),
       opt("modelAvailable", check({req("model", mention("Model"))})),
+      // The model is on its host and answers: a short generation, or one embedding for an
+      // embedding model, within `timeout` (default 30 s) once loaded.
+      opt("modelHealthy", check({req("model", mention("Model")), opt("timeout", duration())})),
+      // A browser page at `origin` can use `url` with the key it is configured with: the CORS
+      // preflight allows the origin, the method and the key's header, and the request itself,
+      // sent with that Origin and key, is answered 2xx and allowed for the origin.
+      opt("corsAllowed",
+          check({req("url", url()), req("origin", url()), opt("key", mention("ApiKey")),
+                 opt("header", str()), opt("method", oneOf({"GET", "POST", "PUT", "DELETE"}))})),
       opt("generate", check({req("model", mention("Model")), opt("prompt", str()),
                              opt("maxLatency", duration()), opt("think", boolean())})),
       opt("embed", check({req("model", mention("Model"))})),

@@ -1,7 +1,7 @@
 // hx-sim: simulated estate hosts on loopback ports, for hxctl's tests and demo.
 //
 //   hx-sim [--exchange-log FILE] [--seed N]
-//          --qdrant ADDR:PORT [--api-key KEY] [--read-only-key KEY] [--jwt-rbac]
+//          --qdrant ADDR:PORT [--api-key KEY] [--read-only-key KEY] [--jwt-rbac] [--no-cors]
 //          --ollama ADDR:PORT [--model NAME[=DIMS]]... [--registry NAME[=DIMS]]...
 //                             [--version V] [--pull-stall S] [--pull-error-after N] [--pull-tick-ms
 //                             N]
@@ -16,6 +16,7 @@
 //   and, after any host: [--latency-ms N] [--error-rate R] [--drop-rate R] [--up-after S]
 //                        [--hostile KIND] [--hostile-health]
 //
+// --no-cors: Qdrant with service.enable_cors false (no CORS headers; OPTIONS reaches the routes).
 // --thinking NAME: an Ollama model with think tags (deepseek-r1): it thinks unless told not to.
 // --load-ms N: an Ollama model that is not loaded takes N ms to load on its first request.
 // --reasoning NAME: a vLLM model served with a reasoning parser (content null when max_tokens
@@ -72,7 +73,7 @@ std::unique_ptr<hxsim::Personality> makePersonality(const hxsim::HostOptions& h)
   if (h.personality == "web")
     return std::make_unique<hxsim::WebPersonality>(h.title.empty() ? "Qdrant Web UI" : h.title);
   if (h.personality == "qdrant")
-    return std::make_unique<hxsim::QdrantPersonality>(h.apiKey, h.readOnlyKey, h.jwtRbac);
+    return std::make_unique<hxsim::QdrantPersonality>(h.apiKey, h.readOnlyKey, h.jwtRbac, h.cors);
   std::vector<hxsim::SimModel> models, registry;
   const bool ollama = h.personality == "ollama";
   for (const auto& m : h.models) models.push_back(hxsim::parseModelFlag(m, ollama));
@@ -131,6 +132,8 @@ int main(int argc, char** argv) {
         hosts.back().readOnlyKey = value();
       else if (arg == "--jwt-rbac")
         hosts.back().jwtRbac = true;
+      else if (arg == "--no-cors")
+        hosts.back().cors = false;
       else if (arg == "--latency-ms")
         hosts.back().faults.latencyMs = std::stoi(value());
       else if (arg == "--error-rate")

@@ -53,8 +53,48 @@ std::optional<Refusal> QdrantPersonality::valueExists(const Json& claim) {
   return Refusal{401, "Invalid JWT, stateful validation failed", false};
 }
 
-// The auth middleware first, then the query extractors (before any handler).
+// CORS, from the server's source. qdrant/qdrant src/actix/mod.rs wraps the whole app, outside
+// its api-key middleware, in `Cors::default().allow_any_origin().allow_any_method()
+// .allow_any_header()` when service.enable_cors is set (the default). So, as actix-cors's
+// CorsMiddleware does (actix/actix-extras actix-cors/src/middleware.rs, handle_preflight and
+// augment_response):
+//   - every OPTIONS is a preflight, answered 200 before any key is asked for: the request's
+//     Origin echoed in Access-Control-Allow-Origin, the methods listed, the requested headers
+//     echoed in Access-Control-Allow-Headers; without an Origin or an
+//     Access-Control-Request-Method it is a 400 (actix-cors's validation errors);
+//   - any other request with an Origin has it echoed in Access-Control-Allow-Origin, with
+//     "Vary: Origin", on whatever the inner service answers (a 401 included).
+bool QdrantPersonality::answerCors(const httplib::Request& req, httplib::Response& res) const {
+  if (!cors_) return false;
+  const std::string origin = req.get_header_value("Origin");
+  if (req.method == "OPTIONS") {
+    if (origin.empty()) {
+      res.status = 400;
+      res.set_content("Origin is missing.", "text/plain");
+    } else if (!req.has_header("Access-Control-Request-Method")) {
+      res.status = 400;
+      res.set_content("Request method is missing.", "text/plain");
+    } else {
+      res.status = 200;
+      res.set_header("Access-Control-Allow-Origin", origin);
+      res.set_header("Access-Control-Allow-Methods",
+                     "CONNECT, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, TRACE");
+      if (req.has_header("Access-Control-Request-Headers"))
+        res.set_header("Access-Control-Allow-Headers",
+                       req.get_header_value("Access-Control-Request-Headers"));
+    }
+    return true;
+  }
+  if (!origin.empty()) {
+    res.set_header("Access-Control-Allow-Origin", origin);
+    res.set_header("Vary", "Origin");
+  }
+  return false;
+}
+
+// CORS outermost, then the auth middleware, then the query extractors (before any handler).
 bool QdrantPersonality::authorize(const httplib::Request& req, httplib::Response& res) {
+  if (answerCors(req, res)) return false;  // answered: nothing behind it runs
   if (!authorizeKey(req, res)) return false;
   if (isHealthPath(req.path)) return true;
   if (auto e = checkQueryParams(req.params)) {

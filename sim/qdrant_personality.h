@@ -21,8 +21,11 @@ namespace hxsim {
 
 class QdrantPersonality : public Personality {
  public:
-  QdrantPersonality(std::string apiKey, std::string readOnlyKey, bool jwtRbac)
-      : apiKey_(std::move(apiKey)), readOnlyKey_(std::move(readOnlyKey)), jwtRbac_(jwtRbac) {}
+  QdrantPersonality(std::string apiKey, std::string readOnlyKey, bool jwtRbac, bool cors = true)
+      : apiKey_(std::move(apiKey)),
+        readOnlyKey_(std::move(readOnlyKey)),
+        jwtRbac_(jwtRbac),
+        cors_(cors) {}
   void install(httplib::Server& server) override;
   bool isHealthPath(const std::string& path) const override;
   void internalError(httplib::Response& res) const override;
@@ -79,6 +82,9 @@ class QdrantPersonality : public Personality {
 
   std::string apiKey_, readOnlyKey_;
   bool jwtRbac_ = false;
+  bool cors_ = true;
+  // CORS as Qdrant's actix middleware answers it; true when it answered (a preflight).
+  bool answerCors(const httplib::Request& req, httplib::Response& res) const;
   std::mutex mu_;  // guards everything below
   std::map<std::string, Collection> collections_;
   std::map<std::string, std::string> aliases_;  // alias -> collection

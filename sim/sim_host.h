@@ -50,6 +50,7 @@ struct HostOptions {
   std::string apiKey;
   std::string readOnlyKey;
   bool jwtRbac = false;  // Qdrant's service.jwt_rbac: JWTs signed with the api key are accepted
+  bool cors = true;      // Qdrant's service.enable_cors (default true)
   Faults faults;
   int downForSeconds = 0;  // start down, come up after this long (0: up at once)
   unsigned seed = 1;

@@ -216,3 +216,70 @@ TEST_CASE(
   CHECK(tasks["load-keyless"].dump().find("100.00% errors (200 of 200)") != std::string::npos);
   CHECK(all.find("gw-secret") == std::string::npos);
 }
+
+TEST_CASE(
+    "corsAllowed passes where Qdrant's CORS lets a page at the origin call it with its key, and "
+    "modelHealthy only for a model that is on its host and answers",
+    "[backlog][access][e2e]") {
+  SimProcess sims({{"--qdrant", "{PORT}", "--api-key", "cors-admin"},
+                   {"--qdrant", "{PORT}", "--api-key", "cors-admin", "--no-cors"},
+                   {"--ollama", "{PORT}", "--model", "present:1b"}},
+                  "");
+  CliHarness h("cors-and-health", HX_BIN);
+  const std::string origin = "http://127.0.0.1:3999";
+  auto qdrantHost = [&](const std::string& name, int i) {
+    return hx::test::specDoc("Host", name,
+                             "  address: 127.0.0.1\n  api: {type: qdrant, url: \"" + sims.url(i) +
+                                 "\", auth: {env: HX_CORS_ADMIN}}\n");
+  };
+  // The task, its criterion proving its one completion criterion.
+  auto proven = [](const std::string& name, std::string criterion) {
+    criterion.pop_back();
+    return task(name, criterion + ", proves: " + name + "}");
+  };
+  auto cors = [&](int i, const std::string& path, const std::string& key) {
+    return "corsAllowed: {url: \"" + sims.url(i) + path + "\", origin: \"" + origin + "\"" +
+           (key.empty() ? "" : ", key: " + key) + "}";
+  };
+  h.writeSpec(
+      "estate.yaml",
+      qdrantHost("open", 0) + qdrantHost("closed", 1) +
+          hx::test::specDoc(
+              "Host", "llm",
+              "  address: 127.0.0.1\n  api: {type: ollama, url: \"" + sims.url(2) + "\"}\n") +
+          hx::test::specDoc("Model", "present",
+                            "  host: llm\n  model: \"present:1b\"\n  capability: generate\n") +
+          hx::test::specDoc("Model", "absent",
+                            "  host: llm\n  model: \"absent:1b\"\n  capability: generate\n") +
+          hx::test::specDoc("Role", "admin", "  qdrant: {global: m}\n") +
+          hx::test::specDoc("ApiKey", "ui", "  role: admin\n  secret: {env: HX_CORS_ADMIN}\n") +
+          hx::test::specDoc("ApiKey", "wrong", "  role: admin\n  secret: {env: HX_CORS_WRONG}\n") +
+          proven("cors-with-key", cors(0, "/collections", "ui")) +
+          proven("cors-health", cors(0, "/healthz", "")) +
+          proven("cors-no-key", cors(0, "/collections", "")) +
+          proven("cors-wrong-key", cors(0, "/collections", "wrong")) +
+          proven("cors-disabled", cors(1, "/collections", "ui")) +
+          proven("healthy", "modelHealthy: {model: present}") +
+          proven("not-pulled", "modelHealthy: {model: absent}"));
+  const std::string env = "HX_CORS_ADMIN=cors-admin HX_CORS_WRONG=not-the-key";
+  hx::test::Run valid = h.run("validate -f specs");
+  INFO(valid.out << valid.err);
+  REQUIRE(valid.code == 0);
+  auto tasks = hx::test::tasksById(h.run("status -f specs --refresh -o json", env));
+  std::string all;
+  for (const auto& [id, t] : tasks) all += id + ": " + t.dump() + "\n";
+  INFO(all);
+  for (const char* id : {"cors-with-key", "cors-health", "healthy"})
+    CHECK(tasks[id]["status"] == "completed");
+  for (const char* id : {"cors-no-key", "cors-wrong-key", "cors-disabled", "not-pulled"})
+    CHECK(tasks[id]["status"] == "ready");
+  CHECK(tasks["cors-with-key"].dump().find("preflight 200, GET 200 allowed for the origin") !=
+        std::string::npos);
+  CHECK(tasks["cors-no-key"].dump().find("the request with the key was answered 401") !=
+        std::string::npos);
+  CHECK(tasks["cors-wrong-key"].dump().find("answered 401") != std::string::npos);
+  CHECK(tasks["cors-disabled"].dump().find("the preflight allows no origin") != std::string::npos);
+  CHECK(tasks["healthy"].dump().find("present; generates: ") != std::string::npos);
+  CHECK(tasks["not-pulled"].dump().find("absent:1b is not on llm") != std::string::npos);
+  CHECK(all.find("cors-admin") == std::string::npos);
+}

@@ -167,6 +167,8 @@ CriterionResult CriteriaRunner::check(const Json& criterion, const DesiredState&
                             : "it does not exist"));
   }
   if (kind == "generate") return generate(c, desired);
+  if (kind == "modelHealthy") return modelHealthy(c, desired, observed);
+  if (kind == "corsAllowed") return corsAllowed(c, desired);
   if (kind == "embed") return embed(c, desired);
   if (kind == "ingest") return ingest(c, desired);
   if (kind == "load") return load(c, desired);
@@ -266,6 +268,29 @@ CriterionResult CriteriaRunner::generate(const Json& c, const DesiredState& desi
       g.value().finishReason.empty() ? "" : " (finish reason " + g.value().finishReason + ")";
   return result("generate", subject, pass, warmNote + "; " + timing + ", " + what, want,
                 pass ? "" : (!produced ? "empty answer" + finish : "too slow"));
+}
+
+// Health per model (the seed's 1.3.3 "Health checks operational for all models"): a host that
+// answers may still lack the model, or fail to load it; so the model must be on the host (as
+// observed) and answer a request of its own kind, as generate and embed send them.
+CriterionResult CriteriaRunner::modelHealthy(const Json& c, const DesiredState& desired,
+                                             const ObservedState& observed) {
+  const std::string name = jread::textOr(c, "model", "?");
+  const std::string subject = "Model/" + name;
+  const std::string want = "present, answering";
+  const Resource* m = desired.find({kind::kModel, name});
+  if (!m) return result("modelHealthy", subject, false, "not checked", want, "no such model");
+  if (auto why = unobservable(observed, m)) return cannotRun("modelHealthy", subject, want, *why);
+  if (!observed.find(kind::kModel, objectHost(*m), objectKey(*m)))
+    return result("modelHealthy", subject, false, "missing", want,
+                  objectKey(*m) + " is not on " + objectHost(*m));
+  const bool embeds = jread::textOr(m->spec, "capability", "") == "embed";
+  Json ask = {{"model", name}};
+  if (!embeds) ask["maxLatency"] = jread::textOr(c, "timeout", "30s");
+  CriterionResult answer = embeds ? embed(ask, desired) : generate(ask, desired);
+  return result("modelHealthy", subject, answer.pass,
+                "present; " + std::string(embeds ? "embeds: " : "generates: ") + answer.value, want,
+                answer.pass ? "" : answer.detail);
 }
 
 CriterionResult CriteriaRunner::embed(const Json& c, const DesiredState& desired) {

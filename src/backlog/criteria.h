@@ -50,6 +50,9 @@ class CriteriaRunner {
   CriterionResult check(const Json& criterion, const DesiredState& desired,
                         const ObservedState& observed, const Plan& plan);
   CriterionResult generate(const Json& c, const DesiredState& desired);
+  CriterionResult modelHealthy(const Json& c, const DesiredState& desired,
+                               const ObservedState& observed);
+  CriterionResult corsAllowed(const Json& c, const DesiredState& desired);
   CriterionResult embed(const Json& c, const DesiredState& desired);
   CriterionResult ingest(const Json& c, const DesiredState& desired);
   CriterionResult load(const Json& c, const DesiredState& desired);

@@ -38,6 +38,12 @@ std::string criterionSentence(const Json& criterion) {
   const Json& c = criterion.begin().value();
   if (kind == "hostActive") return "host " + text(c, "host") + " is active";
   if (kind == "modelAvailable") return "model " + text(c, "model") + " is on its host";
+  if (kind == "modelHealthy")
+    return "model " + text(c, "model") + " is on its host and answers within " +
+           text(c, "timeout", "30s");
+  if (kind == "corsAllowed")
+    return "a page at " + text(c, "origin") + " may call " + text(c, "url") +
+           (c.contains("key") ? " with ApiKey/" + text(c, "key") : "") + " (CORS)";
   if (kind == "generate")
     return "model " + text(c, "model") + " answers a prompt within " + text(c, "maxLatency", "30s");
   if (kind == "embed") return "model " + text(c, "model") + " embeds to its declared dimensions";
