@@ -531,8 +531,12 @@ Schema criterionSpec() {
       opt("prometheusRules", check({req("url", url()), opt("alerts", listOf(str()))})),
       // Grafana (url: its base URL) has the dashboard, with these panels, and every data source
       // it draws from passes Grafana's health check. token: a service account token.
-      opt("grafanaDashboard", check({req("url", url()), req("uid", str()),
-                                     opt("token", secretRef()), opt("panels", listOf(str()))})),
+      // Each panel named must show data: one of its queries returns series now. `key`: the ApiKey
+      // the panels' data is scraped with (a task whose panels wait for a key another task delivers
+      // waits with it).
+      opt("grafanaDashboard",
+          check({req("url", url()), req("uid", str()), opt("token", secretRef()),
+                 opt("panels", listOf(str())), opt("key", mention("ApiKey"))})),
       // What a gateway (`via`) adds to a collection's searches, against the same searches made
       // directly: the p50 difference must stay below `max`.
       opt("overhead",

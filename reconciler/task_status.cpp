@@ -92,7 +92,9 @@ std::vector<std::string> keyCouplings(const Resource& task, const DesiredState& 
     if (!key) continue;
     const Json* deliver = key->field("deliver");
     const bool jwt = deliver && deliver->is_object() && deliver->contains("qdrant");
-    if (check != "keyEnforced" && check != "keyDenied" && !jwt) continue;
+    // grafanaDashboard's key is the one its data is scraped with: no key, no data.
+    if (check != "keyEnforced" && check != "keyDenied" && check != "grafanaDashboard" && !jwt)
+      continue;
     for (const ResourceId& gate : graph.gatesOf(keyId)) {
       if (gate.kind != kind::kTask || gate == task.id) continue;
       const Resource* other = desired.find(gate);

@@ -240,6 +240,29 @@ void GrafanaPersonality::install(httplib::Server& s) {
           }
           dataSourceHealth(source, r);
         });
+  // Grafana's data source proxy (docs: HTTP API, "Data source proxy calls", GET
+  // /api/datasources/proxy/uid/:uid/*): the request goes on to the data source's own URL, and
+  // its answer comes back as the data source gave it. Only the Prometheus instant query, which
+  // is what hxctl asks through it.
+  s.Get(R"(/api/datasources/proxy/uid/([^/]+)/api/v1/query)",
+        [this](const httplib::Request& q, httplib::Response& r) {
+          Json source;
+          {
+            std::lock_guard<std::mutex> lock(mu_);
+            auto it = dataSources_.find(q.matches[1]);
+            if (it == dataSources_.end()) return message(r, 404, "Data source not found");
+            source = it->second;
+          }
+          httplib::Client client(source.value("url", ""));
+          client.set_connection_timeout(2);
+          client.set_read_timeout(10);
+          httplib::Params params;
+          if (q.has_param("query")) params.emplace("query", q.get_param_value("query"));
+          auto answer = client.Get("/api/v1/query", params, httplib::Headers{});
+          if (!answer) return message(r, 502, "Bad Gateway");
+          r.status = answer->status;
+          r.set_content(answer->body, answer->get_header_value("Content-Type").c_str());
+        });
 }
 
 }  // namespace hxsim

@@ -1,8 +1,13 @@
 // MON.1 "Grafana Dashboard Setup" is proven by Grafana itself: hx-sim's Grafana personality
 // (sim/grafana_personality.h, from Grafana's HTTP API and source) holds dashboards and data
 // sources, and its data source health check really queries the Prometheus it names (Debian's
-// real prometheus here). The task stays ready while Grafana lacks the dashboard, a panel, or a
-// working data source, and completes once all are there.
+// real prometheus here), and its data source proxy passes the panels' queries on to it. The task
+// stays ready while Grafana lacks the dashboard, a panel, a working data source, or data for a
+// panel it names, and completes once all are there.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
@@ -49,7 +54,36 @@ TEST_CASE(
     "working Prometheus data source, then completes",
     "[backlog][grafana][e2e]") {
   CliHarness h("grafana-dashboard", HX_BIN);
-  PrometheusProcess prometheus(h.dir(), "  - {job_name: self, static_configs: [{targets: []}]}\n");
+  // What Prometheus scrapes: a file of metrics served as is (Python's http.server), at first
+  // only the backlog's series, not the hosts'.
+  std::filesystem::create_directories(h.dir() / "exporter");
+  auto exportMetrics = [&](const std::string& text) {
+    std::ofstream(h.dir() / "exporter" / "metrics.tmp") << text;
+    std::filesystem::rename(h.dir() / "exporter" / "metrics.tmp", h.dir() / "exporter" / "metrics");
+  };
+  exportMetrics("# TYPE hxctl_tasks gauge\nhxctl_tasks{status=\"ready\"} 1\n");
+  const int exporterPort = hx::test::freePort();
+  pid_t exporter = -1;
+  {
+    std::string port = std::to_string(exporterPort), dir = (h.dir() / "exporter").string();
+    std::vector<std::string> args = {"/usr/bin/python3", "-m",        "http.server", port,
+                                     "--bind",           "127.0.0.1", "--directory", dir};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    REQUIRE(posix_spawn(&exporter, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
+  }
+  struct Stop {
+    pid_t pid;
+    ~Stop() {
+      kill(pid, SIGTERM);
+      int st = 0;
+      waitpid(pid, &st, 0);
+    }
+  } stopExporter{exporter};
+  PrometheusProcess prometheus(h.dir(),
+                               "  - {job_name: self, static_configs: [{targets: ['127.0.0.1:" +
+                                   std::to_string(exporterPort) + "']}]}\n");
   REQUIRE(prometheus.ready());
   SimProcess sim({{"--grafana", "{PORT}", "--api-key", kToken}},
                  hx::test::freshExchangeLog("grafana-dashboard"));
@@ -105,11 +139,30 @@ TEST_CASE(
   CHECK(grafanaPost(grafana, "/api/datasources",
                     {{"name", "Prometheus"}, {"type", "prometheus"}, {"url", prometheus.url()}}) ==
         409);
-  // Only one default: the dead one stops being it, as Grafana keeps one default per org.
-  t = status();
+  // Only one default: the dead one stops being it, as Grafana keeps one default per org. The
+  // host status panel draws nothing yet: not done, and it says which panel.
+  REQUIRE(hx::test::eventually(
+      [&] {
+        t = status();
+        return t.dump().find("no data in panel 'Host status': its queries return no series") !=
+               std::string::npos;
+      },
+      20));
   INFO(t.dump());
-  CHECK(t["status"] == "completed");
-  CHECK(t.dump().find("data source Prometheus healthy") != std::string::npos);
+  CHECK(t["status"] == "ready");
+  // Once the hosts' series are scraped too, every named panel shows data: MON.1 completes.
+  exportMetrics(
+      "# TYPE hxctl_tasks gauge\nhxctl_tasks{status=\"ready\"} 1\n# TYPE hxctl_host_status "
+      "gauge\nhxctl_host_status{host=\"llm\",status=\"active\"} 1\n"
+      "hxctl_host_status{host=\"llm\",status=\"degraded\"} 0\n");
+  REQUIRE(hx::test::eventually(
+      [&] {
+        t = status();
+        return t["status"] == "completed";
+      },
+      20));
+  INFO(t.dump());
+  CHECK(t.dump().find("2 showing data, data source Prometheus healthy") != std::string::npos);
 
   // A panel the criterion names that the dashboard lacks fails it.
   Json cut = dashboard;

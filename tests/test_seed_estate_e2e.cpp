@@ -146,15 +146,35 @@ TEST_CASE(
   CHECK(early["1.5.1"]["status"] == "held");
 
   // Once they are up, applying until nothing changes converges the estate (each run can unblock
-  // the next level of tasks).
+  // the next level of tasks). Up first as the servers themselves say: every probe hxctl makes
+  // counts, and three failed ones in a row open a host's circuit breaker for its cool-down, so
+  // polling `hosts` while they are still being installed would only wait that out.
   REQUIRE(hx::test::eventually(
       [&] {
-        Json hosts = Json::parse(h.run("hosts -f specs -o json", env(h)).out, nullptr, false);
+        CurlTransport http(true);
+        for (int i = 0; i < 3; ++i) {
+          HttpRequest req;
+          req.url = llms.url(i) + "/api/version";
+          req.timeoutMs = 1000;
+          auto r = http.send(req);
+          if (!r || r.value().status != 200) return false;
+        }
+        return true;
+      },
+      20));
+  std::string lastHosts;
+  const bool allActive = hx::test::eventually(
+      [&] {
+        Run listed = h.run("hosts -f specs -o json", env(h));
+        lastHosts = listed.out.substr(0, 4000) + listed.err;
+        Json hosts = Json::parse(listed.out, nullptr, false);
         int active = 0;
         for (const auto& x : hosts) active += x["status"] == "active";
         return active == 5;
       },
-      20));
+      20);
+  INFO("the last hosts: " << lastHosts);
+  REQUIRE(allActive);
   for (int i = 0; i < 4; ++i) {
     // A load check that passed is not run again within the hour: it is 20 000 requests.
     Run r = h.run("apply --auto-approve -f specs --recheck-heavy 1h", env(h));
@@ -219,31 +239,25 @@ TEST_CASE(
                                            {"url", prometheus.url()},
                                            {"isDefault", true}}) == 200);
   REQUIRE(grafanaPost("/api/dashboards/db", dashboard("grafana-services-dashboard.json")) == 200);
-  // 1.3.6 completes; MON.1 proves its two service dashboards and stays in progress while its
-  // system health dashboard is missing.
+  // 1.3.6 completes; MON.1 waits for the key its Qdrant panels' data is scraped with, which
+  // 1.5.3's hold keeps back, and says so.
   CHECK(hx::test::eventually(
       [&] {
         monitoring = refreshed();
-        return monitoring["1.3.6"]["status"] == "completed" &&
-               monitoring["MON.1"]["status"] == "in_progress";
+        return monitoring["1.3.6"]["status"] == "completed";
       },
       30));
   INFO("1.3.6: " << monitoring["1.3.6"].dump() << "\nMON.1: " << monitoring["MON.1"].dump());
-  CHECK(monitoring["MON.1"].dump().find("Grafana has no dashboard with uid hxctl-estate") !=
+  CHECK(monitoring["MON.1"]["status"] == "blocked");
+  CHECK(monitoring["MON.1"].dump().find("ApiKey/monitoring, which its grafanaDashboard check "
+                                        "presents, is not delivered until task 1.5.3 completes") !=
         std::string::npos);
   REQUIRE(grafanaPost("/api/dashboards/db", dashboard("grafana-dashboard.json")) == 200);
-  CHECK(hx::test::eventually(
-      [&] {
-        monitoring = refreshed();
-        return monitoring["MON.1"]["status"] == "completed";
-      },
-      30));
-  CHECK(monitoring["MON.1"].dump().find("data source Prometheus healthy") != std::string::npos);
   // The Web UI answers, but its key is one of those 1.5.3's hold keeps back: it waits, and
   // says for what.
   INFO("WebUI.1: " << tasks["WebUI.1"].dump());
   CHECK(tasks["WebUI.1"]["status"] == "blocked");
-  CHECK(tasks["WebUI.1"].dump().find("ApiKey/webui, which its keyEnforced check presents, is not "
+  CHECK(tasks["WebUI.1"].dump().find("ApiKey/webui, which its corsAllowed check presents, is not "
                                      "delivered until task 1.5.3 completes (task 1.5.3 is held: "
                                      "User decision") != std::string::npos);
   // Hardening is held by the operators' decision, and what needs it waits.
@@ -298,6 +312,13 @@ TEST_CASE(
   CHECK(after["1.3.2"].dump().find("needs a person: API keys configured for all 9 models") !=
         std::string::npos);
   CHECK(after["1.5.1"]["status"] == "held");
+  // MON.1 no longer waits for the key, and is not done: its panels must show data, and no
+  // hxctl daemon exports the model latency and backlog series they draw here.
+  INFO("MON.1: " << after["MON.1"].dump());
+  CHECK(after["MON.1"]["status"] != "completed");
+  CHECK(after["MON.1"]["status"] != "blocked");
+  CHECK(after["MON.1"].dump().find("no data in panel 'Model request latency'") !=
+        std::string::npos);
   INFO("GW.1: " << after["GW.1"].dump());
   CHECK(after["GW.1"]["status"] == "completed");
   CHECK(after["GW.1"].dump().find("Collection/general with ApiKey/gateway-clients") !=
@@ -329,8 +350,7 @@ TEST_CASE(
         std::string::npos);
   CHECK(report.out.find("- [x] Status monitoring working — proven: prometheusTarget") !=
         std::string::npos);
-  CHECK(report.out.find("- [x] System health overview — proven: grafanaDashboard") !=
-        std::string::npos);
+  CHECK(report.out.find("- [ ] System health overview") != std::string::npos);
   CHECK(report.out.find("- [x] Response validation and error handling tested — proven: manual") !=
         std::string::npos);
   CHECK(report.out.find("| 1.5.1 | User decision to defer security implementation") !=

@@ -313,7 +313,8 @@ spec:
   };
   CriteriaSource criteria = [&](const Resource&) {
     ++criteriaRun;
-    return std::vector<CriterionResult>{CriterionResult{"hostActive", "Host/web", true}};
+    return std::vector<CriterionResult>{
+        CriterionResult{"hostActive", "Host/web", true, "active", "active", "", 5}};
   };
   std::map<std::string, TaskRecord> previous;
   auto ui = [&](int64_t now) {

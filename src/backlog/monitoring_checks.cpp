@@ -151,8 +151,9 @@ CriterionResult CriteriaRunner::grafanaDashboard(const Json& c) {
   std::vector<std::string> panels;
   for (const auto& p : jread::array(c, "panels"))
     if (p.is_string()) panels.push_back(p.get<std::string>());
-  const std::string want =
-      "present" + (panels.empty() ? "" : ", panels " + joined(panels)) + ", data sources healthy";
+  const std::string want = "present" +
+                           (panels.empty() ? "" : ", panels " + joined(panels) + " showing data") +
+                           ", data sources healthy";
   std::string token;
   if (const Json* ref = jread::field(c, "token")) {
     auto secret = readSecret(*ref);
@@ -199,6 +200,49 @@ CriterionResult CriteriaRunner::grafanaDashboard(const Json& c) {
                     "data source " + ds.name + " fails its health check: " + h.value().message);
     healthy.push_back(ds.name);
   }
+  // A panel with a title and a healthy source may still draw nothing (a metric nobody exports,
+  // a scrape that is refused): each panel named must have a query that returns series now,
+  // asked of its data source through Grafana as the panel asks it. With no panels named the
+  // check is of the dashboard's configuration alone.
+  std::vector<std::string> empty, unchecked;
+  size_t drawn = 0;
+  for (const Json* p : dashboardPanels(dashboard)) {
+    const std::string name = jread::textOr(*p, "title", "");
+    if (std::find(panels.begin(), panels.end(), name) == panels.end()) continue;
+    const Json& targets = jread::array(*p, "targets");
+    if (targets.empty()) continue;  // text, row: nothing to draw from a source
+    Json alone = dashboard;
+    alone["panels"] = Json::array({*p});
+    DashboardSources source = dashboardSources(alone, sources.value());
+    if (source.resolved.empty() || source.resolved.front().type != "prometheus") {
+      unchecked.push_back(name);
+      continue;
+    }
+    size_t series = 0;
+    std::string failure;
+    for (const auto& t : targets) {
+      const std::string expr = jread::textOr(t, "expr", "");
+      if (expr.empty()) continue;
+      auto n = grafana.seriesNow(source.resolved.front().uid, expr);
+      if (!n) {
+        failure = n.status().message();
+        continue;
+      }
+      series += n.value();
+    }
+    if (series == 0)
+      empty.push_back("'" + name + "'" + (failure.empty() ? "" : " (" + failure + ")"));
+    else
+      ++drawn;
+  }
+  if (!panels.empty()) value += ", " + std::to_string(drawn) + " showing data";
+  if (!empty.empty())
+    return result("grafanaDashboard", subject, false, value, want,
+                  "no data in panel " + joined(empty) + ": its queries return no series");
+  if (!unchecked.empty())
+    return result("grafanaDashboard", subject, false, value, want,
+                  "cannot tell whether " + joined(unchecked) +
+                      " show data: only Prometheus data sources are queried");
   return result("grafanaDashboard", subject, true,
                 value + ", data source " + joined(healthy) + " healthy", want, "");
 }

@@ -44,6 +44,9 @@ DaemonMetrics::DaemonMetrics(const std::string& version) {
   m.gauge("hxctl_host_availability_ratio",
           "Share of the window the host was active, as the backlog's availability checks last "
           "measured it from the recorded probes");
+  m.gauge("hxctl_model_request_latency_seconds",
+          "Latency of requests to a model (generation or embedding) in the backlog's last load "
+          "check of it, by model and statistic (avg, p95)");
   m.gauge("hxctl_resource_backoffs", "Resources waiting out a back-off after failures");
   m.counter("hxctl_spec_loads_total", "Spec (re)loads, by result (valid, invalid)");
   m.gauge("hxctl_spec_valid", "1 when the specs on disk validate; 0 while the last good ones rule");
@@ -127,6 +130,13 @@ void DaemonMetrics::cycleDone(const CycleResult& cycle, const std::string& trigg
         if (c.kind == "availability" && c.figures.count("ratio"))
           m.set("hxctl_host_availability_ratio",
                 Labels(c.figureLabels.begin(), c.figureLabels.end()), c.figures.at("ratio"));
+        else if (c.kind == "load" && c.subject.rfind("Model/", 0) == 0 && c.figures.count("avgMs"))
+          // The model's own request latency, as a load of it measured (the Ollama servers
+          // export no metrics of their own): what the "Model request latency" panel draws.
+          for (const char* stat : {"avg", "p95"})
+            m.set("hxctl_model_request_latency_seconds",
+                  {{"model", c.subject.substr(6, c.subject.find(' ') - 6)}, {"stat", stat}},
+                  c.figures.at(std::string(stat) + "Ms") / 1000.0);
   }
   hosts(cycle.prepared.observed.hosts);
 }

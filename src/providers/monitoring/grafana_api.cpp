@@ -1,5 +1,6 @@
 #include "src/providers/monitoring/grafana_api.h"
 
+#include <cctype>
 #include <set>
 
 #include "src/providers/json_read.h"
@@ -75,6 +76,35 @@ Result<GrafanaHealth> GrafanaApi::health(const std::string& uid) {
   h.ok = r.value().status == 200 && jread::textOr(body.value(), "status", "") == "OK";
   h.message = jread::textOr(body.value(), "message", jread::serverError(r.value().body));
   return h;
+}
+
+Result<size_t> GrafanaApi::seriesNow(const std::string& uid, const std::string& expr) {
+  std::string encoded;
+  static const char* kHex = "0123456789ABCDEF";
+  for (unsigned char ch : expr) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      encoded += static_cast<char>(ch);
+    } else {
+      encoded += '%';
+      encoded += kHex[ch >> 4];
+      encoded += kHex[ch & 15];
+    }
+  }
+  const std::string path = "/api/datasources/proxy/uid/" + uid + "/api/v1/query?query=" + encoded;
+  auto r = get(path);
+  if (!r) return r.status();
+  auto body =
+      jread::parseBody("GET /api/datasources/proxy/uid/" + uid + "/api/v1/query", r.value());
+  if (!body) return body.status();
+  if (r.value().status != 200 || jread::textOr(body.value(), "status", "") != "success")
+    return Status::error(
+        ErrorKind::kTerminal,
+        "the query failed: HTTP " + std::to_string(r.value().status) + " (" +
+            jread::textOr(body.value(), "error", jread::serverError(r.value().body)) + ")");
+  const Json& data = jread::object(body.value(), "data");
+  const std::string type = jread::textOr(data, "resultType", "");
+  if (type == "scalar" || type == "string") return size_t{1};
+  return jread::array(data, "result").size();
 }
 
 namespace {

@@ -35,6 +35,10 @@ class GrafanaApi {
   Result<std::vector<GrafanaDataSource>> dataSources();
   // GET /api/datasources/uid/{uid}/health: Grafana runs the data source's own check.
   Result<GrafanaHealth> health(const std::string& uid);
+  // The number of series a Prometheus data source returns for `expr` now, asked through
+  // Grafana's data source proxy (GET /api/datasources/proxy/uid/{uid}/api/v1/query), as the
+  // panel's own query reaches it: a vector's or matrix's series, a scalar or string as 1.
+  Result<size_t> seriesNow(const std::string& uid, const std::string& expr);
 
  private:
   Result<HttpResponse> get(const std::string& path);
