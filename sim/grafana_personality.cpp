@@ -1,5 +1,6 @@
 #include "grafana_personality.h"
 
+#include <optional>
 #include <regex>
 
 namespace hxsim {
@@ -144,6 +145,13 @@ void GrafanaPersonality::addDataSource(const httplib::Request& req, httplib::Res
          {"name", ds["name"]}});
 }
 
+std::optional<Json> GrafanaPersonality::dataSource(const std::string& uid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = dataSources_.find(uid);
+  if (it == dataSources_.end()) return std::nullopt;
+  return it->second;
+}
+
 // Grafana's Prometheus health check: the instant query `1+1` against the data source's URL.
 void GrafanaPersonality::dataSourceHealth(const Json& source, httplib::Response& res) {
   if (source.value("type", "") != "prometheus")
@@ -231,14 +239,9 @@ void GrafanaPersonality::install(httplib::Server& s) {
         });
   s.Get(R"(/api/datasources/uid/([^/]+)/health)",
         [this](const httplib::Request& q, httplib::Response& r) {
-          Json source;
-          {
-            std::lock_guard<std::mutex> lock(mu_);
-            auto it = dataSources_.find(q.matches[1]);
-            if (it == dataSources_.end()) return message(r, 404, "Data source not found");
-            source = it->second;
-          }
-          dataSourceHealth(source, r);
+          auto source = dataSource(q.matches[1]);
+          if (!source) return message(r, 404, "Data source not found");
+          dataSourceHealth(*source, r);
         });
   // Grafana's data source proxy (docs: HTTP API, "Data source proxy calls", GET
   // /api/datasources/proxy/uid/:uid/*): the request goes on to the data source's own URL, and
@@ -246,14 +249,9 @@ void GrafanaPersonality::install(httplib::Server& s) {
   // is what hxctl asks through it.
   s.Get(R"(/api/datasources/proxy/uid/([^/]+)/api/v1/query)",
         [this](const httplib::Request& q, httplib::Response& r) {
-          Json source;
-          {
-            std::lock_guard<std::mutex> lock(mu_);
-            auto it = dataSources_.find(q.matches[1]);
-            if (it == dataSources_.end()) return message(r, 404, "Data source not found");
-            source = it->second;
-          }
-          httplib::Client client(source.value("url", ""));
+          auto source = dataSource(q.matches[1]);
+          if (!source) return message(r, 404, "Data source not found");
+          httplib::Client client(source->value("url", ""));
           client.set_connection_timeout(2);
           client.set_read_timeout(10);
           httplib::Params params;

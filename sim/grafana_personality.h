@@ -21,6 +21,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "sim_host.h"
@@ -39,6 +40,8 @@ class GrafanaPersonality : public Personality {
   void saveDashboard(const httplib::Request& req, httplib::Response& res);
   void addDataSource(const httplib::Request& req, httplib::Response& res);
   void dataSourceHealth(const Json& source, httplib::Response& res);
+  // The data source of that uid, as added; nullopt when there is none.
+  std::optional<Json> dataSource(const std::string& uid);
 
   std::string token_;
   std::mutex mu_;

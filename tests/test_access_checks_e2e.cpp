@@ -3,12 +3,9 @@
 // the check fails), httpStatus (a malformed body gets Qdrant's 400) and serviceReachable (a
 // declared service's port answers TCP and HTTP; a port nothing listens on does not; a real gRPC
 // server, Debian's python3-grpcio, answers gRPC's health checking protocol).
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
 #include <catch2/catch.hpp>
 
+#include "child_process.h"
 #include "cli_harness.h"
 #include "sim_process.h"
 
@@ -40,22 +37,10 @@ TEST_CASE(
   const int nothing = hx::test::freePort();
   // A real gRPC server with the standard health service.
   const int grpcPort = hx::test::freePort();
-  pid_t grpcPid = -1;
-  {
-    std::string script = std::string(HX_SOURCE_DIR) + "/tests/tools/grpc_health_server.py";
-    std::string port = std::to_string(grpcPort);
-    std::vector<char*> argv = {const_cast<char*>("/usr/bin/python3"), script.data(), port.data(),
-                               nullptr};
-    REQUIRE(posix_spawn(&grpcPid, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
-  }
-  struct Stop {
-    pid_t pid;
-    ~Stop() {
-      kill(pid, SIGTERM);
-      int st = 0;
-      waitpid(pid, &st, 0);
-    }
-  } stopGrpc{grpcPid};
+  hx::test::ChildProcess grpc({"/usr/bin/python3",
+                               std::string(HX_SOURCE_DIR) + "/tests/tools/grpc_health_server.py",
+                               std::to_string(grpcPort)});
+  REQUIRE(grpc.started());
   REQUIRE(hx::test::eventually(
       [&] {
         CurlTransport http(true);

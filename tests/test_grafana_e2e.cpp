@@ -4,14 +4,11 @@
 // real prometheus here), and its data source proxy passes the panels' queries on to it. The task
 // stays ready while Grafana lacks the dashboard, a panel, a working data source, or data for a
 // panel it names, and completes once all are there.
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
 
+#include "child_process.h"
 #include "cli_harness.h"
 #include "prometheus_process.h"
 #include "sim_process.h"
@@ -63,24 +60,10 @@ TEST_CASE(
   };
   exportMetrics("# TYPE hxctl_tasks gauge\nhxctl_tasks{status=\"ready\"} 1\n");
   const int exporterPort = hx::test::freePort();
-  pid_t exporter = -1;
-  {
-    std::string port = std::to_string(exporterPort), dir = (h.dir() / "exporter").string();
-    std::vector<std::string> args = {"/usr/bin/python3", "-m",        "http.server", port,
-                                     "--bind",           "127.0.0.1", "--directory", dir};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    REQUIRE(posix_spawn(&exporter, argv[0], nullptr, nullptr, argv.data(), environ) == 0);
-  }
-  struct Stop {
-    pid_t pid;
-    ~Stop() {
-      kill(pid, SIGTERM);
-      int st = 0;
-      waitpid(pid, &st, 0);
-    }
-  } stopExporter{exporter};
+  hx::test::ChildProcess exporter({"/usr/bin/python3", "-m", "http.server",
+                                   std::to_string(exporterPort), "--bind", "127.0.0.1",
+                                   "--directory", (h.dir() / "exporter").string()});
+  REQUIRE(exporter.started());
   PrometheusProcess prometheus(h.dir(),
                                "  - {job_name: self, static_configs: [{targets: ['127.0.0.1:" +
                                    std::to_string(exporterPort) + "']}]}\n");

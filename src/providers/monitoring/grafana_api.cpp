@@ -1,8 +1,8 @@
 #include "src/providers/monitoring/grafana_api.h"
 
-#include <cctype>
 #include <set>
 
+#include "src/platform/url_encode.h"
 #include "src/providers/json_read.h"
 
 namespace hx {
@@ -79,18 +79,8 @@ Result<GrafanaHealth> GrafanaApi::health(const std::string& uid) {
 }
 
 Result<size_t> GrafanaApi::seriesNow(const std::string& uid, const std::string& expr) {
-  std::string encoded;
-  static const char* kHex = "0123456789ABCDEF";
-  for (unsigned char ch : expr) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-      encoded += static_cast<char>(ch);
-    } else {
-      encoded += '%';
-      encoded += kHex[ch >> 4];
-      encoded += kHex[ch & 15];
-    }
-  }
-  const std::string path = "/api/datasources/proxy/uid/" + uid + "/api/v1/query?query=" + encoded;
+  const std::string path =
+      "/api/datasources/proxy/uid/" + uid + "/api/v1/query?query=" + urlEncode(expr);
   auto r = get(path);
   if (!r) return r.status();
   auto body =

@@ -1,28 +1,9 @@
 #include "src/providers/monitoring/prometheus_api.h"
 
+#include "src/platform/url_encode.h"
 #include "src/providers/json_read.h"
 
 namespace hx {
-
-namespace {
-
-// RFC 3986 percent-encoding of a query value: unreserved characters stay, all else is %XX.
-std::string urlEncode(const std::string& text) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 Result<Json> PrometheusApi::getData(const std::string& path) {
   HttpRequest req;
