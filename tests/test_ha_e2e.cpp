@@ -167,7 +167,9 @@ TEST_CASE(
   // SIGSTOP of the leader past its lease: the third takes over; the paused one, woken, writes
   // nothing, steps down and stands by.
   daemons[second]->signal(SIGSTOP);
-  REQUIRE(hx::test::eventually([&] { return leaderOf(daemons, 3) >= 0; }, 30));
+  // Generous: under ASan with the suite running beside it, this took over 30 s once (issue 38
+  // is to drive these waits from observable conditions and an injected clock).
+  REQUIRE(hx::test::eventually([&] { return leaderOf(daemons, 3) >= 0; }, 90));
   const int third = leaderOf(daemons, 3);
   CHECK(third != second);
   CHECK(third != first);
