@@ -138,15 +138,7 @@ CriterionResult CriteriaRunner::check(const Json& criterion, const DesiredState&
     return result(kind, "Host/" + c["host"].get<std::string>(), h.status == HostStatus::kActive,
                   hostStatusName(h.status), "active", h.evidence);
   }
-  if (kind == "modelAvailable") {
-    const Resource* m = desired.find({kind::kModel, c["model"]});
-    if (auto why = unobservable(observed, m))
-      return cannotRun(kind, "Model/" + c["model"].get<std::string>(), "present", *why);
-    bool there = m && observed.find(kind::kModel, objectHost(*m), objectKey(*m));
-    return result(kind, "Model/" + c["model"].get<std::string>(), there,
-                  there ? "present" : "missing", "present",
-                  there ? "" : objectKey(*m) + " is not on " + objectHost(*m));
-  }
+  if (kind == "modelAvailable") return modelAvailable(c, desired, observed);
   if (kind == "collectionReady") {
     const Resource* col = desired.find({kind::kCollection, c["collection"]});
     const ObservedObject* o =
@@ -273,22 +265,34 @@ CriterionResult CriteriaRunner::generate(const Json& c, const DesiredState& desi
 // Health per model (the seed's 1.3.3 "Health checks operational for all models"): a host that
 // answers may still lack the model, or fail to load it; so the model must be on the host (as
 // observed) and answer a request of its own kind, as generate and embed send them.
+CriterionResult CriteriaRunner::modelAvailable(const Json& c, const DesiredState& desired,
+                                               const ObservedState& observed) {
+  const std::string subject = "Model/" + jread::textOr(c, "model", "?");
+  const Resource* m = desired.find({kind::kModel, jread::textOr(c, "model", "")});
+  if (!m)
+    return result("modelAvailable", subject, false, "not checked", "present", "no such model");
+  if (auto why = unobservable(observed, m))
+    return cannotRun("modelAvailable", subject, "present", *why);
+  const bool there = observed.find(kind::kModel, objectHost(*m), objectKey(*m)) != nullptr;
+  return result("modelAvailable", subject, there, there ? "present" : "missing", "present",
+                there ? "" : objectKey(*m) + " is not on " + objectHost(*m));
+}
+
 CriterionResult CriteriaRunner::modelHealthy(const Json& c, const DesiredState& desired,
                                              const ObservedState& observed) {
-  const std::string name = jread::textOr(c, "model", "?");
-  const std::string subject = "Model/" + name;
   const std::string want = "present, answering";
-  const Resource* m = desired.find({kind::kModel, name});
-  if (!m) return result("modelHealthy", subject, false, "not checked", want, "no such model");
-  if (auto why = unobservable(observed, m)) return cannotRun("modelHealthy", subject, want, *why);
-  if (!observed.find(kind::kModel, objectHost(*m), objectKey(*m)))
-    return result("modelHealthy", subject, false, "missing", want,
-                  objectKey(*m) + " is not on " + objectHost(*m));
-  const bool embeds = jread::textOr(m->spec, "capability", "") == "embed";
-  Json ask = {{"model", name}};
+  CriterionResult present = modelAvailable(c, desired, observed);
+  if (!present.pass) {
+    present.kind = "modelHealthy";
+    present.threshold = want;
+    return present;
+  }
+  const Resource& m = *desired.find({kind::kModel, jread::textOr(c, "model", "")});
+  const bool embeds = jread::textOr(m.spec, "capability", "") == "embed";
+  Json ask = {{"model", m.id.name}};
   if (!embeds) ask["maxLatency"] = jread::textOr(c, "timeout", "30s");
   CriterionResult answer = embeds ? embed(ask, desired) : generate(ask, desired);
-  return result("modelHealthy", subject, answer.pass,
+  return result("modelHealthy", present.subject, answer.pass,
                 "present; " + std::string(embeds ? "embeds: " : "generates: ") + answer.value, want,
                 answer.pass ? "" : answer.detail);
 }

@@ -50,6 +50,8 @@ class CriteriaRunner {
   CriterionResult check(const Json& criterion, const DesiredState& desired,
                         const ObservedState& observed, const Plan& plan);
   CriterionResult generate(const Json& c, const DesiredState& desired);
+  CriterionResult modelAvailable(const Json& c, const DesiredState& desired,
+                                 const ObservedState& observed);
   CriterionResult modelHealthy(const Json& c, const DesiredState& desired,
                                const ObservedState& observed);
   CriterionResult corsAllowed(const Json& c, const DesiredState& desired);
