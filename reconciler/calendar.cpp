@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "reconciler/kinds.h"
+#include "reconciler/observed.h"
 #include "reconciler/values.h"
 
 namespace hx {
@@ -112,21 +113,44 @@ std::vector<ReviewState> reviewsOf(const Resource& backlog, int64_t now) {
 
 std::vector<EscalationState> escalationsOf(const Resource& backlog, const DesiredState& desired,
                                            const std::vector<TaskEvaluation>& evaluations,
-                                           int64_t now) {
+                                           int64_t now,
+                                           const std::set<std::string>& statusStartSeen) {
   std::vector<EscalationState> out;
   const Json rules = backlog.spec.value("escalation", Json::array());
+  auto dateOf = [](const Json& spec, const char* field) -> std::optional<int64_t> {
+    if (auto d = spec.value(field, Json()); d.is_string())
+      return parseDateSeconds(d.get<std::string>());
+    return std::nullopt;
+  };
   for (const auto& e : evaluations) {
     if (e.status != TaskStatus::kBlocked && e.status != TaskStatus::kRegressed) continue;
-    if (!e.since) continue;
     const Resource* task = desired.find({kind::kTask, e.task});
     if (!task) continue;
+    int64_t since = e.since;
+    std::string origin = "recorded", words = "recorded by hxctl";
+    if (!statusStartSeen.count(e.task)) {
+      std::optional<int64_t> documented = dateOf(task->spec, "opened");
+      std::string from = "the task's opened date";
+      if (!documented) {
+        documented = dateOf(backlog.spec, "opened");
+        from = "the backlog's Date Created";
+      }
+      if (documented && (!since || *documented < since)) {
+        since = *documented;
+        origin = "document";
+        words = "counted from " + from + "; hxctl holds no earlier record of the status beginning";
+      } else if (since) {
+        words = "first recorded by hxctl";
+      }
+    }
+    if (!since) continue;
     const std::string priority = task->spec.value("priority", "");
     for (const auto& rule : rules) {
       if (rule.value("priority", "") != priority) continue;
       int64_t after = parseDurationMs(rule.value("after", "7d")).value_or(7 * 86400000) / 1000;
-      if (now - e.since <= after) break;
-      out.push_back({e.task, priority, taskStatusName(e.status), e.since, after, e.since + after,
-                     rule.value("why", "")});
+      if (now - since <= after) break;
+      out.push_back({e.task, priority, taskStatusName(e.status), since, after, since + after,
+                     rule.value("why", ""), origin, words});
       break;
     }
   }

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,15 +40,24 @@ struct EscalationState {
   int64_t after = 0;        // the rule's limit, seconds
   int64_t escalatedAt = 0;  // since + after
   std::string why;          // the rule's words
+  // Where `since` comes from: "recorded" (hxctl saw the status begin), or "document" (the
+  // task's `opened`, else the Backlog's: the operators' own date, used while the store holds no
+  // earlier record of the status beginning).
+  std::string origin;
+  std::string originWords;  // "recorded by hxctl", "the backlog's Date Created (2025-07-17)"
 };
 
 // The declared Backlog resource, if any (at most one: validation says so).
 const Resource* backlogCalendar(const DesiredState& desired);
 
 std::vector<ReviewState> reviewsOf(const Resource& backlog, int64_t now);
+// `statusStartSeen` names the tasks whose current status hxctl saw begin (a recorded transition
+// from another status); for the others the age counts from the operators' own date where they
+// give one: a task first recorded blocked today has waited since the document deferred it.
 std::vector<EscalationState> escalationsOf(const Resource& backlog, const DesiredState& desired,
                                            const std::vector<TaskEvaluation>& evaluations,
-                                           int64_t now);
+                                           int64_t now,
+                                           const std::set<std::string>& statusStartSeen);
 
 // The first scheduled time strictly after `from` of a review entry (its every/on/day/at).
 int64_t nextOccurrence(const Json& review, int64_t from);

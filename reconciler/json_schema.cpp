@@ -67,7 +67,11 @@ Json toJsonSchema(const Schema& s) {
       j = {{"type", "string"}, {"pattern", std::string("^(") + kUnit + ")+$"}};
       break;
     case VT::kDurationRange:
-      j = {{"type", "string"}, {"pattern", std::string("^(") + kUnit + ")+(-(" + kUnit + ")+)?$"}};
+      j = {{"type", "string"},
+           {"pattern",
+            std::string("^((") + kUnit + ")+(-(" + kUnit +
+                ")+)?|[0-9]+(\\.[0-9]+)?(-[0-9]+(\\.[0-9]+)?)? ?(minutes?|mins?|hours?|hrs?|"
+                "days?))$"}};
       break;
     case VT::kCidrOrAny:
       j = {{"type", "string"}, {"pattern", "^(any|[0-9A-Fa-f:.]+(/[0-9]+)?)$"}};
@@ -194,7 +198,7 @@ std::string describeType(const Schema& s) {
     case VT::kDuration:
       return "duration (500ms, 5s, 1m30s, 2h, 1d)";
     case VT::kDurationRange:
-      return "duration, or a range MIN-MAX (4h-6h)";
+      return "an estimate: \"4-6 hours\", \"25 minutes\", or a duration or range MIN-MAX (4h-6h)";
     case VT::kCidrOrAny:
       return "\"any\", an IP address or a CIDR (10.0.0.0/24)";
     case VT::kAddress:

@@ -436,6 +436,72 @@ void validatePrometheus(const Resource& r, Diagnostics& diags) {
 
 // ---- Backlog (the calendar: reviews and escalation; reconciler/calendar.h) -------------------
 
+// The operators' document as `hxctl report` regenerates it (src/views/backlog_report.h): its
+// header and framing words, and its outline in its own order.
+Schema backlogDocumentSpec() {
+  auto mention = [](const char* kind) { return ref(kind, RefRole::kMention); };
+  const Schema groupEntry =
+      either({"group"}, object({req("group", str()), opt("heading", str())}), str());
+  const Schema tasksPart = object({
+      opt("heading", str()),  // none: the tasks stand without one (the document's API Gateway)
+      req("groups", listOf(groupEntry, true)),
+      opt("status", str()),
+      opt("subheading", str()),
+      opt("optionalHeading", str()),  // the group's optional sub-tasks, listed under it
+      opt("totalEffort", str()),
+      opt("notes", listOf(object({req("label", str()), req("words", str())}))),
+  });
+  return object({
+      req("title", str()),
+      opt("server", object({req("name", str()), opt("host", mention("Host"))})),
+      opt("purpose", str()),
+      opt("status", str()),
+      opt("version", str()),
+      opt("updated", date()),  // the document's Last Updated: its words are as of that day
+      opt("summary", str()),
+      opt("categories", listOf(object({
+                            req("name", str()),
+                            opt("blocker", str()),
+                            opt("words", str()),
+                            opt("hosts", listOf(mention("Host"))),
+                            opt("tasks", listOf(mention("Task"))),
+                        }))),
+      opt("outline",
+          listOf(either({"tasks"}, object({req("tasks", tasksPart)}),
+                        oneOf({"summary", "categories", "dependencyTracking", "backlogManagement",
+                               "actionItems", "documentationUpdates", "conclusion", "footer"})))),
+      opt("servers", listOf(object({req("host", mention("Host")), req("name", str())}))),
+      opt("connectivity", listOf(object({req("host", mention("Host")), req("reachable", boolean()),
+                                         opt("words", str())}))),
+      opt("dependencies",
+          listOf(object({
+              req("name", str()),
+              opt("impact", oneOf({"critical", "high", "medium", "low"})),
+              opt("resolution", str()),
+              req("resolvedBy", object({
+                                    opt("hosts", listOf(mention("Host"))),
+                                    opt("resources", listOf(resourceRef(RefRole::kMention))),
+                                    opt("baselines", listOf(mention("Task"))),
+                                    opt("tasks", listOf(mention("Task"))),
+                                })),
+          }))),
+      opt("actions", listOf(object({
+                         req("horizon", str()),
+                         opt("within", duration()),
+                         req("items", listOf(object({
+                                          req("title", str()),
+                                          opt("steps", listOf(str())),
+                                          opt("tasks", listOf(mention("Task"))),
+                                          opt("automated", str()),
+                                      }))),
+                     }))),
+      opt("documentationUpdates",
+          listOf(object({req("title", str()), req("items", listOf(str()))}))),
+      opt("conclusion", str()),
+      opt("priorityFocus", str()),
+  });
+}
+
 Schema backlogSpec() {
   return object({
       opt("owner", str()),
@@ -459,6 +525,7 @@ Schema backlogSpec() {
       // A passing `load` becomes its baseline; a later run this much slower (avg or p95) or
       // this much lower in throughput is flagged as a regression.
       opt("baselineTolerance", number(0, 10)),
+      opt("document", backlogDocumentSpec()),
   });
 }
 
@@ -580,6 +647,10 @@ Schema taskSpec() {
       req("title", str()),
       opt("group", str()),
       req("priority", oneOf({"critical", "high", "medium", "low"})),
+      // The document's qualifier, shown beside the priority: "Medium (deferred for dev/test
+      // environment)".
+      opt("priorityNote", str()),
+      // In the operators' words ("4-6 hours", "25 minutes"), shown as written and summed.
       opt("effort", durationRange()),
       opt("description", str()),
       opt("optional", boolean()),  // the seed's optional sub-tasks

@@ -34,6 +34,18 @@ const char* breakerStateName(BreakerState s) {
   return "closed";
 }
 
+const char* reachName(ReachState r) {
+  switch (r) {
+    case ReachState::kUnknown:
+      return "unknown";
+    case ReachState::kReachable:
+      return "reachable";
+    case ReachState::kUnreachable:
+      return "unreachable";
+  }
+  return "unknown";
+}
+
 std::optional<BreakerState> parseBreakerState(const std::string& s) {
   for (BreakerState b : kAllBreakerStates)
     if (s == breakerStateName(b)) return b;

@@ -24,6 +24,21 @@ inline constexpr BreakerState kAllBreakerStates[] = {BreakerState::kClosed, Brea
 const char* breakerStateName(BreakerState s);
 std::optional<BreakerState> parseBreakerState(const std::string& s);
 
+// A machine's network reachability (the operators' "ping"), apart from its API answering: an ICMP
+// echo, or a TCP connect to a named port where unprivileged ICMP is not permitted (a refused
+// connection is an answer too: the machine is up). Unreachable is the document's "requires
+// investigation".
+enum class ReachState { kUnknown, kReachable, kUnreachable };
+const char* reachName(ReachState r);  // "unknown", "reachable", "unreachable"
+struct Reachability {
+  ReachState state = ReachState::kUnknown;
+  std::string via;     // "icmp echo", "tcp port 22"
+  std::string detail;  // "echo reply in 1 ms", "no answer in 3 s"
+  int64_t latencyMs = 0;
+  int64_t atMs = 0;     // the last probe (unix ms); 0: never probed
+  int64_t sinceMs = 0;  // in this state since (unix ms)
+};
+
 struct HostObservation {
   HostStatus status = HostStatus::kPendingInstallation;
   int64_t since = 0;     // unix seconds of the last transition; 0 = never observed
@@ -37,6 +52,7 @@ struct HostObservation {
   int64_t lastProbeMs = 0;  // unix ms of the last probe actually sent
   BreakerState breaker = BreakerState::kClosed;
   int64_t breakerOpenedMs = 0;
+  Reachability reach;
 };
 
 // A change of a host's status, recorded with its evidence.

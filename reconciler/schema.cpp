@@ -264,21 +264,14 @@ Json Checker::checkScalar(const YAML::Node& node, const Schema& s, const std::st
     case VT::kDuration:
       problem = checkDuration(text);
       break;
-    case VT::kDurationRange: {
-      auto dash = text.find('-');
-      if (dash == std::string::npos) {
-        problem = checkDuration(text);
-        break;
-      }
-      const std::string low = text.substr(0, dash), high = text.substr(dash + 1);
-      problem = checkDuration(low);
-      if (problem.empty()) problem = checkDuration(high);
-      if (!problem.empty())
-        problem = "expected a duration or a range like 4h-6h: " + problem;
-      else if (parseDurationMs(low) > parseDurationMs(high))
+    case VT::kDurationRange:
+      if (!parseEffort(text) && effortBackwards(text))
         problem = "the range " + text + " runs backwards (write it as MIN-MAX)";
+      else if (!parseEffort(text))
+        problem = "\"" + text +
+                  "\" is not an estimate: write it as the operators do (\"4-6 hours\", \"25 "
+                  "minutes\") or as a duration or range MIN-MAX (4h-6h)";
       break;
-    }
     case VT::kCidrOrAny:
       problem = text == "any" ? "" : checkCidr(text);
       break;

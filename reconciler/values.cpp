@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <regex>
 #include <vector>
 
 namespace hx {
@@ -58,6 +59,61 @@ std::string checkDuration(std::string_view text) {
   if (!parseDurationMs(text))
     return "\"" + std::string(text) + "\" is not a duration (use e.g. 500ms, 5s, 1m30s, 2h)";
   return "";
+}
+
+std::optional<EffortRange> parseEffort(std::string_view text) {
+  // The operators' words: a number or a range of numbers, then a unit spelled out.
+  static const std::regex kWords(
+      R"(^([0-9]+(?:\.[0-9]+)?)(?:-([0-9]+(?:\.[0-9]+)?))? ?(minutes?|mins?|hours?|hrs?|days?)$)");
+  std::smatch m;
+  const std::string s(text);
+  EffortRange out;
+  if (std::regex_match(s, m, kWords)) {
+    const char u = m[3].str()[0];
+    const double scale = u == 'm' ? 1 : u == 'h' ? 60 : 1440;
+    out.lowMinutes = static_cast<int64_t>(std::stod(m[1].str()) * scale + 0.5);
+    out.highMinutes =
+        m[2].matched ? static_cast<int64_t>(std::stod(m[2].str()) * scale + 0.5) : out.lowMinutes;
+  } else {
+    const auto dash = s.find('-');
+    auto low = parseDurationMs(s.substr(0, dash));
+    auto high = dash == std::string::npos ? low : parseDurationMs(s.substr(dash + 1));
+    if (!low || !high) return std::nullopt;
+    out.lowMinutes = *low / 60'000;
+    out.highMinutes = *high / 60'000;
+  }
+  if (out.lowMinutes > out.highMinutes) return std::nullopt;
+  return out;
+}
+
+bool effortBackwards(std::string_view text) {
+  const std::string s(text);
+  const auto dash = s.find('-');
+  if (dash == std::string::npos || parseEffort(s)) return false;
+  // "6-4 hours": the unit belongs to the whole range; "6h-4h": to each end.
+  std::string high = s.substr(dash + 1), low = s.substr(0, dash);
+  const auto unit = high.find_first_not_of("0123456789.");
+  if (unit != std::string::npos && high[unit] == ' ')
+    return parseEffort(high.substr(0, unit) + "-" + low + high.substr(unit)).has_value();
+  return parseEffort(high + "-" + low).has_value();
+}
+
+std::string formatEffort(const EffortRange& effort) {
+  auto span = [](int64_t minutes) {
+    if (minutes % 60 == 0) return std::to_string(minutes / 60) + "h";
+    if (minutes < 60) return std::to_string(minutes) + "m";
+    return std::to_string(minutes / 60) + "h" + std::to_string(minutes % 60) + "m";
+  };
+  const bool hours = effort.lowMinutes % 60 == 0 && effort.highMinutes % 60 == 0;
+  const bool range = effort.lowMinutes != effort.highMinutes;
+  if (hours && effort.highMinutes > 0)
+    return std::to_string(effort.lowMinutes / 60) +
+           (range ? "-" + std::to_string(effort.highMinutes / 60) : "") +
+           (effort.highMinutes == 60 ? " hour" : " hours");
+  if (effort.highMinutes < 120)
+    return std::to_string(effort.lowMinutes) +
+           (range ? "-" + std::to_string(effort.highMinutes) : "") + " minutes";
+  return span(effort.lowMinutes) + (range ? "-" + span(effort.highMinutes) : "");
 }
 
 std::string checkCidr(std::string_view text) {

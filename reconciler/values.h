@@ -14,6 +14,18 @@ namespace hx {
 std::optional<int64_t> parseDurationMs(std::string_view text);
 std::string checkDuration(std::string_view text);
 
+// An estimate of effort, as the operators write it or as a duration: "4-6 hours", "25 minutes",
+// "2.5 hours", "1 hour", or "4h-6h", "25m". -> {low, high} in minutes (equal when not a range);
+// nullopt when it is neither, or runs backwards.
+struct EffortRange {
+  int64_t lowMinutes = 0, highMinutes = 0;
+};
+std::optional<EffortRange> parseEffort(std::string_view text);
+// A range that would be an estimate written the other way round ("6-4 hours", "6h-4h").
+bool effortBackwards(std::string_view text);
+// The sum of estimates in the operators' style: "20-29 hours", "130 minutes", "2h10m-3h".
+std::string formatEffort(const EffortRange& effort);
+
 // IPv4 or IPv6 address, optional "/prefix". "any" is not accepted here.
 std::string checkCidr(std::string_view text);
 bool isIpv6(std::string_view cidr);

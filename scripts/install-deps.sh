@@ -10,7 +10,7 @@ packages=(
   libcpp-httplib-dev libssl-dev libsodium-dev libsystemd-dev
   python3 python3-jsonschema python3-yaml sqlite3 clang-format
   iproute2 ufw systemd prometheus prometheus-blackbox-exporter curl wrk python3-grpcio
-  lintian zsh man-db chromium chromium-driver
+  lintian zsh man-db chromium chromium-driver cmark-gfm
   libpq-dev postgresql
 )
 

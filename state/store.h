@@ -202,6 +202,8 @@ class Store {
   Result<std::vector<TaskTransition>> taskTransitions(const std::string& task);
   // Every task's transitions, oldest first: the backlog over time.
   Result<std::vector<TaskTransition>> allTaskTransitions();
+  // The latest transition of each task that has one.
+  Result<std::map<std::string, TaskTransition>> lastTaskTransitions();
 
   // Escalations (a task blocked or regressed past its priority's limit): one row per stretch in
   // that status, written the first time it is seen escalated; all of a task's, oldest first.

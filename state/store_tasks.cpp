@@ -143,4 +143,23 @@ Result<std::vector<TaskTransition>> Store::allTaskTransitions() {
   }
 }
 
+Result<std::map<std::string, TaskTransition>> Store::lastTaskTransitions() {
+  try {
+    sql::Statement q(*db_,
+                     "SELECT t.task, t.from_status, t.to_status, t.at, COALESCE(t.why, '') FROM "
+                     "task_transitions t JOIN (SELECT task, MAX(id) AS id FROM task_transitions "
+                     "GROUP BY task) last ON t.id = last.id");
+    std::map<std::string, TaskTransition> out;
+    while (q.executeStep()) {
+      TaskTransition t{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                       q.getColumn(2).getString(), q.getColumn(3).getInt64(),
+                       q.getColumn(4).getString()};
+      out[t.task] = t;
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
 }  // namespace hx

@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "cli_harness.h"
+#include "report_checks.h"
 #include "sim_process.h"
 
 using namespace hx;
@@ -349,8 +350,14 @@ TEST_CASE(
   INFO(r.err);
   REQUIRE(r.code == 0);
   auto withoutTime = [](std::string text) {
-    return std::regex_replace(text, std::regex(R"(\*\*Generated:\*\* \S+ by hxctl \S+)"),
+    text = std::regex_replace(text, std::regex(R"(\*\*Generated:\*\* \S+ by hxctl \S+)"),
                               "**Generated:** T by hxctl V");
+    text = std::regex_replace(text, std::regex(R"(\*\*Last Updated:\*\* [^;]*;)"),
+                              "**Last Updated:** T;");
+    // Ages and windows count to now.
+    text = std::regex_replace(text, std::regex(R"(: blocked for \d+ \w+, since)"),
+                              ": blocked for N, since");
+    return std::regex_replace(text, std::regex(R"(\(ended \d+ \w+ ago\))"), "(ended N ago)");
   };
   const std::string example =
       hx::test::slurp(std::string(HX_SOURCE_DIR) + "/examples/backlog-report.md");
@@ -362,13 +369,130 @@ TEST_CASE(
   CHECK(r.out.find("- 1.3.3: Error detection and reporting functional (once the task is no "
                    "longer blocked)") != std::string::npos);
   // 1.3.6 is proven by asking Prometheus and Grafana now: nothing of it waits for a person.
-  CHECK(r.out.find("- 1.3.6:") == std::string::npos);
+  const size_t person = r.out.find("### Needs a person");
+  REQUIRE(person != std::string::npos);
+  const std::string needs = r.out.substr(person, r.out.find("\n### ", person + 1) - person);
+  CHECK(needs.find("- 1.3.4: Response validation and error handling tested") != std::string::npos);
+  CHECK(needs.find("- 1.3.6:") == std::string::npos);
   CHECK(r.out.find("| User decision to defer security implementation | 1.5.1, 1.5.2, 1.5.3, "
                    "1.5.4, 1.5.5, 1.5.6 | 6 held | Medium |") != std::string::npos);
-  CHECK(r.out.find("- **192.168.10.29 (llm-primary):** not probed yet") != std::string::npos);
-  // -o json: one document, the Markdown as its string.
-  Json doc = Json::parse(h.run(std::string("report -f ") + HX_SOURCE_DIR + "/specs -o json").out);
-  CHECK(withoutTime(doc["report"].get<std::string>()) == withoutTime(r.out));
+}
+
+TEST_CASE(
+    "report: a fresh store over specs/ gives the operators' whole document, every heading of "
+    "theirs in their order, with their words and ages from their dates",
+    "[backlog][report]") {
+  CliHarness h("report-seed-shape", HX_BIN);
+  Run r = h.run(std::string("report -f ") + HX_SOURCE_DIR + "/specs");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  REQUIRE(hx::test::seedHeadings().size() == 33);  // the copy of their document is all there
+  CHECK(hx::test::seedHeadingsMissing(r.out) == std::vector<std::string>{});
+  // The header, in the seed's lines.
+  CHECK(r.out.rfind("# Vector Database Server - Task Backlog\n\n**Date Created:** July 17, 2025\\\n"
+                    "**Server:** Vector Database Server (192.168.10.30)\\\n**Purpose:** Track "
+                    "all tasks and sub-tasks deferred due to external dependencies\\\n"
+                    "**Status:** Active Backlog - Monitoring Dependencies — 21 tasks: 11 blocked, "
+                    "10 held\\\n",
+                    0) == 0);
+  // Task 1.5 comes after the Conclusion and the footer, as in theirs.
+  CHECK(r.out.find("## Conclusion") <
+        r.out.find("**Maintained By:** X-AI Infrastructure Engineer"));
+  CHECK(r.out.find("**Maintained By:**") < r.out.find("**GW.1 - API Gateway Performance Tuning"));
+  CHECK(r.out.find("**GW.1 - API Gateway") <
+        r.out.find("## Task 1.5: Security Configuration and Hardening - Deferred"));
+  // Their effort wording and priority qualifier, as written.
+  CHECK(r.out.find("- **Estimated Effort:** 4-6 hours\n") != std::string::npos);
+  CHECK(r.out.find("- **Estimated Effort:** 25 minutes\n") != std::string::npos);
+  CHECK(r.out.find("- **Priority:** Medium (deferred for dev/test environment)\n") !=
+        std::string::npos);
+  CHECK(r.out.find("- **Priority:** Low (deferred for dev/test environment)\n") !=
+        std::string::npos);
+  // Their total, and hxctl's sum of the sub-tasks' own estimates beside it (25+30+20+25+20+10).
+  CHECK(r.out.find("### **Total Estimated Effort:** 2.5 hours (full task)\n\nThe 6 estimated "
+                   "sub-tasks sum to 2h10m; 2h10m remain (0 of 6 completed).") !=
+        std::string::npos);
+  CHECK(r.out.find("Now: 6 sub-tasks: 6 held; 4 optional sub-tasks: 4 held.") != std::string::npos);
+  CHECK(r.out.find("- SSL/TLS Setup (not critical for dev/test) — 1.5.opt-tls: Held") !=
+        std::string::npos);
+  // The categories and what waits on each, derived.
+  CHECK(r.out.find("**Primary Blocker:** LLM servers not installed on 192.168.10.29, "
+                   "192.168.10.28, 192.168.10.31\n\nNow: 3 of 3 pending_installation") !=
+        std::string::npos);
+  // A fresh store has no record of when the tasks became blocked: the ages count from the
+  // document's date, and say so.
+  CHECK(r.out.find("- 1.3.1: blocked for ") != std::string::npos);
+  CHECK(r.out.find("since 2025-07-17 (counted from the backlog's Date Created; hxctl holds no "
+                   "earlier record of the status beginning); limit 7 d for high priority") !=
+        std::string::npos);
+  // The seed's four external dependencies, each with what resolves it.
+  for (const char* row :
+       {"| LLM Server Installation | Pending (0 of 3) | High | Install and configure LLM servers |",
+        "| API Key Generation | Pending (0 of 3) | High | Deploy authentication systems |",
+        "| Performance Baselines | Pending (0 of 6) | Medium | Establish model performance metrics "
+        "|",
+        "| Monitoring Infrastructure | Pending (0 of 2) | Medium | Configure Prometheus/Grafana |"})
+    CHECK(r.out.find(row) != std::string::npos);
+  // Reachability: not probed yet, with what the document recorded on its date.
+  CHECK(r.out.find("- **192.168.10.31 (orchestration):** not probed by hxctl yet; the document "
+                   "recorded on July 17, 2025: Unreachable (requires investigation)") !=
+        std::string::npos);
+
+  // -o json is the same document: its headings are the Markdown's, and its texts are in it.
+  Run j = h.run(std::string("report -f ") + HX_SOURCE_DIR + "/specs -o json");
+  REQUIRE(j.code == 0);
+  Json doc = Json::parse(j.out);
+  const Json& report = doc["report"];
+  CHECK(report["format"] == "hxctl.report/v1");
+  std::vector<hx::test::Heading> headings = {{1, report["title"].get<std::string>()}};
+  std::vector<std::string> texts;
+  int tables = 0;
+  for (const auto& s : report["sections"]) hx::test::jsonOutline(s, headings, texts, tables);
+  CHECK(headings == hx::test::markdownHeadings(r.out));
+  const std::string md = doc["markdown"].get<std::string>();
+  size_t absent = 0;
+  for (const auto& t : texts)
+    if (md.find(t) == std::string::npos) {
+      ++absent;
+      UNSCOPED_INFO("not in the Markdown: " << t);
+    }
+  CHECK(absent == 0);
+  CHECK(texts.size() > 300);
+
+  // CommonMark: cmark-gfm renders the very headings, in order, and every table as a table.
+  const std::string html = hx::test::cmarkHtml(r.out, h.dir());
+  REQUIRE_FALSE(html.empty());
+  CHECK(hx::test::htmlHeadings(html) == headings);
+  size_t htmlTables = 0;
+  for (size_t at = 0; (at = html.find("<table>", at)) != std::string::npos; ++at) ++htmlTables;
+  CHECK(htmlTables == static_cast<size_t>(tables));
+  CHECK(html.find("<br />") != std::string::npos);  // the header's lines stay lines
+  CHECK(html.find("<hr />") != std::string::npos);
+}
+
+TEST_CASE("report: a task's words cannot become HTML or a control sequence in the document",
+          "[backlog][report]") {
+  CliHarness h("report-escaping", HX_BIN);
+  h.writeSpec("tasks.yaml",
+              hx::test::specDoc("Task", "x.1",
+                                "  title: \"Hostile <script>alert(1)</script> title\"\n"
+                                "  description: \"red, and <100ms\"\n"
+                                "  priority: high\n"
+                                "  criteria:\n    - manual: {criterion: \"a <b>bold</b> claim\"}\n"
+                                "  completionCriteria: [\"a <b>bold</b> claim\"]\n"));
+  Run r = h.run("report -f specs");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("<100ms") != std::string::npos);  // not a tag: kept as written
+  const std::string html = hx::test::cmarkHtml(r.out, h.dir());
+  REQUIRE_FALSE(html.empty());
+  CHECK(html.find("<script>") == std::string::npos);
+  CHECK(html.find("<b>") == std::string::npos);
+  CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  // Without a Backlog document the report still has the document's shape, from the tasks alone.
+  CHECK(r.out.rfind("# Task Backlog\n", 0) == 0);
+  CHECK(r.out.find("## Executive Summary") != std::string::npos);
+  CHECK(r.out.find("## Other") != std::string::npos);  // the task's part: its group's
 }
 
 TEST_CASE(

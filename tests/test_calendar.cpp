@@ -85,13 +85,61 @@ TEST_CASE("calendar: a task blocked or regressed past its priority's limit is es
           false, std::nullopt};  // low, 20 d < 30 d
   e[3] = {"d",   TaskStatus::kHeld, {}, {}, now - 100 * 86400,
           false, std::nullopt};  // held: a decision, not late
-  auto out = escalationsOf(b, desired, e, now);
+  auto out = escalationsOf(b, desired, e, now, {"a", "b", "c", "d"});
   REQUIRE(out.size() == 1);
   CHECK(out[0].task == "a");
   CHECK(out[0].why == "core");
   CHECK(out[0].escalatedAt == now - 86400);
   e[3].status = TaskStatus::kRegressed;
-  CHECK(escalationsOf(b, desired, e, now).size() == 2);
+  CHECK(escalationsOf(b, desired, e, now, {"a", "b", "c", "d"}).size() == 2);
+}
+
+TEST_CASE(
+    "calendar: without a record of the status beginning, an age counts from the operators' date",
+    "[calendar]") {
+  DesiredState desired;
+  for (auto name : {"fresh", "first-seen", "seen-begin", "own-date"}) {
+    Resource t;
+    t.id = {kind::kTask, name};
+    t.spec = {{"title", name}, {"priority", "high"}};
+    if (std::string(name) == "own-date") t.spec["opened"] = "2025-09-01";
+    desired.resources.push_back(t);
+  }
+  Resource b = calendar(
+      {{"opened", "2025-07-17"}, {"escalation", {{{"priority", "high"}, {"after", "7d"}}}}});
+  const int64_t now = at("2026-12-07");
+  std::vector<TaskEvaluation> e(4);
+  e[0] = {"fresh", TaskStatus::kBlocked, {}, {}, 0, false, std::nullopt};  // nothing recorded
+  e[1] = {"first-seen", TaskStatus::kBlocked, {}, {}, now - 86400, false, std::nullopt};
+  e[2] = {"seen-begin", TaskStatus::kBlocked, {}, {}, now - 86400, false, std::nullopt};
+  e[3] = {"own-date", TaskStatus::kBlocked, {}, {}, now - 86400, false, std::nullopt};
+  auto out = escalationsOf(b, desired, e, now, {"seen-begin"});
+  REQUIRE(out.size() == 3);
+  CHECK(out[0].task == "fresh");
+  CHECK(out[0].since == at("2025-07-17"));
+  CHECK(out[0].origin == "document");
+  CHECK(out[0].originWords ==
+        "counted from the backlog's Date Created; hxctl holds no earlier record of the status "
+        "beginning");
+  CHECK(out[1].task == "first-seen");
+  CHECK(out[1].since == at("2025-07-17"));
+  CHECK(out[2].task == "own-date");
+  CHECK(out[2].since == at("2025-09-01"));
+  CHECK(out[2].originWords.find("counted from the task's opened date") == 0);
+  // Seen to begin a day ago: a day old, not escalated.
+  for (const auto& x : out) CHECK(x.task != "seen-begin");
+  // Without any date of the operators', a first record is the origin, said as such.
+  Resource undated = calendar({{"escalation", {{{"priority", "high"}, {"after", "7d"}}}}});
+  e[1].since = now - 9 * 86400;
+  auto recorded = escalationsOf(undated, desired, e, now, {});
+  bool sawFirst = false;
+  for (const auto& x : recorded)
+    if (x.task == "first-seen") {
+      sawFirst = true;
+      CHECK(x.origin == "recorded");
+      CHECK(x.originWords == "first recorded by hxctl");
+    }
+  CHECK(sawFirst);
 }
 
 TEST_CASE("calendar: spans read as people say them", "[calendar]") {

@@ -14,6 +14,21 @@ std::map<std::string, TaskProgress> taskProgressOf(
   return out;
 }
 
+std::set<std::string> statusStartsSeen(Store& store,
+                                       const std::vector<TaskEvaluation>& evaluations) {
+  std::set<std::string> seen;
+  auto transitions = store.lastTaskTransitions();
+  const std::map<std::string, TaskTransition> none;
+  const auto& last = transitions ? transitions.value() : none;
+  for (const auto& e : evaluations) {
+    auto it = last.find(e.task);
+    const bool recordedStart =
+        it != last.end() && !it->second.from.empty() && it->second.to == taskStatusName(e.status);
+    if (!transitions || recordedStart || (e.changed && e.previous)) seen.insert(e.task);
+  }
+  return seen;
+}
+
 Result<std::vector<TaskEvaluation>> evaluateBacklog(
     const DesiredState& desired, const ObservedState& observed, const Plan& plan,
     const std::set<ResourceId>& applying, Store& store, CriteriaRunner* runner, bool record,
@@ -71,7 +86,8 @@ Result<std::vector<TaskEvaluation>> evaluateBacklog(
     if (Status s = store.recordTaskEvaluations(evaluations); !s) return s;
     if (calendar) {
       std::vector<TaskEscalation> escalated;
-      for (const auto& e : escalationsOf(*calendar, desired, evaluations, now))
+      for (const auto& e : escalationsOf(*calendar, desired, evaluations, now,
+                                         statusStartsSeen(store, evaluations)))
         escalated.push_back({e.task, e.status, e.priority, e.why, e.since, e.escalatedAt});
       if (Status s = store.recordEscalations(escalated); !s) return s;
     }

@@ -25,6 +25,12 @@ Result<std::vector<TaskEvaluation>> evaluateBacklog(
     int64_t now, int64_t heavyRecheckSeconds = 0,
     const std::optional<std::set<std::string>>& onlyTasks = std::nullopt);
 
+// The tasks whose current status hxctl saw begin: the store's last transition of the task came
+// from another status (or this evaluation changed it). The others' ages count from the operators'
+// dates (reconciler/calendar.h). A store that cannot be read leaves every age as recorded.
+std::set<std::string> statusStartsSeen(Store& store,
+                                       const std::vector<TaskEvaluation>& evaluations);
+
 // The recorded statuses, as the planner's view of which tasks are completed.
 std::map<std::string, TaskProgress> taskProgressOf(
     const std::map<std::string, TaskEvaluation>& recorded);

@@ -7,14 +7,15 @@
 #include "reconciler/task_status.h"
 #include "reconciler/values.h"
 #include "src/backlog/backlog.h"
+#include "src/backlog/baselines.h"
 #include "src/cli/commands.h"
 #include "src/cli/exit_codes.h"
 #include "src/cli/load_specs.h"
-#include "src/cli/report_markdown.h"
 #include "src/cli/table.h"
 #include "src/run/prepare.h"
 #include "src/run/process_info.h"
 #include "src/views/criteria_text.h"
+#include "src/views/report_blocks.h"
 #include "src/views/status_view.h"
 
 #ifndef HXCTL_VERSION
@@ -296,14 +297,31 @@ int cmdReport(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
   ReportInput in;
   in.desired = &p.loaded.desired;
   in.observed = &p.observed;
+  in.plan = &p.plan;
   in.evaluations = &evaluations.value();
   in.generatedAt = env.clock.nowSeconds();
   in.version = HXCTL_VERSION;
-  // -o json keeps its promise of one JSON document: the Markdown as its one string.
+  const CalendarView calendar = calendarOf(p, evaluations.value(), in.generatedAt);
+  in.reviews = calendar.reviews;
+  in.escalations = calendar.escalations;
+  // Which `load` checks have a recorded baseline (the document's "Performance Baselines").
+  if (p.store)
+    for (const auto* t : p.loaded.desired.ofKind(kind::kTask))
+      for (const auto& c : t->spec.value("criteria", Json::array())) {
+        if (!c.is_object() || !c.contains("load")) continue;
+        auto& [have, of] = in.baselines[t->id.name];
+        ++of;
+        auto b = p.store->loadBaseline(baselineKey(*t, c));
+        have += b && b.value().has_value();
+      }
+  const Json document = backlogReportDocument(in);
+  const std::string markdown = renderReportMarkdown(document);
+  // -o json keeps its promise of one JSON document: the report's structure, and the Markdown
+  // rendered from it.
   if (common.json())
-    env.out << toJsonText(Json{{"report", backlogReport(in)}}) << "\n";
+    env.out << toJsonText(Json{{"report", document}, {"markdown", markdown}}) << "\n";
   else
-    env.out << backlogReport(in);
+    env.out << markdown;
   return exit_code::kOk;
 }
 

@@ -1,6 +1,7 @@
 #include "src/daemon/daemon_metrics.h"
 
 #include "reconciler/calendar.h"
+#include "src/backlog/backlog.h"
 
 namespace hx {
 
@@ -117,8 +118,10 @@ void DaemonMetrics::cycleDone(const CycleResult& cycle, const std::string& trigg
     if (const Resource* calendar = backlogCalendar(cycle.prepared.loaded.desired)) {
       std::map<std::string, int> escalated;
       for (const char* p : {"critical", "high", "medium", "low"}) escalated[p] = 0;
-      for (const auto& e : escalationsOf(*calendar, cycle.prepared.loaded.desired,
-                                         cycle.backlog.value(), nowSeconds))
+      for (const auto& e : escalationsOf(
+               *calendar, cycle.prepared.loaded.desired, cycle.backlog.value(), nowSeconds,
+               cycle.prepared.store ? statusStartsSeen(*cycle.prepared.store, cycle.backlog.value())
+                                    : std::set<std::string>{}))
         ++escalated[e.priority];
       for (const auto& [priority, n] : escalated)
         m.set("hxctl_tasks_escalated", {{"priority", priority}}, n);

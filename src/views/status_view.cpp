@@ -34,7 +34,10 @@ Json escalationJson(const EscalationState& e, int64_t now) {
           {"for", humanSpan(now - e.since)},
           {"limit", humanSpan(e.after)},
           {"escalated_at", formatTime(e.escalatedAt)},
-          {"why", e.why}};
+          {"why", e.why},
+          {"since", formatTime(e.since)},
+          {"origin", e.origin},
+          {"origin_words", e.originWords}};
 }
 
 Json evaluationJson(const Resource& task, const TaskEvaluation& e) {
@@ -133,7 +136,9 @@ CalendarView calendarOf(const Prepared& p, const std::vector<TaskEvaluation>& ev
   CalendarView v;
   if (const Resource* b = backlogCalendar(p.loaded.desired)) {
     v.reviews = reviewsOf(*b, now);
-    v.escalations = escalationsOf(*b, p.loaded.desired, evaluations, now);
+    v.escalations =
+        escalationsOf(*b, p.loaded.desired, evaluations, now,
+                      p.store ? statusStartsSeen(*p.store, evaluations) : std::set<std::string>{});
   }
   return v;
 }
