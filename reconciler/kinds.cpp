@@ -36,6 +36,14 @@ Schema hostSpec() {
                         opt("failureThreshold", integer(1, 100)),
                         opt("successThreshold", integer(1, 100)),
                     })),
+      // The machine's reachability apart from its API (the operators' "ping"): an ICMP echo, or
+      // a TCP connect to `port` (or a declared service's) where ICMP is not permitted; default
+      // auto, port 22 (the firewall's sshPort when set). src/platform/reachability.h.
+      opt("reachability", object({
+                              opt("via", oneOf({"auto", "icmp", "tcp", "off"})),
+                              opt("port", integer(1, 65535)),
+                              opt("service", str()),
+                          })),
       opt("services", listOf(object({
                           req("name", name()),
                           req("port", integer(1, 65535)),
@@ -559,6 +567,9 @@ Schema criterionSpec() {
   auto mention = [](const char* kind) { return ref(kind, RefRole::kMention); };
   return oneKey({
       opt("hostActive", check({req("host", mention("Host"))})),
+      // The machines answer at all, API or not: the hosts' recorded reachability (the operators'
+      // "ping"; src/platform/reachability.h).
+      opt("reachable", check({req("hosts", oneOrList(mention("Host")))})),
       opt("modelAvailable", check({req("model", mention("Model"))})),
       // The model is on its host and answers: a short generation, or one embedding for an
       // embedding model, within `timeout` (default 30 s) once loaded.

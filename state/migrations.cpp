@@ -256,6 +256,11 @@ CREATE TRIGGER host_probe_buckets_fenced BEFORE INSERT OR UPDATE OR DELETE ON ho
 CREATE TRIGGER lock_fenced BEFORE INSERT OR UPDATE OR DELETE ON lock FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
 CREATE TRIGGER meta_fenced BEFORE INSERT OR UPDATE OR DELETE ON meta FOR EACH STATEMENT EXECUTE FUNCTION hxctl_fence();
 )sql"},
+      // Each host's reachability apart from its API (the operators' "ping", issue 32): state,
+      // how it was asked, what answered, when, and since when, as one JSON object.
+      {11, R"sql(
+ALTER TABLE host_observations ADD COLUMN reach_json TEXT;
+)sql"},
   };
   return kSteps;
 }

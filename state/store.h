@@ -118,7 +118,7 @@ struct LoadBaseline {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 10;
+  static constexpr int kSchemaVersion = 11;
 
   // Copies every record of this store into `target`, a store with no records yet (hxctl state
   // migrate): runs, actions, inventory, observations, tasks, keys, tokens, back-offs, the secret

@@ -123,14 +123,15 @@ Status Store::saveObservations(const ObservedState& observed) {
     sql::Statement host(*db_,
                         "INSERT INTO host_observations(host, status, since, evidence, "
                         "observed_at, successes, failures, version, latency_ms, http_status, "
-                        "last_probe_ms, breaker, breaker_opened_ms) VALUES (?, ?, ?, ?, ?, ?, "
-                        "?, ?, ?, ?, ?, ?, ?) ON CONFLICT(host) DO UPDATE SET status = "
+                        "last_probe_ms, breaker, breaker_opened_ms, reach_json) VALUES (?, ?, ?, "
+                        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(host) DO UPDATE SET status = "
                         "excluded.status, since = excluded.since, evidence = excluded.evidence, "
                         "observed_at = excluded.observed_at, successes = excluded.successes, "
                         "failures = excluded.failures, version = excluded.version, latency_ms = "
                         "excluded.latency_ms, http_status = excluded.http_status, last_probe_ms "
                         "= excluded.last_probe_ms, breaker = excluded.breaker, "
-                        "breaker_opened_ms = excluded.breaker_opened_ms");
+                        "breaker_opened_ms = excluded.breaker_opened_ms, reach_json = "
+                        "excluded.reach_json");
     for (const auto& [name, h] : observed.hosts) {
       host.bind(1, name);
       host.bind(2, hostStatusName(h.status));
@@ -145,6 +146,16 @@ Status Store::saveObservations(const ObservedState& observed) {
       host.bind(11, h.lastProbeMs);
       host.bind(12, breakerStateName(h.breaker));
       host.bind(13, h.breakerOpenedMs);
+      if (h.reach.atMs || !h.reach.detail.empty())
+        host.bind(14, Json{{"state", reachName(h.reach.state)},
+                           {"via", h.reach.via},
+                           {"detail", h.reach.detail},
+                           {"latency_ms", h.reach.latencyMs},
+                           {"at_ms", h.reach.atMs},
+                           {"since_ms", h.reach.sinceMs}}
+                          .dump(-1, ' ', false, Json::error_handler_t::replace));
+      else
+        host.bind(14);
       host.exec();
       host.reset();
     }
@@ -275,8 +286,8 @@ Result<ObservedState> Store::loadObservations(bool withObjects) {
     sql::Statement h(*db_,
                      "SELECT host, status, since, COALESCE(evidence, ''), successes, failures, "
                      "COALESCE(version, ''), COALESCE(latency_ms, 0), COALESCE(http_status, 0), "
-                     "COALESCE(last_probe_ms, 0), breaker, COALESCE(breaker_opened_ms, 0) "
-                     "FROM host_observations");
+                     "COALESCE(last_probe_ms, 0), breaker, COALESCE(breaker_opened_ms, 0), "
+                     "COALESCE(reach_json, '') FROM host_observations");
     while (h.executeStep()) {
       HostObservation obs;
       obs.status =
@@ -291,6 +302,25 @@ Result<ObservedState> Store::loadObservations(bool withObjects) {
       obs.lastProbeMs = h.getColumn(9).getInt64();
       obs.breaker = parseBreakerState(h.getColumn(10).getString()).value_or(BreakerState::kClosed);
       obs.breakerOpenedMs = h.getColumn(11).getInt64();
+      // Written by hxctl, but read defensively: a row that is not the object it wrote is unknown.
+      const Json reach = Json::parse(h.getColumn(12).getString(), nullptr, false);
+      if (reach.is_object()) {
+        auto text = [&](const char* k) {
+          return reach.contains(k) && reach[k].is_string() ? reach[k].get<std::string>() : "";
+        };
+        auto number = [&](const char* k) {
+          return reach.contains(k) && reach[k].is_number_integer() ? reach[k].get<int64_t>() : 0;
+        };
+        const std::string state = text("state");
+        obs.reach.state = state == "reachable"     ? ReachState::kReachable
+                          : state == "unreachable" ? ReachState::kUnreachable
+                                                   : ReachState::kUnknown;
+        obs.reach.via = text("via");
+        obs.reach.detail = text("detail");
+        obs.reach.latencyMs = number("latency_ms");
+        obs.reach.atMs = number("at_ms");
+        obs.reach.sinceMs = number("since_ms");
+      }
       out.hosts[h.getColumn(0).getString()] = obs;
     }
     return out;

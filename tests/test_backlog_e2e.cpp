@@ -1,11 +1,17 @@
 // The backlog on the simulator: statuses move as hosts come up and work is applied; holds gate
 // resources; the checks prove (or disprove) completion with evidence.
+#include <yaml-cpp/yaml.h>
+
 #include <catch2/catch.hpp>
+#include <map>
 #include <regex>
+#include <set>
 
 #include "cli_harness.h"
+#include "reconciler/loader.h"
 #include "report_checks.h"
 #include "sim_process.h"
+#include "src/platform/fs_spec_source.h"
 
 using namespace hx;
 using hx::test::CliHarness;
@@ -468,6 +474,79 @@ TEST_CASE(
   CHECK(htmlTables == static_cast<size_t>(tables));
   CHECK(html.find("<br />") != std::string::npos);  // the header's lines stay lines
   CHECK(html.find("<hr />") != std::string::npos);
+}
+
+TEST_CASE(
+    "export: the files the operators keep are written from specs/ and the records, the same bytes "
+    "for the same state, and read back as what the specs declare",
+    "[backlog][export]") {
+  CliHarness h("export", HX_BIN);
+  const std::string specs = std::string(HX_SOURCE_DIR) + "/specs";
+  // Secrets in the environment must not reach a file.
+  const std::string env = "HXCTL_WEBUI_KEY=export-webui-secret HXCTL_QDRANT_API_KEY=export-qdrant";
+  Run first = h.run("export -f " + specs + " -d out", env);
+  INFO(first.out << first.err);
+  REQUIRE(first.code == 0);
+  CHECK(first.out.find("wrote out/external-models.yaml (") != std::string::npos);
+  const auto out = h.dir() / "out";
+  std::map<std::string, std::string> bytes;
+  for (const char* f : {"external-models.yaml", "model-collections.json", "secrets.env.template"}) {
+    bytes[f] = hx::test::slurp(out / f);
+    CHECK_FALSE(bytes[f].empty());
+    for (const char* secret : {"export-webui-secret", "export-qdrant"})
+      CHECK(bytes[f].find(secret) == std::string::npos);
+  }
+  CHECK((std::filesystem::status(out / "secrets.env.template").permissions() &
+         std::filesystem::perms::group_read) == std::filesystem::perms::none);
+  // Deterministic: again, byte for byte; -o json lists what it wrote.
+  Run again = h.run("export -f " + specs + " -d out -o json", env);
+  REQUIRE(again.code == 0);
+  CHECK(Json::parse(again.out)["written"].size() == 3);
+  for (const auto& [f, content] : bytes) CHECK(hx::test::slurp(out / f) == content);
+
+  // external-models.yaml reads back as the specs' models, each with its server's status.
+  hx::FsSpecSource source;
+  const hx::LoadResult loaded = hx::loadSpecs(source, {specs});
+  REQUIRE(loaded.ok());
+  YAML::Node models = YAML::LoadFile((out / "external-models.yaml").string());
+  REQUIRE(models["models"].IsSequence());
+  CHECK(models["models"].size() == loaded.desired.ofKind("Model").size());
+  for (const auto& m : models["models"]) {
+    const hx::Resource* r = loaded.desired.find({"Model", m["name"].as<std::string>()});
+    REQUIRE(r != nullptr);
+    CHECK(m["model"].as<std::string>() == r->spec.value("model", ""));
+    CHECK(m["server"].as<std::string>() == r->spec.value("host", ""));
+    CHECK(m["status"].as<std::string>() == "pending_installation");
+  }
+  CHECK(models["servers"].size() == 3);
+  // model-collections.json: every collection with its embedding model and vectors.
+  Json collections = Json::parse(bytes["model-collections.json"]);
+  CHECK(collections["collections"].size() == loaded.desired.ofKind("Collection").size());
+  for (const auto& c : collections["collections"]) {
+    const hx::Resource* r = loaded.desired.find({"Collection", c["name"].get<std::string>()});
+    REQUIRE(r != nullptr);
+    CHECK(c["embeddingModel"] == r->spec["embeddingModel"]);
+    CHECK(c["vectors"] == r->spec["vectors"]);
+    CHECK(c["integration"]["status"] == "not run yet");
+  }
+  // The template: every variable the specs read a secret from, each empty.
+  std::set<std::string> names;
+  std::istringstream lines(bytes["secrets.env.template"]);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto eq = line.find('=');
+    REQUIRE(eq != std::string::npos);
+    CHECK(line.substr(eq + 1).empty());
+    names.insert(line.substr(0, eq));
+  }
+  CHECK(names == std::set<std::string>{"HXCTL_GATEWAY_CLIENTS_KEY", "HXCTL_GRAFANA_TOKEN",
+                                       "HXCTL_MONITORING_KEY", "HXCTL_QDRANT_API_KEY",
+                                       "HXCTL_WEBUI_KEY"});
+  // Bad specs: exit 3 and nothing written.
+  h.writeSpec("bad.yaml", "apiVersion: hx/v1\nkind: Model\nmetadata: {name: x}\nspec: {}\n");
+  Run bad = h.run("export -f specs -d bad-out");
+  CHECK(bad.code == 3);
+  CHECK_FALSE(std::filesystem::exists(h.dir() / "bad-out"));
 }
 
 TEST_CASE("report: a task's words cannot become HTML or a control sequence in the document",

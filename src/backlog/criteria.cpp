@@ -138,6 +138,28 @@ CriterionResult CriteriaRunner::check(const Json& criterion, const DesiredState&
     return result(kind, "Host/" + c["host"].get<std::string>(), h.status == HostStatus::kActive,
                   hostStatusName(h.status), "active", h.evidence);
   }
+  if (kind == "reachable") {
+    // The machines answer at all (hxctl's reachability probe, recorded with each host probe).
+    std::vector<std::string> hosts;
+    if (auto one = jread::text(c, "hosts")) hosts.push_back(*one);
+    for (const auto& h : jread::array(c, "hosts"))
+      if (h.is_string()) hosts.push_back(h.get<std::string>());
+    std::string subject, failing;
+    for (const auto& name : hosts) {
+      subject += (subject.empty() ? "Host/" : ", Host/") + name;
+      const Reachability& r = observed.host(name).reach;
+      if (r.state == ReachState::kReachable || !failing.empty()) continue;
+      failing = name + " " +
+                (r.state == ReachState::kUnknown
+                     ? "not probed" + (r.detail.empty() ? std::string(" yet") : ": " + r.detail)
+                     : "unreachable (requires investigation): " + r.via + ": " + r.detail);
+    }
+    return result(kind, subject, failing.empty(),
+                  failing.empty() ? std::to_string(hosts.size()) + " of " +
+                                        std::to_string(hosts.size()) + " reachable"
+                                  : "not all reachable",
+                  "reachable (icmp echo or tcp)", failing);
+  }
   if (kind == "modelAvailable") return modelAvailable(c, desired, observed);
   if (kind == "collectionReady") {
     const Resource* col = desired.find({kind::kCollection, c["collection"]});

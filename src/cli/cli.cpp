@@ -320,6 +320,20 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   report->add_flag("--refresh", reportRefresh,
                    "Probe, observe and run the checks now (default: the last records)");
 
+  PlanCommandOptions exportOpts;
+  bool exportRefresh = false;
+  std::string exportDir = ".";
+  auto* exporter = app.add_subcommand(
+      "export",
+      "Write external-models.yaml, model-collections.json and secrets.env.template from the specs "
+      "and the recorded state");
+  exporter->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
+      ->allow_extra_args(false);
+  exporter->add_option("-d,--dir", exportDir, "The directory to write them into")
+      ->capture_default_str();
+  exporter->add_flag("--refresh", exportRefresh,
+                     "Probe, observe and run the checks now (default: the last records)");
+
   auto* keys = app.add_subcommand("keys", "API keys: role, deliveries, created, expires, rotated");
   keys->add_option("-f,--file", common.files, "Spec file or directory (repeatable)")
       ->allow_extra_args(false);
@@ -478,6 +492,7 @@ static int runCommand(int argc, char** argv, CliEnv& env) {
   if (*hosts) return cmdHosts(env, common, hostsOpts);
   if (*status) return cmdStatus(env, common, statusOpts, statusTask, refresh);
   if (*report) return cmdReport(env, common, reportOpts, reportRefresh);
+  if (*exporter) return cmdExport(env, common, exportOpts, exportDir, exportRefresh);
   if (*describe) return cmdDescribe(env, common, describeWhat);
   if (*suspend) return cmdSuspend(env, common, suspendWhat, suspendReason);
   if (*resume) return cmdResume(env, common, suspendWhat);

@@ -44,6 +44,10 @@ void renderText(std::ostream& out, const std::vector<HostView>& views, int64_t n
                {breakerText(v.obs, policy, nowMs)},
                {models}});
     if (!v.obs.evidence.empty()) table.note({v.obs.evidence, "2"});
+    if (v.obs.reach.state == ReachState::kUnreachable)
+      table.note({"unreachable (requires investigation): " + v.obs.reach.via + ": " +
+                      v.obs.reach.detail + ", since " + ago(v.obs.reach.sinceMs / 1000, now),
+                  "31"});
     if (v.modelsKnown && !v.missing.empty()) table.note({"missing: " + joined(v.missing)});
     if (!v.unmanaged.empty()) table.note({"not managed by hxctl: " + joined(v.unmanaged)});
   }

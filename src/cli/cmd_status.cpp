@@ -1,5 +1,6 @@
 // hxctl status: the hosts, then the backlog grouped like the seed document, with what each task
 // waits on or what proves it done; `status TASK` tells one task's whole story.
+#include <filesystem>
 #include <iomanip>
 
 #include "reconciler/calendar.h"
@@ -12,9 +13,11 @@
 #include "src/cli/exit_codes.h"
 #include "src/cli/load_specs.h"
 #include "src/cli/table.h"
+#include "src/platform/atomic_file.h"
 #include "src/run/prepare.h"
 #include "src/run/process_info.h"
 #include "src/views/criteria_text.h"
+#include "src/views/exports.h"
 #include "src/views/report_blocks.h"
 #include "src/views/status_view.h"
 
@@ -322,6 +325,33 @@ int cmdReport(CliEnv& env, const CommonOptions& common, PlanCommandOptions optio
     env.out << toJsonText(Json{{"report", document}, {"markdown", markdown}}) << "\n";
   else
     env.out << markdown;
+  return exit_code::kOk;
+}
+
+int cmdExport(CliEnv& env, const CommonOptions& common, PlanCommandOptions options,
+              const std::string& dir, bool refresh) {
+  Prepared p;
+  Result<std::vector<TaskEvaluation>> evaluations = std::vector<TaskEvaluation>{};
+  if (int rc = readBacklog(env, common, options, refresh, p, evaluations)) return rc;
+  ExportInput in{&p.loaded.desired, &p.observed, &evaluations.value()};
+  const std::string header =
+      "# external-models.yaml: the estate's model servers and models, with their status now.\n";
+  // Nothing here is secret; the template is 0600 all the same, since its copy gets the values.
+  const std::vector<std::tuple<std::string, std::string, mode_t>> files = {
+      {"external-models.yaml", header + toYamlText(externalModels(in)), 0644},
+      {"model-collections.json", modelCollections(in).dump(2) + "\n", 0644},
+      {"secrets.env.template", secretsEnvTemplate(in), 0600}};
+  Json written = Json::array();
+  for (const auto& [name, content, mode] : files) {
+    const std::string path = (std::filesystem::path(dir) / name).string();
+    if (Status s = writeFileAtomically(path, content, mode); !s) {
+      env.err << "error: could not write " << path << ": " << s.message() << "\n";
+      return exit_code::kError;
+    }
+    written.push_back({{"path", path}, {"bytes", content.size()}});
+    if (!common.json()) env.out << "wrote " << path << " (" << content.size() << " bytes)\n";
+  }
+  if (common.json()) env.out << toJsonText(Json{{"written", written}}) << "\n";
   return exit_code::kOk;
 }
 

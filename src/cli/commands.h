@@ -73,6 +73,9 @@ int cmdWait(CliEnv& env, CommonOptions common, const WaitOptions& options);
 int refreshRecords(CliEnv& env, const CommonOptions& common, bool backlog);
 // The backlog document, regenerated as Markdown (src/cli/report_markdown.h).
 int cmdReport(CliEnv& env, const CommonOptions& common, PlanCommandOptions options, bool refresh);
+// `hxctl export`: the files the operators' document keeps (src/views/exports.h), into `dir`.
+int cmdExport(CliEnv& env, const CommonOptions& common, PlanCommandOptions options,
+              const std::string& dir, bool refresh);
 int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limit);
 int cmdForceUnlock(CliEnv& env, const CommonOptions& common, const std::string& lockId, bool force);
 int cmdDaemon(CliEnv& env, const CommonOptions& common, DaemonCliOptions cli);

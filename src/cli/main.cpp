@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
   hx::configureLogging("text", "warn");
   hx::RealClock clock;
   hx::CurlTransport http(hx::loopbackOnlyFromEnvironment());
-  hx::HttpHostProber prober(http, clock);
+  hx::ReachabilityProber reach(hx::loopbackOnlyFromEnvironment());
+  hx::HttpHostProber prober(http, clock, &reach);
   hx::PullProgress progress(std::cerr, isatty(STDERR_FILENO) == 1, clock);
   hx::SpawnRunner commands;
   hx::RealProviders providers(http, clock, progress, commands, hx::loopbackOnlyFromEnvironment());

@@ -91,20 +91,41 @@ ProbeResult HttpHostProber::check(const Resource& host, int64_t timeoutMs) {
   return result;
 }
 
+ReachSpec reachSpecOf(const Resource& host) {
+  ReachSpec spec;
+  const Json r = host.spec.value("reachability", Json::object());
+  spec.via = r.value("via", "auto");
+  spec.port = host.spec.value("firewall", Json::object()).value("sshPort", 22);
+  if (r.contains("port")) spec.port = r.value("port", 22);
+  if (r.contains("service"))
+    for (const auto& s : host.spec.value("services", Json::array()))
+      if (s.value("name", "") == r.value("service", "")) spec.port = s.value("port", spec.port);
+  return spec;
+}
+
 HostObservation HttpHostProber::probe(const Resource& host, const HostObservation& previous) {
   HealthPolicy policy = healthPolicyOf(host);
   int64_t start = clock_.nowMillis();
-  if (!probeAllowed(previous, policy, start)) return afterWithheldProbe(previous, policy);
-  ProbeResult result;
-  try {
-    result = check(host, policy.timeoutMs);
-  } catch (const std::exception& e) {  // a barrier: an answer nobody expected is a failed probe
-    result.ok = false;
-    result.error = std::string("probe failed: ") + e.what();
+  HostObservation out;
+  if (!probeAllowed(previous, policy, start)) {
+    out = afterWithheldProbe(previous, policy);
+  } else {
+    ProbeResult result;
+    try {
+      result = check(host, policy.timeoutMs);
+    } catch (const std::exception& e) {  // a barrier: an answer nobody expected is a failed probe
+      result.ok = false;
+      result.error = std::string("probe failed: ") + e.what();
+    }
+    int64_t end = clock_.nowMillis();
+    result.latencyMs = end - start;
+    out = afterProbe(previous, result, policy, end);
   }
-  int64_t end = clock_.nowMillis();
-  result.latencyMs = end - start;
-  return afterProbe(previous, result, policy, end);
+  // The machine itself, whether or not its API answers (or its breaker lets it be asked).
+  if (reach_)
+    out.reach = reach_->probe(host.spec.value("address", ""), reachSpecOf(host), policy.timeoutMs,
+                              previous.reach, clock_.nowMillis());
+  return out;
 }
 
 }  // namespace hx

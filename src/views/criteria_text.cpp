@@ -37,6 +37,8 @@ std::string criterionSentence(const Json& criterion) {
   const std::string kind = criterion.begin().key();
   const Json& c = criterion.begin().value();
   if (kind == "hostActive") return "host " + text(c, "host") + " is active";
+  if (kind == "reachable")
+    return "hosts " + text(c, "hosts") + " answer an ICMP echo or a TCP connect";
   if (kind == "modelAvailable") return "model " + text(c, "model") + " is on its host";
   if (kind == "modelHealthy")
     return "model " + text(c, "model") + " is on its host and answers within " +

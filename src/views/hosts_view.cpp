@@ -44,24 +44,33 @@ Json viewJson(const HostView& v, int64_t nowMs) {
   HealthPolicy policy = healthPolicyOf(*v.host);
   Json transitions = Json::array();
   for (const auto& t : v.transitions) transitions.push_back(transitionJson(t));
-  return {{"name", v.host->id.name},
-          {"type", api.value("type", "")},
-          {"url", api.value("url", "")},
-          {"status", hostStatusName(v.obs.status)},
-          {"since", v.obs.since ? Json(formatTime(v.obs.since)) : Json()},
-          {"last_probe", v.obs.lastProbeMs ? Json(formatTime(v.obs.lastProbeMs / 1000)) : Json()},
-          {"latency_ms", v.obs.latencyMs},
-          {"http_status", v.obs.httpStatus},
-          {"version", v.obs.version},
-          {"breaker", breakerText(v.obs, policy, nowMs)},
-          {"consecutive_failures", v.obs.failures},
-          {"evidence", v.obs.evidence},
-          {"models",
-           {{"known", v.modelsKnown},
-            {"present", v.present},
-            {"missing", v.missing},
-            {"unmanaged", v.unmanaged}}},
-          {"transitions", transitions}};
+  return {
+      {"name", v.host->id.name},
+      {"type", api.value("type", "")},
+      {"url", api.value("url", "")},
+      {"status", hostStatusName(v.obs.status)},
+      {"since", v.obs.since ? Json(formatTime(v.obs.since)) : Json()},
+      {"last_probe", v.obs.lastProbeMs ? Json(formatTime(v.obs.lastProbeMs / 1000)) : Json()},
+      {"latency_ms", v.obs.latencyMs},
+      {"http_status", v.obs.httpStatus},
+      {"version", v.obs.version},
+      {"breaker", breakerText(v.obs, policy, nowMs)},
+      {"consecutive_failures", v.obs.failures},
+      {"evidence", v.obs.evidence},
+      // The machine itself, apart from its API (the operators' "ping").
+      {"reachability",
+       {{"state", reachName(v.obs.reach.state)},
+        {"via", v.obs.reach.via},
+        {"detail", v.obs.reach.detail},
+        {"latency_ms", v.obs.reach.latencyMs},
+        {"probed_at", v.obs.reach.atMs ? Json(formatTime(v.obs.reach.atMs / 1000)) : Json()},
+        {"since", v.obs.reach.sinceMs ? Json(formatTime(v.obs.reach.sinceMs / 1000)) : Json()}}},
+      {"models",
+       {{"known", v.modelsKnown},
+        {"present", v.present},
+        {"missing", v.missing},
+        {"unmanaged", v.unmanaged}}},
+      {"transitions", transitions}};
 }
 
 }  // namespace

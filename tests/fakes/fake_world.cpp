@@ -162,6 +162,19 @@ HostObservation FakeWorld::probe(const Resource& host, const HostObservation& pr
       (h.status == previous.status && previous.since > 0) ? previous.since : clock_.nowSeconds();
   if (h.status == HostStatus::kPendingInstallation && previous.since == 0) h.since = 0;
   h.evidence = "fake world says " + status;
+  // The machine answers unless the world lists it as unreachable.
+  const bool unreachable = withWorld([&](Json& w) {
+    for (const auto& u : w.value("unreachable", Json::array()))
+      if (u == host.id.name) return true;
+    return false;
+  });
+  h.reach.state = unreachable ? ReachState::kUnreachable : ReachState::kReachable;
+  h.reach.via = "fake";
+  h.reach.detail = unreachable ? "fake world says unreachable" : "fake world says reachable";
+  h.reach.atMs = clock_.nowMillis();
+  h.reach.sinceMs = previous.reach.state == h.reach.state && previous.reach.sinceMs
+                        ? previous.reach.sinceMs
+                        : h.reach.atMs;
   return h;
 }
 
