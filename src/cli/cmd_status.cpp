@@ -49,7 +49,8 @@ void renderCalendar(std::ostream& out, const CalendarView& v, int64_t now, const
     out << "\n" << style.paint("Escalated", "1") << "\n";
     for (const auto& e : v.escalations)
       out << "  " << std::left << std::setw(9) << e.task << style.paint(e.status, "31") << " for "
-          << humanSpan(now - e.since) << " (limit " << humanSpan(e.after) << " for " << e.priority
+          << humanSpan(now - e.since) << ", since " << formatTime(e.since).substr(0, 10) << " ("
+          << e.originWords << "; limit " << humanSpan(e.after) << " for " << e.priority
           << " priority" << (e.why.empty() ? "" : ": " + e.why) << ")\n";
   }
 }
@@ -139,7 +140,8 @@ int renderTask(CliEnv& env, const CommonOptions& common, const Prepared& p,
     out << "  age " << humanSpan(now - opened) << " (in the backlog since "
         << formatTime(opened).substr(0, 10) << ")\n";
   if (const EscalationState* x = escalationOf(calendar, name))
-    out << "  ESCALATED: " << x->status << " for " << humanSpan(now - x->since) << ", limit "
+    out << "  ESCALATED: " << x->status << " for " << humanSpan(now - x->since) << ", since "
+        << formatTime(x->since).substr(0, 10) << " (" << x->originWords << "), limit "
         << humanSpan(x->after) << " for " << x->priority << " priority"
         << (x->why.empty() ? "" : " (" + x->why + ")") << "\n";
   for (const auto& note : task->spec.value("notes", Json::array()))
