@@ -115,6 +115,8 @@ std::optional<Refusal> checkRoute(const Grant& g, const std::string& method,
     if (!collectionToken) return std::nullopt;
     return forbid("Global access is required");
   }
+  // The issues Qdrant detected, and clearing them: manage only (test_jwt_access.py).
+  if (!s.empty() && s[0] == "issues") return manage();
   if (s.empty() || s[0] != "collections") return std::nullopt;
   if (s.size() == 1) return std::nullopt;  // the list: filtered by Qdrant, open to any grant
   if (s.size() == 2 && s[1] == "aliases") return method == "GET" ? std::nullopt : manage();
@@ -122,9 +124,15 @@ std::optional<Refusal> checkRoute(const Grant& g, const std::string& method,
   if (s.size() == 2 && method != "GET") return manage();
   enum class Need { kRead, kWrite, kExtras } need = Need::kRead;
   if (s.size() >= 3 && (s[2] == "index" || s[2] == "vectors")) need = Need::kExtras;
+  // Changing a collection's cluster setup (shard moves, replicas): manage only, a 403 to anyone
+  // else before the body is looked at.
+  if (s.size() >= 3 && s[2] == "cluster" && method != "GET") return manage();
   if (s.size() >= 3 && s[2] == "points") {
-    static const std::set<std::string> kReads = {"query", "search", "scroll", "count"};
-    bool read = s.size() >= 4 && kReads.count(s[3]);
+    // Reads by POST: retrieve (POST /points), query, search, recommend, discover (and their
+    // batch / groups forms), scroll, count, facet (test_jwt_access.py: allowed to read tokens).
+    static const std::set<std::string> kReads = {"query",     "search",   "scroll", "count",
+                                                 "recommend", "discover", "facet"};
+    bool read = (s.size() == 3 && method == "POST") || (s.size() >= 4 && kReads.count(s[3]));
     if (!read && method != "GET") need = Need::kWrite;
   }
   if (need == Need::kRead) {

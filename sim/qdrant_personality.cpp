@@ -36,6 +36,14 @@ void QdrantPersonality::internalError(httplib::Response& res) const {
   fail(res, 500, "Service internal error: injected failure (hx-sim)");
 }
 
+// A handler that read a field as a type the request did not give it: Qdrant's serde refuses such
+// a body before any handler runs (400 "Format error in JSON body"), never with a 500.
+void QdrantPersonality::handlerThrew(const std::exception& e, httplib::Response& res) const {
+  if (dynamic_cast<const Json::exception*>(&e))
+    return fail(res, 400, std::string("Format error in JSON body: ") + e.what());
+  fail(res, 500, std::string("Service internal error: hx-sim: ") + e.what());
+}
+
 // The `value_exists` claim, checked against this server's own points (src/common/auth/claims.rs):
 // Qdrant turns it into a filter, a `must` of `match.value` conditions (rbac/jwt claims.rs,
 // to_filter), and looks for any one point that passes it, whatever the point's id.
@@ -104,7 +112,20 @@ bool QdrantPersonality::authorize(const httplib::Request& req, httplib::Response
   return true;
 }
 
+namespace {
+// The grant of the request this worker thread is serving (set by authorizeKey, which runs before
+// its handler on the same thread): the lists of collections and aliases show a collection token
+// only what it may access (Qdrant filters them: tests/consensus_tests/auth_tests).
+thread_local std::optional<Grant> tGrant;
+
+bool listed(const std::string& collection) {
+  if (!tGrant || tGrant->global != Grant::Global::kNone) return true;
+  return tGrant->collections.count(collection) > 0;
+}
+}  // namespace
+
 bool QdrantPersonality::authorizeKey(const httplib::Request& req, httplib::Response& res) {
+  tGrant.reset();
   if (apiKey_.empty() && readOnlyKey_.empty()) return true;
   if (isHealthPath(req.path)) return true;
   std::string key = req.get_header_value("api-key");
@@ -137,6 +158,7 @@ bool QdrantPersonality::authorizeKey(const httplib::Request& req, httplib::Respo
     fail(res, denied->status, denied->message);
     return false;
   }
+  tGrant = grant;
   return true;
 }
 
@@ -409,14 +431,15 @@ void QdrantPersonality::install(httplib::Server& s) {
   s.Get("/collections", [this](const httplib::Request&, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mu_);
     Json list = Json::array();
-    for (const auto& [name, c] : collections_) list.push_back({{"name", name}});
+    for (const auto& [name, c] : collections_)
+      if (listed(name)) list.push_back({{"name", name}});
     ok(res, {{"collections", list}});
   });
   s.Get("/aliases", [this](const httplib::Request&, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mu_);
     Json list = Json::array();
     for (const auto& [alias, c] : aliases_)
-      list.push_back({{"alias_name", alias}, {"collection_name", c}});
+      if (listed(c)) list.push_back({{"alias_name", alias}, {"collection_name", c}});
     ok(res, {{"aliases", list}});
   });
   s.Post("/collections/aliases",

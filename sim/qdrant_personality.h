@@ -29,6 +29,7 @@ class QdrantPersonality : public Personality {
   void install(httplib::Server& server) override;
   bool isHealthPath(const std::string& path) const override;
   void internalError(httplib::Response& res) const override;
+  void handlerThrew(const std::exception& e, httplib::Response& res) const override;
   bool authorize(const httplib::Request& req, httplib::Response& res) override;
 
   struct Point {
@@ -73,6 +74,18 @@ class QdrantPersonality : public Personality {
   std::optional<std::pair<int, std::string>> applyUpdate(Collection& c, const std::string& op,
                                                          const Json& body);
   std::vector<const Point*> selectPoints(const Collection& c, const Json& filter);
+
+ public:
+  using Hit = std::pair<double, const Point*>;
+
+ private:
+  std::optional<std::pair<int, std::string>> evalQuery(const Collection& c, const Json& body,
+                                                       bool legacySearch, std::vector<Hit>* hits,
+                                                       Json* orderValues);
+  std::optional<std::pair<int, std::string>> nearest(const Collection& c, Json query,
+                                                     const std::string& using_,
+                                                     const std::vector<const Point*>& candidates,
+                                                     std::vector<Hit>* hits);
   // Counts an answer for /metrics (rest_responses_total), under its route template.
   void countResponse(const std::string& method, const std::string& endpoint,
                      const std::string& collection, int status);

@@ -84,8 +84,14 @@ std::optional<Error> checkVector(const QdrantPersonality::Collection& c, const J
   const Json& dense = c.params["vectors"];
   const Json sparse = c.params.value("sparse_vectors", Json::object());
   if (isDenseParams(dense)) {
+    // The unnamed vector is named "" (the default); sparse vectors beside it go by their names,
+    // and a point may carry any of them (Qdrant's basic test collection: "sparse-text" only).
     if (v.is_object() && !v.contains("indices")) {
       for (const auto& [name, value] : v.items()) {
+        if (sparse.contains(name)) {
+          if (auto e = checkSparse(value, path + "." + name)) return e;
+          continue;
+        }
         if (!name.empty())
           return Error{400, "Wrong input: Not existing vector name error: " + name};
         if (auto e = checkDense(value, dense, path)) return e;
@@ -185,12 +191,19 @@ Json selectVector(const Json& vector, const Json& selector, bool byDefault) {
   return out;
 }
 
+// A point's vectors as Qdrant answers them (VectorStructOutput): the plain array when the point
+// has only the unnamed vector, else the map by name ("" for the unnamed one beside sparse ones).
+Json outputVector(const Json& stored) {
+  if (stored.is_object() && stored.size() == 1 && stored.contains("")) return stored[""];
+  return stored;
+}
+
 Json record(const QdrantPersonality::Point& p, const Json& withPayload, const Json& withVector,
             bool payloadByDefault, bool vectorByDefault) {
   Json r = {{"id", p.id}};
   Json payload = selectPayload(p.payload, withPayload, payloadByDefault);
   if (!payload.is_null()) r["payload"] = payload;
-  Json vector = selectVector(p.vector, withVector, vectorByDefault);
+  Json vector = selectVector(outputVector(p.vector), withVector, vectorByDefault);
   if (!vector.is_null()) r["vector"] = vector;
   return r;
 }
@@ -372,10 +385,17 @@ std::optional<std::pair<int, std::string>> QdrantPersonality::applyUpdate(Collec
     }
     for (const auto& p : body["points"]) {
       Point& target = c.points[p["id"].dump()];
-      if (p["vector"].is_object() && target.vector.is_object())
-        for (const auto& [name, v] : p["vector"].items()) target.vector[name] = v;
-      else
-        target.vector = p["vector"];
+      // Vectors given replace those of the same name; the others stay (the unnamed one is "").
+      Json merged = target.vector.is_array()    ? Json{{"", target.vector}}
+                    : target.vector.is_object() ? target.vector
+                                                : Json::object();
+      const Json given = p["vector"].is_array() ? Json{{"", p["vector"]}} : p["vector"];
+      if (given.is_object() && !given.contains("indices"))
+        for (const auto& [name, v] : given.items()) merged[name] = v;
+      target.vector =
+          merged.size() == 1 && merged.contains("") && isDenseParams(c.params["vectors"])
+              ? merged[""]
+              : merged;
       target.version = ++operationId_;
     }
     return std::nullopt;
@@ -390,12 +410,16 @@ std::optional<std::pair<int, std::string>> QdrantPersonality::applyUpdate(Collec
     const Json sparse = c.params.value("sparse_vectors", Json::object());
     for (const auto& name : body["vector"]) {
       std::string n = name.is_string() ? name.get<std::string>() : name.dump();
-      if (!(dense.is_object() && dense.contains(n)) && !sparse.contains(n))
+      const bool denseName = isDenseParams(dense) ? n.empty() : dense.contains(n);
+      if (!denseName && !sparse.contains(n))
         return Error{400, "Wrong input: Not existing vector name error: " + n};
     }
     for (const auto& k : selectedKeys(c, body, filtered))
       for (const auto& name : body["vector"])
-        if (c.points[k].vector.is_object()) c.points[k].vector.erase(name.get<std::string>());
+        if (c.points[k].vector.is_object())
+          c.points[k].vector.erase(name.get<std::string>());
+        else if (name == "")
+          c.points[k].vector = Json::object();
     ++operationId_;
     return std::nullopt;
   }
@@ -457,92 +481,348 @@ void QdrantPersonality::queryBatch(const httplib::Request& req, httplib::Respons
   ok(res, results);
 }
 
-// One query on `c` (mu_ held): a dense or sparse vector, a point id, or none (id order).
-std::optional<std::pair<int, std::string>> QdrantPersonality::runQuery(const Collection& coll,
-                                                                       const Json& body,
-                                                                       bool legacySearch,
-                                                                       Json* result) {
-  const Collection* c = &coll;
-  const Json filter = body.value("filter", Json());
-  Json query = legacySearch ? body.value("vector", Json()) : body.value("query", Json());
-  std::string using_ = body.value("using", Json("")).is_string() ? body.value("using", "") : "";
-  if (query.is_object() && query.contains("nearest")) query = query["nearest"];
-  if (legacySearch && query.is_object() && query.contains("vector")) {
-    using_ = query.value("name", "");
-    query = query["vector"];
-  }
-  // A point id: search with that point's own vector (QueryInterface's "recommend by id" form).
-  if (query.is_number_unsigned() || (query.is_string() && isUuid(query.get<std::string>()))) {
-    auto it = c->points.find(query.dump());
-    if (it == c->points.end())
+namespace {
+
+using Hit = QdrantPersonality::Hit;
+
+// A point's vector under `name` ("" is the unnamed default): the plain array of an unnamed
+// collection, or the named entry (points may carry only some of their named vectors).
+Json vectorNamed(const QdrantPersonality::Point& p, const std::string& name) {
+  if (p.vector.is_array()) return name.empty() ? p.vector : Json();
+  return p.vector.is_object() ? p.vector.value(name, Json()) : Json();
+}
+
+// usize fields of a query (QueryRequest / SearchRequest): null and absent mean the default.
+size_t usizeOr(const Json& body, const char* key, size_t fallback) {
+  return body.contains(key) && body[key].is_number_unsigned() ? body[key].get<size_t>() : fallback;
+}
+
+bool isPointId(const Json& q) {
+  return q.is_number_unsigned() || (q.is_string() && isUuid(q.get<std::string>()));
+}
+
+}  // namespace
+
+// Scores `candidates` by `query` (a dense vector, a sparse one, or a point id whose vector is
+// used) under `using_`; best first. mu_ held.
+std::optional<std::pair<int, std::string>> QdrantPersonality::nearest(
+    const Collection& c, Json query, const std::string& using_,
+    const std::vector<const Point*>& candidates, std::vector<Hit>* hits) {
+  if (isPointId(query)) {
+    auto it = c.points.find(query.dump());
+    if (it == c.points.end())
       return Error{404, "Not found: No point with id " +
                             (query.is_string() ? query.get<std::string>() : query.dump()) +
                             " found"};
-    query =
-        it->second.vector.is_object() ? it->second.vector.value(using_, Json()) : it->second.vector;
+    query = vectorNamed(it->second, using_);
+    if (query.is_null())
+      return Error{
+          400, "Wrong input: Vector with name `" + using_ + "` is not found in point " + it->first};
   }
-  const size_t limit = body.value("limit", body.value("top", 10));
-  const size_t offset = body.value("offset", 0);
-  Json out = Json::array();
-  auto scored = [&](const Point& p, double score) {
-    Json sp = {{"id", p.id}, {"version", p.version}, {"score", score}};
-    Json payload = selectPayload(p.payload, body.value("with_payload", Json()), false);
-    if (!payload.is_null()) sp["payload"] = payload;
-    Json vector = selectVector(p.vector, body.value("with_vector", Json()), false);
-    if (!vector.is_null()) sp["vector"] = vector;
-    return sp;
-  };
-  if (query.is_null()) {
-    // No query: the points in id order, as a scroll would give them.
-    size_t skipped = 0;
-    for (const Point* p : selectPoints(*c, filter)) {
-      if (skipped++ < offset) continue;
-      if (out.size() == limit) break;
-      out.push_back(scored(*p, 0.0));
-    }
-    *result = legacySearch ? out : Json{{"points", out}};
-    return std::nullopt;
-  }
-  const Json& dense = c->params["vectors"];
-  const Json sparse = c->params.value("sparse_vectors", Json::object());
-  const bool isSparse = query.is_object() && query.contains("indices");
+  const Json& dense = c.params["vectors"];
+  const Json sparse = c.params.value("sparse_vectors", Json::object());
+  const bool isSparse = sparse.contains(using_) || (query.is_object() && query.contains("indices"));
   if (isSparse) {
     if (!sparse.contains(using_))
       return Error{400, "Wrong input: Not existing vector name error: " + using_};
     if (auto e = checkSparse(query, "query")) return e;
   }
-  const Json params =
-      isSparse ? Json() : (isDenseParams(dense) ? dense : dense.value(using_, Json()));
+  const Json params = isSparse               ? Json()
+                      : isDenseParams(dense) ? (using_.empty() ? dense : Json())
+                                             : dense.value(using_, Json());
   if (!isSparse && params.is_null())
     return Error{400, "Wrong input: Not existing vector name error: " + using_};
   if (!isSparse && (!query.is_array() || query.size() != params.value("size", 0u)))
     return Error{400,
                  "Wrong input: Vector dimension error: expected dim: " + params["size"].dump() +
                      ", got " + std::to_string(query.is_array() ? query.size() : 0)};
+  if (!isSparse)
+    for (const auto& x : query)
+      if (!x.is_number())
+        return Error{
+            400, "Format error in JSON body: query: invalid type: " + x.dump() + ", expected f32"};
   const std::string distance = isSparse ? "Dot" : params.value("distance", "Cosine");
-  std::vector<std::pair<double, const Point*>> hits;
-  for (const Point* p : selectPoints(*c, filter)) {
-    const Json v = isDenseParams(dense) && !isSparse
-                       ? p->vector
-                       : (p->vector.is_object() ? p->vector.value(using_, Json()) : Json());
-    if (isSparse && v.is_object() && v.contains("indices"))
-      hits.emplace_back(sparseScore(query, v), p);
-    else if (!isSparse && v.is_array())
-      hits.emplace_back(denseScore(distance, query, v), p);
+  for (const Point* p : candidates) {
+    const Json v = vectorNamed(*p, using_);
+    if (isSparse && v.is_object() && v.contains("indices")) {
+      // Only points that share an index with the query are results of a sparse search.
+      bool shared = false;
+      for (const auto& i : query["indices"])
+        for (const auto& j : v["indices"]) shared = shared || i == j;
+      if (shared) hits->emplace_back(sparseScore(query, v), p);
+    } else if (!isSparse && v.is_array())
+      hits->emplace_back(denseScore(distance, query, v), p);
   }
   const bool ascending = distance == "Euclid" || distance == "Manhattan";
-  std::stable_sort(hits.begin(), hits.end(), [&](const auto& a, const auto& b) {
+  std::stable_sort(hits->begin(), hits->end(), [&](const Hit& a, const Hit& b) {
     return ascending ? a.first < b.first : a.first > b.first;
   });
+  return std::nullopt;
+}
+
+// One level of the Query API (mu_ held): its prefetches first (each a query of its own, whose
+// results are the candidates here), then its query: none (id order, or the prefetches' results),
+// a vector, sparse vector or point id (nearest), recommend (average_vector, best_score), fusion
+// (rrf with k = 2 as Qdrant's DEFAULT_RRF_K, or dbsf: each list normalised by mean +- 3 sample
+// standard deviations, then summed; lib/segment/src/common/{reciprocal_rank_fusion,
+// score_fusion}.rs), or order_by on a payload field with a range index.
+std::optional<std::pair<int, std::string>> QdrantPersonality::evalQuery(const Collection& c,
+                                                                        const Json& body,
+                                                                        bool legacySearch,
+                                                                        std::vector<Hit>* hits,
+                                                                        Json* orderValues) {
+  const Json filter = body.value("filter", Json());
+  if (auto problem = filterProblem(filter)) return Error{400, *problem};
+  Json query = legacySearch ? body.value("vector", Json()) : body.value("query", Json());
+  std::string using_ = body.value("using", Json("")).is_string() ? body.value("using", "") : "";
+  if (legacySearch && query.is_object() && query.contains("vector")) {
+    using_ = query.value("name", "");
+    query = query["vector"];
+  }
+  // Prefetch: one object or a list; each runs as a query with its own limit (default 10).
+  std::vector<std::vector<Hit>> lists;
+  Json prefetch = body.value("prefetch", Json());
+  if (prefetch.is_object()) prefetch = Json::array({prefetch});
+  if (!prefetch.is_null() && !prefetch.is_array())
+    return Error{400,
+                 "Format error in JSON body: prefetch: data did not match any variant of "
+                 "untagged enum PrefetchQuery"};
+  for (const auto& pf : prefetch.is_array() ? prefetch : Json::array()) {
+    if (!pf.is_object())
+      return Error{400,
+                   "Format error in JSON body: prefetch: invalid type: expected struct "
+                   "Prefetch"};
+    std::vector<Hit> sub;
+    Json ignored;
+    if (auto e = evalQuery(c, pf, false, &sub, &ignored)) return e;
+    const size_t limit = usizeOr(pf, "limit", 10);
+    if (sub.size() > limit) sub.resize(limit);
+    lists.push_back(std::move(sub));
+  }
+  std::vector<const Point*> candidates;
+  if (lists.empty()) {
+    candidates = selectPoints(c, filter);
+  } else {
+    std::set<const Point*> seen;
+    for (const auto& l : lists)
+      for (const auto& [score, p] : l)
+        if (matchesFilter(filter, p->id, p->payload) && seen.insert(p).second)
+          candidates.push_back(p);
+  }
+  if (query.is_object() && query.contains("nearest")) query = query["nearest"];
+
+  if (query.is_null()) {
+    if (!lists.empty()) {  // the prefetches' results, as they came
+      for (const Point* p : candidates) {
+        double score = 0;
+        for (const auto& l : lists)
+          for (const auto& h : l)
+            if (h.second == p) score = std::max(score, h.first);
+        hits->emplace_back(score, p);
+      }
+      return std::nullopt;
+    }
+    for (const Point* p : candidates) hits->emplace_back(0.0, p);
+    return std::nullopt;
+  }
+  if (query.is_object() && (query.contains("fusion") || query.contains("rrf"))) {
+    const std::string fusion = query.contains("rrf") ? "rrf" : query.value("fusion", "");
+    if (fusion != "rrf" && fusion != "dbsf")
+      return Error{400, "Format error in JSON body: query.fusion: unknown variant " +
+                            query["fusion"].dump() + ", expected `rrf` or `dbsf`"};
+    const Json rrf = query.value("rrf", Json::object());
+    const size_t k = rrf.is_object() ? usizeOr(rrf, "k", 2) : 2;
+    const Json weights = rrf.is_object() ? rrf.value("weights", Json()) : Json();
+    if (weights.is_array() && weights.size() != lists.size())
+      return Error{400,
+                   "Wrong input: Number of weights in RRF should match number of "
+                   "pre-fetches: got " +
+                       std::to_string(weights.size()) + ", expected " +
+                       std::to_string(lists.size())};
+    std::map<const Point*, double> fused;
+    for (size_t i = 0; i < lists.size(); ++i) {
+      const auto& l = lists[i];
+      if (fusion == "rrf") {
+        const double w =
+            weights.is_array() && weights[i].is_number() ? weights[i].get<double>() : 1.0;
+        for (size_t pos = 0; pos < l.size(); ++pos)
+          fused[l[pos].second] += w <= 0 ? 0 : 1.0 / ((pos + 1) / w + k - 1.0);
+        continue;
+      }
+      // dbsf: a single result normalises to 0.5; equal extremes to 0.5 as well.
+      double mean = 0, aggregate = 0;
+      for (size_t j = 0; j < l.size(); ++j) {
+        const double old = l[j].first - mean;
+        mean += old / static_cast<double>(j + 1);
+        aggregate += old * (l[j].first - mean);
+      }
+      const double sd = l.size() > 1 ? std::sqrt(aggregate / static_cast<double>(l.size() - 1)) : 0;
+      const double lo = mean - 3 * sd, hi = mean + 3 * sd;
+      for (const auto& [score, p] : l)
+        fused[p] += (l.size() < 2 || lo == hi) ? 0.5 : (score - lo) / (hi - lo);
+    }
+    for (const Point* p : candidates)
+      if (fused.count(p)) hits->emplace_back(fused[p], p);
+    std::stable_sort(hits->begin(), hits->end(),
+                     [](const Hit& a, const Hit& b) { return a.first > b.first; });
+    return std::nullopt;
+  }
+  if (query.is_object() && query.contains("order_by")) {
+    const Json ob = query["order_by"];
+    const std::string key = ob.is_string() ? ob.get<std::string>() : ob.value("key", "");
+    const std::string direction = ob.is_object() ? ob.value("direction", "asc") : "asc";
+    const Json schema = c.payloadSchema.value(key, Json());
+    const std::string type = schema.is_object() ? schema.value("data_type", "") : "";
+    if (type != "integer" && type != "float" && type != "datetime")
+      return Error{400, "Bad request: No range index for `order_by` key: `" + key +
+                            "`. Please create one to use `order_by`. Check "
+                            "https://qdrant.tech/documentation/concepts/indexing/#payload-index to "
+                            "see which payload schemas support Range conditions"};
+    std::vector<std::pair<Json, const Point*>> ordered;
+    for (const Point* p : candidates) {
+      const Json v = p->payload.value(key, Json());
+      for (const auto& x : v.is_array() ? v : Json::array({v}))
+        if ((type == "datetime" && x.is_string()) || (type != "datetime" && x.is_number()))
+          ordered.emplace_back(x, p);
+    }
+    std::stable_sort(ordered.begin(), ordered.end(), [&](const auto& a, const auto& b) {
+      const bool less = a.first.is_number()
+                            ? a.first.template get<double>() < b.first.template get<double>()
+                            : a.first < b.first;
+      const bool greater = a.first.is_number()
+                               ? a.first.template get<double>() > b.first.template get<double>()
+                               : b.first < a.first;
+      return direction == "desc" ? greater : less;
+    });
+    for (const auto& [value, p] : ordered) {
+      hits->emplace_back(0.0, p);
+      orderValues->push_back(value);
+    }
+    return std::nullopt;
+  }
+  if (query.is_object() && query.contains("recommend")) {
+    const Json r = query["recommend"];
+    const std::string strategy = r.value("strategy", Json("average_vector")).is_string()
+                                     ? r.value("strategy", "average_vector")
+                                     : "average_vector";
+    std::set<const Point*> examples;
+    auto resolveAll = [&](const char* side, std::vector<Json>* out) -> std::optional<Error> {
+      for (const auto& ex : r.value(side, Json::array())) {
+        if (isPointId(ex)) {
+          auto it = c.points.find(ex.dump());
+          if (it == c.points.end())
+            return Error{404, "Not found: No point with id " +
+                                  (ex.is_string() ? ex.get<std::string>() : ex.dump()) + " found"};
+          examples.insert(&it->second);
+          out->push_back(vectorNamed(it->second, using_));
+        } else {
+          out->push_back(ex);
+        }
+      }
+      return std::nullopt;
+    };
+    std::vector<Json> positive, negative;
+    if (auto e = resolveAll("positive", &positive)) return e;
+    if (auto e = resolveAll("negative", &negative)) return e;
+    std::vector<const Point*> pool;
+    for (const Point* p : candidates)
+      if (!examples.count(p)) pool.push_back(p);  // the examples are not their own results
+    if (strategy == "average_vector") {
+      if (positive.empty())
+        return Error{400,
+                     "Bad request: At least one positive vector ID required with this "
+                     "strategy"};
+      auto average = [](const std::vector<Json>& vs) {
+        Json avg = Json::array();
+        for (size_t i = 0; !vs.empty() && vs[0].is_array() && i < vs[0].size(); ++i) {
+          double sum = 0;
+          for (const auto& v : vs)
+            sum += v.is_array() && i < v.size() && v[i].is_number() ? v[i].get<double>() : 0;
+          avg.push_back(sum / static_cast<double>(vs.size()));
+        }
+        return avg;
+      };
+      Json target = average(positive);
+      if (!negative.empty()) {
+        const Json neg = average(negative);
+        for (size_t i = 0; i < target.size() && i < neg.size(); ++i)
+          target[i] = 2 * target[i].get<double>() - neg[i].get<double>();
+      }
+      return nearest(c, target, using_, pool, hits);
+    }
+    if (strategy != "best_score" && strategy != "sum_scores")
+      return Error{400, "Format error in JSON body: query.recommend.strategy: unknown variant " +
+                            r["strategy"].dump() +
+                            ", expected one of `average_vector`, `best_score`, `sum_scores`"};
+    // best_score: the best similarity to a positive when it beats the best to a negative, else
+    // minus the best to a negative; sum_scores: positives' similarities minus negatives'.
+    std::map<const Point*, double> bestPos, bestNeg, sum;
+    for (const auto& [examplesOf, sign] : {std::pair{&positive, 1.0}, std::pair{&negative, -1.0}})
+      for (const auto& ex : *examplesOf) {
+        std::vector<Hit> scored;
+        if (auto e = nearest(c, ex, using_, pool, &scored)) return e;
+        for (const auto& [score, p] : scored) {
+          auto& best = sign > 0 ? bestPos : bestNeg;
+          best[p] = best.count(p) ? std::max(best[p], score) : score;
+          sum[p] += sign * score;
+        }
+      }
+    for (const Point* p : pool) {
+      if (!sum.count(p)) continue;
+      double score = sum[p];
+      if (strategy == "best_score") {
+        const bool pos = bestPos.count(p), neg = bestNeg.count(p);
+        score = pos && (!neg || bestPos[p] > bestNeg[p]) ? bestPos[p] : -bestNeg[p];
+      }
+      hits->emplace_back(score, p);
+    }
+    std::stable_sort(hits->begin(), hits->end(),
+                     [](const Hit& a, const Hit& b) { return a.first > b.first; });
+    return std::nullopt;
+  }
+  if (query.is_object() && (query.contains("discover") || query.contains("context")))
+    return Error{400, "Bad request: hx-sim does not simulate discover and context queries"};
+  if (query.is_object() && !query.contains("indices") &&
+      !(query.contains("nearest") || query.empty()))
+    return Error{400,
+                 "Format error in JSON body: query: data did not match any variant of "
+                 "untagged enum QueryInterface"};
+  return nearest(c, query, using_, candidates, hits);
+}
+
+// One QueryRequest (or legacy SearchRequest) on `c` (mu_ held): evalQuery's ranking, then the
+// score threshold, offset and limit (null or absent: 10), and each point as a ScoredPoint with
+// its selected payload and vectors (an order_by query gives each its order_value).
+std::optional<std::pair<int, std::string>> QdrantPersonality::runQuery(const Collection& coll,
+                                                                       const Json& body,
+                                                                       bool legacySearch,
+                                                                       Json* result) {
+  std::vector<Hit> hits;
+  Json orderValues = Json::array();
+  if (auto e = evalQuery(coll, body, legacySearch, &hits, &orderValues)) return e;
+  const size_t limit = usizeOr(body, "limit", legacySearch ? usizeOr(body, "top", 10) : 10);
+  const size_t offset = usizeOr(body, "offset", 0);
+  const Json& dense = coll.params["vectors"];
+  std::string distance = "Dot";
+  if (isDenseParams(dense)) distance = dense.value("distance", "Cosine");
+  const bool ascending = distance == "Euclid" || distance == "Manhattan";
   const Json threshold = body.value("score_threshold", Json());
+  Json out = Json::array();
   size_t skipped = 0;
-  for (const auto& [score, p] : hits) {
+  for (size_t i = 0; i < hits.size(); ++i) {
+    const auto& [score, p] = hits[i];
     if (threshold.is_number() &&
         (ascending ? score > threshold.get<double>() : score < threshold.get<double>()))
       continue;
     if (skipped++ < offset) continue;
     if (out.size() == limit) break;
-    out.push_back(scored(*p, score));
+    Json sp = {{"id", p->id}, {"version", p->version}, {"score", score}};
+    Json payload = selectPayload(p->payload, body.value("with_payload", Json()), false);
+    if (!payload.is_null()) sp["payload"] = payload;
+    Json vector = selectVector(outputVector(p->vector), body.value("with_vector", Json()), false);
+    if (!vector.is_null()) sp["vector"] = vector;
+    if (i < orderValues.size()) sp["order_value"] = orderValues[i];
+    out.push_back(sp);
   }
   *result = legacySearch ? out : Json{{"points", out}};
   return std::nullopt;

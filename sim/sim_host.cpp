@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <cstdio>
 #include <limits>
 
 #include "codec.h"
@@ -56,6 +57,20 @@ SimHost::SimHost(HostOptions options, std::unique_ptr<Personality> personality, 
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
+  // A handler that throws is a simulator bug, said on stderr; the client gets what the
+  // personality decides (never cpp-httplib's bare 500).
+  server_.set_exception_handler(
+      [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "hx-sim: %s %s threw: %s\n", req.method.c_str(), req.path.c_str(),
+                       e.what());
+          personality_->handlerThrew(e, res);
+        } catch (...) {
+          personality_->internalError(res);
+        }
+      });
   // Logged as the answer is about to be written, not after (httplib's logger): a client that has
   // read its answer must find the exchange in the log, or a test counting requests right after
   // hxctl exits races the server's worker thread. Streamed bodies are not in the log either way.

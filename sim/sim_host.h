@@ -86,6 +86,11 @@ class Personality {
   virtual bool authorize(const httplib::Request& req, httplib::Response& res) = 0;
   // True when the answer to `req` is streamed (its body is not known when the handler returns).
   virtual bool streams(const httplib::Request&) const { return false; }
+  // A handler threw. By default this server's 500; a personality whose real server rejects such
+  // a request (a body of the wrong shape: a type error) answers as that server does.
+  virtual void handlerThrew(const std::exception&, httplib::Response& res) const {
+    internalError(res);
+  }
 };
 
 class SimHost {

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "cli_harness.h"
 #include "sim_process.h"
@@ -163,6 +164,15 @@ TEST_CASE(
       {"POST", "/collections/other/points/count", "{}", 200, 403, 200},
       {"GET", "/metrics", "", 200, 403, 200},
       {"GET", "/healthz", "", 200, 200, 200},
+      // From Qdrant's tests/consensus_tests/auth_tests/test_jwt_access.py: retrieve by POST is
+      // a read; the issues are manage-only; changing a collection's cluster setup is refused
+      // with 403 before its body is read (the admin's single node answers 400: no distributed
+      // mode).
+      {"POST", "/collections/notes/points", R"({"ids":[1]})", 200, 200, 200},
+      {"GET", "/issues", "", 200, 403, 403},
+      {"DELETE", "/issues", "", 200, 403, 403},
+      {"POST", "/collections/docs/cluster",
+       R"({"move_shard":{"shard_id":0,"from_peer_id":1,"to_peer_id":2}})", 400, 403, 403},
   };
   for (const auto& row : matrix) {
     INFO(row.method << " " << row.path);
@@ -170,6 +180,20 @@ TEST_CASE(
     CHECK(e.call(user, row.method, row.path, row.body) == row.user);
     CHECK(e.call(ro, row.method, row.path, row.body) == row.ro);
   }
+  // The lists show a collection token only the collections it may access, and their aliases.
+  auto names = [&](const std::string& token, const char* path, const char* list,
+                   const char* field) {
+    std::set<std::string> out;
+    Json j = Json::parse(e.answer(token, "GET", path).second, nullptr, false);
+    if (j.is_object() && j.contains("result"))
+      for (const auto& c : j["result"][list]) out.insert(c.value(field, ""));
+    return out;
+  };
+  CHECK(names(user, "/collections", "collections", "name") ==
+        std::set<std::string>{"docs", "notes"});
+  CHECK(names(admin, "/collections", "collections", "name").count("other") == 1);
+  for (const auto& alias : names(user, "/aliases", "aliases", "collection_name"))
+    CHECK((alias == "docs" || alias == "notes"));
   std::string forged = admin.substr(0, admin.size() - 2) + (admin.back() == 'A' ? "BB" : "AA");
   CHECK(e.call(forged, "GET", "/collections") == 403);  // bad signature
   CHECK(e.call(mintHs256({{"access", "r"}}, "not-the-server-key"), "GET", "/collections") == 403);

@@ -26,8 +26,8 @@ class ReachabilityProber {
   explicit ReachabilityProber(bool loopbackOnly) : loopbackOnly_(loopbackOnly) {}
   virtual ~ReachabilityProber() = default;
   // One probe of `address`; `previous` carries `sinceMs` across a state that holds.
-  virtual Reachability probe(const std::string& address, const ReachSpec& spec,
-                             int64_t timeoutMs, const Reachability& previous, int64_t nowMs);
+  virtual Reachability probe(const std::string& address, const ReachSpec& spec, int64_t timeoutMs,
+                             const Reachability& previous, int64_t nowMs);
 
  private:
   bool loopbackOnly_;
