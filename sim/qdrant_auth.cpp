@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <set>
 #include <vector>
 
@@ -44,6 +45,35 @@ std::vector<std::string> segments(const std::string& path) {
   return out;
 }
 
+// Claims {sub?: string, exp?: u64, access?: "r" | "m" | [{collection, access, payload?}],
+// value_exists?: {collection: string, matches: [{key: string, value: string | integer | bool}]},
+// subject?: string}: null is an absent option.
+bool claimsDeserialize(const Json& c) {
+  auto optional = [&](const char* k, auto&& ok) {
+    return !c.contains(k) || c[k].is_null() || ok(c[k]);
+  };
+  auto text = [](const Json& v) { return v.is_string(); };
+  if (!optional("sub", text) || !optional("subject", text)) return false;
+  if (!optional("exp", [](const Json& v) { return v.is_number_unsigned(); })) return false;
+  const bool access = !c.contains("access") || c["access"].is_string() ||
+                      (c["access"].is_array() &&
+                       std::all_of(c["access"].begin(), c["access"].end(), [](const Json& a) {
+                         return a.is_object() && a.contains("collection") &&
+                                a["collection"].is_string() && a.contains("access") &&
+                                a["access"].is_string();
+                       }));
+  if (!access) return false;
+  return optional("value_exists", [](const Json& v) {
+    if (!v.is_object() || !v.contains("collection") || !v["collection"].is_string() ||
+        !v.contains("matches") || !v["matches"].is_array())
+      return false;
+    return std::all_of(v["matches"].begin(), v["matches"].end(), [](const Json& m) {
+      return m.is_object() && m.contains("key") && m["key"].is_string() && m.contains("value") &&
+             (m["value"].is_string() || m["value"].is_number_integer() || m["value"].is_boolean());
+    });
+  });
+}
+
 }  // namespace
 
 std::optional<Refusal> grantOfJwt(const std::string& token, const std::string& apiKey, long now,
@@ -66,6 +96,10 @@ std::optional<Refusal> grantOfJwt(const std::string& token, const std::string& a
        reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &len);
   if (signature->size() != len || CRYPTO_memcmp(signature->data(), mac, len) != 0)
     return Refusal{403, "InvalidSignature", false};
+  // The claims deserialize into Qdrant's Claims (src/common/auth/claims.rs) or the token is not a
+  // JWT at all to Qdrant (jwt_parser.rs: any error but a bad signature or expiry is None), which
+  // then fails as an unknown key. Unknown claims are ignored, as serde does.
+  if (!claimsDeserialize(claims)) return invalidToken();
   if (claims.contains("exp") && claims["exp"].is_number() && claims["exp"].get<long>() + 30 < now)
     return Refusal{403, "ExpiredSignature", false};
   if (claims.contains("payload"))

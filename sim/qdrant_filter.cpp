@@ -1,5 +1,9 @@
 #include "qdrant_filter.h"
 
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+#include <optional>
 #include <vector>
 
 namespace hxsim {
@@ -50,6 +54,77 @@ bool inList(const Json& v, const Json& list) {
   return false;
 }
 
+// An RFC 3339 date-time as Qdrant's DateTimePayloadType parses it ("2023-02-08T10:49:00Z",
+// "2023-02-08 10:49:00+01:00", fractions of a second, or a date alone) -> microseconds since the
+// epoch; nullopt when it is none of those.
+std::optional<int64_t> datetimeMicros(const Json& v) {
+  if (!v.is_string()) return std::nullopt;
+  const std::string t = v.get<std::string>();
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, n = 0;
+  if (std::sscanf(t.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10) return std::nullopt;
+  size_t at = 10;
+  int64_t micros = 0, offset = 0;
+  if (at < t.size() && (t[at] == 'T' || t[at] == ' ')) {
+    int m = 0;
+    if (std::sscanf(t.c_str() + at + 1, "%2d:%2d%n", &h, &mi, &m) != 2 || m != 5)
+      return std::nullopt;
+    at += 6;
+    if (at < t.size() && t[at] == ':') {
+      if (std::sscanf(t.c_str() + at + 1, "%2d%n", &sec, &m) != 1 || m != 2) return std::nullopt;
+      at += 3;
+      if (at < t.size() && t[at] == '.') {
+        int64_t scale = 100000;
+        for (++at; at < t.size() && std::isdigit(static_cast<unsigned char>(t[at])); ++at) {
+          micros += (t[at] - '0') * scale;
+          scale /= 10;
+        }
+      }
+    }
+    if (at < t.size() && (t[at] == 'Z' || t[at] == 'z')) {
+      ++at;
+    } else if (at < t.size() && (t[at] == '+' || t[at] == '-')) {
+      int oh = 0, om = 0;
+      if (std::sscanf(t.c_str() + at + 1, "%2d:%2d", &oh, &om) != 2) return std::nullopt;
+      offset = (t[at] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+      at += 6;
+    }
+  }
+  if (at != t.size()) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  return (static_cast<int64_t>(timegm(&tm)) - offset) * 1000000 + micros;
+}
+
+// A range's bounds are numbers (Range) or date-times (DatetimeRange): each value is compared as
+// the same kind, and one of the other kind does not match.
+bool inRange(const Json& r, const Json& v) {
+  bool dates = false;
+  for (const char* k : {"gt", "gte", "lt", "lte"})
+    dates = dates || (r.contains(k) && r[k].is_string());
+  std::optional<double> x;
+  if (dates) {
+    if (auto m = datetimeMicros(v)) x = static_cast<double>(*m);
+  } else if (v.is_number()) {
+    x = v.get<double>();
+  }
+  if (!x) return false;
+  auto bound = [&](const char* k) -> std::optional<double> {
+    if (!r.contains(k) || r[k].is_null()) return std::nullopt;
+    if (dates) {
+      auto m = datetimeMicros(r[k]);
+      return m ? std::optional<double>(static_cast<double>(*m)) : std::nullopt;
+    }
+    return r[k].is_number() ? std::optional<double>(r[k].get<double>()) : std::nullopt;
+  };
+  const auto gt = bound("gt"), gte = bound("gte"), lt = bound("lt"), lte = bound("lte");
+  return (!gt || *x > *gt) && (!gte || *x >= *gte) && (!lt || *x < *lt) && (!lte || *x <= *lte);
+}
+
 bool fieldCondition(const Json& c, const Json& payload) {
   const std::vector<Json> vs = values(payload, c.value("key", ""));
   if (c.contains("match")) {
@@ -80,15 +155,8 @@ bool fieldCondition(const Json& c, const Json& payload) {
   }
   if (c.contains("range")) {
     const Json& r = c["range"];
-    for (const auto& v : vs) {
-      if (!v.is_number()) continue;
-      double x = v.get<double>();
-      bool ok = (!r.contains("gt") || r["gt"].is_null() || x > r["gt"].get<double>()) &&
-                (!r.contains("gte") || r["gte"].is_null() || x >= r["gte"].get<double>()) &&
-                (!r.contains("lt") || r["lt"].is_null() || x < r["lt"].get<double>()) &&
-                (!r.contains("lte") || r["lte"].is_null() || x <= r["lte"].get<double>());
-      if (ok) return true;
-    }
+    for (const auto& v : vs)
+      if (inRange(r, v)) return true;
     return false;
   }
   if (c.contains("values_count")) {
@@ -169,6 +237,11 @@ std::optional<std::string> filterProblem(const Json& filter) {
       if (c.contains("match") && c["match"].contains("any") && !c["match"]["any"].is_array())
         return "Format error in JSON body: data did not match any variant of untagged enum "
                "Condition";
+      if (c.contains("range") && c["range"].is_object())
+        for (const char* k : {"gt", "gte", "lt", "lte"})
+          if (c["range"].contains(k) && c["range"][k].is_string() && !datetimeMicros(c["range"][k]))
+            return "Format error in JSON body: data did not match any variant of untagged enum "
+                   "RangeInterface";
       if (c.contains("must") || c.contains("should") || c.contains("must_not"))
         if (auto p = filterProblem(c)) return p;
     }

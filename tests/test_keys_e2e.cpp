@@ -198,7 +198,19 @@ TEST_CASE(
   CHECK(e.call(forged, "GET", "/collections") == 403);  // bad signature
   CHECK(e.call(mintHs256({{"access", "r"}}, "not-the-server-key"), "GET", "/collections") == 403);
   CHECK(e.call(mintHs256({{"access", "m"}, {"exp", 1000}}, kServerKey), "GET", "/collections") ==
-        403);                                       // expired
+        403);  // expired
+  // Claims that do not deserialize make no JWT to Qdrant: an unknown credential, 401, never a
+  // 500; unknown claims are ignored (src/common/auth/{claims,jwt_parser}.rs).
+  for (const Json& claims :
+       {Json{{"access", "r"}, {"value_exists", 5}},
+        Json{{"access", "r"}, {"value_exists", {{"collection", 5}}}},
+        Json{{"access", Json::array({5})}}, Json{{"access", nullptr}},
+        Json{{"access", "r"}, {"sub", 5}}, Json{{"access", "r"}, {"exp", "soon"}}}) {
+    INFO(claims.dump());
+    CHECK(e.call(mintHs256(claims, kServerKey), "GET", "/collections") == 401);
+  }
+  CHECK(e.call(mintHs256({{"access", "r"}, {"hxctl-note", 1}}, kServerKey), "GET",
+               "/collections") == 200);
   CHECK(e.call("", "GET", "/collections") == 401);  // no credential
   CHECK(e.call("some-random-key", "GET", "/collections") == 401);
 
