@@ -82,6 +82,9 @@ class QdrantPersonality : public Personality {
   std::optional<std::pair<int, std::string>> evalQuery(const Collection& c, const Json& body,
                                                        bool legacySearch, std::vector<Hit>* hits,
                                                        Json* orderValues);
+  std::optional<std::pair<int, std::string>> similarities(
+      const Collection& c, const Json& example, const std::string& using_,
+      const std::vector<const Point*>& candidates, std::map<const Point*, double>* out);
   std::optional<std::pair<int, std::string>> nearest(const Collection& c, Json query,
                                                      const std::string& using_,
                                                      const std::vector<const Point*>& candidates,

@@ -497,11 +497,30 @@ size_t usizeOr(const Json& body, const char* key, size_t fallback) {
   return body.contains(key) && body[key].is_number_unsigned() ? body[key].get<size_t>() : fallback;
 }
 
+// common::math: x / (1 + |x|), in (-1, 1); scaled to (0, 1).
+double fastSigmoid(double x) { return x / (1.0 + std::fabs(x)); }
+double scaledFastSigmoid(double x) { return 0.5 * (fastSigmoid(x) + 1.0); }
+
 bool isPointId(const Json& q) {
   return q.is_number_unsigned() || (q.is_string() && isUuid(q.get<std::string>()));
 }
 
 }  // namespace
+
+// The similarity of each candidate to one example (a point id or a vector): its score, with the
+// distances of Euclid and Manhattan negated so that larger is closer, as Qdrant's raw scores are.
+std::optional<std::pair<int, std::string>> QdrantPersonality::similarities(
+    const Collection& c, const Json& example, const std::string& using_,
+    const std::vector<const Point*>& candidates, std::map<const Point*, double>* out) {
+  std::vector<Hit> scored;
+  if (auto e = nearest(c, example, using_, candidates, &scored)) return e;
+  const Json& dense = c.params["vectors"];
+  const Json params = isDenseParams(dense) ? dense : dense.value(using_, Json::object());
+  const std::string distance = params.is_object() ? params.value("distance", "Dot") : "Dot";
+  const bool isDistance = distance == "Euclid" || distance == "Manhattan";
+  for (const auto& [score, p] : scored) (*out)[p] = isDistance ? -score : score;
+  return std::nullopt;
+}
 
 // Scores `candidates` by `query` (a dense vector, a sparse one, or a point id whose vector is
 // used) under `using_`; best first. mu_ held.
@@ -730,8 +749,7 @@ std::optional<std::pair<int, std::string>> QdrantPersonality::evalQuery(const Co
     if (strategy == "average_vector") {
       if (positive.empty())
         return Error{400,
-                     "Bad request: At least one positive vector ID required with this "
-                     "strategy"};
+                     "Wrong input: Positive vectors should not be empty with `average` strategy"};
       auto average = [](const std::vector<Json>& vs) {
         Json avg = Json::array();
         for (size_t i = 0; !vs.empty() && vs[0].is_array() && i < vs[0].size(); ++i) {
@@ -754,14 +772,15 @@ std::optional<std::pair<int, std::string>> QdrantPersonality::evalQuery(const Co
       return Error{400, "Format error in JSON body: query.recommend.strategy: unknown variant " +
                             r["strategy"].dump() +
                             ", expected one of `average_vector`, `best_score`, `sum_scores`"};
-    // best_score: the best similarity to a positive when it beats the best to a negative, else
-    // minus the best to a negative; sum_scores: positives' similarities minus negatives'.
+    // reco_query.rs: best_score is scaled_fast_sigmoid of the best similarity to a positive
+    // when it beats the best to a negative, else minus that of the best to a negative;
+    // sum_scores is the positives' similarities minus the negatives'.
     std::map<const Point*, double> bestPos, bestNeg, sum;
     for (const auto& [examplesOf, sign] : {std::pair{&positive, 1.0}, std::pair{&negative, -1.0}})
       for (const auto& ex : *examplesOf) {
-        std::vector<Hit> scored;
-        if (auto e = nearest(c, ex, using_, pool, &scored)) return e;
-        for (const auto& [score, p] : scored) {
+        std::map<const Point*, double> sim;
+        if (auto e = similarities(c, ex, using_, pool, &sim)) return e;
+        for (const auto& [p, score] : sim) {
           auto& best = sign > 0 ? bestPos : bestNeg;
           best[p] = best.count(p) ? std::max(best[p], score) : score;
           sum[p] += sign * score;
@@ -772,7 +791,8 @@ std::optional<std::pair<int, std::string>> QdrantPersonality::evalQuery(const Co
       double score = sum[p];
       if (strategy == "best_score") {
         const bool pos = bestPos.count(p), neg = bestNeg.count(p);
-        score = pos && (!neg || bestPos[p] > bestNeg[p]) ? bestPos[p] : -bestNeg[p];
+        score = pos && (!neg || bestPos[p] > bestNeg[p]) ? scaledFastSigmoid(bestPos[p])
+                                                         : -scaledFastSigmoid(bestNeg[p]);
       }
       hits->emplace_back(score, p);
     }
@@ -780,8 +800,65 @@ std::optional<std::pair<int, std::string>> QdrantPersonality::evalQuery(const Co
                      [](const Hit& a, const Hit& b) { return a.first > b.first; });
     return std::nullopt;
   }
-  if (query.is_object() && (query.contains("discover") || query.contains("context")))
-    return Error{400, "Bad request: hx-sim does not simulate discover and context queries"};
+  if (query.is_object() && (query.contains("discover") || query.contains("context"))) {
+    // context_query.rs: the sum over pairs of fast_sigmoid(min(sim(positive) - sim(negative) -
+    // epsilon, 0)); discovery_query.rs: the number of pairs whose positive is closer, minus the
+    // others, plus 0.5 * (fast_sigmoid(sim(target)) + 1). Examples are ids or vectors.
+    const bool discover = query.contains("discover");
+    const Json spec = discover ? query["discover"] : Json{{"context", query["context"]}};
+    Json pairs = spec.is_object() ? spec.value("context", Json()) : Json();
+    if (pairs.is_object()) pairs = Json::array({pairs});
+    if (!pairs.is_array() || (discover && !spec.contains("target")))
+      return Error{400,
+                   "Format error in JSON body: query: data did not match any variant of "
+                   "untagged enum QueryInterface"};
+    std::set<const Point*> examples;
+    auto exampleOf = [&](const Json& ex) {
+      if (isPointId(ex))
+        if (auto it = c.points.find(ex.dump()); it != c.points.end()) examples.insert(&it->second);
+    };
+    for (const auto& pair : pairs) {
+      if (!pair.is_object() || !pair.contains("positive") || !pair.contains("negative"))
+        return Error{400,
+                     "Format error in JSON body: query.context: missing field `positive` "
+                     "or `negative`"};
+      exampleOf(pair["positive"]);
+      exampleOf(pair["negative"]);
+    }
+    if (discover) exampleOf(spec["target"]);
+    std::vector<const Point*> pool;
+    for (const Point* p : candidates)
+      if (!examples.count(p)) pool.push_back(p);
+    std::map<const Point*, double> score;
+    std::set<const Point*> scorable;  // those that carry the vector the examples are compared in
+    {
+      std::map<const Point*, double> probe;
+      const Json first = discover ? spec["target"] : pairs.empty() ? Json() : pairs[0]["positive"];
+      if (!first.is_null())
+        if (auto e = similarities(c, first, using_, pool, &probe)) return e;
+      for (const auto& [p, s] : probe) scorable.insert(p);
+    }
+    for (const Point* p : pool) score[p] = 0;
+    for (const auto& pair : pairs) {
+      std::map<const Point*, double> pos, neg;
+      if (auto e = similarities(c, pair["positive"], using_, pool, &pos)) return e;
+      if (auto e = similarities(c, pair["negative"], using_, pool, &neg)) return e;
+      for (const Point* p : pool) {
+        const double d = pos[p] - neg[p];
+        score[p] += discover ? (d > 0 ? 1 : -1) : fastSigmoid(std::min(d - 1.1920929e-07, 0.0));
+      }
+    }
+    if (discover) {
+      std::map<const Point*, double> target;
+      if (auto e = similarities(c, spec["target"], using_, pool, &target)) return e;
+      for (const Point* p : pool) score[p] += 0.5 * (fastSigmoid(target[p]) + 1);
+    }
+    for (const Point* p : pool)
+      if (scorable.count(p)) hits->emplace_back(score[p], p);
+    std::stable_sort(hits->begin(), hits->end(),
+                     [](const Hit& a, const Hit& b) { return a.first > b.first; });
+    return std::nullopt;
+  }
   if (query.is_object() && !query.contains("indices") &&
       !(query.contains("nearest") || query.empty()))
     return Error{400,
