@@ -66,6 +66,9 @@ class QdrantPersonality : public Personality {
   void installService(httplib::Server& s);
   void queryPoints(const httplib::Request& req, httplib::Response& res, bool legacySearch);
   void queryBatch(const httplib::Request& req, httplib::Response& res);
+  // The legacy /points/recommend and /points/discover (and /batch), through the Query API.
+  void explorePoints(const httplib::Request& req, httplib::Response& res, const std::string& kind,
+                     bool batch);
   std::optional<std::pair<int, std::string>> runQuery(const Collection& c, const Json& body,
                                                       bool legacySearch, Json* result);
   void scrollPoints(const httplib::Request& req, httplib::Response& res);

@@ -5,6 +5,7 @@
 // those. Payload and vector selectors (WithPayloadInterface, WithVector) apply to every read.
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <set>
 
 #include "qdrant_filter.h"
@@ -428,7 +429,8 @@ std::optional<std::pair<int, std::string>> QdrantPersonality::applyUpdate(Collec
 
 // What a QueryRequest (or a legacy SearchRequest) is refused for before its collection is looked
 // up: selectors, filter, and limit / offset / top (usize; limit >= 1).
-static std::optional<std::pair<int, std::string>> queryProblem(const Json& body) {
+static std::optional<std::pair<int, std::string>> queryProblem(const Json& body,
+                                                               bool legacySearch) {
   if (!body.is_object())
     return std::pair<int, std::string>{
         400, "Format error in JSON body: invalid type: expected struct QueryRequest"};
@@ -441,9 +443,24 @@ static std::optional<std::pair<int, std::string>> queryProblem(const Json& body)
       return std::pair<int, std::string>{400, std::string("Format error in JSON body: ") + k +
                                                   ": invalid type: " + body[k].dump() +
                                                   ", expected usize"};
+  // QueryRequest validates its internal request: the field is named "internal.limit" there.
   if (body.contains("limit") && body["limit"] == 0)
-    return std::pair<int, std::string>{
-        422, "Validation error in JSON body: [limit: value 0 invalid, must be 1 or larger]"};
+    return std::pair<int, std::string>{422, std::string("Validation error in JSON body: [") +
+                                                (legacySearch ? "" : "internal.") +
+                                                "limit: value 0 invalid, must be 1 or larger]"};
+  if (!legacySearch) {
+    const Json query = body.value("query", Json());
+    if (body.contains("score_threshold") && !body["score_threshold"].is_null()) {
+      if (query.is_null())
+        return std::pair<int, std::string>{
+            400,
+            "Bad request: A query is needed to use the score_threshold. Can't have "
+            "score_threshold without defining a query."};
+      if (query.is_object() && query.contains("order_by"))
+        return std::pair<int, std::string>{
+            400, "Bad request: Can't use score_threshold with an order_by query."};
+    }
+  }
   return std::nullopt;
 }
 
@@ -451,7 +468,7 @@ void QdrantPersonality::queryPoints(const httplib::Request& req, httplib::Respon
                                     bool legacySearch) {
   Json body;
   if (!parseBody(req, res, &body)) return;
-  if (auto e = queryProblem(body)) return fail(res, e->first, e->second);
+  if (auto e = queryProblem(body, legacySearch)) return fail(res, e->first, e->second);
   std::lock_guard<std::mutex> lock(mu_);
   Collection* c = resolve(pathName(req), res);
   if (!c) return;
@@ -468,7 +485,7 @@ void QdrantPersonality::queryBatch(const httplib::Request& req, httplib::Respons
   if (!body.contains("searches") || !body["searches"].is_array())
     return fail(res, 400, "Format error in JSON body: missing field `searches`");
   for (const auto& search : body["searches"])
-    if (auto e = queryProblem(search)) return fail(res, e->first, e->second);
+    if (auto e = queryProblem(search, false)) return fail(res, e->first, e->second);
   std::lock_guard<std::mutex> lock(mu_);
   Collection* c = resolve(pathName(req), res);
   if (!c) return;
@@ -630,6 +647,21 @@ std::optional<std::pair<int, std::string>> QdrantPersonality::evalQuery(const Co
   }
   if (query.is_object() && query.contains("nearest")) query = query["nearest"];
 
+  if (query.is_null() && !lists.empty())
+    return Error{400,
+                 "Bad request: A query is needed to merge the prefetches. Can't have "
+                 "prefetches without defining a query."};
+  if (query.is_object() && query.contains("sample")) {
+    // {"sample": "random"}: the candidates in a random order.
+    if (query["sample"] != "random")
+      return Error{400, "Format error in JSON body: query.sample: unknown variant " +
+                            query["sample"].dump() + ", expected `random`"};
+    static thread_local std::mt19937 rng{std::random_device{}()};
+    std::vector<const Point*> shuffled = candidates;
+    std::shuffle(shuffled.begin(), shuffled.end(), rng);
+    for (const Point* p : shuffled) hits->emplace_back(0.0, p);
+    return std::nullopt;
+  }
   if (query.is_null()) {
     if (!lists.empty()) {  // the prefetches' results, as they came
       for (const Point* p : candidates) {
@@ -942,6 +974,22 @@ void QdrantPersonality::scrollPoints(const httplib::Request& req, httplib::Respo
   Json offset = body.value("offset", Json());
   Json points = Json::array();
   Json next = nullptr;
+  // order_by: the points by a range-indexed payload field, as the Query API's order_by orders
+  // them; such a scroll has no next page offset (start_from pages instead).
+  if (body.contains("order_by") && !body["order_by"].is_null()) {
+    std::vector<Hit> hits;
+    Json orderValues = Json::array();
+    if (auto e = evalQuery(*c, {{"query", {{"order_by", body["order_by"]}}}, {"filter", filter}},
+                           false, &hits, &orderValues))
+      return fail(res, e->first, e->second);
+    for (size_t i = 0; i < hits.size() && points.size() < limit; ++i) {
+      Json r = record(*hits[i].second, body.value("with_payload", Json()),
+                      body.value("with_vector", Json()), true, false);
+      if (i < orderValues.size()) r["order_value"] = orderValues[i];
+      points.push_back(r);
+    }
+    return ok(res, {{"points", points}, {"next_page_offset", nullptr}});
+  }
   for (const Point* p : selectPoints(*c, filter)) {
     if (!offset.is_null() && pointIdLess(p->id, offset)) continue;
     if (points.size() == limit) {
@@ -952,6 +1000,52 @@ void QdrantPersonality::scrollPoints(const httplib::Request& req, httplib::Respo
                             body.value("with_vector", Json()), true, false));
   }
   ok(res, {{"points", points}, {"next_page_offset", next}});
+}
+
+// The legacy explore endpoints (/points/recommend, /points/discover and their batches, still
+// served by v1.19): each request is the Query API's recommend / discover / context query with the
+// same filter, limit, offset, selectors, threshold and `using`; the answer is its list of points.
+static Json asQuery(const Json& body, const std::string& kind) {
+  Json q = Json::object();
+  for (const char* k : {"filter", "limit", "offset", "with_payload", "with_vector",
+                        "score_threshold", "using", "params"})
+    if (body.contains(k)) q[k] = body[k];
+  if (kind == "recommend")
+    q["query"] = {{"recommend",
+                   {{"positive", body.value("positive", Json::array())},
+                    {"negative", body.value("negative", Json::array())},
+                    {"strategy", body.value("strategy", Json("average_vector"))}}}};
+  else if (body.contains("target") && !body["target"].is_null())
+    q["query"] = {
+        {"discover",
+         {{"target", body["target"]}, {"context", body.value("context", Json::array())}}}};
+  else
+    q["query"] = {{"context", body.value("context", Json::array())}};
+  return q;
+}
+
+void QdrantPersonality::explorePoints(const httplib::Request& req, httplib::Response& res,
+                                      const std::string& kind, bool batch) {
+  Json body;
+  if (!parseBody(req, res, &body)) return;
+  if (batch && (!body.contains("searches") || !body["searches"].is_array()))
+    return fail(res, 400, "Format error in JSON body: missing field `searches`");
+  const Json requests = batch ? body["searches"] : Json::array({body});
+  for (const auto& r : requests) {
+    if (!r.is_object())
+      return fail(res, 400, "Format error in JSON body: invalid type: expected a map");
+    if (auto e = queryProblem(r, true)) return fail(res, e->first, e->second);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  Collection* c = resolve(pathName(req), res);
+  if (!c) return;
+  Json results = Json::array();
+  for (const auto& r : requests) {
+    Json out;
+    if (auto e = runQuery(*c, asQuery(r, kind), false, &out)) return fail(res, e->first, e->second);
+    results.push_back(out["points"]);
+  }
+  ok(res, batch ? results : results[0]);
 }
 
 void QdrantPersonality::installPoints(httplib::Server& s) {
@@ -1063,6 +1157,18 @@ void QdrantPersonality::installPoints(httplib::Server& s) {
       counted("POST", points + "/search", [this](const httplib::Request& q, httplib::Response& r) {
         queryPoints(q, r, true);
       }));
+  for (const std::string kind : {"recommend", "discover"}) {
+    s.Post("/collections/([^/]+)/points/" + kind,
+           counted("POST", points + "/" + kind,
+                   [this, kind](const httplib::Request& q, httplib::Response& r) {
+                     explorePoints(q, r, kind, false);
+                   }));
+    s.Post("/collections/([^/]+)/points/" + kind + "/batch",
+           counted("POST", points + "/" + kind + "/batch",
+                   [this, kind](const httplib::Request& q, httplib::Response& r) {
+                     explorePoints(q, r, kind, true);
+                   }));
+  }
   s.Post("/collections/([^/]+)/points/scroll",
          counted("POST", points + "/scroll",
                  [this](const httplib::Request& q, httplib::Response& r) { scrollPoints(q, r); }));
