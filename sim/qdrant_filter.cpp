@@ -159,6 +159,17 @@ bool fieldCondition(const Json& c, const Json& payload) {
       if (inRange(r, v)) return true;
     return false;
   }
+  // The field forms of is_empty / is_null ({key, is_empty: true}): as the conditions of their own.
+  if (c.contains("is_empty") && c["is_empty"].is_boolean()) {
+    bool empty = true;
+    for (const auto& v : vs) empty = empty && v.is_null();
+    return empty == c["is_empty"].get<bool>();
+  }
+  if (c.contains("is_null") && c["is_null"].is_boolean()) {
+    bool null = false;
+    for (const auto& v : vs) null = null || v.is_null();
+    return null == c["is_null"].get<bool>();
+  }
   if (c.contains("values_count")) {
     const Json& r = c["values_count"];
     double n = static_cast<double>(vs.size());
@@ -172,18 +183,19 @@ bool fieldCondition(const Json& c, const Json& payload) {
 
 bool condition(const Json& c, const Json& id, const Json& payload) {
   if (c.contains("has_id")) return inList(id, c["has_id"]);
-  if (c.contains("is_empty")) {
+  if (c.contains("is_empty") && c["is_empty"].is_object()) {
     // Missing, null, or an empty array (segment: FieldCondition::is_empty).
     std::vector<Json> vs = values(payload, c["is_empty"].value("key", ""));
     for (const auto& v : vs)
       if (!v.is_null()) return false;
     return true;
   }
-  if (c.contains("is_null")) {
-    const std::string key = c["is_null"].value("key", "");
-    // Present and null (a missing key is not null).
-    if (!payload.is_object() || !payload.contains(key)) return false;
-    return payload[key].is_null();
+  if (c.contains("is_null") && c["is_null"].is_object()) {
+    // Present and null (a missing key is not null; an empty array is not null either), at the
+    // path as any condition reads it ("city" and "city[]" alike).
+    for (const auto& v : values(payload, c["is_null"].value("key", "")))
+      if (v.is_null()) return true;
+    return false;
   }
   if (c.contains("must") || c.contains("should") || c.contains("must_not"))
     return matchesFilter(c, id, payload);

@@ -1169,6 +1169,32 @@ void QdrantPersonality::installPoints(httplib::Server& s) {
                      explorePoints(q, r, kind, true);
                    }));
   }
+  // SearchRequestBatch: {"searches": [SearchRequest]}, a list of results per search.
+  s.Post("/collections/([^/]+)/points/search/batch",
+         counted("POST", points + "/search/batch",
+                 [this](const httplib::Request& req, httplib::Response& res) {
+                   Json body;
+                   if (!parseBody(req, res, &body)) return;
+                   if (!body.contains("searches") || !body["searches"].is_array())
+                     return fail(res, 400, "Format error in JSON body: missing field `searches`");
+                   for (auto& search : body["searches"]) {
+                     if (search.is_object() && search.contains("with_vectors") &&
+                         !search.contains("with_vector"))
+                       search["with_vector"] = search["with_vectors"];
+                     if (auto e = queryProblem(search, true)) return fail(res, e->first, e->second);
+                   }
+                   std::lock_guard<std::mutex> lock(mu_);
+                   Collection* c = resolve(pathName(req), res);
+                   if (!c) return;
+                   Json results = Json::array();
+                   for (const auto& search : body["searches"]) {
+                     Json out;
+                     if (auto e = runQuery(*c, search, true, &out))
+                       return fail(res, e->first, e->second);
+                     results.push_back(out);
+                   }
+                   ok(res, results);
+                 }));
   s.Post("/collections/([^/]+)/points/scroll",
          counted("POST", points + "/scroll",
                  [this](const httplib::Request& q, httplib::Response& r) { scrollPoints(q, r); }));

@@ -46,6 +46,12 @@ inline bool parseBody(const httplib::Request& req, httplib::Response& res, Json*
         "application/json");
     return false;
   }
+  // serde's alias: `with_vectors` is read as `with_vector` (tests/openapi/
+  // test_basic_retrieve_api.py test_with_vectors_alias_of_with_vector).
+  if (out->contains("with_vectors") && !out->contains("with_vector")) {
+    (*out)["with_vector"] = (*out)["with_vectors"];
+    out->erase("with_vectors");
+  }
   return true;
 }
 
