@@ -181,8 +181,15 @@ bool fieldCondition(const Json& c, const Json& payload) {
   return false;
 }
 
-bool condition(const Json& c, const Json& id, const Json& payload) {
+bool condition(const Json& c, const Json& id, const Json& payload, const Json* vector) {
   if (c.contains("has_id")) return inList(id, c["has_id"]);
+  if (c.contains("has_vector") && c["has_vector"].is_string()) {
+    // The point carries that vector ("" is the unnamed one): test_filter_has_vector.py.
+    const std::string name = c["has_vector"].get<std::string>();
+    if (!vector) return false;
+    if (vector->is_array()) return name.empty();
+    return vector->is_object() && vector->contains(name) && !(*vector)[name].is_null();
+  }
   if (c.contains("is_empty") && c["is_empty"].is_object()) {
     // Missing, null, or an empty array (segment: FieldCondition::is_empty).
     std::vector<Json> vs = values(payload, c["is_empty"].value("key", ""));
@@ -198,7 +205,7 @@ bool condition(const Json& c, const Json& id, const Json& payload) {
     return false;
   }
   if (c.contains("must") || c.contains("should") || c.contains("must_not"))
-    return matchesFilter(c, id, payload);
+    return matchesFilter(c, id, payload, vector);
   if (c.contains("key")) return fieldCondition(c, payload);
   return false;
 }
@@ -212,22 +219,22 @@ std::vector<Json> clause(const Json& filter, const char* name) {
 
 }  // namespace
 
-bool matchesFilter(const Json& filter, const Json& id, const Json& payload) {
+bool matchesFilter(const Json& filter, const Json& id, const Json& payload, const Json* vector) {
   if (!filter.is_object()) return true;  // null: no filter
   for (const auto& c : clause(filter, "must"))
-    if (!condition(c, id, payload)) return false;
+    if (!condition(c, id, payload, vector)) return false;
   for (const auto& c : clause(filter, "must_not"))
-    if (condition(c, id, payload)) return false;
+    if (condition(c, id, payload, vector)) return false;
   std::vector<Json> should = clause(filter, "should");
   if (!should.empty()) {
     bool any = false;
-    for (const auto& c : should) any = any || condition(c, id, payload);
+    for (const auto& c : should) any = any || condition(c, id, payload, vector);
     if (!any) return false;
   }
   if (filter.contains("min_should") && filter["min_should"].is_object()) {
     size_t need = filter["min_should"].value("min_count", 0u), n = 0;
     for (const auto& c : filter["min_should"].value("conditions", Json::array()))
-      n += condition(c, id, payload);
+      n += condition(c, id, payload, vector);
     if (n < need) return false;
   }
   return true;

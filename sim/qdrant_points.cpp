@@ -254,7 +254,7 @@ std::optional<std::pair<int, std::string>> QdrantPersonality::applyUpdate(Collec
                                                                           const std::string& op,
                                                                           const Json& body) {
   auto filtered = [&](const Point& p) {
-    return matchesFilter(body.value("filter", Json()), p.id, p.payload);
+    return matchesFilter(body.value("filter", Json()), p.id, p.payload, &p.vector);
   };
   if (op == "upsert") {
     Json points = Json::array();
@@ -312,7 +312,8 @@ std::optional<std::pair<int, std::string>> QdrantPersonality::applyUpdate(Collec
       if (existing != c.points.end()) {
         if (mode == "insert_only") continue;
         if (!updateFilter.is_null() &&
-            !matchesFilter(updateFilter, existing->second.id, existing->second.payload))
+            !matchesFilter(updateFilter, existing->second.id, existing->second.payload,
+                           &existing->second.vector))
           continue;
       } else if (mode == "update_only") {
         continue;
@@ -642,7 +643,7 @@ std::optional<std::pair<int, std::string>> QdrantPersonality::evalQuery(const Co
     std::set<const Point*> seen;
     for (const auto& l : lists)
       for (const auto& [score, p] : l)
-        if (matchesFilter(filter, p->id, p->payload) && seen.insert(p).second)
+        if (matchesFilter(filter, p->id, p->payload, &p->vector) && seen.insert(p).second)
           candidates.push_back(p);
   }
   if (query.is_object() && query.contains("nearest")) query = query["nearest"];
@@ -942,7 +943,7 @@ std::vector<const QdrantPersonality::Point*> QdrantPersonality::selectPoints(con
                                                                              const Json& filter) {
   std::vector<const Point*> out;
   for (const auto& [key, p] : c.points)
-    if (matchesFilter(filter, p.id, p.payload)) out.push_back(&p);
+    if (matchesFilter(filter, p.id, p.payload, &p.vector)) out.push_back(&p);
   std::sort(out.begin(), out.end(),
             [](const Point* a, const Point* b) { return pointIdLess(a->id, b->id); });
   return out;
