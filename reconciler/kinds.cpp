@@ -288,6 +288,16 @@ Schema firewallRuleSpec() {
 }
 
 void validateFirewallRule(const Resource& r, Diagnostics& diags) {
+  // A comment travels in ufw's argv (over ssh, through a remote shell) and into user.rules, one
+  // line per rule: no control character at all, tabs and line breaks included.
+  if (const Json* comment = r.field("comment"); comment && comment->is_string())
+    for (unsigned char c : comment->get<std::string>())
+      if (c < 0x20 || c == 0x7f) {
+        report(diags, r, "spec.comment",
+               "must be one line of printable text (it holds control character " +
+                   std::to_string(c) + ")");
+        break;
+      }
   const Json* port = r.field("port");
   const Json* proto = r.field("proto");
   if (port && port->is_string() &&

@@ -362,3 +362,49 @@ TEST_CASE(
   }
   CHECK(s["criteria"][0]["value"] == "6333/tcp allowed from 192.168.10.0/24 only");
 }
+
+TEST_CASE(
+    "ufw over ssh: a rule's comment reaches the remote shell quoted, so $(...) in it is text, "
+    "never run",
+    "[ufw][root]") {
+  UfwNamespace ns("q");
+  SimProcess sim({{"--qdrant", "{PORT}"}}, hx::test::freshExchangeLog("ufw-ssh-quoting"));
+  CliHarness h("ufw-ssh-quoting", HX_BIN);
+  // A stand-in for OpenSSH that does what it does with a command: options skipped, the
+  // destination taken, every other word joined with spaces and run by the remote user's shell.
+  const std::string ssh = (h.dir() / "ssh").string();
+  std::ofstream(ssh) << "#!/bin/sh\n"
+                        "while [ $# -gt 0 ]; do case \"$1\" in -p|-i|-l|-o) shift 2;; -*) shift;;"
+                        " *) break;; esac; done\n"
+                        "shift\nexec sh -c \"$*\"\n";
+  std::filesystem::permissions(ssh, std::filesystem::perms::owner_all);
+  const std::string marker = (h.dir() / "pwned").string();
+  const std::string comment = "ops $(touch " + marker + ") `touch " + marker + "`; touch " + marker;
+  const std::string exec = "[" + ssh + ", -p, 22, admin@127.0.0.1, ip, netns, exec, " + ns.name() +
+                           ", " + ns.wrapper() + "]";
+  std::string host = fwHost(sim, ns);
+  host.replace(host.find(ns.execYaml()), ns.execYaml().size(), exec);
+  std::string quotedComment = comment;
+  for (size_t at = 0; (at = quotedComment.find('"', at)) != std::string::npos; at += 2)
+    quotedComment.insert(at, "\\");
+  h.writeSpec("estate.yaml", host + kSsh +
+                                 rule("web", "action: allow, port: 8000, proto: tcp, comment: \"" +
+                                                 quotedComment + "\""));
+  Run apply = h.run("apply --auto-approve -f specs");
+  INFO(apply.out << apply.err);
+  CHECK(apply.code == 0);
+  CHECK_FALSE(std::filesystem::exists(marker));
+  // ufw stored the comment as written (hex-encoded in its tuple).
+  std::string hex;
+  for (unsigned char c : comment) {
+    char b[3];
+    std::snprintf(b, sizeof b, "%02x", c);
+    hex += b;
+  }
+  CHECK(has(ns.tuples(), "### tuple ### allow tcp 8000 0.0.0.0/0 any 0.0.0.0/0 in comment=" + hex));
+  // And a second apply reads it back through the same shell as in sync.
+  Run again = h.run("plan --detailed-exitcode -f specs");
+  INFO(again.out << again.err);
+  CHECK(again.code == 0);
+  CHECK_FALSE(std::filesystem::exists(marker));
+}

@@ -3,6 +3,7 @@
 #include "reconciler/host_health.h"
 #include "reconciler/kinds.h"
 #include "reconciler/values.h"
+#include "src/platform/remote_command.h"
 #include "src/platform/secrets.h"
 #include "src/providers/llm/llm_dialect.h"
 
@@ -87,10 +88,16 @@ void RealProviders::configureLlm(const Resource& host) {
 void RealProviders::configureFirewall(const Resource& host) {
   std::vector<std::string> exec = host.spec["firewall"]["exec"].get<std::vector<std::string>>();
   // The network rule holds for commands too: under HXCTL_LOOPBACK_ONLY no remote shell runs.
-  if (loopbackOnly_ && !exec.empty() && (exec[0] == "ssh" || exec[0].ends_with("/ssh"))) {
-    broken_["firewall@" + host.id.name] =
-        "refused to run " + exec[0] + ": HXCTL_LOOPBACK_ONLY allows local commands only";
-    return;
+  // An ssh to a loopback address stays on this machine, which the rule allows.
+  if (loopbackOnly_ && isSsh(exec)) {
+    const auto to = sshHost(exec);
+    const bool loopback = to && (to->rfind("127.", 0) == 0 || *to == "::1" || *to == "localhost");
+    if (!loopback) {
+      broken_["firewall@" + host.id.name] =
+          "refused to run " + exec[0] + " to " + (to ? *to : std::string("no destination")) +
+          ": HXCTL_LOOPBACK_ONLY allows local commands and loopback only";
+      return;
+    }
   }
   FirewallHost f;
   f.ufw = std::make_unique<UfwHost>(host.id.name, exec, commands_);

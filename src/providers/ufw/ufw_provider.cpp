@@ -1,5 +1,7 @@
 #include "src/providers/ufw/ufw_provider.h"
 
+#include "src/platform/remote_command.h"
+
 namespace hx {
 namespace {
 
@@ -29,7 +31,7 @@ Result<UfwSnapshot> UfwHost::readLocked() {
   std::vector<std::string> argv(exec_.begin(), exec_.end() - 1);
   argv.insert(argv.end(), {"tail", "-n", "+1"});
   argv.insert(argv.end(), ufwFiles().begin(), ufwFiles().end());
-  auto r = runner_.run(argv, kUfwTimeoutMs);
+  auto r = runner_.run(forRemoteShell(argv), kUfwTimeoutMs);
   if (!r) return r.status();
   auto parsed = parseUfwSnapshot(r.value().out);
   if (!parsed)
@@ -44,7 +46,8 @@ Status UfwHost::ufw(const std::vector<std::string>& args) {
   std::vector<std::string> argv = exec_;
   argv.insert(argv.end(), args.begin(), args.end());
   cached_.reset();
-  auto r = runner_.run(argv, kUfwTimeoutMs);
+  // Over ssh every word is quoted for the remote shell: a rule's comment is its words, never code.
+  auto r = runner_.run(forRemoteShell(argv), kUfwTimeoutMs);
   if (!r) return r.status();
   // "Skipping adding existing rule" and "Could not delete non-existent rule" exit 0: the goal
   // is reached, and the read-back below is the judge.
