@@ -628,3 +628,39 @@ TEST_CASE(
   CHECK(done["criteria"].size() == 1);
   CHECK(done["criteria"][0]["prerequisite"].is_null());
 }
+
+TEST_CASE(
+    "under umask 000 the directories and files hxctl creates stay private: the store's, its -wal, "
+    "a generated key's",
+    "[workflow][security]") {
+  CliHarness h("umask");
+  h.writeSpec("keys.yaml",
+              "apiVersion: hx/v1\nkind: Role\nmetadata: {name: r}\nspec: {qdrant: {global: r}}\n"
+              "---\napiVersion: hx/v1\nkind: ApiKey\nmetadata: {name: k}\n"
+              "spec: {role: r, secret: {generate: true, file: keys/sub/k.secret}}\n");
+  const auto dir = h.dir();
+  Run r =
+      h.runCommand("cd " + dir.string() + " && umask 000 && exec env HXCTL_FAKE_WORLD=world.json " +
+                   "HXCTL_LOOPBACK_ONLY=1 " + HX_FAKE_BIN +
+                   " apply --auto-approve -f specs --state state/nested/state.db");
+  INFO(r.out << r.err);
+  REQUIRE(r.code == 0);
+  namespace fs = std::filesystem;
+  auto mode = [](const fs::path& p) {
+    return static_cast<int>(fs::status(p).permissions() & fs::perms::all);
+  };
+  for (const char* d : {"state", "state/nested", "keys", "keys/sub"}) {
+    INFO(d);
+    REQUIRE(fs::exists(dir / d));
+    CHECK(mode(dir / d) == 0700);
+  }
+  for (const char* f : {"state/nested/state.db", "keys/sub/k.secret"}) {
+    INFO(f);
+    REQUIRE(fs::exists(dir / f));
+    CHECK(mode(dir / f) == 0600);
+  }
+  for (const auto& e : fs::directory_iterator(dir / "state" / "nested")) {
+    INFO(e.path());
+    CHECK((mode(e.path()) & 0077) == 0);  // -wal and -shm too
+  }
+}

@@ -1,5 +1,7 @@
 #include "src/cli/cli.h"
 
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
 #include <sstream>
 
@@ -532,6 +534,10 @@ bool yamlToJsonArgs(std::vector<std::string>& args) {
 static int runCliJson(int argc, char** argv, CliEnv& env);
 
 int runCli(int argc, char** argv, CliEnv& env) {
+  // Nothing hxctl creates is for other users unless it says so (a file written for another
+  // service gets its mode explicitly): the store and its -wal, keys, tokens and their directories
+  // stay private even under umask 000.
+  umask(umask(0) | 077);
   std::vector<std::string> args(argv, argv + argc);
   if (yamlToJsonArgs(args)) {
     // The command's one JSON document, printed as YAML.

@@ -12,17 +12,29 @@
 
 namespace hx {
 
+Status createPrivateDirectories(const std::string& dir) {
+  std::filesystem::path built;
+  for (const auto& part : std::filesystem::path(dir)) {
+    built /= part;
+    std::error_code ec;
+    if (std::filesystem::exists(built, ec)) continue;
+    if (mkdir(built.c_str(), 0700) != 0 && errno != EEXIST)
+      return Status::error(ErrorKind::kTerminal,
+                           "cannot create " + built.string() + ": " + std::strerror(errno));
+    // mkdir's mode is masked by the umask; chmod is not.
+    if (chmod(built.c_str(), 0700) != 0)
+      return Status::error(ErrorKind::kTerminal,
+                           "cannot make " + built.string() + " private: " + std::strerror(errno));
+  }
+  return Status::ok();
+}
+
 Status writeFileAtomically(const std::string& path, const std::string& content, mode_t mode) {
   std::filesystem::path target(path);
   std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";
   std::error_code ec;
-  if (!std::filesystem::exists(dir)) {
-    std::filesystem::create_directories(dir, ec);
-    if (ec)
-      return Status::error(ErrorKind::kTerminal,
-                           "cannot create " + dir.string() + ": " + ec.message());
-    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
-  }
+  if (!std::filesystem::exists(dir))
+    if (Status made = createPrivateDirectories(dir.string()); !made) return made;
   std::string tmp = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
   int fd = mkstemp(tmp.data());  // created 0600
   if (fd < 0)

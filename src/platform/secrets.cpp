@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "reconciler/kinds.h"
+#include "src/platform/atomic_file.h"
 #include "src/platform/jwt.h"
 
 namespace hx {
@@ -70,7 +71,8 @@ Result<std::string> secretDigest(const Json& reference, const std::string& salt)
 
 Status generateSecretFile(const std::string& path) {
   std::filesystem::path p(path);
-  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+  if (p.has_parent_path())
+    if (Status made = createPrivateDirectories(p.parent_path().string()); !made) return made;
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0)
     return Status::error(ErrorKind::kTerminal,

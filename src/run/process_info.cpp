@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "src/platform/atomic_file.h"
+
 namespace hx {
 
 RunInfo currentProcess(const std::string& command) {
@@ -57,7 +59,11 @@ Result<std::unique_ptr<Store>> openStore(RunEnv& env, const std::string& path) {
   }
   std::error_code ec;
   auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (!parent.empty())
+    if (Status made = createPrivateDirectories(parent.string()); !made) {
+      env.err << "error: " << made.message() << "\n";
+      return made;
+    }
   const bool existed = std::filesystem::exists(path, ec);
   auto store = Store::open(path, env.clock);
   if (!store) {
