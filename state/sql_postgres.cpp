@@ -250,7 +250,9 @@ bool isPostgresUrl(const std::string& location) {
 
 std::string redactedUrl(const std::string& url) {
   static const std::regex password(R"(^(postgres(?:ql)?://[^:/@]*):[^@]*@)");
-  return std::regex_replace(url, password, "$1:***@");
+  // libpq takes any connection parameter in the query: password=, sslpassword= too.
+  static const std::regex parameter(R"(([?&](?:ssl)?password=)[^&#]*)", std::regex::icase);
+  return std::regex_replace(std::regex_replace(url, password, "$1:***@"), parameter, "$1***");
 }
 
 std::string postgresStatement(const std::string& sql) {
@@ -296,7 +298,8 @@ std::string postgresMigration(const std::string& script) {
 
 std::unique_ptr<Connection> openPostgres(const std::string& url, bool readOnly) {
   static const std::regex withPassword(R"(^postgres(?:ql)?://[^:/@]*:[^@]*@)");
-  if (std::regex_search(url, withPassword))
+  static const std::regex passwordParameter(R"([?&]password=)", std::regex::icase);
+  if (std::regex_search(url, withPassword) || std::regex_search(url, passwordParameter))
     throw Error(Fault::kPermission,
                 "the store's URL holds a password: give it in PGPASSWORD or a PGPASSFILE "
                 "(~/.pgpass) instead, where ps, shell history and messages cannot show it");

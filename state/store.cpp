@@ -15,6 +15,8 @@ Store::Store(std::unique_ptr<sql::Connection> db, Clock& clock)
     : db_(std::move(db)), clock_(clock) {}
 Store::~Store() = default;
 
+std::string Store::shown(const std::string& location) { return sql::redactedUrl(location); }
+
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, Clock& clock) {
   const std::string shown = sql::redactedUrl(path);
   try {

@@ -137,6 +137,8 @@ class Store {
   // Whether `location` names a PostgreSQL store (postgres://, postgresql://) rather than a file:
   // a store several daemons share (issue 21). Such a URL never holds a password.
   static bool isUrl(const std::string& location);
+  // The location as it may be shown: a URL's password (user:password@, password=) masked.
+  static std::string shown(const std::string& location);
   // Opens (creating if needed) and migrates the store. Fails with kConflict when the file was
   // written by a newer hxctl.
   static Result<std::unique_ptr<Store>> open(const std::string& path, Clock& clock);

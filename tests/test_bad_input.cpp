@@ -154,3 +154,25 @@ TEST_CASE("JSON output (-o json) is exactly one JSON document on every failing p
   CHECK(doc["errors"][0]["line"] == 3);
   CHECK(doc["errors"][0]["message"] == "invalid UTF-8 (byte 0xFF): a spec file must be UTF-8 text");
 }
+
+TEST_CASE(
+    "a store URL with a password in it is refused, and no message, note or copy line prints the "
+    "password",
+    "[cli][security]") {
+  CliHarness h("pg-password");
+  for (const std::string url : {"postgres://hx@127.0.0.1:1/hx?sslmode=disable&password=hunter2",
+                                "postgres://hx:hunter2@127.0.0.1:1/hx"}) {
+    INFO(url);
+    for (const auto& args : std::vector<std::string>{"history --state '" + url + "'",
+                                                     "state migrate --to '" + url + "'",
+                                                     "status -f specs --state '" + url + "'"}) {
+      Run r = h.run(args);
+      INFO(args << "\n" << r.out << r.err);
+      CHECK(r.code != 0);
+      CHECK((r.out + r.err).find("hunter2") == std::string::npos);
+    }
+    Run r = h.run("history --state '" + url + "'");
+    CHECK(r.err.find("holds a password: give it in PGPASSWORD or a PGPASSFILE") !=
+          std::string::npos);
+  }
+}

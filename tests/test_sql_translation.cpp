@@ -19,3 +19,15 @@ TEST_CASE("the store's SQL is put in PostgreSQL's words", "[store][postgres]") {
   CHECK(sql::isPostgresUrl("postgresql:///d?host=/run"));
   CHECK_FALSE(sql::isPostgresUrl("/var/lib/hxctl/state.db"));
 }
+
+TEST_CASE("a store URL is shown without its password, in either place libpq takes one",
+          "[store][postgres][security]") {
+  CHECK(sql::redactedUrl("postgres://hx:hunter2@db/hx") == "postgres://hx:***@db/hx");
+  CHECK(sql::redactedUrl("postgresql://hx@db/hx?sslmode=require&password=hunter2") ==
+        "postgresql://hx@db/hx?sslmode=require&password=***");
+  CHECK(sql::redactedUrl("postgres://hx@db/hx?PASSWORD=hunter2&sslpassword=x2#f") ==
+        "postgres://hx@db/hx?PASSWORD=***&sslpassword=***#f");
+  CHECK(sql::redactedUrl("postgres://hx@db/hx?application_name=password") ==
+        "postgres://hx@db/hx?application_name=password");
+  CHECK(sql::redactedUrl("/var/lib/hxctl/state.db") == "/var/lib/hxctl/state.db");
+}

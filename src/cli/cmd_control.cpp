@@ -67,7 +67,7 @@ int cmdReconcileNow(CliEnv& env, const CommonOptions& common) {
   if (!lock) return exitCodeOf(reportError(env, lock.status()));
   const auto& held = lock.value();
   if (!held || held->operation != "daemon") {
-    env.err << "error: no daemon keeps the store " << common.statePath
+    env.err << "error: no daemon keeps the store " << Store::shown(common.statePath)
             << (held ? " (it is held by " + describeLock(*held) + ")" : "")
             << ": run hxctl apply to reconcile now\n";
     return exit_code::kError;

@@ -191,11 +191,13 @@ int cmdWait(CliEnv& env, CommonOptions common, const WaitOptions& o) {
     std::optional<LockInfo> keeper = storeKeeper(env, common);
     if (!keeper && haveSpecs) {
       if (!said)
-        env.err << "note: no daemon keeps " << common.statePath << ": wait probes the hosts and "
+        env.err << "note: no daemon keeps " << Store::shown(common.statePath)
+                << ": wait probes the hosts and "
                 << "runs the checks itself, every " << (task ? "2 s" : "second") << "\n";
       if (int rc = refreshRecords(env, common, task)) return rc;
     } else if (!keeper && !said) {
-      env.err << "note: no daemon keeps " << common.statePath << " and there are no specs (-f): "
+      env.err << "note: no daemon keeps " << Store::shown(common.statePath)
+              << " and there are no specs (-f): "
               << "wait reads the records only\n";
     }
     said = true;

@@ -138,7 +138,7 @@ int cmdHistory(CliEnv& env, const CommonOptions& common, int64_t runId, int limi
     }
     return exit_code::kOk;
   }
-  env.err << "error: no run " << runId << " in " << common.statePath << "\n";
+  env.err << "error: no run " << runId << " in " << Store::shown(common.statePath) << "\n";
   return exit_code::kError;
 }
 

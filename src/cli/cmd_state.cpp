@@ -12,7 +12,7 @@ namespace hx {
 
 int cmdStateMigrate(CliEnv& env, const CommonOptions& common, const std::string& to) {
   if (!Store::isUrl(to)) {
-    env.err << "error: --to " << to
+    env.err << "error: --to " << Store::shown(to)
             << ": expected a PostgreSQL store, postgres://USER@HOST[:PORT]/DATABASE (the password "
                "in PGPASSWORD or PGPASSFILE)\n";
     return exit_code::kError;
@@ -22,7 +22,7 @@ int cmdStateMigrate(CliEnv& env, const CommonOptions& common, const std::string&
     return exit_code::kError;
   }
   if (!Store::isUrl(common.statePath) && !std::filesystem::exists(common.statePath)) {
-    env.err << "error: no store at " << common.statePath << " to copy\n";
+    env.err << "error: no store at " << Store::shown(common.statePath) << " to copy\n";
     return exit_code::kError;
   }
   auto source = openStore(env, common.statePath);
@@ -37,15 +37,15 @@ int cmdStateMigrate(CliEnv& env, const CommonOptions& common, const std::string&
   Status released = source.value()->releaseLock(lock.value().lockId);
   if (!copied) {
     if (target) env.err << "error: " << copied.status().message() << "\n";
-    env.err << "Nothing was copied; " << common.statePath << " is unchanged.\n";
+    env.err << "Nothing was copied; " << Store::shown(common.statePath) << " is unchanged.\n";
     return exit_code::kError;
   }
   if (!released) env.err << "warning: " << released.message() << "\n";
-  env.out << "Copied " << common.statePath << " into " << to << ":\n";
+  env.out << "Copied " << Store::shown(common.statePath) << " into " << Store::shown(to) << ":\n";
   for (const auto& [table, rows] : copied.value())
     if (rows > 0) env.out << "  " << table << ": " << rows << "\n";
-  env.out << "Point this estate at it (state: in its hxctl.yaml, or --state); " << common.statePath
-          << " is left as it was.\n";
+  env.out << "Point this estate at it (state: in its hxctl.yaml, or --state); "
+          << Store::shown(common.statePath) << " is left as it was.\n";
   return exit_code::kOk;
 }
 

@@ -25,7 +25,7 @@ int loadValid(CliEnv& env, const CommonOptions& common, LoadResult& loaded) {
 }
 
 void noteNoRecords(CliEnv& env, const CommonOptions& common) {
-  env.err << "note: no records yet at " << common.statePath
+  env.err << "note: no records yet at " << Store::shown(common.statePath)
           << ": run apply or start the daemon (or point --state / hxctl.yaml at its store)\n";
 }
 

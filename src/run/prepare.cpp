@@ -53,8 +53,8 @@ RunOutcome checkEstate(RunEnv& env, const RunOptions& common, Store& store, bool
   if (!recorded) return reportError(env, recorded.status());
   const auto& owner = recorded.value();
   if (owner && *owner != common.estate && !(writes && common.claimStore)) {
-    env.err << "error: the store " << common.statePath << " belongs to the estate \"" << *owner
-            << "\"; these specs are the estate \"" << common.estate << "\""
+    env.err << "error: the store " << Store::shown(common.statePath) << " belongs to the estate \""
+            << *owner << "\"; these specs are the estate \"" << common.estate << "\""
             << (common.configPath.empty() ? "" : " (" + common.configPath + ")")
             << ". Planned against that store they would offer to destroy its objects. Use this "
                "estate's own store (--state PATH, or state: in its hxctl.yaml); or, if \""
