@@ -206,6 +206,21 @@ TEST_CASE(
   REQUIRE(daemon.waitLog("cycle 1 ", 30));
   INFO(daemon.log());
   CHECK(collectionExists(sim, 0, "a"));
+  // On loopback every route, the probes and /metrics too, refuses a Host that is not loopback's:
+  // a page a DNS-rebinding attack points here gets nothing.
+  for (const char* path : {"/metrics", "/healthz", "/readyz", "/", "/api/status"}) {
+    INFO(path);
+    hx::CurlTransport http(true);
+    hx::HttpRequest req;
+    req.method = "GET";
+    req.url = "http://127.0.0.1:" + std::to_string(metricsPort) + path;
+    req.headers.emplace_back("Host", "evil.example:" + std::to_string(metricsPort));
+    auto refused = http.send(req);
+    REQUIRE(refused);
+    CHECK(refused.value().status == 403);
+  }
+  CHECK(hx::test::httpGet("http://127.0.0.1:" + std::to_string(metricsPort) + "/healthz")->status ==
+        200);
 
   h.writeSpec("b.yaml", collection("b"));
   CHECK(eventually([&] { return collectionExists(sim, 0, "b"); }, 15));

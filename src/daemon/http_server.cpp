@@ -30,6 +30,25 @@ bool isLoopbackHost(const std::string& host) {
 DaemonHttpServer::DaemonHttpServer(std::function<std::string()> metrics,
                                    std::function<std::pair<bool, std::string>()> ready)
     : server_(std::make_unique<httplib::Server>()) {
+  // Before any route: on a loopback listener a request whose Host is not loopback's comes from a
+  // page a DNS-rebinding attack pointed here, whatever the path (/metrics and the probes too);
+  // then basic auth, when configured, for everything but the probes.
+  server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (loopbackListener_ && !web::loopbackHostHeader(req.get_header_value(kHostHeader))) {
+      res.status = 403;
+      for (const auto& [name, value] : web::securityHeaders()) res.set_header(name, value);
+      res.set_content("not this address\n", "text/plain");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (!auth_ || req.path == "/healthz" || req.path == "/readyz" ||
+        auth_->allows(req.get_header_value("Authorization")))
+      return httplib::Server::HandlerResponse::Unhandled;
+    res.status = 401;
+    res.set_header("WWW-Authenticate", "Basic realm=\"hxctl\", charset=\"UTF-8\"");
+    for (const auto& [name, value] : web::securityHeaders()) res.set_header(name, value);
+    res.set_content("authentication required\n", "text/plain");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   server_->Get("/metrics", [metrics](const httplib::Request&, httplib::Response& res) {
     res.set_content(metrics(), "text/plain; version=0.0.4; charset=utf-8");
   });
@@ -49,17 +68,7 @@ DaemonHttpServer::DaemonHttpServer(std::function<std::string()> metrics,
 DaemonHttpServer::~DaemonHttpServer() { stop(); }
 
 void DaemonHttpServer::requireAuth(std::shared_ptr<web::BasicAuth> auth) {
-  server_->set_pre_routing_handler([auth](const httplib::Request& req, httplib::Response& res) {
-    if (req.path == "/healthz" || req.path == "/readyz")
-      return httplib::Server::HandlerResponse::Unhandled;
-    if (auth->allows(req.get_header_value("Authorization")))
-      return httplib::Server::HandlerResponse::Unhandled;
-    res.status = 401;
-    res.set_header("WWW-Authenticate", "Basic realm=\"hxctl\", charset=\"UTF-8\"");
-    for (const auto& [name, value] : web::securityHeaders()) res.set_header(name, value);
-    res.set_content("authentication required\n", "text/plain");
-    return httplib::Server::HandlerResponse::Handled;
-  });
+  auth_ = std::move(auth);
 }
 
 void DaemonHttpServer::enableWeb(web::WebSite& site, web::ChangeFeed& feed,
@@ -125,6 +134,7 @@ Status DaemonHttpServer::start(const std::string& address) {
     return Status::error(ErrorKind::kInvalidSpec,
                          "--metrics-address " + address + ": expected HOST:PORT");
   std::string host = address.substr(0, colon);
+  loopbackListener_ = isLoopbackHost(host);
   int port = 0;
   try {
     port = std::stoi(address.substr(colon + 1));

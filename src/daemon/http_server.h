@@ -1,7 +1,8 @@
 // The daemon's HTTP endpoint: /metrics (Prometheus text format), /healthz (the process answers),
 // /readyz (the first cycle has run and the store takes writes) and, unless turned off, the web
 // view (src/web/site.h) with its live stream /api/stream (Server-Sent Events). With basic auth
-// configured, everything but /healthz and /readyz asks for it.
+// configured, everything but /healthz and /readyz asks for it. On a loopback address every route
+// refuses a Host that is not loopback's (DNS rebinding).
 #pragma once
 
 #include <atomic>
@@ -49,6 +50,8 @@ class DaemonHttpServer {
   int port_ = 0;
   web::ChangeFeed* feed_ = nullptr;
   std::atomic<int> streams_{0};
+  std::shared_ptr<web::BasicAuth> auth_;  // set before start(); read by the request threads
+  bool loopbackListener_ = false;         // set by start(), before the first request
 };
 
 // Whether HOST (of --metrics-address) is a loopback address: 127.0.0.0/8, ::1, localhost.
