@@ -65,7 +65,7 @@ class QdrantPersonality : public Personality {
   void installPoints(httplib::Server& s);  // qdrant_points.cpp
   void installService(httplib::Server& s);
   void queryPoints(const httplib::Request& req, httplib::Response& res, bool legacySearch);
-  void queryBatch(const httplib::Request& req, httplib::Response& res);
+  void queryBatch(const httplib::Request& req, httplib::Response& res, bool legacySearch);
   // The legacy /points/recommend and /points/discover (and /batch), through the Query API.
   void explorePoints(const httplib::Request& req, httplib::Response& res, const std::string& kind,
                      bool batch);

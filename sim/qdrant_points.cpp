@@ -478,22 +478,27 @@ void QdrantPersonality::queryPoints(const httplib::Request& req, httplib::Respon
   ok(res, out);
 }
 
-// POST /collections/{c}/points/query/batch (QueryRequestBatch): one QueryResponse per search,
-// in order; any refused search refuses the whole batch.
-void QdrantPersonality::queryBatch(const httplib::Request& req, httplib::Response& res) {
+// POST /collections/{c}/points/query/batch (QueryRequestBatch) and the legacy
+// /points/search/batch (SearchRequestBatch): one answer per search, in order; any refused search
+// refuses the whole batch.
+void QdrantPersonality::queryBatch(const httplib::Request& req, httplib::Response& res,
+                                   bool legacySearch) {
   Json body;
   if (!parseBody(req, res, &body)) return;
   if (!body.contains("searches") || !body["searches"].is_array())
     return fail(res, 400, "Format error in JSON body: missing field `searches`");
-  for (const auto& search : body["searches"])
-    if (auto e = queryProblem(search, false)) return fail(res, e->first, e->second);
+  for (auto& search : body["searches"]) {
+    if (search.is_object() && search.contains("with_vectors") && !search.contains("with_vector"))
+      search["with_vector"] = search["with_vectors"];  // serde's alias, in each search too
+    if (auto e = queryProblem(search, legacySearch)) return fail(res, e->first, e->second);
+  }
   std::lock_guard<std::mutex> lock(mu_);
   Collection* c = resolve(pathName(req), res);
   if (!c) return;
   Json results = Json::array();
   for (const auto& search : body["searches"]) {
     Json out;
-    if (auto e = runQuery(*c, search, false, &out)) return fail(res, e->first, e->second);
+    if (auto e = runQuery(*c, search, legacySearch, &out)) return fail(res, e->first, e->second);
     results.push_back(out);
   }
   ok(res, results);
@@ -1151,8 +1156,9 @@ void QdrantPersonality::installPoints(httplib::Server& s) {
         queryPoints(q, r, false);
       }));
   s.Post("/collections/([^/]+)/points/query/batch",
-         counted("POST", points + "/query/batch",
-                 [this](const httplib::Request& q, httplib::Response& r) { queryBatch(q, r); }));
+         counted(
+             "POST", points + "/query/batch",
+             [this](const httplib::Request& q, httplib::Response& r) { queryBatch(q, r, false); }));
   s.Post(
       "/collections/([^/]+)/points/search",
       counted("POST", points + "/search", [this](const httplib::Request& q, httplib::Response& r) {
@@ -1171,31 +1177,10 @@ void QdrantPersonality::installPoints(httplib::Server& s) {
                    }));
   }
   // SearchRequestBatch: {"searches": [SearchRequest]}, a list of results per search.
-  s.Post("/collections/([^/]+)/points/search/batch",
-         counted("POST", points + "/search/batch",
-                 [this](const httplib::Request& req, httplib::Response& res) {
-                   Json body;
-                   if (!parseBody(req, res, &body)) return;
-                   if (!body.contains("searches") || !body["searches"].is_array())
-                     return fail(res, 400, "Format error in JSON body: missing field `searches`");
-                   for (auto& search : body["searches"]) {
-                     if (search.is_object() && search.contains("with_vectors") &&
-                         !search.contains("with_vector"))
-                       search["with_vector"] = search["with_vectors"];
-                     if (auto e = queryProblem(search, true)) return fail(res, e->first, e->second);
-                   }
-                   std::lock_guard<std::mutex> lock(mu_);
-                   Collection* c = resolve(pathName(req), res);
-                   if (!c) return;
-                   Json results = Json::array();
-                   for (const auto& search : body["searches"]) {
-                     Json out;
-                     if (auto e = runQuery(*c, search, true, &out))
-                       return fail(res, e->first, e->second);
-                     results.push_back(out);
-                   }
-                   ok(res, results);
-                 }));
+  s.Post(
+      "/collections/([^/]+)/points/search/batch",
+      counted("POST", points + "/search/batch",
+              [this](const httplib::Request& q, httplib::Response& r) { queryBatch(q, r, true); }));
   s.Post("/collections/([^/]+)/points/scroll",
          counted("POST", points + "/scroll",
                  [this](const httplib::Request& q, httplib::Response& r) { scrollPoints(q, r); }));
