@@ -534,6 +534,41 @@ TEST_CASE("reconcile --now makes the daemon that keeps the store reconcile at on
   kill(pid, SIGTERM);
 }
 
+TEST_CASE(
+    "reconcile --now signals only this store's daemon: a lock row naming another process of the "
+    "user is refused, and that process is left alone",
+    "[cli][control][security]") {
+  CliHarness h("reconcile-forged");
+  h.writeSpec("estate.yaml", kEstateB);
+  h.run("apply --auto-approve -f specs");  // the store, with its lock table
+  REQUIRE(std::filesystem::exists(h.statePath()));
+  // A process of ours that is not hxctl, and a forged lock row naming it as the daemon.
+  pid_t victim = fork();
+  if (victim == 0) {
+    execlp("sleep", "sleep", "60", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  REQUIRE(victim > 0);
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  const std::string forge = "sqlite3 " + h.statePath() +
+                            " \"INSERT OR REPLACE INTO lock(id, lock_id, holder, hostname, pid, "
+                            "operation, started_at, heartbeat_at) VALUES (1, 'forged', 'x', '" +
+                            host + "', " + std::to_string(victim) +
+                            ", 'daemon', strftime('%s','now'), strftime('%s','now'))\"";
+  REQUIRE(std::system(forge.c_str()) == 0);
+  Run now = h.run("reconcile --now");
+  INFO(now.out << now.err);
+  CHECK(now.code == 1);
+  CHECK(now.err.find("refusing to signal pid " + std::to_string(victim)) != std::string::npos);
+  CHECK(now.err.find("not hxctl") != std::string::npos);
+  // Still running: no SIGHUP reached it (sleep would have died of it).
+  int status = 0;
+  CHECK(waitpid(victim, &status, WNOHANG) == 0);
+  kill(victim, SIGKILL);
+  waitpid(victim, &status, 0);
+}
+
 namespace {
 
 // Lines of `text` wider than `width` characters (UTF-8 code points, escapes excluded: NO_COLOR).

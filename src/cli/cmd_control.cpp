@@ -83,6 +83,11 @@ int cmdReconcileNow(CliEnv& env, const CommonOptions& common) {
             << ") is gone: start it again, or run hxctl apply\n";
     return exit_code::kError;
   }
+  if (auto why = notThisStoresDaemon(*held, common.statePath)) {
+    env.err << "error: refusing to signal pid " << held->pid
+            << ", which the store's lock row names: " << *why << "\n";
+    return exit_code::kError;
+  }
   if (kill(held->pid, SIGHUP) != 0) {
     env.err << "error: cannot signal the daemon (pid " << held->pid << "): " << std::strerror(errno)
             << (errno == EPERM ? "; run as its user (sudo), or systemctl reload hxctl" : "")

@@ -6,8 +6,11 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 
 #include "src/platform/atomic_file.h"
 
@@ -49,6 +52,61 @@ bool holderAlive(const LockInfo& lock, int64_t nowSeconds, int64_t staleAfterSec
   if (lock.hostname == host) return processRunning(lock.pid);
   if (nowSeconds > 0 && nowSeconds - lock.heartbeatAt > staleAfterSeconds) return false;
   return true;
+}
+
+std::optional<std::string> notThisStoresDaemon(const LockInfo& lock, const std::string& statePath) {
+  namespace fs = std::filesystem;
+  const fs::path proc = fs::path("/proc") / std::to_string(lock.pid);
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink(proc / "exe", ec);
+  if (ec) return "cannot read " + (proc / "exe").string() + ": " + ec.message();
+  if (exe.filename().string().rfind("hxctl", 0) != 0)
+    return "pid " + std::to_string(lock.pid) + " runs " + exe.string() + ", not hxctl";
+  std::string cmdline;
+  {
+    std::ifstream in(proc / "cmdline", std::ios::binary);
+    cmdline.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  bool daemonWord = false;
+  for (size_t at = 0; at < cmdline.size();) {
+    const size_t end = cmdline.find('\0', at);
+    daemonWord = daemonWord || cmdline.substr(at, end - at) == "daemon";
+    at = end == std::string::npos ? cmdline.size() : end + 1;
+  }
+  if (!daemonWord) return "pid " + std::to_string(lock.pid) + " is hxctl but not its daemon";
+  // Its start, from /proc/PID/stat field 22 (clock ticks since boot), against the lock's.
+  std::ifstream stat(proc / "stat");
+  std::string line;
+  std::getline(stat, line);
+  const auto close = line.rfind(')');
+  if (close != std::string::npos) {
+    std::istringstream fields(line.substr(close + 2));
+    std::string field;
+    unsigned long long ticks = 0;
+    for (int i = 3; i <= 22 && fields >> field; ++i)
+      if (i == 22) ticks = std::stoull(field);
+    std::ifstream uptimeFile("/proc/uptime");
+    double uptime = 0;
+    uptimeFile >> uptime;
+    const double hz = static_cast<double>(sysconf(_SC_CLK_TCK));
+    const int64_t startedAt =
+        static_cast<int64_t>(std::time(nullptr) - uptime + static_cast<double>(ticks) / hz);
+    if (lock.startedAt > 0 && startedAt > lock.startedAt + 5)
+      return "pid " + std::to_string(lock.pid) + " started after the lock was taken: it is not " +
+             "the process that took it";
+  }
+  if (!Store::isUrl(statePath)) {
+    const fs::path store = fs::weakly_canonical(statePath, ec);
+    bool holds = false;
+    for (const auto& fd : fs::directory_iterator(proc / "fd", ec)) {
+      std::error_code linkError;
+      if (fs::read_symlink(fd.path(), linkError) == store) holds = true;
+    }
+    if (!holds)
+      return "pid " + std::to_string(lock.pid) + " does not have " + statePath +
+             " open: it is not this store's daemon";
+  }
+  return std::nullopt;
 }
 
 Result<std::unique_ptr<Store>> openStore(RunEnv& env, const std::string& path) {
