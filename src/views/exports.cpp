@@ -38,6 +38,21 @@ void collectEnv(const Json& j, const std::string& path, const std::string& owner
 
 }  // namespace
 
+std::optional<IngestEvidence> lastIngest(const std::vector<TaskEvaluation>& evaluations,
+                                         const ResourceId& collection) {
+  std::optional<IngestEvidence> found;
+  const std::string id = collection.str();
+  for (const auto& e : evaluations)
+    for (const auto& r : e.criteria)
+      if (r.kind == "ingest" && r.subject.size() >= id.size() &&
+          r.subject.compare(r.subject.size() - id.size(), std::string::npos, id) == 0)
+        found = IngestEvidence{&r, e.task,
+                               r.pass      ? "passed"
+                               : r.unknown ? "not checked"
+                                           : "failed"};
+  return found;
+}
+
 Json externalModels(const ExportInput& in) {
   const DesiredState& d = *in.desired;
   Json servers = Json::array(), models = Json::array();
@@ -89,17 +104,11 @@ Json modelCollections(const ExportInput& in) {
       status = in.observed->find(kind::kCollection, server, objectKey(*c)) ? "present" : "missing";
     Json ingest = {
         {"status", "not run yet"}, {"evidence", nullptr}, {"task", nullptr}, {"at", nullptr}};
-    const std::string id = c->id.str();
-    for (const auto& e : *in.evaluations)
-      for (const auto& r : e.criteria)
-        if (r.kind == "ingest" && r.subject.size() >= id.size() &&
-            r.subject.compare(r.subject.size() - id.size(), std::string::npos, id) == 0)
-          ingest = {{"status", r.pass      ? "passed"
-                               : r.unknown ? "not checked"
-                                           : "failed"},
-                    {"evidence", r.value},
-                    {"task", e.task},
-                    {"at", sinceOf(r.at)}};
+    if (auto last = lastIngest(*in.evaluations, c->id))
+      ingest = {{"status", last->status},
+                {"evidence", last->result->value},
+                {"task", last->task},
+                {"at", sinceOf(last->result->at)}};
     auto label = c->labels.find("model");
     collections.push_back({{"name", c->id.name},
                            {"server", server},

@@ -10,6 +10,7 @@
 // the times they hold are the records'). No secret is in their input.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,16 @@ struct ExportInput {
   const ObservedState* observed = nullptr;
   const std::vector<TaskEvaluation>* evaluations = nullptr;
 };
+
+// A collection's last `ingest` evidence (the criterion whose subject ends with its address), with
+// the task that ran it; nullopt when no ingest check has run for it.
+struct IngestEvidence {
+  const CriterionResult* result = nullptr;
+  std::string task;
+  std::string status;  // passed, failed, not checked
+};
+std::optional<IngestEvidence> lastIngest(const std::vector<TaskEvaluation>& evaluations,
+                                         const ResourceId& collection);
 
 Json externalModels(const ExportInput& in);    // rendered as YAML by the caller
 Json modelCollections(const ExportInput& in);  // rendered as JSON

@@ -84,7 +84,7 @@ Json prerequisiteItem(const Json& p, const TaskEvaluation& e) {
   return text;
 }
 
-Json taskBlock(const ReportInput& in, const Resource& t, const TaskEvaluation& e) {
+Json taskBlock(const Resource& t, const TaskEvaluation& e) {
   const Json& s = t.spec;
   Json fieldsOut = Json::array();
   auto add = [&](const std::string& label, const std::string& value) {
@@ -113,7 +113,6 @@ Json taskBlock(const ReportInput& in, const Resource& t, const TaskEvaluation& e
   const Json details = s.value("details", Json::object());  // items() needs a living object
   for (const auto& [heading, items] : details.items())
     fieldsOut.push_back({{"label", heading}, {"items", items}});
-  (void)in;
   return {{"task",
            {{"id", t.id.name},
             {"title", s.value("title", "")},
@@ -186,7 +185,7 @@ void taskPart(const ReportInput& in, const Json& part, Json& out) {
         optional.push_back(t);
         continue;
       }
-      sub["blocks"].push_back(taskBlock(in, *t, *evaluationOf(in, t->id.name)));
+      sub["blocks"].push_back(taskBlock(*t, *evaluationOf(in, t->id.name)));
     }
     if (tasks.empty()) sub["blocks"].push_back(paragraph("No task is in group " + group + "."));
     top["sections"].push_back(sub);

@@ -7,6 +7,7 @@
 #include "reconciler/identity.h"
 #include "reconciler/kinds.h"
 #include "reconciler/values.h"
+#include "src/views/exports.h"
 #include "src/views/report_blocks.h"
 
 namespace hx::report {
@@ -393,15 +394,9 @@ void documentationUpdates(const ReportInput& in, Json& out) {
   rows.clear();
   for (const auto* c : d.ofKind(kind::kCollection)) {
     std::string model = c->spec.value("embeddingModel", "-"), ingest = "not run yet";
-    const std::string id = c->id.str();
-    for (const auto& e : *in.evaluations)
-      for (const auto& r : e.criteria)
-        if (r.kind == "ingest" && r.subject.size() >= id.size() &&
-            r.subject.compare(r.subject.size() - id.size(), std::string::npos, id) == 0)
-          ingest = (r.pass      ? "passed: "
-                    : r.unknown ? "not checked: "
-                                : "failed: ") +
-                   r.value + (r.at ? ", " + formatTime(r.at) : "");
+    if (auto last = lastIngest(*in.evaluations, c->id))
+      ingest = last->status + ": " + last->result->value +
+               (last->result->at ? ", " + formatTime(last->result->at) : "");
     rows.push_back({c->id.name, objectHost(*c), model, ingest});
   }
   collections["blocks"].push_back(
