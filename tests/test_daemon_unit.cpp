@@ -1,6 +1,10 @@
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <mutex>
 
+#include "cli_harness.h"
 #include "reconciler/backoff.h"
+#include "src/daemon/connection_queue.h"
 #include "src/daemon/metrics.h"
 
 using namespace hx;
@@ -74,4 +78,32 @@ TEST_CASE("metrics render in the Prometheus text format", "[metrics]") {
   m.reset("y");
   CHECK(m.render().find("y{") == std::string::npos);
   CHECK_THROWS_AS(m.add("undescribed_total", {}), std::logic_error);
+}
+
+TEST_CASE("connections go to the reserve threads only while every general thread is busy",
+          "[http]") {
+  ConnectionQueue queue(2, 1);
+  std::mutex gate;
+  std::unique_lock<std::mutex> held(gate);
+  std::atomic<int> general{0}, reserve{0}, done{0};
+  auto job = [&] {
+    (ConnectionQueue::onReserveThread() ? reserve : general)++;
+    std::lock_guard<std::mutex> wait(gate);
+    ++done;
+  };
+  // Two jobs fill the general threads, the third gets the reserve's one thread.
+  queue.enqueue(job);
+  queue.enqueue(job);
+  REQUIRE(hx::test::eventually([&] { return general == 2; }, 30));
+  queue.enqueue(job);
+  REQUIRE(hx::test::eventually([&] { return reserve == 1; }, 30));
+  // With all three busy, a fourth waits for a general thread rather than doubling up the reserve.
+  queue.enqueue(job);
+  held.unlock();
+  REQUIRE(hx::test::eventually([&] { return done == 4; }, 30));
+  CHECK(general == 3);
+  CHECK(reserve == 1);
+  CHECK_FALSE(ConnectionQueue::onReserveThread());  // the test's own thread
+  queue.shutdown();
+  queue.shutdown();  // httplib shuts it down, then the destructor does: harmless
 }

@@ -2,10 +2,14 @@
 // (the browser tests in test_web_e2e.cpp drive the daemon's real pages).
 #include <sodium.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <thread>
 
+#include "cli_harness.h"
 #include "src/web/basic_auth.h"
 #include "src/web/charts.h"
 #include "src/web/html.h"
@@ -16,6 +20,35 @@ using namespace hx;
 using namespace hx::web;
 
 namespace {
+
+// The Authorization header a browser sends for "user:password".
+std::string basic(const std::string& credentials) {
+  std::string out(sodium_base64_ENCODED_LEN(credentials.size(), sodium_base64_VARIANT_ORIGINAL),
+                  '\0');
+  sodium_bin2base64(out.data(), out.size(),
+                    reinterpret_cast<const unsigned char*>(credentials.data()), credentials.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.resize(std::strlen(out.c_str()));
+  return "Basic " + out;
+}
+
+// A users file for `password` in a directory of the test's own, mode 0600.
+struct UsersFile {
+  explicit UsersFile(const std::string& password, const std::string& tag) {
+    dir = std::filesystem::temp_directory_path() /
+          ("hxctl-web-" + tag + "-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    path = (dir / "users").string();
+    auto hash = BasicAuth::hash(password);
+    REQUIRE(hash);
+    std::ofstream(path) << "alice:" << hash.value() << "\n";
+    std::filesystem::permissions(
+        path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  }
+  ~UsersFile() { std::filesystem::remove_all(dir); }
+  std::filesystem::path dir;
+  std::string path;
+};
 
 const std::string kPayload = "<script>window.__pwned=1</script>\"><img src=x onerror=alert(1)>";
 
@@ -276,15 +309,6 @@ TEST_CASE("basic auth admits the users of its file with their password only", "[
   std::ofstream(path) << "# who may look\n\nalice:" << hash.value() << "\n";
   auto auth = BasicAuth::load(path);
   REQUIRE(auth);
-  auto basic = [](const std::string& credentials) {
-    std::string out(sodium_base64_ENCODED_LEN(credentials.size(), sodium_base64_VARIANT_ORIGINAL),
-                    '\0');
-    sodium_bin2base64(out.data(), out.size(),
-                      reinterpret_cast<const unsigned char*>(credentials.data()),
-                      credentials.size(), sodium_base64_VARIANT_ORIGINAL);
-    out.resize(std::strlen(out.c_str()));
-    return "Basic " + out;
-  };
   CHECK(auth.value()->allows(basic("alice:correct horse battery")));
   CHECK(auth.value()->allows(basic("alice:correct horse battery")));  // remembered
   CHECK_FALSE(auth.value()->allows(basic("alice:wrong")));
@@ -303,4 +327,120 @@ TEST_CASE("basic auth admits the users of its file with their password only", "[
   std::ofstream(path) << "# nobody\n";
   CHECK_FALSE(BasicAuth::load(path));
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a users file that group or others may write is refused, naming the fix", "[web]") {
+  UsersFile users("correct horse battery", "mode");
+  REQUIRE(BasicAuth::load(users.path));
+  for (auto extra : {std::filesystem::perms::group_write, std::filesystem::perms::others_write}) {
+    std::filesystem::permissions(users.path, extra, std::filesystem::perm_options::add);
+    auto refused = BasicAuth::load(users.path);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.status().message().find("group or others may write it") != std::string::npos);
+    CHECK(refused.status().message().find("chmod go-w " + users.path) != std::string::npos);
+    std::filesystem::permissions(users.path, extra, std::filesystem::perm_options::remove);
+  }
+  CHECK_FALSE(BasicAuth::load(users.dir.string()));  // not a regular file
+}
+
+TEST_CASE("a name not in the users file costs the same Argon2 verification as one that is",
+          "[web]") {
+  UsersFile users("correct horse battery", "timing");
+  auto auth = BasicAuth::load(users.path);
+  REQUIRE(auth);
+  auto& a = *auth.value();
+  CHECK(a.verifications() == 0);
+  CHECK(a.check(basic("alice:wrong password"), "10.0.0.1").verdict ==
+        AuthDecision::Verdict::kDenied);
+  CHECK(a.verifications() == 1);
+  // Nobody by that name: refused all the same, after the same work.
+  CHECK(a.check(basic("mallory:wrong password"), "10.0.0.2").verdict ==
+        AuthDecision::Verdict::kDenied);
+  CHECK(a.verifications() == 2);
+  // Malformed headers are refused before any hashing: nothing about a name to hide.
+  CHECK(a.check("Basic !!!", "10.0.0.2").verdict == AuthDecision::Verdict::kDenied);
+  CHECK(a.verifications() == 2);
+}
+
+TEST_CASE("failed logins are throttled per client and per user, without hashing", "[web]") {
+  UsersFile users("correct horse battery", "throttle");
+  auto now = LoginThrottle::Clock::now();
+  BasicAuth::Options options;
+  options.limits.perClient = 3;
+  options.limits.perUser = 5;
+  options.limits.window = std::chrono::seconds(60);
+  options.now = [&] { return now; };
+  auto auth = BasicAuth::load(users.path, options);
+  REQUIRE(auth);
+  auto& a = *auth.value();
+  using Verdict = AuthDecision::Verdict;
+  // A known client logs in first: it stays welcome while strangers guess at its name.
+  REQUIRE(a.check(basic("alice:correct horse battery"), "10.0.0.9").verdict == Verdict::kAllowed);
+  for (int i = 0; i < 3; ++i)
+    CHECK(a.check(basic("alice:guess" + std::to_string(i)), "10.0.0.1").verdict ==
+          Verdict::kDenied);
+  const size_t hashed = a.verifications();
+  auto throttled = a.check(basic("alice:guess3"), "10.0.0.1");
+  CHECK(throttled.verdict == Verdict::kThrottled);
+  CHECK(throttled.retryAfterSeconds == 60);
+  // The right password from that client waits too: the client, not the password, is throttled.
+  CHECK(a.check(basic("alice:correct horse battery2"), "10.0.0.1").verdict == Verdict::kThrottled);
+  CHECK(a.verifications() == hashed);  // nothing hashed for a throttled try
+  // Two more failures from another address reach the per-user limit (5) for alice.
+  for (int i = 0; i < 2; ++i)
+    CHECK(a.check(basic("alice:other" + std::to_string(i)), "10.0.0.2").verdict ==
+          Verdict::kDenied);
+  CHECK(a.check(basic("alice:other2"), "10.0.0.3").verdict == Verdict::kThrottled);
+  // A new credential header from the client that logged in before is still verified.
+  CHECK(a.check(basic("alice:typo"), "10.0.0.9").verdict == Verdict::kDenied);
+  // Other names are not throttled by alice's.
+  CHECK(a.check(basic("bob:x"), "10.0.0.3").verdict == Verdict::kDenied);
+  // Once the window has passed, the first client may try again, and get in.
+  now += std::chrono::seconds(61);
+  CHECK(a.check(basic("alice:correct horse battery"), "10.0.0.1").verdict == Verdict::kAllowed);
+}
+
+TEST_CASE("the throttle's memory stays bounded, whatever the number of clients", "[web]") {
+  LoginThrottle::Limits limits;
+  limits.perClient = 1;
+  limits.maxTracked = 16;
+  LoginThrottle throttle(limits);
+  auto now = LoginThrottle::Clock::now();
+  for (int i = 0; i < 1000; ++i) {
+    throttle.failed("10.0.0." + std::to_string(i), "user" + std::to_string(i), now);
+    now += std::chrono::milliseconds(1);
+  }
+  // The newest are remembered; the oldest were let go.
+  CHECK(throttle.waitBeforeTrying("10.0.0.999", "someone", now) > 0);
+  CHECK(throttle.waitBeforeTrying("10.0.0.0", "someone", now) == 0);
+}
+
+TEST_CASE("verification waits in a bounded queue, and beyond it a login is busy at once", "[web]") {
+  HashWorker worker(2);
+  std::mutex gate;
+  std::unique_lock<std::mutex> held(gate);
+  std::atomic<int> started{0};
+  auto slow = [&] {
+    ++started;
+    std::lock_guard<std::mutex> wait(gate);
+    return true;
+  };
+  // One verification runs (and blocks on the gate), then two wait in the queue.
+  std::vector<std::thread> callers;
+  std::atomic<int> admitted{0};
+  auto caller = [&] {
+    if (worker.run(slow)) ++admitted;
+  };
+  callers.emplace_back(caller);
+  REQUIRE(hx::test::eventually([&] { return started == 1; }, 30));
+  callers.emplace_back(caller);
+  callers.emplace_back(caller);
+  // Once both others are queued, a fourth is refused without waiting.
+  REQUIRE(hx::test::eventually([&] { return worker.waiting() == 2; }, 30));
+  auto refused = worker.run([] { return true; });
+  CHECK_FALSE(refused.has_value());
+  held.unlock();
+  for (auto& t : callers) t.join();
+  CHECK(admitted == 3);
+  CHECK(worker.run([] { return false; }) == std::optional<bool>(false));
 }

@@ -1,8 +1,13 @@
 #include "src/daemon/http_server.h"
 
 #include <httplib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <chrono>
+
+#include "src/daemon/connection_queue.h"
 
 namespace hx {
 
@@ -14,6 +19,43 @@ constexpr auto kStreamLifetime = std::chrono::minutes(10);
 constexpr auto kKeepAlive = std::chrono::seconds(15);
 // Header names are case-insensitive (httplib compares them so); lower case, as HTTP/2 sends them.
 constexpr const char* kHostHeader = "host";
+// A connection that has sent nothing for this long is closed, and a request whose bytes stop
+// coming for kReadTimeout fails: a silent or slow client holds a thread for seconds, not forever.
+constexpr time_t kIdleSeconds = 2;
+constexpr time_t kReadTimeoutSeconds = 5;
+// Threads kept for the probes when every other one is busy (connection_queue.h).
+constexpr size_t kReserveThreads = 4;
+// General threads: enough that dozens of half-open or slow connections leave most of them free
+// (an idle thread costs a few KiB of resident memory).
+constexpr size_t kConnectionThreads = 96;
+// Kernel-side wait for a connection's first bytes before accept() hands it over.
+constexpr int kDeferAcceptSeconds = 5;
+// Connections the kernel may hold for accept(). httplib listens with a backlog of 5: a handful of
+// silent connections then filled it and every new one, a probe too, waited for its SYN's
+// retransmission (1 s, then 3 s).
+constexpr int kListenBacklog = 1024;
+// Requests larger than this are refused (the daemon's routes take no bodies worth the name).
+constexpr size_t kMaxPayload = 64 * 1024;
+
+bool isProbe(const std::string& path) {
+  return path == "/healthz" || path == "/readyz" || path == "/metrics";
+}
+
+void refuse(httplib::Response& res, int status, const std::string& text) {
+  res.status = status;
+  for (const auto& [name, value] : web::securityHeaders()) res.set_header(name, value);
+  res.set_content(text, "text/plain");
+}
+
+// The listener's options: the address may be reused after a restart (SO_REUSEADDR; not
+// httplib's SO_REUSEPORT, with which a second daemon would bind the same port silently), and
+// accept waits for data (TCP_DEFER_ACCEPT).
+void listenerOptions(int sock) {
+  int yes = 1;
+  setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  int defer = kDeferAcceptSeconds;
+  setsockopt(sock, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer, sizeof defer);
+}
 
 void answer(httplib::Response& res, const web::WebResponse& r) {
   res.status = r.status;
@@ -33,20 +75,50 @@ DaemonHttpServer::DaemonHttpServer(std::function<std::string()> metrics,
   // Before any route: on a loopback listener a request whose Host is not loopback's comes from a
   // page a DNS-rebinding attack pointed here, whatever the path (/metrics and the probes too);
   // then basic auth, when configured, for everything but the probes.
+  server_->set_socket_options([this](int sock) {
+    listenerOptions(sock);
+    listener_ = sock;
+  });
+  server_->set_keep_alive_timeout(kIdleSeconds);
+  server_->set_read_timeout(kReadTimeoutSeconds, 0);
+  server_->set_write_timeout(kReadTimeoutSeconds, 0);
+  server_->set_payload_max_length(kMaxPayload);
+  threads_ = kConnectionThreads;
+  server_->new_task_queue = [this] { return new ConnectionQueue(threads_, kReserveThreads); };
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (loopbackListener_ && !web::loopbackHostHeader(req.get_header_value(kHostHeader))) {
-      res.status = 403;
-      for (const auto& [name, value] : web::securityHeaders()) res.set_header(name, value);
-      res.set_content("not this address\n", "text/plain");
+      refuse(res, 403, "not this address\n");
       return httplib::Server::HandlerResponse::Handled;
     }
-    if (!auth_ || req.path == "/healthz" || req.path == "/readyz" ||
-        auth_->allows(req.get_header_value("Authorization")))
+    // On a reserve thread the server is saturated: the probes only, and that connection closed.
+    if (ConnectionQueue::onReserveThread()) {
+      res.set_header("Connection", "close");
+      if (!isProbe(req.path)) {
+        res.set_header("Retry-After", "1");
+        refuse(res, 503, "busy; try again\n");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
+    if (!auth_ || req.path == "/healthz" || req.path == "/readyz")
       return httplib::Server::HandlerResponse::Unhandled;
-    res.status = 401;
+    const auto decision = auth_->check(req.get_header_value("Authorization"), req.remote_addr);
+    using Verdict = web::AuthDecision::Verdict;
+    switch (decision.verdict) {
+      case Verdict::kAllowed:
+        return httplib::Server::HandlerResponse::Unhandled;
+      case Verdict::kThrottled:
+        res.set_header("Retry-After", std::to_string(decision.retryAfterSeconds));
+        refuse(res, 429, "too many failed logins; try again later\n");
+        return httplib::Server::HandlerResponse::Handled;
+      case Verdict::kBusy:
+        res.set_header("Retry-After", std::to_string(decision.retryAfterSeconds));
+        refuse(res, 503, "busy verifying logins; try again\n");
+        return httplib::Server::HandlerResponse::Handled;
+      case Verdict::kDenied:
+        break;
+    }
     res.set_header("WWW-Authenticate", "Basic realm=\"hxctl\", charset=\"UTF-8\"");
-    for (const auto& [name, value] : web::securityHeaders()) res.set_header(name, value);
-    res.set_content("authentication required\n", "text/plain");
+    refuse(res, 401, "authentication required\n");
     return httplib::Server::HandlerResponse::Handled;
   });
   server_->Get("/metrics", [metrics](const httplib::Request&, httplib::Response& res) {
@@ -74,13 +146,10 @@ void DaemonHttpServer::requireAuth(std::shared_ptr<web::BasicAuth> auth) {
 void DaemonHttpServer::enableWeb(web::WebSite& site, web::ChangeFeed& feed,
                                  std::shared_ptr<web::BasicAuth> auth) {
   feed_ = &feed;
-  // Threads for pages and streams. httplib holds a thread for each connection a browser keeps
-  // alive (up to six per page), not per request: with its default pool (8 here) the streams and
-  // a few idle connections left a refused page's stream request queued, never answered, so it
-  // could not fall back to polling (seen under ASan in CI). Room for the streams and several
-  // browsers, and idle connections let go after 2 s instead of 5.
-  server_->new_task_queue = [] { return new httplib::ThreadPool(kMaxStreams + 24); };
-  server_->set_keep_alive_timeout(2);
+  // httplib holds a thread for each connection a browser keeps alive (up to six per page), not
+  // per request, and a live stream holds one for as long as its page is open: kMaxStreams of the
+  // kConnectionThreads, the rest left for pages, probes and idle connections.
+  static_assert(kConnectionThreads > 4 * kMaxStreams);
   if (auth) requireAuth(auth);
   server_->Get("/api/stream", [this, &site](const httplib::Request& req, httplib::Response& res) {
     for (const auto& [name, value] : web::securityHeaders()) res.set_header(name, value);
@@ -152,6 +221,8 @@ Status DaemonHttpServer::start(const std::string& address) {
                            "cannot listen on " + address + " (in use, or not an address here)");
     port_ = port;
   }
+  // Listening again on a listening socket only changes its backlog (listen(2) on Linux).
+  if (listener_ >= 0) ::listen(listener_, kListenBacklog);
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   return Status::ok();
 }

@@ -1,8 +1,10 @@
 // The daemon's HTTP endpoint: /metrics (Prometheus text format), /healthz (the process answers),
 // /readyz (the first cycle has run and the store takes writes) and, unless turned off, the web
 // view (src/web/site.h) with its live stream /api/stream (Server-Sent Events). With basic auth
-// configured, everything but /healthz and /readyz asks for it. On a loopback address every route
-// refuses a Host that is not loopback's (DNS rebinding).
+// configured, everything but /healthz and /readyz asks for it, failed logins are throttled (429)
+// and verification that cannot keep up answers 503 rather than queueing. On a loopback address
+// every route refuses a Host that is not loopback's (DNS rebinding). Silent and slow connections
+// are cut after a few seconds, and a few threads are kept for the probes (connection_queue.h).
 #pragma once
 
 #include <atomic>
@@ -52,6 +54,8 @@ class DaemonHttpServer {
   std::atomic<int> streams_{0};
   std::shared_ptr<web::BasicAuth> auth_;  // set before start(); read by the request threads
   bool loopbackListener_ = false;         // set by start(), before the first request
+  int listener_ = -1;                     // the listening socket, once bound
+  size_t threads_ = 0;                    // general connection threads (connection_queue.h)
 };
 
 // Whether HOST (of --metrics-address) is a loopback address: 127.0.0.0/8, ::1, localhost.
