@@ -46,6 +46,10 @@ const std::string kHtml =
     "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>Bad "
     "Gateway</h1><p>nginx</p></body></html>\n";
 
+const std::string kEscapes =
+    "\x1b]0;owned\x07\x1b[2J\x1b[1A\rOK \xc2\x9b"
+    "31m";
+
 using Transform = std::function<HostileAnswer(HostileAnswer, const Json&)>;
 
 HostileAnswer withBody(HostileAnswer a, std::string body) {
@@ -179,6 +183,26 @@ const std::vector<std::pair<std::string, Transform>>& table() {
          a.status = 418;
          a.contentType = "text/plain";
          return withBody(a, "I'm a teapot");
+       }},
+      // What a compromised server or proxy would print on an operator's terminal: a window title
+      // (OSC), a screen clear, a cursor move back over the previous line, a carriage return, and
+      // the 8-bit CSI (U+009B) some terminals still obey.
+      {"terminal-escapes",
+       [](HostileAnswer a, const Json& j) {
+         // A pull stream that still succeeds, its progress status full of escapes.
+         if (a.contentType == "application/x-ndjson")
+           return withBody(a, Json{{"status", "pulling manifest" + kEscapes}}.dump() + "\n" +
+                                  Json{{"status", "success"}}.dump() + "\n");
+         return withJson(a, mapLeaves(j, [](const Json& v) {
+                           return v.is_string() ? Json(kEscapes + v.get<std::string>() + kEscapes)
+                                                : v;
+                         }));
+       }},
+      {"escapes-error",
+       [](HostileAnswer a, const Json&) {
+         a.status = 400;
+         a.contentType = "text/plain";
+         return withBody(a, "bad request" + kEscapes + "forged: all good\n");
        }},
       {"ndjson-garbage",
        [](HostileAnswer a, const Json&) {

@@ -18,6 +18,12 @@ using hx::test::SimProcess;
 
 namespace {
 
+// No escape sequence, bell, carriage return or 8-bit CSI: nothing that drives a terminal.
+bool terminalClean(const std::string& text) {
+  return text.find_first_of("\x1b\x07\r") == std::string::npos &&
+         text.find("\xc2\x9b") == std::string::npos;
+}
+
 std::string doc(const std::string& kind, const std::string& name, const std::string& spec) {
   return hx::test::specDoc(kind, name, spec);
 }
@@ -384,7 +390,7 @@ TEST_CASE("dialects: hostile answers on every route are reported with host and r
       "all-strings",       "all-numbers",       "all-booleans",  "negative-numbers", "huge-numbers",
       "objects-as-arrays", "arrays-as-objects", "null-elements", "huge-strings",     "oversized",
       "deep-nesting",      "bad-utf8",          "gzip-unasked",  "error-200",        "status-418",
-      "ndjson-garbage"};
+      "ndjson-garbage",    "terminal-escapes",  "escapes-error"};
   REQUIRE(kinds.size() >= 20);
   int reported = 0;  // kinds whose answers hxctl could not read, and said so
   for (const auto& kind : kinds) {
@@ -400,6 +406,9 @@ TEST_CASE("dialects: hostile answers on every route are reported with host and r
                 << r.out.substr(0, 3000) << "\n"
                 << r.err.substr(0, 3000));
       CHECK(exitedNormally(r));
+      // Whatever the server sent, no control sequence of its reaches the terminal (output is not
+      // a terminal here, so hxctl prints no colour of its own either).
+      CHECK(terminalClean(r.out + r.err));
       // Every read that failed says where: the host and the route. (Some kinds still parse:
       // a number sent as a string, a 10 MB answer, gzip nobody asked for.)
       std::istringstream lines(r.out + r.err);
@@ -416,6 +425,11 @@ TEST_CASE("dialects: hostile answers on every route are reported with host and r
     }
   }
   CHECK(reported >= 18);
+  // What the server said is still shown, as text: the error's escape sequences made visible.
+  setHostile("escapes-error");
+  Run shown = h.run("plan -f specs", env);
+  INFO(shown.out << shown.err);
+  CHECK((shown.out + shown.err).find("]0;owned") != std::string::npos);
   // The probes' own routes too: a host whose health answer is malformed is not active, and says
   // why.
   for (size_t i = 0; i < 3; ++i)
@@ -430,11 +444,13 @@ TEST_CASE("dialects: hostile answers on every route are reported with host and r
   INFO(d.log());
   REQUIRE(cycled);
   for (const auto& kind : {"all-strings", "html-200", "truncated", "objects-as-arrays",
-                           "null-elements", "error-200"}) {
+                           "null-elements", "error-200", "terminal-escapes", "escapes-error"}) {
     setHostile(kind);
     usleep(1200000);
     CHECK_FALSE(d.waitExit(0).has_value());
   }
+  // Nothing a server sent drives the terminal the daemon's log is read on.
+  CHECK(terminalClean(d.log()));
   setHostile("");
   d.signal(SIGTERM);
   CHECK(d.waitExit(30) == std::optional<int>(0));

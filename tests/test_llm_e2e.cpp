@@ -330,3 +330,25 @@ TEST_CASE(
   };
   CHECK(injected("/api/tags") + injected("/v1/models") >= 1);  // failures happened, were retried
 }
+
+TEST_CASE("llm: escape sequences in a server's pull progress are shown as text, never obeyed",
+          "[llm][e2e]") {
+  // hx-sim's terminal-escapes: every status of the pull stream carries a window title, a screen
+  // clear, a cursor move up, a carriage return and an 8-bit CSI. At aa18c52 apply printed them
+  // raw (the progress line is the server's own status).
+  SimProcess sim(
+      {{"--ollama", "{PORT}", "--registry", "phi3:mini", "--hostile", "terminal-escapes"}},
+      exchangeLog("escapes"));
+  CliHarness h("llm-escapes", HX_BIN);
+  h.writeSpec("estate.yaml", host("llm-primary", "ollama", sim.port(0)) +
+                                 model("phi", "llm-primary", "phi3:mini"));
+  auto r = h.run("apply --auto-approve -f specs");
+  INFO(r.out << r.err);
+  CHECK(r.code == 0);
+  const std::string all = r.out + r.err;
+  CHECK(all.find_first_of("\x1b\x07\r") == std::string::npos);
+  CHECK(all.find("\xc2\x9b") == std::string::npos);
+  // What the server said is still there to read.
+  CHECK(all.find("pulling manifest\\x1b]0;owned\\x07\\x1b[2J\\x1b[1A\\x0dOK \\u009b31m") !=
+        std::string::npos);
+}

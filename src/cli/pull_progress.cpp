@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cstdio>
 
+#include "src/platform/terminal_text.h"
+
 namespace hx {
 
 std::string humanBytes(int64_t bytes) {
@@ -58,9 +60,18 @@ void PullProgress::update(const std::string& what, const std::string& status, in
 }
 
 void PullProgress::redraw(const std::string& finished) {
-  if (drawn_ > 0) out_ << "\033[" << drawn_ << "A";  // back to the block's first line
-  if (!finished.empty()) out_ << "\r\033[K  " << finished << "\n";  // stays above the block
-  for (const auto& w : order_) out_ << "\r\033[K  " << pulls_[w].line << "\n";
+  // hxctl's own cursor movement goes around the terminal filter; the lines, which carry what
+  // the server said, go through it.
+  if (drawn_ > 0)  // back to the block's first line
+    TerminalTextBuf::raw(out_, "\033[" + std::to_string(drawn_) + "A");
+  if (!finished.empty()) {  // stays above the block
+    TerminalTextBuf::raw(out_, "\r\033[K");
+    out_ << "  " << finished << "\n";
+  }
+  for (const auto& w : order_) {
+    TerminalTextBuf::raw(out_, "\r\033[K");
+    out_ << "  " << pulls_[w].line << "\n";
+  }
   // The block is one line shorter when a pull ended: its old last line is now `finished`'s.
   drawn_ = order_.size();
   out_ << std::flush;

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "src/platform/terminal_text.h"
+
 namespace hx {
 
 namespace {
@@ -31,13 +33,36 @@ class JournalFormatter : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
     std::string line = "<" + std::to_string(syslogPriority(msg.level)) + ">";
-    line.append(msg.payload.data(), msg.payload.size());
+    // One record per line: a newline from a server must not start a forged one.
+    line += printableText(std::string_view(msg.payload.data(), msg.payload.size()), false);
     line += '\n';
     dest.append(line.data(), line.data() + line.size());
   }
   std::unique_ptr<spdlog::formatter> clone() const override {
     return std::make_unique<JournalFormatter>();
   }
+};
+
+// A text pattern whose message has every control character shown as text (terminal_text.h).
+class PrintableFormatter : public spdlog::formatter {
+ public:
+  explicit PrintableFormatter(std::string pattern)
+      : pattern_(pattern),
+        inner_(std::make_unique<spdlog::pattern_formatter>(std::move(pattern))) {}
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    const std::string clean =
+        printableText(std::string_view(msg.payload.data(), msg.payload.size()), false);
+    spdlog::details::log_msg shown = msg;
+    shown.payload = spdlog::string_view_t(clean.data(), clean.size());
+    inner_->format(shown, dest);
+  }
+  std::unique_ptr<spdlog::formatter> clone() const override {
+    return std::make_unique<PrintableFormatter>(pattern_);
+  }
+
+ private:
+  std::string pattern_;
+  std::unique_ptr<spdlog::pattern_formatter> inner_;
 };
 
 class JsonFormatter : public spdlog::formatter {
@@ -79,8 +104,7 @@ bool configureLogging(const std::string& format, const std::string& defaultLevel
   else if (journal && *journal)
     logger->set_formatter(std::make_unique<JournalFormatter>());
   else
-    logger->set_formatter(
-        std::make_unique<spdlog::pattern_formatter>("[%Y-%m-%dT%H:%M:%S.%e] [%l] %v"));
+    logger->set_formatter(std::make_unique<PrintableFormatter>("[%Y-%m-%dT%H:%M:%S.%e] [%l] %v"));
   const char* level = std::getenv("HXCTL_LOG_LEVEL");
   logger->set_level(spdlog::level::from_str(level && *level ? level : defaultLevel));
   return true;
