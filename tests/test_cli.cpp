@@ -1,4 +1,5 @@
 // hxctl as operators and scripts see it: whole processes, exit codes, the store on disk.
+#include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -495,4 +496,44 @@ TEST_CASE(
   Json doc = Json::parse(h.run("plam -o json").out, nullptr, false);
   CHECK(doc.is_object());
   CHECK(doc.value("ok", true) == false);
+}
+
+TEST_CASE("a secret with a line break is refused by name, never sent or printed",
+          "[cli][secrets]") {
+  CliHarness h("secret-crlf");
+  activeHosts(h);
+  const auto keyFile = h.dir() / "app.key";
+  // What a header injection looks like: the value ends one header and starts another.
+  std::ofstream(keyFile) << "sekret-0123\r\nX-Injected: yes\n";
+  std::filesystem::permissions(
+      keyFile, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::string estate = openEstate();
+  const std::string ref = "secret: {env: HX_TEST_APP_KEY}";
+  REQUIRE(estate.find(ref) != std::string::npos);
+  estate.replace(estate.find(ref), ref.size(), "secret: {file: " + keyFile.string() + "}");
+  h.writeSpec("estate.yaml", estate);
+  Run plan = h.run("plan -f specs");
+  INFO(plan.out << plan.err);
+  CHECK(plan.out.find("secret file " + keyFile.string() + " holds a control character") !=
+        std::string::npos);
+  CHECK((plan.out + plan.err).find("sekret-0123") == std::string::npos);
+  CHECK((plan.out + plan.err).find("X-Injected") == std::string::npos);
+  // Nothing reached the key store: the key was never applied.
+  Run apply = h.run("apply --auto-approve -f specs");
+  CHECK((apply.out + apply.err).find("X-Injected") == std::string::npos);
+  for (const auto& call : h.world().calls()) CHECK(call.find("ApiKey/app") == std::string::npos);
+}
+
+TEST_CASE("history records the real user, and what $USER claimed beside it", "[cli]") {
+  CliHarness h("who-ran");
+  activeHosts(h);
+  h.writeSpec("estate.yaml", openEstate());
+  REQUIRE(h.run("apply --auto-approve -f specs", kKeyEnv + " USER=mallory").code == 0);
+  Json runs = Json::parse(h.run("history -o json").out);
+  REQUIRE(runs.is_array());
+  REQUIRE_FALSE(runs.empty());
+  const passwd* pw = getpwuid(getuid());
+  REQUIRE(pw != nullptr);
+  const std::string user = runs[0]["user"];
+  CHECK(user == std::string(pw->pw_name) + " ($USER=mallory)");
 }

@@ -5,6 +5,7 @@
 #include "fakes/manual_clock.h"
 #include "fakes/scripted_http.h"
 #include "reconciler/kinds.h"
+#include "src/platform/http.h"
 #include "src/providers/host_endpoint.h"
 #include "src/providers/llm/llm_client.h"
 #include "src/providers/llm/ollama_api.h"
@@ -223,4 +224,21 @@ TEST_CASE("host endpoints: which declared host serves a URL, and the header it t
   CHECK(keyHeaderOf(*served) == "api-key");
   CHECK(keyHeaderOf(*llm) == "Authorization");
   CHECK(hostAuthFor(desired, "http://127.0.0.1:6333/collections").empty());  // no api.auth
+}
+
+TEST_CASE("a request header with CR or LF is refused before any connection", "[http]") {
+  CurlTransport http(true);
+  HttpRequest req;
+  req.url = "http://127.0.0.1:9/";  // discard: never reached
+  req.headers.emplace_back("api-key", "abc\r\nX-Injected: yes");
+  auto r = http.send(req);
+  REQUIRE_FALSE(r);
+  CHECK(r.status().kind() == ErrorKind::kInvalidSpec);
+  CHECK(r.status().message() ==
+        "request header api-key holds a control character (CR, LF or similar); not sent");
+  req.headers = {{"X-Bad\nName", "v"}};
+  REQUIRE_FALSE(http.send(req));
+  req.headers = {{"X-Tab", "a\tb"}};  // a tab is allowed in a field value
+  auto sent = http.send(req);
+  CHECK((sent || sent.status().kind() != ErrorKind::kInvalidSpec));
 }

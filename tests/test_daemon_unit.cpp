@@ -1,11 +1,14 @@
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
 #include <mutex>
 
 #include "cli_harness.h"
 #include "reconciler/backoff.h"
 #include "src/daemon/connection_queue.h"
 #include "src/daemon/metrics.h"
+#include "src/run/daemon_publication.h"
 
 using namespace hx;
 
@@ -106,4 +109,33 @@ TEST_CASE("connections go to the reserve threads only while every general thread
   CHECK_FALSE(ConnectionQueue::onReserveThread());  // the test's own thread
   queue.shutdown();
   queue.shutdown();  // httplib shuts it down, then the destructor does: harmless
+}
+
+TEST_CASE("a daemon's published lock names it, and no other pid or lock", "[control]") {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("hxctl-pub-" + std::to_string(getpid()))).string();
+  setenv("RUNTIME_DIRECTORY", dir.c_str(), 1);
+  {
+    auto published = DaemonPublication::publish("lock-abc");
+    REQUIRE(published);
+    CHECK(published.value().path() == dir + "/daemon-" + std::to_string(getpid()) + ".lock");
+    CHECK(std::filesystem::status(dir).permissions() == std::filesystem::perms::owner_all);
+    CHECK_FALSE(notPublishedBy(getpid(), "lock-abc").has_value());
+    auto other = notPublishedBy(getpid(), "lock-xyz");
+    REQUIRE(other.has_value());
+    CHECK(other->find("published another lock") != std::string::npos);
+    auto nobody = notPublishedBy(getpid() + 100000, "lock-abc");
+    REQUIRE(nobody.has_value());
+    CHECK(nobody->find("has published no daemon lock") != std::string::npos);
+    // A directory others may write is not believed: anyone could have put the file there.
+    std::filesystem::permissions(dir, std::filesystem::perms::others_write,
+                                 std::filesystem::perm_options::add);
+    CHECK(notPublishedBy(getpid(), "lock-abc").has_value());
+    std::filesystem::permissions(dir, std::filesystem::perms::others_write,
+                                 std::filesystem::perm_options::remove);
+  }
+  // Gone with the daemon.
+  CHECK(notPublishedBy(getpid(), "lock-abc").has_value());
+  unsetenv("RUNTIME_DIRECTORY");
+  std::filesystem::remove_all(dir);
 }

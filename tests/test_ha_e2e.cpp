@@ -222,3 +222,49 @@ TEST_CASE(
   CHECK(daemons[third]->log().find(status["leader"]["holder"].get<std::string>()) !=
         std::string::npos);
 }
+
+TEST_CASE(
+    "reconcile --now on a shared store signals the daemon that published the lock, and refuses "
+    "a row that names any other hxctl daemon",
+    "[ha][control][security]") {
+  const std::string url = hx::test::freshPostgresDatabase("reconcile_now");
+  const std::string shared = " --state '" + url + "'";
+  CliHarness h("ha-reconcile-now");
+  activeHosts(h);
+  h.writeSpec("estate.yaml", openEstate());
+  hx::test::DaemonProcess keeper(h, "-f specs --interval 60s --metrics-address off" + shared,
+                                 kKeyEnv);
+  REQUIRE(keeper.waitLog("cycle ", 60));
+  // Another estate's daemon on the same machine, of the same user: a real hxctl daemon, started
+  // before any forged row, so only what it published tells it apart.
+  CliHarness other("ha-reconcile-other");
+  activeHosts(other);
+  other.writeSpec("estate.yaml", openEstate());
+  hx::test::DaemonProcess bystander(other, "-f specs --interval 60s --metrics-address off",
+                                    kKeyEnv);
+  REQUIRE(bystander.waitLog("cycle ", 60));
+
+  Run now = h.run("reconcile --now" + shared);
+  INFO(now.out << now.err);
+  CHECK(now.code == 0);
+  CHECK(now.out.find("Asked the daemon (pid " + std::to_string(keeper.pid()) + ")") !=
+        std::string::npos);
+  REQUIRE(keeper.waitLog("SIGHUP: reloading", 30));
+
+  // Whoever may write the shared store points the lock row at the other daemon.
+  PGconn* conn = PQconnectdb(url.c_str());
+  REQUIRE(PQstatus(conn) == CONNECTION_OK);
+  PGresult* r = PQexec(conn, ("UPDATE lock SET pid = " + std::to_string(bystander.pid())).c_str());
+  const bool updated = PQresultStatus(r) == PGRES_COMMAND_OK;
+  PQclear(r);
+  PQfinish(conn);
+  REQUIRE(updated);
+  Run forged = h.run("reconcile --now" + shared);
+  INFO(forged.out << forged.err);
+  CHECK(forged.code == 1);
+  CHECK(forged.err.find("refusing to signal pid " + std::to_string(bystander.pid())) !=
+        std::string::npos);
+  CHECK(forged.err.find("published another lock than the one the store names") !=
+        std::string::npos);
+  CHECK(bystander.log().find("SIGHUP") == std::string::npos);
+}

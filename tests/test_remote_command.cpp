@@ -1,7 +1,9 @@
 // Commands across ssh: where the destination is, and every word after it quoted for the remote
 // shell that OpenSSH hands the joined line to.
 #include <catch2/catch.hpp>
+#include <cstdlib>
 
+#include "src/platform/command_runner.h"
 #include "src/platform/remote_command.h"
 
 using namespace hx;
@@ -33,4 +35,22 @@ TEST_CASE("remote commands: every word after the destination is quoted for the r
   const V local = {"ip", "netns", "exec", "fw", "ufw", "comment", "$(x)"};
   CHECK(forRemoteShell(local) == local);
   CHECK(shellQuoted("") == "''");
+}
+
+TEST_CASE("a child process gets a minimal environment, without hxctl's secrets", "[ssh]") {
+  setenv("HX_TEST_CHILD_SECRET", "sekret-for-children-0123", 1);
+  setenv("HXCTL_STATE", "postgresql://hx:sekret@127.0.0.1/hx", 1);
+  hx::SpawnRunner runner;
+  auto r = runner.run({"env"}, 10000);
+  unsetenv("HX_TEST_CHILD_SECRET");
+  unsetenv("HXCTL_STATE");
+  REQUIRE(r);
+  const std::string& env = r.value().out;
+  CHECK(env.find("sekret") == std::string::npos);
+  CHECK(env.find("HX_TEST_CHILD_SECRET") == std::string::npos);
+  CHECK(env.find("HXCTL_STATE") == std::string::npos);
+  // What it needs to run and be found is there.
+  CHECK(env.find("PATH=") != std::string::npos);
+  if (std::getenv("HOME"))
+    CHECK(env.find("HOME=" + std::string(std::getenv("HOME"))) != std::string::npos);
 }

@@ -38,7 +38,9 @@ TEST_CASE("terminal text: control characters from a server are shown, not obeyed
 
 TEST_CASE("terminal text: JSON output stays JSON with the same meaning", "[terminal]") {
   // nlohmann escapes C0 itself; DEL and C1 reach the filter raw inside a string.
-  const std::string json = "{\"name\":\"a\x7f\xc2\x9b" "b\"}";
+  const std::string json =
+      "{\"name\":\"a\x7f\xc2\x9b"
+      "b\"}";
   CHECK(filtered({json}) == "{\"name\":\"a\\u007f\\u009bb\"}");
 }
 

@@ -27,6 +27,7 @@
 #include "src/daemon/systemd_notify.h"
 #include "src/platform/fs_spec_source.h"
 #include "src/run/apply_cycle.h"
+#include "src/run/daemon_publication.h"
 #include "src/run/lock_session.h"
 #include "src/run/process_info.h"
 #include "src/web/snapshot.h"
@@ -352,6 +353,11 @@ RunOutcome serve(RunEnv& env, const RunOptions& common, const DaemonOptions& opt
   auto lock = takeDaemonLock(env, store, who, options.lockWaitMs, ha != nullptr);
   if (!lock) return lockRefused(env, store, lock.status());
   const std::string lockId = lock.value().lockId;
+  // Where reconcile --now checks that the lock row's pid is this daemon (daemon_publication.h).
+  auto published = DaemonPublication::publish(lockId);
+  if (!published)
+    spdlog::warn("{}; reconcile --now will not signal this daemon (systemctl reload still works)",
+                 published.status().message());
   spdlog::info(
       "hxctl daemon {} started: pid {}, lock {}, {} resources from {} files, interval "
       "{} ms, self-heal {}",

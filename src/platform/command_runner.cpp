@@ -9,9 +9,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
-
-extern char** environ;
 
 namespace hx {
 
@@ -33,6 +32,29 @@ std::string formatCommand(const std::vector<std::string>& argv) {
   return s;
 }
 
+namespace {
+
+// What a child (ufw, ip, ssh) is given of hxctl's environment: where to find programs, who and
+// where it runs, the locale its output is read in, and ssh's agent. Nothing else: hxctl's
+// environment holds the operators' secrets ({env: NAME} references, HXCTL_* settings), and a
+// child, or a host it talks to over ssh (SendEnv), has no business with them.
+constexpr const char* kPassedToChildren[] = {"PATH", "HOME",   "USER",         "LOGNAME",
+                                             "LANG", "LC_ALL", "LC_CTYPE",     "LC_MESSAGES",
+                                             "TZ",   "TMPDIR", "SSH_AUTH_SOCK"};
+constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+std::vector<std::string> childEnvironment() {
+  std::vector<std::string> env;
+  for (const char* name : kPassedToChildren)
+    if (const char* value = std::getenv(name))
+      env.push_back(std::string(name) + "=" + value);
+    else if (std::strcmp(name, "PATH") == 0)
+      env.push_back(std::string("PATH=") + kDefaultPath);
+  return env;
+}
+
+}  // namespace
+
 Result<CommandResult> SpawnRunner::run(const std::vector<std::string>& argv, int64_t timeoutMs) {
   if (argv.empty()) return Status::error(ErrorKind::kTerminal, "empty command");
   int outPipe[2], errPipe[2];
@@ -50,8 +72,13 @@ Result<CommandResult> SpawnRunner::run(const std::vector<std::string>& argv, int
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  const std::vector<std::string> envText = childEnvironment();
+  std::vector<char*> envp;
+  for (const auto& e : envText) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
   pid_t pid = -1;
-  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  // posix_spawnp searches the PATH of hxctl's own environment, the one given to the child.
+  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   close(outPipe[1]);
   close(errPipe[1]);

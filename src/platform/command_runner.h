@@ -23,7 +23,9 @@ class CommandRunner {
   virtual Result<CommandResult> run(const std::vector<std::string>& argv, int64_t timeoutMs) = 0;
 };
 
-// posix_spawnp with both output streams captured; the child is killed at the timeout.
+// posix_spawnp with both output streams captured; the child is killed at the timeout. The child
+// gets a minimal environment (PATH, HOME, user, locale, TZ, TMPDIR, SSH_AUTH_SOCK), none of
+// the secrets hxctl's own may hold.
 class SpawnRunner : public CommandRunner {
  public:
   Result<CommandResult> run(const std::vector<std::string>& argv, int64_t timeoutMs) override;

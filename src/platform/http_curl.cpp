@@ -8,6 +8,7 @@
 #include "src/platform/curl_guard.h"
 #include "src/platform/curl_pool.h"
 #include "src/platform/http.h"
+#include "src/platform/terminal_text.h"
 
 namespace hx {
 
@@ -107,6 +108,14 @@ Result<HttpResponse> CurlTransport::stream(const HttpRequest& request,
 Result<HttpResponse> CurlTransport::perform(const HttpRequest& request,
                                             const std::function<bool(std::string_view)>* onChunk,
                                             const std::function<bool()>* keepGoing) {
+  // A header whose name or value carries CR, LF or another control character would end the
+  // header early and start one of the sender's choosing (header injection); refused before any
+  // connection, naming the header but not its value (which may be a credential).
+  for (const auto& [k, v] : request.headers)
+    if (hasControlCharacter(k) || hasControlCharacter(v))
+      return Status::error(ErrorKind::kInvalidSpec,
+                           "request header " + printableText(k, false) +
+                               " holds a control character (CR, LF or similar); not sent");
   // A connect-only probe leaves its connection unusable for requests, and an h2c connection must
   // not be offered to an HTTP/1.1 request on the same port: both get a handle of their own.
   const bool pooled = !request.connectOnly && !request.http2;

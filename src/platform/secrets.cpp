@@ -1,6 +1,7 @@
 #include "src/platform/secrets.h"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -17,6 +18,7 @@
 #include "reconciler/kinds.h"
 #include "src/platform/atomic_file.h"
 #include "src/platform/jwt.h"
+#include "src/platform/terminal_text.h"
 
 namespace hx {
 
@@ -59,6 +61,17 @@ Result<std::string> readSecret(const Json& reference) {
       return Status::error(ErrorKind::kInvalidSpec, "secret file " + path + " is empty");
   } else {
     return Status::error(ErrorKind::kInvalidSpec, "generated secrets are not supported yet");
+  }
+  // A secret ends up in a header (Authorization, api-key): a line break in it would inject one.
+  if (hasControlCharacter(value)) {
+    OPENSSL_cleanse(value.data(), value.size());
+    const std::string where = reference.contains("env")
+                                  ? "environment variable " + reference["env"].get<std::string>()
+                                  : "secret file " + reference["file"].get<std::string>();
+    return Status::error(ErrorKind::kInvalidSpec,
+                         where +
+                             " holds a control character (a line break inside the value, or "
+                             "similar); a secret is one line of printable text");
   }
   return value;
 }

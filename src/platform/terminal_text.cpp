@@ -51,6 +51,14 @@ std::string printableText(std::string_view text, bool keepLines) {
   return out;
 }
 
+bool hasControlCharacter(std::string_view text) {
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return true;
+  }
+  return false;
+}
+
 TerminalTextBuf::~TerminalTextBuf() { sync(); }
 
 void TerminalTextBuf::raw(std::ostream& out, std::string_view bytes) {

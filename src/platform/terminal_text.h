@@ -21,6 +21,10 @@ namespace hx {
 // UTF-8) written as a visible escape.
 std::string printableText(std::string_view text, bool keepLines);
 
+// Whether `text` holds a control character other than tab (C0, DEL): what no HTTP header value
+// or secret may carry (a CR/LF would start a header of the sender's choosing).
+bool hasControlCharacter(std::string_view text);
+
 class TerminalTextBuf : public std::streambuf {
  public:
   explicit TerminalTextBuf(std::streambuf* target) : target_(target) {}

@@ -13,6 +13,8 @@
 #include <sstream>
 
 #include "src/platform/atomic_file.h"
+#include "src/platform/terminal_text.h"
+#include "src/run/daemon_publication.h"
 
 namespace hx {
 
@@ -23,12 +25,15 @@ RunInfo currentProcess(const std::string& command) {
   char host[256] = {};
   gethostname(host, sizeof host - 1);
   info.hostname = host;
-  if (const char* user = std::getenv("USER"); user && *user)
-    info.user = user;
-  else if (const passwd* pw = getpwuid(getuid()))
+  // Who ran it is the process's real uid, by its name in the password database: $USER is only
+  // what the environment claims (anyone can set it), so it is recorded beside the real name
+  // when it differs, never instead of it.
+  if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_name && *pw->pw_name)
     info.user = pw->pw_name;
   else
-    info.user = "uid" + std::to_string(getuid());
+    info.user = "uid " + std::to_string(getuid());
+  if (const char* claimed = std::getenv("USER"); claimed && *claimed && info.user != claimed)
+    info.user += " ($USER=" + printableText(std::string(claimed).substr(0, 64), false) + ")";
   return info;
 }
 
@@ -95,6 +100,8 @@ std::optional<std::string> notThisStoresDaemon(const LockInfo& lock, const std::
       return "pid " + std::to_string(lock.pid) + " started after the lock was taken: it is not " +
              "the process that took it";
   }
+  // It published this very lock itself, where only its user can write (both kinds of store).
+  if (auto why = notPublishedBy(lock.pid, lock.lockId)) return why;
   if (!Store::isUrl(statePath)) {
     const fs::path store = fs::weakly_canonical(statePath, ec);
     bool holds = false;
