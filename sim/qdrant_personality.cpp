@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 
 #include "qdrant_filter.h"
 #include "qdrant_reply.h"
@@ -402,16 +404,46 @@ QdrantPersonality::Handler QdrantPersonality::counted(const std::string& method,
                                                       const std::string& endpoint,
                                                       Handler handler) {
   return [this, method, endpoint, handler](const httplib::Request& req, httplib::Response& res) {
+    const auto start = std::chrono::steady_clock::now();
     handler(req, res);
-    countResponse(method, endpoint, req.matches.size() > 1 ? req.matches[1].str() : "", res.status);
+    const std::chrono::duration<double, std::micro> took = std::chrono::steady_clock::now() - start;
+    countResponse(method, endpoint, req.matches.size() > 1 ? req.matches[1].str() : "", res.status,
+                  took.count());
   };
 }
 
+namespace {
+
+std::string nowRfc3339() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t secs = std::chrono::system_clock::to_time_t(now);
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() %
+      1000000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long long>(micros));
+  return buf;
+}
+
+}  // namespace
+
 void QdrantPersonality::countResponse(const std::string& method, const std::string& endpoint,
-                                      const std::string& collection, int status) {
+                                      const std::string& collection, int status, double micros) {
+  const std::string when = nowRfc3339();
+  auto add = [&](ResponseStats& s) {
+    s.minMicros = s.count == 0 ? micros : std::min(s.minMicros, micros);
+    s.maxMicros = std::max(s.maxMicros, micros);
+    s.totalMicros += micros;
+    ++s.count;
+    s.lastResponded = when;
+  };
   std::lock_guard<std::mutex> lock(metricsMu_);
-  ++responses_[{method, endpoint, status}];
-  if (!collection.empty()) ++collectionResponses_[collection][{method, endpoint, status}];
+  add(responses_[{method, endpoint, status}]);
+  if (!collection.empty()) add(collectionResponses_[collection][{method, endpoint, status}]);
 }
 
 void QdrantPersonality::install(httplib::Server& s) {

@@ -80,6 +80,13 @@ class QdrantPersonality : public Personality {
 
  public:
   using Hit = std::pair<double, const Point*>;
+  // Qdrant's OperationDurationStatistics for one (method, endpoint, status).
+  struct ResponseStats {
+    uint64_t count = 0;
+    double totalMicros = 0, minMicros = 0, maxMicros = 0;
+    std::string lastResponded;  // RFC 3339, UTC
+  };
+  using ResponseKey = std::tuple<std::string, std::string, int>;  // method, endpoint, status
 
  private:
   std::optional<std::pair<int, std::string>> evalQuery(const Collection& c, const Json& body,
@@ -92,9 +99,12 @@ class QdrantPersonality : public Personality {
                                                      const std::string& using_,
                                                      const std::vector<const Point*>& candidates,
                                                      std::vector<Hit>* hits);
-  // Counts an answer for /metrics (rest_responses_total), under its route template.
+  // Counts an answer for /metrics (rest_responses_total) and /telemetry, under its route
+  // template, with the time the handler took.
   void countResponse(const std::string& method, const std::string& endpoint,
-                     const std::string& collection, int status);
+                     const std::string& collection, int status, double micros);
+  // GET /telemetry's result at `level` (qdrant_telemetry.cpp). mu_ and metricsMu_ not held.
+  Json telemetry(unsigned level, bool perCollection);
   // A handler that is counted for /metrics under `endpoint` (a route template).
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
   Handler counted(const std::string& method, const std::string& endpoint, Handler handler);
@@ -108,10 +118,9 @@ class QdrantPersonality : public Personality {
   std::map<std::string, Collection> collections_;
   std::map<std::string, std::string> aliases_;  // alias -> collection
   uint64_t operationId_ = 0;
-  // (method, endpoint, status) -> count, and the same per collection, for /metrics.
-  std::map<std::tuple<std::string, std::string, int>, uint64_t> responses_;
-  std::map<std::string, std::map<std::tuple<std::string, std::string, int>, uint64_t>>
-      collectionResponses_;
+  // Per (method, endpoint, status), for /metrics and /telemetry, and the same per collection.
+  std::map<ResponseKey, ResponseStats> responses_;
+  std::map<std::string, std::map<ResponseKey, ResponseStats>> collectionResponses_;
   std::mutex metricsMu_;
 };
 

@@ -28,21 +28,29 @@ std::string label(const std::string& v) {
 }  // namespace
 
 void QdrantPersonality::installService(httplib::Server& s) {
-  // GET /telemetry: the level-0 shape (TelemetryData, src/common/telemetry.rs): `app.jwt_rbac`
-  // tells a client whether the server accepts JWTs at all.
-  s.Get("/telemetry", [this](const httplib::Request&, httplib::Response& res) {
-    std::lock_guard<std::mutex> lock(mu_);
-    ok(res,
-       {{"id", "9a3c1f52-5d1e-4c7b-8f0e-00000000c0fe"},
-        {"app",
-         {{"name", "qdrant"},
-          {"version", "1.19.0"},
-          {"startup", "2026-01-01T00:00:00Z"},
-          {"jwt_rbac", jwtRbac_ && !apiKey_.empty()}}},
-        {"collections", {{"number_of_collections", collections_.size()}}},
-        {"cluster", {{"enabled", false}}},
-        {"requests",
-         {{"rest", {{"responses", Json::object()}}}, {"grpc", {{"responses", Json::object()}}}}}});
+  // GET /telemetry (src/actix/api/service_api.rs): details_level (0 by default) and
+  // per_collection are read as serde reads a query (a non-number is a 400); the shape for each
+  // level is in qdrant_telemetry.cpp.
+  s.Get("/telemetry", [this](const httplib::Request& req, httplib::Response& res) {
+    unsigned level = 0;
+    if (req.has_param("details_level")) {
+      const std::string v = req.get_param_value("details_level");
+      if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos) {
+        fail(res, 400, "Query deserialize error: invalid digit found in string");
+        return;
+      }
+      level = static_cast<unsigned>(std::stoul(v));
+    }
+    bool perCollection = false;
+    if (req.has_param("per_collection")) {
+      const std::string v = req.get_param_value("per_collection");
+      if (v != "true" && v != "false") {
+        fail(res, 400, "Query deserialize error: provided string was not `true` or `false`");
+        return;
+      }
+      perCollection = v == "true";
+    }
+    ok(res, telemetry(level, perCollection));
   });
   // GET /cluster on a single node: consensus is off (ClusterStatus "disabled").
   s.Get("/cluster", [](const httplib::Request&, httplib::Response& res) {
@@ -144,8 +152,9 @@ void QdrantPersonality::installService(httplib::Server& s) {
     out +=
         "# HELP rest_responses_total total number of responses\n"
         "# TYPE rest_responses_total counter\n";
-    auto line = [&](const std::tuple<std::string, std::string, int>& key, uint64_t n,
+    auto line = [&](const ResponseKey& key, const ResponseStats& stats,
                     const std::string& collection) {
+      const uint64_t n = stats.count;
       out += "rest_responses_total{method=\"" + std::get<0>(key) + "\",endpoint=\"" +
              std::get<1>(key) + "\",status=\"" + std::to_string(std::get<2>(key)) + "\"" +
              (collection.empty() ? "" : ",collection=\"" + label(collection) + "\"") + "} " +

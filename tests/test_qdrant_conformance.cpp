@@ -4,6 +4,7 @@
 // (and that every body the document rejects was refused).
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <set>
 
 #include "sim_process.h"
 
@@ -87,6 +88,19 @@ TEST_CASE("hx-sim's qdrant answers each documented case as Qdrant does", "[qdran
     }
     for (const auto& pointer : c.value("absent", Json::array()))
       CHECK_FALSE(body["result"].contains(Json::json_pointer(pointer.get<std::string>())));
+    // `keys`: the object at each pointer has exactly these keys, no more, no fewer.
+    const Json keys = c.value("keys", Json::object());
+    for (const auto& [pointer, want] : keys.items()) {
+      INFO("keys at " << pointer);
+      const Json::json_pointer at(pointer);
+      REQUIRE(body["result"].contains(at));
+      const Json& object = body["result"][at];
+      REQUIRE(object.is_object());
+      std::set<std::string> got, expected;
+      for (const auto& [k, v] : object.items()) got.insert(k);
+      for (const auto& k : want) expected.insert(k.get<std::string>());
+      CHECK(got == expected);
+    }
     ++checked;
   }
   CHECK(checked == static_cast<int>(doc["cases"].size()));
