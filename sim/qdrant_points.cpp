@@ -66,7 +66,58 @@ std::optional<Error> checkSparse(const Json& v, const std::string& path) {
   return std::nullopt;
 }
 
-std::optional<Error> checkDense(const Json& v, const Json& params, const std::string& path) {
+bool isMultiParams(const Json& params) {
+  return params.is_object() && params.contains("multivector_config") &&
+         params["multivector_config"].is_object();
+}
+
+bool isMultiValue(const Json& v) {
+  return v.is_array() && !v.empty() && std::all_of(v.begin(), v.end(), [](const Json& x) {
+           return x.is_array();
+         });
+}
+
+// A multivector ([[f32]], every row the same width) for a field with multivector_config. The
+// texts are Qdrant's (tests/openapi/test_multi_vector_persistence.py, validated in
+// lib/api/src/rest/validate.rs as `{vector path}.?.data`); `base` is the point's vector path.
+std::optional<Error> checkMulti(const Json& v, const Json& params, const std::string& base) {
+  const std::string size = params.value("size", Json(0)).dump();
+  if (v.is_array() && v.empty())
+    return Error{400, "Wrong input: Vector inserting error: expected dim: " + size + ", got 0"};
+  if (!isMultiValue(v)) {
+    if (v.is_array() && std::all_of(v.begin(), v.end(), [](const Json& x) { return x.is_number(); }))
+      return Error{400, "Wrong input: Conversion between multi and regular vectors failed"};
+    return Error{400, "Format error in JSON body: " + base + ": invalid type: expected a vector"};
+  }
+  for (const auto& row : v) {
+    for (const auto& x : row)
+      if (!x.is_number())
+        return Error{400, "Format error in JSON body: " + base + ": invalid type: " + x.dump() +
+                              ", expected f32"};
+    if (row.empty())
+      return Error{422, "Validation error in JSON body: [" + base +
+                            ".?.data: all vectors must be non-empty]"};
+    if (row.size() != v[0].size())
+      return Error{422, "Validation error in JSON body: [" + base +
+                            ".?.data: all vectors must have the same dimension, found vector "
+                            "with dimension " +
+                            std::to_string(row.size()) + "]"};
+  }
+  if (v[0].size() != params.value("size", 0u))
+    return Error{400, "Wrong input: Vector dimension error: expected dim: " + size + ", got " +
+                          std::to_string(v[0].size())};
+  return std::nullopt;
+}
+
+// `path` names the value for format errors; `base` is the point's vector path, which Qdrant's
+// multivector validation names instead.
+std::optional<Error> checkDense(const Json& v, const Json& params, const std::string& path,
+                                const std::string& base) {
+  if (isMultiParams(params)) return checkMulti(v, params, base);
+  // A list of lists deserializes as a multivector (VectorPersisted::MultiDense), which a regular
+  // vector cannot take (OperationError::WrongMulti).
+  if (isMultiValue(v))
+    return Error{400, "Wrong input: Conversion between multi and regular vectors failed"};
   if (!v.is_array())
     return Error{400, "Format error in JSON body: " + path + ": invalid type: expected a vector"};
   for (const auto& x : v)
@@ -95,17 +146,17 @@ std::optional<Error> checkVector(const QdrantPersonality::Collection& c, const J
         }
         if (!name.empty())
           return Error{400, "Wrong input: Not existing vector name error: " + name};
-        if (auto e = checkDense(value, dense, path)) return e;
+        if (auto e = checkDense(value, dense, path, path)) return e;
       }
       return std::nullopt;
     }
-    return checkDense(v, dense, path);
+    return checkDense(v, dense, path, path);
   }
   if (!v.is_object() || v.contains("indices"))
     return Error{400, "Wrong input: Not existing vector name error: "};
   for (const auto& [name, value] : v.items()) {
     if (dense.contains(name)) {
-      if (auto e = checkDense(value, dense[name], path + "." + name)) return e;
+      if (auto e = checkDense(value, dense[name], path + "." + name, path)) return e;
     } else if (sparse.contains(name)) {
       if (auto e = checkSparse(value, path + "." + name)) return e;
     } else {
@@ -129,6 +180,38 @@ double denseScore(const std::string& distance, const Json& a, const Json& b) {
   if (distance == "Dot") return dot;
   if (distance == "Euclid") return std::sqrt(l2);
   return l1;
+}
+
+// max_sim over two multivectors (lib/segment/src/spaces/metric.rs's multi-vector scoring): for
+// each query row, its best score against the stored rows, summed. For Euclid and Manhattan,
+// where smaller is closer, the best is the smallest distance.
+double maxSim(const std::string& distance, const Json& query, const Json& stored) {
+  const bool isDistance = distance == "Euclid" || distance == "Manhattan";
+  double total = 0;
+  for (const Json& q : query) {
+    bool first = true;
+    double best = 0;
+    for (const Json& d : stored) {
+      const double s = denseScore(distance, q, d);
+      if (first || (isDistance ? s < best : s > best)) best = s;
+      first = false;
+    }
+    total += best;
+  }
+  return total;
+}
+
+// One row of a dense query against the field's params: numbers, of the field's size.
+std::optional<Error> nearestRowProblem(const Json& row, const Json& params) {
+  if (!row.is_array() || row.size() != params.value("size", 0u))
+    return Error{400, "Wrong input: Vector dimension error: expected dim: " +
+                          params["size"].dump() + ", got " +
+                          std::to_string(row.is_array() ? row.size() : 0)};
+  for (const auto& x : row)
+    if (!x.is_number())
+      return Error{400,
+                   "Format error in JSON body: query: invalid type: " + x.dump() + ", expected f32"};
+  return std::nullopt;
 }
 
 // Sparse vectors score by dot product over the indices both have (Qdrant's sparse search; the
@@ -574,6 +657,26 @@ std::optional<std::pair<int, std::string>> QdrantPersonality::nearest(
                                              : dense.value(using_, Json());
   if (!isSparse && params.is_null())
     return Error{400, "Wrong input: Not existing vector name error: " + using_};
+  // A multivector field scores by max_sim (MultiVectorConfig's only comparator): for each query
+  // row the best-matching stored row, summed. A single dense query is a multivector of one row.
+  const bool multi = !isSparse && isMultiParams(params);
+  if (multi) {
+    const Json rows = isMultiValue(query) ? query : Json::array({query});
+    for (const Json& row : rows)
+      if (auto e = nearestRowProblem(row, params)) return e;
+    const std::string distance = params.value("distance", "Cosine");
+    for (const Point* p : candidates) {
+      const Json v = vectorNamed(*p, using_);
+      if (isMultiValue(v)) hits->emplace_back(maxSim(distance, rows, v), p);
+    }
+    const bool ascending = distance == "Euclid" || distance == "Manhattan";
+    std::stable_sort(hits->begin(), hits->end(), [&](const Hit& a, const Hit& b) {
+      return ascending ? a.first < b.first : a.first > b.first;
+    });
+    return std::nullopt;
+  }
+  if (!isSparse && isMultiValue(query))
+    return Error{400, "Wrong input: Conversion between multi and regular vectors failed"};
   if (!isSparse && (!query.is_array() || query.size() != params.value("size", 0u)))
     return Error{400,
                  "Wrong input: Vector dimension error: expected dim: " + params["size"].dump() +
@@ -620,6 +723,15 @@ std::optional<std::pair<int, std::string>> QdrantPersonality::evalQuery(const Co
   if (legacySearch && query.is_object() && query.contains("vector")) {
     using_ = query.value("name", "");
     query = query["vector"];
+  } else if (legacySearch && !query.is_null() && !(query.is_array() && std::all_of(query.begin(), query.end(),
+                                                               [](const Json& x) {
+                                                                 return x.is_number();
+                                                               }))) {
+    // NamedVectorStruct is a plain vector or {name, vector}; nothing else (a multivector
+    // included) deserializes (tests/openapi/test_multi_vector_persistence.py).
+    return Error{400,
+                 "Format error in JSON body: data did not match any variant of untagged enum "
+                 "NamedVectorStruct"};
   }
   // Prefetch: one object or a list; each runs as a query with its own limit (default 10).
   std::vector<std::vector<Hit>> lists;
