@@ -95,6 +95,9 @@ class QdrantPersonality : public Personality {
   std::optional<std::pair<int, std::string>> similarities(
       const Collection& c, const Json& example, const std::string& using_,
       const std::vector<const Point*>& candidates, std::map<const Point*, double>* out);
+  std::optional<std::pair<int, std::string>> maximalMarginalRelevance(
+      const Collection& c, const Json& query, const Json& mmr, const std::string& using_,
+      size_t limit, const std::vector<const Point*>& candidates, std::vector<Hit>* hits);
   std::optional<std::pair<int, std::string>> nearest(const Collection& c, Json query,
                                                      const std::string& using_,
                                                      const std::vector<const Point*>& candidates,

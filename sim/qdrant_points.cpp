@@ -4,6 +4,7 @@
 // count, delete, payload set / overwrite / delete / clear, vector update / delete, and batches of
 // those. Payload and vector selectors (WithPayloadInterface, WithVector) apply to every read.
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <random>
 #include <set>
@@ -763,7 +764,11 @@ std::optional<std::pair<int, std::string>> QdrantPersonality::evalQuery(const Co
         if (matchesFilter(filter, p->id, p->payload, &p->vector) && seen.insert(p).second)
           candidates.push_back(p);
   }
-  if (query.is_object() && query.contains("nearest")) query = query["nearest"];
+  Json mmr;  // NearestQuery's optional MMR re-ranking
+  if (query.is_object() && query.contains("nearest")) {
+    mmr = query.value("mmr", Json());
+    query = query["nearest"];
+  }
 
   if (query.is_null() && !lists.empty())
     return Error{400,
@@ -1014,7 +1019,76 @@ std::optional<std::pair<int, std::string>> QdrantPersonality::evalQuery(const Co
     return Error{400,
                  "Format error in JSON body: query: data did not match any variant of "
                  "untagged enum QueryInterface"};
-  return nearest(c, query, using_, candidates, hits);
+  if (mmr.is_null()) return nearest(c, query, using_, candidates, hits);
+  return maximalMarginalRelevance(c, query, mmr, using_, usizeOr(body, "limit", 10), candidates,
+                                  hits);
+}
+
+// NearestQuery with `mmr` (lib/collection/src/collection/mmr/mod.rs): the `candidates_limit`
+// nearest (the query's limit when unset), then, first the most relevant, each next one the best
+// by lambda * relevance - (1 - lambda) * its highest similarity to those already chosen, with
+// lambda = 1 - diversity (0.5 when unset). Points keep their query score, as Qdrant's do; fewer
+// than two candidates are returned as they are.
+std::optional<std::pair<int, std::string>> QdrantPersonality::maximalMarginalRelevance(
+    const Collection& c, const Json& query, const Json& mmr, const std::string& using_,
+    size_t limit, const std::vector<const Point*>& candidates, std::vector<Hit>* hits) {
+  if (!mmr.is_object())
+    return Error{400, "Format error in JSON body: query.mmr: invalid type: " + mmr.dump() +
+                          ", expected struct Mmr"};
+  const Json diversity = mmr.value("diversity", Json());
+  if (!diversity.is_null() && !diversity.is_number())
+    return Error{400, "Format error in JSON body: query.mmr.diversity: invalid type: " +
+                          diversity.dump() + ", expected f32"};
+  if (diversity.is_number() && (diversity.get<double>() < 0 || diversity.get<double>() > 1))
+    return Error{422, "Validation error in JSON body: [query.mmr.diversity: value " +
+                          diversity.dump() + " invalid, must be from 0 to 1]"};
+  const Json candidatesLimit = mmr.value("candidates_limit", Json());
+  if (!candidatesLimit.is_null() && !candidatesLimit.is_number_unsigned())
+    return Error{400, "Format error in JSON body: query.mmr.candidates_limit: invalid value: " +
+                          candidatesLimit.dump() + ", expected usize"};
+  if (candidatesLimit.is_number_unsigned() && candidatesLimit.get<uint64_t>() > 16384)
+    return Error{422, "Validation error in JSON body: [query.mmr.candidates_limit: value " +
+                          candidatesLimit.dump() + " invalid, must be 16384 or smaller]"};
+  const double lambda = 1.0 - (diversity.is_number() ? diversity.get<double>() : 0.5);
+  std::vector<Hit> nearestHits;
+  if (auto e = nearest(c, query, using_, candidates, &nearestHits)) return e;
+  const size_t pool = candidatesLimit.is_number_unsigned() ? candidatesLimit.get<size_t>() : limit;
+  if (nearestHits.size() > pool) nearestHits.resize(pool);
+  if (nearestHits.size() < 2) {
+    *hits = std::move(nearestHits);
+    return std::nullopt;
+  }
+  std::vector<const Point*> points;
+  for (const auto& [score, p] : nearestHits) points.push_back(p);
+  std::map<const Point*, double> relevance;
+  if (auto e = similarities(c, query, using_, points, &relevance)) return e;
+  std::map<const Point*, std::map<const Point*, double>> between;
+  for (const Point* p : points)
+    if (auto e = similarities(c, vectorNamed(*p, using_), using_, points, &between[p])) return e;
+  std::vector<size_t> remaining(nearestHits.size());
+  for (size_t i = 0; i < remaining.size(); ++i) remaining[i] = i;
+  std::vector<size_t> chosen;
+  while (chosen.size() < limit && !remaining.empty()) {
+    size_t bestAt = 0;
+    double best = 0;
+    for (size_t k = 0; k < remaining.size(); ++k) {
+      const Point* p = nearestHits[remaining[k]].second;
+      double value = relevance[p];
+      if (!chosen.empty()) {
+        double closest = -std::numeric_limits<double>::infinity();
+        for (size_t i : chosen) closest = std::max(closest, between[nearestHits[i].second][p]);
+        value = lambda * relevance[p] - (1 - lambda) * closest;
+      }
+      if (k == 0 || value > best) {
+        best = value;
+        bestAt = k;
+      }
+    }
+    chosen.push_back(remaining[bestAt]);
+    remaining.erase(remaining.begin() + static_cast<std::ptrdiff_t>(bestAt));
+  }
+  for (size_t i : chosen) hits->push_back(nearestHits[i]);
+  return std::nullopt;
 }
 
 // One QueryRequest (or legacy SearchRequest) on `c` (mu_ held): evalQuery's ranking, then the
