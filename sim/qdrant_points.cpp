@@ -4,8 +4,8 @@
 // count, delete, payload set / overwrite / delete / clear, vector update / delete, and batches of
 // those. Payload and vector selectors (WithPayloadInterface, WithVector) apply to every read.
 #include <algorithm>
-#include <limits>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <set>
 
@@ -73,9 +73,8 @@ bool isMultiParams(const Json& params) {
 }
 
 bool isMultiValue(const Json& v) {
-  return v.is_array() && !v.empty() && std::all_of(v.begin(), v.end(), [](const Json& x) {
-           return x.is_array();
-         });
+  return v.is_array() && !v.empty() &&
+         std::all_of(v.begin(), v.end(), [](const Json& x) { return x.is_array(); });
 }
 
 // A multivector ([[f32]], every row the same width) for a field with multivector_config. The
@@ -86,7 +85,8 @@ std::optional<Error> checkMulti(const Json& v, const Json& params, const std::st
   if (v.is_array() && v.empty())
     return Error{400, "Wrong input: Vector inserting error: expected dim: " + size + ", got 0"};
   if (!isMultiValue(v)) {
-    if (v.is_array() && std::all_of(v.begin(), v.end(), [](const Json& x) { return x.is_number(); }))
+    if (v.is_array() &&
+        std::all_of(v.begin(), v.end(), [](const Json& x) { return x.is_number(); }))
       return Error{400, "Wrong input: Conversion between multi and regular vectors failed"};
     return Error{400, "Format error in JSON body: " + base + ": invalid type: expected a vector"};
   }
@@ -205,13 +205,13 @@ double maxSim(const std::string& distance, const Json& query, const Json& stored
 // One row of a dense query against the field's params: numbers, of the field's size.
 std::optional<Error> nearestRowProblem(const Json& row, const Json& params) {
   if (!row.is_array() || row.size() != params.value("size", 0u))
-    return Error{400, "Wrong input: Vector dimension error: expected dim: " +
-                          params["size"].dump() + ", got " +
-                          std::to_string(row.is_array() ? row.size() : 0)};
+    return Error{400,
+                 "Wrong input: Vector dimension error: expected dim: " + params["size"].dump() +
+                     ", got " + std::to_string(row.is_array() ? row.size() : 0)};
   for (const auto& x : row)
     if (!x.is_number())
-      return Error{400,
-                   "Format error in JSON body: query: invalid type: " + x.dump() + ", expected f32"};
+      return Error{
+          400, "Format error in JSON body: query: invalid type: " + x.dump() + ", expected f32"};
   return std::nullopt;
 }
 
@@ -724,10 +724,9 @@ std::optional<std::pair<int, std::string>> QdrantPersonality::evalQuery(const Co
   if (legacySearch && query.is_object() && query.contains("vector")) {
     using_ = query.value("name", "");
     query = query["vector"];
-  } else if (legacySearch && !query.is_null() && !(query.is_array() && std::all_of(query.begin(), query.end(),
-                                                               [](const Json& x) {
-                                                                 return x.is_number();
-                                                               }))) {
+  } else if (legacySearch && !query.is_null() &&
+             !(query.is_array() && std::all_of(query.begin(), query.end(),
+                                               [](const Json& x) { return x.is_number(); }))) {
     // NamedVectorStruct is a plain vector or {name, vector}; nothing else (a multivector
     // included) deserializes (tests/openapi/test_multi_vector_persistence.py).
     return Error{400,

@@ -4,8 +4,9 @@
 // skip_serializing_if does); which keys each level carries: tests/openapi/test_service.py
 // (test_telemetry_detail). Request statistics are the REST responses hx-sim counted, keyed
 // "METHOD /route/template" and then by status, as actix's match pattern names them.
-#include <fstream>
 #include <unistd.h>
+
+#include <fstream>
 
 #include "qdrant_personality.h"
 
@@ -24,9 +25,9 @@ Json durationStatistics(const QdrantPersonality::ResponseStats& s, unsigned leve
   return out;
 }
 
-Json responsesTable(const std::map<QdrantPersonality::ResponseKey,
-                                   QdrantPersonality::ResponseStats>& counts,
-                    unsigned level) {
+Json responsesTable(
+    const std::map<QdrantPersonality::ResponseKey, QdrantPersonality::ResponseStats>& counts,
+    unsigned level) {
   Json out = Json::object();
   for (const auto& [key, stats] : counts)
     out[std::get<0>(key) + " " + std::get<1>(key)][std::to_string(std::get<2>(key))] =
@@ -135,11 +136,12 @@ Json QdrantPersonality::telemetry(unsigned level, bool perCollection) {
               {"distance", p.value("distance", "Cosine")},
               {"storage_type", p.value("on_disk", false) ? "ChunkedMmap" : "InRamChunkedMmap"},
               {"index", {{"type", "plain"}, {"options", Json::object()}}}};
-          info[vname] = {{"num_vectors", 0}, {"num_indexed_vectors", 0}, {"num_deleted_vectors", 0}};
+          info[vname] = {
+              {"num_vectors", 0}, {"num_indexed_vectors", 0}, {"num_deleted_vectors", 0}};
         }
         for (const auto& [pid, p] : c.points) {
-          if (p.vector.is_array() && info.contains("")) info[""]["num_vectors"] =
-              info[""]["num_vectors"].get<uint64_t>() + 1;
+          if (p.vector.is_array() && info.contains(""))
+            info[""]["num_vectors"] = info[""]["num_vectors"].get<uint64_t>() + 1;
           if (p.vector.is_object())
             for (const auto& [vname, v] : p.vector.items())
               if (info.contains(vname))
@@ -159,24 +161,23 @@ Json QdrantPersonality::telemetry(unsigned level, bool perCollection) {
             {"vector_data", vectorData},
             {"payload_storage_type", {{"type", onDisk ? "mmap" : "in_ram_mmap"}}}};
         if (!sparseData.empty()) segmentConfig["sparse_vector_data"] = sparseData;
-        local["segments"] = Json::array(
-            {{{"info",
-               {{"uuid", "00000000-0000-4000-8000-000000000001"},
-                {"segment_type", "plain"},
-                {"num_vectors", vectors},
-                {"num_points", c.points.size()},
-                {"num_indexed_vectors", 0},
-                {"num_deleted_vectors", 0},
-                {"vectors_size_bytes", vectorBytes},
-                {"payloads_size_bytes", payloadBytes},
-                {"ram_usage_bytes", vectorBytes + payloadBytes},
-                {"disk_usage_bytes", vectorBytes + payloadBytes},
-                {"is_appendable", true},
-                {"index_schema", indexSchema},
-                {"vector_data", info}}},
-              {"config", segmentConfig},
-              {"vector_index_searches", Json::array()},
-              {"payload_field_indices", Json::array()}}});
+        local["segments"] = Json::array({{{"info",
+                                           {{"uuid", "00000000-0000-4000-8000-000000000001"},
+                                            {"segment_type", "plain"},
+                                            {"num_vectors", vectors},
+                                            {"num_points", c.points.size()},
+                                            {"num_indexed_vectors", 0},
+                                            {"num_deleted_vectors", 0},
+                                            {"vectors_size_bytes", vectorBytes},
+                                            {"payloads_size_bytes", payloadBytes},
+                                            {"ram_usage_bytes", vectorBytes + payloadBytes},
+                                            {"disk_usage_bytes", vectorBytes + payloadBytes},
+                                            {"is_appendable", true},
+                                            {"index_schema", indexSchema},
+                                            {"vector_data", info}}},
+                                          {"config", segmentConfig},
+                                          {"vector_index_searches", Json::array()},
+                                          {"payload_field_indices", Json::array()}}});
       }
       collection["shards"] = Json::array({{{"id", 0},
                                            {"key", nullptr},
