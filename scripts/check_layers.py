@@ -9,7 +9,11 @@
    too. None is allowed.
 2. Kind names ("Collection", "ApiKey", ...) as string literals belong to the kinds table
    (reconciler/kinds.h names them, kind::kModel; reconciler/kinds.cpp describes them). None is
-   allowed anywhere else; the check names each line.
+   allowed anywhere else; the check names each line. The names are read from kinds.h itself, so
+   a kind added there is checked from then on. A line that means the word and not the kind (a
+   page's title) says so with the comment `// lint: not a kind`.
+3. Includes are rooted at their layer ("src/run/x.h", "reconciler/plan.h"): a relative include
+   ("../run/x.h", "./x.h") would bypass the include roots that keep the layers apart.
 """
 import pathlib
 import re
@@ -18,14 +22,17 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 if "--root" in sys.argv:  # a copy of the tree, for the check's own test
     ROOT = pathlib.Path(sys.argv[sys.argv.index("--root") + 1]).resolve()
-KINDS = ["Host", "Model", "Collection", "FirewallRule", "Firewall", "Role", "GatewayKeyFile",
-         "ApiKey", "Task"]
+KINDS_H = ROOT / "reconciler" / "kinds.h"
+KINDS = re.findall(r'inline constexpr const char\* k\w+ = "(\w+)";', KINDS_H.read_text())
+if not KINDS:
+    sys.exit(f"lint: no kind names found in {KINDS_H} (inline constexpr const char* kX = \"X\";)")
 ALLOWED = {"reconciler/kinds.cpp", "reconciler/kinds.h"}
 LITERAL = re.compile(r'"(' + "|".join(KINDS) + r')"')
 INCLUDE = re.compile(r'#include\s+"(src|state|reconciler)/')
 BELOW = {"reconciler": {"state", "src"}, "state": {"src"}, "src": set()}
 SRC_ORDER = ["cli", "daemon", "web", "views", "run", "backlog", "providers", "platform"]
 SRC_INCLUDE = re.compile(r'#include\s+"src/([a-z_]+)/')
+RELATIVE_INCLUDE = re.compile(r'#include\s+"\.\.?/')
 
 
 def sources():
@@ -50,7 +57,11 @@ def main():
                     SRC_ORDER.index(s.group(1)) < SRC_ORDER.index(sub):
                 print(f"lint: {rel}:{n}: src/{sub}/ includes src/{s.group(1)}/, which is above it")
                 status = 1
-            if rel in ALLOWED or line.lstrip().startswith("//"):
+            if RELATIVE_INCLUDE.search(line):
+                print(f"lint: {rel}:{n}: a relative include bypasses the layer roots; name it "
+                      f"from its layer (\"src/run/x.h\"): {line.strip()}")
+                status = 1
+            if rel in ALLOWED or line.lstrip().startswith("//") or "// lint: not a kind" in line:
                 continue
             if LITERAL.search(line):
                 print(f"lint: {rel}:{n}: a kind-name literal; name the kind by its constant in "

@@ -16,6 +16,9 @@ namespace hx::web {
 
 namespace {
 
+// The backlog page's title and its navigation label.
+constexpr const char* kBacklogPage = "Backlog";  // lint: not a kind
+
 // A field of a document as text: strings as they are, numbers as numbers, null or absent as "-".
 std::string field(const Json& j, const char* key) {
   if (!j.is_object() || !j.contains(key)) return "-";
@@ -68,7 +71,7 @@ void open(Html& h, const Snapshot& s, const std::string& title, const std::strin
       .raw("<script src=\"/static/hxctl.js\" defer></script></head><body><header>")
       .raw("<nav aria-label=\"Pages\"><span class=\"brand\">hxctl</span>");
   for (const auto& [href, name] : std::vector<std::pair<std::string, std::string>>{
-           {"/", "Estate"}, {"/backlog", "Backlog"}, {"/runs", "Runs"}}) {
+           {"/", "Estate"}, {"/backlog", kBacklogPage}, {"/runs", "Runs"}}) {
     h.raw("<a href=\"").raw(href).raw("\"");
     if (name == current) h.raw(" aria-current=\"page\"");
     h.raw(">").text(name).raw("</a>");
@@ -283,7 +286,7 @@ std::string estatePage(const Snapshot& s) {
 
 std::string backlogPage(const Snapshot& s) {
   Html h;
-  open(h, s, "Backlog", "Backlog");
+  open(h, s, kBacklogPage, kBacklogPage);
   h.raw("<h1>Backlog</h1>");
   if (s.error.empty()) {
     h.raw("<p class=\"summary\">").text(s.status.value("summary", "")).raw("</p>");
@@ -359,7 +362,7 @@ std::optional<std::string> taskPage(const Snapshot& s, const std::string& id) {
   if (it == s.tasks.end()) return std::nullopt;
   const Json& t = it->second;
   Html h;
-  open(h, s, "Task " + id, "Backlog");
+  open(h, s, "Task " + id, kBacklogPage);
   h.raw("<h1>Task ").text(id).raw(": ").text(t.value("title", "")).raw("</h1>");
   h.raw("<dl class=\"facts\"><dt>Status</dt><dd class=\"t-")
       .raw(cssToken(t.value("status", "")))

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The architecture lint (scripts/check_layers.py) can fail: on a copy of the tree with a kind-name
-# literal added to src/platform/logging.cpp (a file with none allowed), an include of src/ added to reconciler/ and one of cli/ added
-# to providers/, it must exit 1 and name each line; on the tree as it is, it must pass.
+# The architecture lint (scripts/check_layers.py) can fail: on a copy of the tree with kind-name
+# literals added to src/platform/logging.cpp (a file with none allowed; "Prometheus" is a kind
+# only kinds.h lists, and "Gadget" one added to kinds.h in the copy), an include of src/ added to
+# reconciler/, one of cli/ added to providers/ and a relative include added to run/, it must exit
+# 1 and name each line; on the tree as it is, it must pass.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 copy=$(mktemp -d)
@@ -11,6 +13,12 @@ python3 "$root/scripts/check_layers.py" --root "$copy" >/dev/null
 echo 'static const char* kSneaky = "Collection";' >>"$copy/src/platform/logging.cpp"
 echo '#include "src/platform/http.h"' >>"$copy/reconciler/values.cpp"
 echo '#include "src/cli/render.h"' >>"$copy/src/providers/json_read.cpp"
+echo 'static const char* kScrape = "Prometheus";' >>"$copy/src/platform/logging.cpp"
+sed -i 's|^namespace kind {|namespace kind {\ninline constexpr const char* kGadget = "Gadget";|' \
+  "$copy/reconciler/kinds.h"
+echo 'static const char* kWidget = "Gadget";' >>"$copy/src/platform/logging.cpp"
+run_file=$(ls "$copy"/src/run/*.cpp | head -1)
+echo '#include "../cli/render.h"' >>"$run_file"
 if out=$(python3 "$root/scripts/check_layers.py" --root "$copy"); then
   echo "FAIL: the check passed a tree that breaks both rules"; exit 1
 fi
@@ -20,4 +28,9 @@ grep -q "reconciler/values.cpp:.*: reconciler/ includes src/, which is above it"
   { echo "FAIL: $out"; exit 1; }
 grep -q "src/providers/json_read.cpp:.*: src/providers/ includes src/cli/, which is above it" <<<"$out" ||
   { echo "FAIL: $out"; exit 1; }
-echo "ok: the check fails on all three, naming the lines"
+grep -q 'kScrape = "Prometheus"' <<<"$out" || { echo "FAIL: Prometheus not checked: $out"; exit 1; }
+grep -q 'kWidget = "Gadget"' <<<"$out" ||
+  { echo "FAIL: a kind added to kinds.h is not checked: $out"; exit 1; }
+grep -q "src/run/.*: a relative include bypasses the layer roots" <<<"$out" ||
+  { echo "FAIL: the relative include is not named: $out"; exit 1; }
+echo "ok: the check fails on all six, naming the lines"
