@@ -90,7 +90,7 @@ int Store::schemaVersion() {
 }
 
 Status Store::migrate() {
-  try {
+  return guarded([&]() -> Status {
     int current = schemaVersion();
     if (current > kSchemaVersion)
       return Status::error(ErrorKind::kConflict,
@@ -108,13 +108,11 @@ Status Store::migrate() {
       tx.commit();
     }
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<int64_t> Store::beginRun(const RunInfo& info) {
-  try {
+  return guarded([&]() -> Result<int64_t> {
     sql::Statement q(*db_,
                      "INSERT INTO runs(started_at, user, hostname, pid, command, spec_digest, "
                      "started_ms) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
@@ -127,14 +125,12 @@ Result<int64_t> Store::beginRun(const RunInfo& info) {
     q.bind(6, info.specDigest);
     q.executeStep();
     return q.getColumn(0).getInt64();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Status Store::endRun(int64_t runId, int exitCode, const std::string& status,
                      const std::string& summary) {
-  try {
+  return guarded([&]() -> Status {
     sql::Statement q(*db_,
                      "UPDATE runs SET ended_at = ?, exit_code = ?, status = ?, summary = ?, "
                      "duration_ms = ? - started_ms WHERE id = ?");
@@ -146,9 +142,7 @@ Status Store::endRun(int64_t runId, int exitCode, const std::string& status,
     q.bind(6, runId);
     q.exec();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Status Store::beginBatch() {
@@ -179,7 +173,7 @@ Status Store::commitBatch() {
 }
 
 Result<int64_t> Store::actionStarted(int64_t runId, const PlanAction& action) {
-  try {
+  return guarded([&]() -> Result<int64_t> {
     sql::Statement q(*db_,
                      "INSERT INTO actions(run_id, resource, action, status, reason, started_at) "
                      "VALUES (?, ?, ?, 'started', ?, ?) RETURNING id");
@@ -190,14 +184,12 @@ Result<int64_t> Store::actionStarted(int64_t runId, const PlanAction& action) {
     q.bind(5, clock_.nowSeconds());
     q.executeStep();
     return q.getColumn(0).getInt64();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Status Store::actionFinished(int64_t actionId, const std::string& status, const Status& error,
                              int attempts, int64_t durationMs) {
-  try {
+  return guarded([&]() -> Status {
     sql::Statement q(*db_,
                      "UPDATE actions SET status = ?, error = ?, error_kind = ?, attempts = ?, "
                      "ended_at = ?, duration_ms = ? WHERE id = ?");
@@ -215,9 +207,7 @@ Status Store::actionFinished(int64_t actionId, const std::string& status, const 
     q.bind(7, actionId);
     q.exec();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Status Store::recordAction(int64_t runId, const PlanAction& action, const std::string& status,
@@ -242,7 +232,7 @@ Status Store::recordAction(int64_t runId, const PlanAction& action, const std::s
 }
 
 Result<int> Store::recoverInterrupted() {
-  try {
+  return guarded([&]() -> Result<int> {
     sql::Transaction tx(*db_);
     int n = db_->exec(
         "UPDATE actions SET status = 'interrupted', "
@@ -256,13 +246,11 @@ Result<int> Store::recoverInterrupted() {
     q.exec();
     tx.commit();
     return n;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Status Store::interruptRunsOf(const std::string& hostname, int pid, int exitCode) {
-  try {
+  return guarded([&]() -> Status {
     sql::Transaction tx(*db_);
     const char* mine = "SELECT id FROM runs WHERE status = 'running' AND hostname = ? AND pid = ?";
     sql::Statement actions(*db_,
@@ -283,13 +271,11 @@ Status Store::interruptRunsOf(const std::string& hostname, int pid, int exitCode
     runs.exec();
     tx.commit();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<std::vector<RunRecord>> Store::runs(int limit) {
-  try {
+  return guarded([&]() -> Result<std::vector<RunRecord>> {
     sql::Statement q(*db_,
                      "SELECT id, started_at, COALESCE(ended_at, 0), user, hostname, pid, "
                      "command, COALESCE(spec_digest, ''), status, exit_code, "
@@ -315,9 +301,7 @@ Result<std::vector<RunRecord>> Store::runs(int limit) {
       out.push_back(std::move(r));
     }
     return out;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 namespace {
@@ -336,14 +320,12 @@ Result<std::vector<ActionRecord>> Store::actions(int64_t runId, int limit) {
 }
 
 Result<int64_t> Store::actionCount(int64_t runId) {
-  try {
+  return guarded([&]() -> Result<int64_t> {
     sql::Statement q(*db_, "SELECT COUNT(*) FROM actions WHERE run_id = ?");
     q.bind(1, runId);
     q.executeStep();
     return q.getColumn(0).getInt64();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<std::vector<ActionRecord>> Store::actionsOf(const std::string& resource, int limit) {
@@ -352,7 +334,7 @@ Result<std::vector<ActionRecord>> Store::actionsOf(const std::string& resource, 
 
 Result<std::vector<ActionRecord>> Store::actionRows(const std::string& where,
                                                     const std::string& key, int limit) {
-  try {
+  return guarded([&]() -> Result<std::vector<ActionRecord>> {
     sql::Statement q(*db_, std::string(kActionColumns) + where);
     q.bind(1, key);
     if (where.find("LIMIT") != std::string::npos) q.bind(2, limit);
@@ -374,32 +356,26 @@ Result<std::vector<ActionRecord>> Store::actionRows(const std::string& where,
       out.push_back(std::move(a));
     }
     return out;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<std::optional<std::string>> Store::estate() {
-  try {
+  return guarded([&]() -> Result<std::optional<std::string>> {
     sql::Statement get(*db_, "SELECT value FROM meta WHERE key = 'estate'");
     if (get.executeStep()) return std::optional<std::string>(get.getColumn(0).getString());
     return std::optional<std::string>();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Status Store::setEstate(const std::string& estate) {
-  try {
+  return guarded([&]() -> Status {
     sql::Statement put(*db_,
                        "INSERT INTO meta(key, value) VALUES ('estate', ?) "
                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     put.bind(1, estate);
     put.exec();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 namespace {
@@ -415,7 +391,7 @@ std::string randomSalt() {
 }  // namespace
 
 Result<std::string> Store::secretSalt() {
-  try {
+  return guarded([&]() -> Result<std::string> {
     if (readOnly_) {
       // No salt recorded means no secret digest recorded either: any salt compares the same.
       sql::Statement get(*db_, "SELECT value FROM meta WHERE key = 'secret_salt'");
@@ -432,9 +408,7 @@ Result<std::string> Store::secretSalt() {
     put.exec();
     tx.commit();
     return salt;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 }  // namespace hx

@@ -5,7 +5,7 @@
 namespace hx {
 
 Status Store::putBackoff(const std::string& resource, const Backoff& backoff) {
-  try {
+  return guarded([&]() -> Status {
     sql::Statement q(*db_,
                      "INSERT INTO resource_backoff(resource, failures, next_retry_at, "
                      "last_error, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(resource) "
@@ -19,24 +19,20 @@ Status Store::putBackoff(const std::string& resource, const Backoff& backoff) {
     q.bind(5, clock_.nowSeconds());
     q.exec();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Status Store::clearBackoff(const std::string& resource) {
-  try {
+  return guarded([&]() -> Status {
     sql::Statement q(*db_, "DELETE FROM resource_backoff WHERE resource = ?");
     q.bind(1, resource);
     q.exec();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<std::map<std::string, Backoff>> Store::backoffs() {
-  try {
+  return guarded([&]() -> Result<std::map<std::string, Backoff>> {
     std::map<std::string, Backoff> out;
     sql::Statement q(*db_,
                      "SELECT resource, failures, next_retry_at, COALESCE(last_error, '') "
@@ -49,9 +45,7 @@ Result<std::map<std::string, Backoff>> Store::backoffs() {
       out[q.getColumn(0).getString()] = b;
     }
     return out;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 }  // namespace hx

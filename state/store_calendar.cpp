@@ -5,7 +5,7 @@
 namespace hx {
 
 Status Store::recordEscalations(const std::vector<TaskEscalation>& escalations) {
-  try {
+  return guarded([&]() -> Status {
     sql::Transaction tx(*db_);
     sql::Statement put(*db_,
                        "INSERT INTO task_escalations(task, status_since, status, "
@@ -24,13 +24,11 @@ Status Store::recordEscalations(const std::vector<TaskEscalation>& escalations) 
     }
     tx.commit();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<std::vector<TaskEscalation>> Store::escalations(const std::string& task) {
-  try {
+  return guarded([&]() -> Result<std::vector<TaskEscalation>> {
     sql::Statement q(*db_,
                      "SELECT status, priority, COALESCE(why, ''), status_since, escalated_at "
                      "FROM task_escalations WHERE task = ? ORDER BY status_since");
@@ -41,13 +39,11 @@ Result<std::vector<TaskEscalation>> Store::escalations(const std::string& task) 
                                    q.getColumn(2).getString(), q.getColumn(3).getInt64(),
                                    q.getColumn(4).getInt64()});
     return out;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<std::optional<LoadBaseline>> Store::loadBaseline(const std::string& key) {
-  try {
+  return guarded([&]() -> Result<std::optional<LoadBaseline>> {
     sql::Statement q(*db_,
                      "SELECT subject, avg_ms, p95_ms, rps, value, at FROM load_baselines "
                      "WHERE key = ?");
@@ -62,13 +58,11 @@ Result<std::optional<LoadBaseline>> Store::loadBaseline(const std::string& key) 
     b.value = q.getColumn(4).getString();
     b.at = q.getColumn(5).getInt64();
     return std::optional<LoadBaseline>(b);
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Status Store::putLoadBaseline(const LoadBaseline& b) {
-  try {
+  return guarded([&]() -> Status {
     sql::Statement put(*db_,
                        "INSERT INTO load_baselines(key, subject, avg_ms, p95_ms, rps, value, "
                        "at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
@@ -84,9 +78,7 @@ Status Store::putLoadBaseline(const LoadBaseline& b) {
     put.bind(7, b.at);
     put.exec();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 }  // namespace hx

@@ -43,4 +43,16 @@ inline Status storeError(const std::exception& e, const std::string& context = "
   return Status::error(ErrorKind::kInternal, context + ": " + what);
 }
 
+// Runs one store operation, turning whatever the database throws into its Status (storeError):
+// every Store method's body is `return guarded([&]() -> Result<T> { ... });`, so the error line
+// exists once. `Body` returns a Status or a Result<T>.
+template <typename Body>
+auto guarded(Body&& body, const std::string& context = "state store") -> decltype(body()) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    return storeError(e, context);
+  }
+}
+
 }  // namespace hx

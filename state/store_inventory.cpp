@@ -8,7 +8,7 @@
 namespace hx {
 
 Result<Inventory> Store::inventory() {
-  try {
+  return guarded([&]() -> Result<Inventory> {
     sql::Statement q(*db_,
                      "SELECT kind, name, host, key, origin, COALESCE(spec_digest, ''), "
                      "COALESCE(source_file, '') FROM inventory ORDER BY resource");
@@ -24,13 +24,11 @@ Result<Inventory> Store::inventory() {
       inv.entries.push_back(std::move(e));
     }
     return inv;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Status Store::putInventory(const InventoryEntry& entry, bool confirmed) {
-  try {
+  return guarded([&]() -> Status {
     sql::Statement q(*db_,
                      "INSERT INTO inventory(resource, kind, name, host, key, origin, "
                      "spec_digest, confirmed, created_at, updated_at, source_file) "
@@ -54,24 +52,20 @@ Status Store::putInventory(const InventoryEntry& entry, bool confirmed) {
     q.bind(11, entry.sourceFile);
     q.exec();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Status Store::removeInventory(const ResourceId& id) {
-  try {
+  return guarded([&]() -> Status {
     sql::Statement q(*db_, "DELETE FROM inventory WHERE resource = ?");
     q.bind(1, id.str());
     q.exec();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Status Store::saveObservations(const ObservedState& observed) {
-  try {
+  return guarded([&]() -> Status {
     sql::Transaction tx(*db_);
     int64_t now = clock_.nowSeconds();
     // Replace the cache per (kind, host) that was observed successfully, empty ones included (their
@@ -205,25 +199,21 @@ Status Store::saveObservations(const ObservedState& observed) {
     }
     tx.commit();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Status Store::forgetObservations(const std::string& kind, const std::string& host) {
-  try {
+  return guarded([&]() -> Status {
     sql::Statement wipe(*db_, "DELETE FROM observations WHERE kind = ? AND host = ?");
     wipe.bind(1, kind);
     wipe.bind(2, host);
     wipe.exec();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<std::vector<HostTransition>> Store::hostTransitions(const std::string& host, int limit) {
-  try {
+  return guarded([&]() -> Result<std::vector<HostTransition>> {
     sql::Statement q(*db_,
                      "SELECT host, from_status, to_status, at, COALESCE(evidence, ''), "
                      "COALESCE(http_status, 0), COALESCE(latency_ms, 0), COALESCE(version, '') "
@@ -245,13 +235,11 @@ Result<std::vector<HostTransition>> Store::hostTransitions(const std::string& ho
       out.push_back(std::move(t));
     }
     return out;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<std::vector<ProbeBucket>> Store::probeBuckets(const std::string& host, int64_t since) {
-  try {
+  return guarded([&]() -> Result<std::vector<ProbeBucket>> {
     sql::Statement q(*db_,
                      "SELECT bucket, ok, failed, status FROM host_probe_buckets "
                      "WHERE host = ? AND bucket >= ? ORDER BY bucket");
@@ -268,13 +256,11 @@ Result<std::vector<ProbeBucket>> Store::probeBuckets(const std::string& host, in
       out.push_back(b);
     }
     return out;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<ObservedState> Store::loadObservations(bool withObjects) {
-  try {
+  return guarded([&]() -> Result<ObservedState> {
     ObservedState out;
     sql::Statement q(
         *db_, "SELECT kind, host, key, fields_json, COALESCE(problem, '') FROM observations");
@@ -324,9 +310,7 @@ Result<ObservedState> Store::loadObservations(bool withObjects) {
       out.hosts[h.getColumn(0).getString()] = obs;
     }
     return out;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 }  // namespace hx

@@ -7,7 +7,7 @@ namespace hx {
 
 Status Store::recordKeyEvent(int64_t runId, const std::string& key, const std::string& event,
                              const std::string& detail) {
-  try {
+  return guarded([&]() -> Status {
     sql::Statement put(
         *db_, "INSERT INTO key_events(run_id, key, event, detail, at) VALUES (?, ?, ?, ?, ?)");
     put.bind(1, runId);
@@ -17,13 +17,11 @@ Status Store::recordKeyEvent(int64_t runId, const std::string& key, const std::s
     put.bind(5, clock_.nowSeconds());
     put.exec();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<std::vector<KeyEvent>> Store::keyEvents(const std::string& key) {
-  try {
+  return guarded([&]() -> Result<std::vector<KeyEvent>> {
     sql::Statement q(*db_,
                      "SELECT k.key, k.event, COALESCE(k.detail, ''), k.at, k.run_id, "
                      "r.user || '@' || r.hostname FROM key_events k JOIN runs r ON "
@@ -36,9 +34,7 @@ Result<std::vector<KeyEvent>> Store::keyEvents(const std::string& key) {
                              q.getColumn(2).getString(), q.getColumn(3).getInt64(),
                              q.getColumn(4).getInt64(), q.getColumn(5).getString()});
     return out;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 }  // namespace hx

@@ -16,19 +16,17 @@ Lease leaseOf(sql::Statement& q) {
 }  // namespace
 
 Result<std::optional<Lease>> Store::lease() {
-  try {
+  return guarded([&]() -> Result<std::optional<Lease>> {
     sql::Statement q(*db_,
                      "SELECT holder, term, renewed_ms, duration_ms FROM leases WHERE name = ?");
     q.bind(1, kLease);
     if (!q.executeStep()) return std::optional<Lease>();
     return std::optional<Lease>(leaseOf(q));
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<Lease> Store::tryLease(const std::string& holder, int64_t durationMs) {
-  try {
+  return guarded([&]() -> Result<Lease> {
     sql::Transaction tx(*db_);  // writers are serialised: two contenders never both win
     const int64_t now = clock_.nowMillis();
     sql::Statement q(*db_,
@@ -52,21 +50,17 @@ Result<Lease> Store::tryLease(const std::string& holder, int64_t durationMs) {
     put.exec();
     tx.commit();
     return next;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Status Store::releaseLease(const std::string& holder) {
-  try {
+  return guarded([&]() -> Status {
     sql::Statement q(*db_, "UPDATE leases SET renewed_ms = 0 WHERE name = ? AND holder = ?");
     q.bind(1, kLease);
     q.bind(2, holder);
     q.exec();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 std::string Store::fencedUrl(const std::string& url, int64_t term) {

@@ -41,7 +41,7 @@ std::string describeLock(const LockInfo& l) {
 }
 
 Result<LockInfo> Store::acquireLock(const std::string& operation, const RunInfo& who) {
-  try {
+  return guarded([&]() -> Result<LockInfo> {
     sql::Transaction tx(*db_);
     sql::Statement current(*db_, kSelectLock);
     if (current.executeStep()) {
@@ -69,55 +69,45 @@ Result<LockInfo> Store::acquireLock(const std::string& operation, const RunInfo&
     put.exec();
     tx.commit();
     return mine;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Status Store::heartbeat(const std::string& lockId) {
-  try {
+  return guarded([&]() -> Status {
     sql::Statement q(*db_, "UPDATE lock SET heartbeat_at = ? WHERE lock_id = ?");
     q.bind(1, clock_.nowSeconds());
     q.bind(2, lockId);
     if (q.exec() == 0)
       return Status::error(ErrorKind::kConflict, "lock " + lockId + " is no longer held");
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Status Store::releaseLock(const std::string& lockId) {
-  try {
+  return guarded([&]() -> Status {
     sql::Statement q(*db_, "DELETE FROM lock WHERE lock_id = ?");
     q.bind(1, lockId);
     q.exec();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<std::optional<LockInfo>> Store::currentLock() {
-  try {
+  return guarded([&]() -> Result<std::optional<LockInfo>> {
     sql::Statement q(*db_, kSelectLock);
     if (q.executeStep()) return std::optional<LockInfo>(readLock(q));
     return std::optional<LockInfo>();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Status Store::forceUnlock(const std::string& lockId) {
-  try {
+  return guarded([&]() -> Status {
     sql::Statement q(*db_, "DELETE FROM lock WHERE lock_id = ?");
     q.bind(1, lockId);
     if (q.exec() == 0)
       return Status::error(ErrorKind::kNotFound, "no lock with ID " + lockId + " is held");
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 }  // namespace hx

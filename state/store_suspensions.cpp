@@ -5,7 +5,7 @@
 namespace hx {
 
 Status Store::suspend(const Suspension& s) {
-  try {
+  return guarded([&]() -> Status {
     sql::Statement put(*db_,
                        "INSERT INTO suspensions(resource, by, since, reason) VALUES (?, ?, ?, "
                        "?) ON CONFLICT(resource) DO UPDATE SET by = excluded.by, since = "
@@ -16,23 +16,19 @@ Status Store::suspend(const Suspension& s) {
     put.bind(4, s.reason);
     put.exec();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<bool> Store::resume(const std::string& resource) {
-  try {
+  return guarded([&]() -> Result<bool> {
     sql::Statement del(*db_, "DELETE FROM suspensions WHERE resource = ?");
     del.bind(1, resource);
     return del.exec() > 0;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<std::map<std::string, Suspension>> Store::suspensions() {
-  try {
+  return guarded([&]() -> Result<std::map<std::string, Suspension>> {
     sql::Statement q(*db_, "SELECT resource, by, since, reason FROM suspensions");
     std::map<std::string, Suspension> out;
     while (q.executeStep()) {
@@ -41,9 +37,7 @@ Result<std::map<std::string, Suspension>> Store::suspensions() {
       out[s.resource] = s;
     }
     return out;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 }  // namespace hx

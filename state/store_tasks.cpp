@@ -35,7 +35,7 @@ std::vector<CriterionResult> criteriaFrom(const Json& j) {
 }  // namespace
 
 Status Store::recordTaskEvaluations(const std::vector<TaskEvaluation>& evaluations) {
-  try {
+  return guarded([&]() -> Status {
     sql::Transaction tx(*db_);
     int64_t now = clock_.nowSeconds();
     sql::Statement put(*db_,
@@ -86,13 +86,11 @@ Status Store::recordTaskEvaluations(const std::vector<TaskEvaluation>& evaluatio
     }
     tx.commit();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<std::map<std::string, TaskEvaluation>> Store::taskEvaluations() {
-  try {
+  return guarded([&]() -> Result<std::map<std::string, TaskEvaluation>> {
     sql::Statement q(*db_,
                      "SELECT task, status, since, waiting_on, criteria FROM task_evaluations");
     std::map<std::string, TaskEvaluation> out;
@@ -106,13 +104,11 @@ Result<std::map<std::string, TaskEvaluation>> Store::taskEvaluations() {
       out[e.task] = std::move(e);
     }
     return out;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<std::vector<TaskTransition>> Store::taskTransitions(const std::string& task) {
-  try {
+  return guarded([&]() -> Result<std::vector<TaskTransition>> {
     sql::Statement q(*db_,
                      "SELECT from_status, to_status, at, COALESCE(why, '') FROM task_transitions "
                      "WHERE task = ? ORDER BY id");
@@ -122,13 +118,11 @@ Result<std::vector<TaskTransition>> Store::taskTransitions(const std::string& ta
       out.push_back(TaskTransition{task, q.getColumn(0).getString(), q.getColumn(1).getString(),
                                    q.getColumn(2).getInt64(), q.getColumn(3).getString()});
     return out;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<std::vector<TaskTransition>> Store::allTaskTransitions() {
-  try {
+  return guarded([&]() -> Result<std::vector<TaskTransition>> {
     sql::Statement q(*db_,
                      "SELECT task, from_status, to_status, at, COALESCE(why, '') "
                      "FROM task_transitions ORDER BY at, id");
@@ -138,13 +132,11 @@ Result<std::vector<TaskTransition>> Store::allTaskTransitions() {
                                    q.getColumn(2).getString(), q.getColumn(3).getInt64(),
                                    q.getColumn(4).getString()});
     return out;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<std::map<std::string, TaskTransition>> Store::lastTaskTransitions() {
-  try {
+  return guarded([&]() -> Result<std::map<std::string, TaskTransition>> {
     sql::Statement q(*db_,
                      "SELECT t.task, t.from_status, t.to_status, t.at, COALESCE(t.why, '') FROM "
                      "task_transitions t JOIN (SELECT task, MAX(id) AS id FROM task_transitions "
@@ -157,9 +149,7 @@ Result<std::map<std::string, TaskTransition>> Store::lastTaskTransitions() {
       out[t.task] = t;
     }
     return out;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 }  // namespace hx

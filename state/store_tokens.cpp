@@ -6,7 +6,7 @@
 namespace hx {
 
 Status Store::recordIssuedToken(const IssuedToken& t) {
-  try {
+  return guarded([&]() -> Status {
     sql::Statement put(*db_,
                        "INSERT INTO issued_tokens(jti, server, key, token_file, secret_digest, "
                        "issued_at, seq) VALUES (?, ?, ?, ?, ?, ?, "
@@ -19,26 +19,22 @@ Status Store::recordIssuedToken(const IssuedToken& t) {
     put.bind(6, t.issuedAt ? t.issuedAt : clock_.nowSeconds());
     put.exec();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Status Store::markTokenRevoked(const std::string& jti) {
-  try {
+  return guarded([&]() -> Status {
     sql::Statement put(
         *db_, "UPDATE issued_tokens SET revoked_at = ? WHERE jti = ? AND revoked_at IS NULL");
     put.bind(1, clock_.nowSeconds());
     put.bind(2, jti);
     put.exec();
     return Status::ok();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 Result<std::vector<IssuedToken>> Store::liveTokens(const std::string& server) {
-  try {
+  return guarded([&]() -> Result<std::vector<IssuedToken>> {
     sql::Statement q(*db_,
                      "SELECT server, key, jti, token_file, secret_digest, issued_at FROM "
                      "issued_tokens WHERE server = ? AND revoked_at IS NULL ORDER BY "
@@ -50,9 +46,7 @@ Result<std::vector<IssuedToken>> Store::liveTokens(const std::string& server) {
                                 q.getColumn(2).getString(), q.getColumn(3).getString(),
                                 q.getColumn(4).getString(), q.getColumn(5).getInt64()});
     return out;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+  });
 }
 
 }  // namespace hx
