@@ -4,6 +4,7 @@
 #include "src/platform/atomic_file.h"
 #include "src/platform/secrets.h"
 #include "src/providers/keys/gateway_keys.h"
+#include "src/providers/rendered_file.h"
 
 namespace hx {
 
@@ -81,13 +82,10 @@ Status GatewayFileProvider::apply(const PlanAction& a) {
       entries.push_back(std::move(e));
     }
   }
-  std::string rendered = renderGatewayFile(entries);
-  if (text.value() && *text.value() == rendered) return Status::ok();
-  if (Status s = writeFileAtomically(path, rendered); !s) return s;
   const Json reload =
       a.type == ActionType::kDelete ? Json() : a.spec.value("reloadCommand", Json());
-  if (!reload.is_array() || reload.empty()) return Status::ok();
-  return reloadAfterWrite(commands_, reload.get<std::vector<std::string>>(), path);
+  return deliverRenderedFile(commands_, path, renderGatewayFile(entries), text.value(), reload,
+                             0600);
 }
 
 }  // namespace hx

@@ -5,6 +5,7 @@
 #include "reconciler/kinds.h"
 #include "reconciler/scrape_config.h"
 #include "src/platform/atomic_file.h"
+#include "src/providers/rendered_file.h"
 
 namespace hx {
 
@@ -70,11 +71,8 @@ Status PrometheusConfigProvider::apply(const PlanAction& a) {
       renderPrometheusYaml(a.id.str(), a.desired.value("config", Json::object()));
   auto text = readFileIfExists(path);
   if (!text) return text.status();
-  if (text.value() && *text.value() == rendered) return Status::ok();
-  if (Status s = writeFileAtomically(path, rendered, 0644); !s) return s;
-  const Json reload = a.spec.value("reloadCommand", Json());
-  if (!reload.is_array() || reload.empty()) return Status::ok();
-  return reloadAfterWrite(commands_, reload.get<std::vector<std::string>>(), path);
+  return deliverRenderedFile(commands_, path, rendered, text.value(),
+                             a.spec.value("reloadCommand", Json()), 0644);
 }
 
 }  // namespace hx
