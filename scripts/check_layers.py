@@ -14,6 +14,9 @@
    page's title) says so with the comment `// lint: not a kind`.
 3. Includes are rooted at their layer ("src/run/x.h", "reconciler/plan.h"): a relative include
    ("../run/x.h", "./x.h") would bypass the include roots that keep the layers apart.
+4. Only cli/ writes to the terminal: no std::cout or std::cerr elsewhere in src/, and run/ and
+   the folders below it report through a RunEnv's report() (src/run/reporter.h), never by
+   writing to its err or out stream.
 """
 import pathlib
 import re
@@ -33,6 +36,9 @@ BELOW = {"reconciler": {"state", "src"}, "state": {"src"}, "src": set()}
 SRC_ORDER = ["cli", "daemon", "web", "views", "run", "backlog", "providers", "platform"]
 SRC_INCLUDE = re.compile(r'#include\s+"src/([a-z_]+)/')
 RELATIVE_INCLUDE = re.compile(r'#include\s+"\.\.?/')
+TERMINAL = re.compile(r'std::(cout|cerr)\b')
+STREAM_WRITE = re.compile(r'\b(env_?|e)\.(err|out)\s*<<')
+REPORTING = {"run", "backlog", "providers", "platform"}  # below the daemon: report(), no stream
 
 
 def sources():
@@ -56,6 +62,15 @@ def main():
             if s and sub in SRC_ORDER and s.group(1) in SRC_ORDER and \
                     SRC_ORDER.index(s.group(1)) < SRC_ORDER.index(sub):
                 print(f"lint: {rel}:{n}: src/{sub}/ includes src/{s.group(1)}/, which is above it")
+                status = 1
+            code = line.split("//")[0]
+            if layer == "src" and sub != "cli" and TERMINAL.search(code):
+                print(f"lint: {rel}:{n}: only cli/ writes to the terminal; report the event "
+                      f"instead: {line.strip()}")
+                status = 1
+            if layer == "src" and sub in REPORTING and STREAM_WRITE.search(code):
+                print(f"lint: {rel}:{n}: src/{sub}/ writes to a stream; report through "
+                      f"env.report() (src/run/reporter.h): {line.strip()}")
                 status = 1
             if RELATIVE_INCLUDE.search(line):
                 print(f"lint: {rel}:{n}: a relative include bypasses the layer roots; name it "

@@ -8,10 +8,14 @@
 #include "fakes/fake_world.h"
 #include "src/cli/cli.h"
 #include "src/platform/http.h"
+#include "src/platform/logging.h"
 #include "src/platform/real_clock.h"
 #include "src/platform/terminal.h"
 
 int main(int argc, char** argv) {
+  // Logging as hxctl's own main sets it (warnings and up, to stderr), so the tests see what an
+  // operator sees there.
+  hx::configureLogging("text", "warn");
   const char* world = std::getenv("HXCTL_FAKE_WORLD");
   if (!world || !*world) {
     std::cerr << "hxctl-fake: set HXCTL_FAKE_WORLD to the world file\n";

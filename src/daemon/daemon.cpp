@@ -260,15 +260,23 @@ class Daemon {
     CycleControls controls;
     controls.execute = options_.selfHeal;
     controls.respectBackoff = true;
-    controls.logActions = true;
-    controls.quiet = true;
     controls.cancel = &cancel_;
     controls.heavyRecheckSeconds = options_.heavyRecheckSeconds;
     PlanCommandOptions planOptions = options_.plan;
     CycleResult result;
     int64_t started = env_.clock.nowMillis();
     spdlog::debug("reconcile cycle ({})", trigger);
-    runApplyCycle(env_, common_, planOptions, store_, who, &specs_, controls, result);
+    {
+      // The cycle reports to the log (journald), not to a terminal.
+      LogReporter log;
+      struct Restore {
+        RunEnv& env;
+        Reporter* before;
+        ~Restore() { env.reporter = before; }
+      } restore{env_, env_.reporter};
+      env_.reporter = &log;
+      runApplyCycle(env_, common_, planOptions, store_, who, &specs_, controls, result);
+    }
     double seconds = static_cast<double>(env_.clock.nowMillis() - started) / 1000.0;
     for (const auto& [name, h] : result.prepared.observed.hosts) {
       hosts_[name] = h;

@@ -1,7 +1,5 @@
 #include "src/run/apply_cycle.h"
 
-#include <spdlog/spdlog.h>
-
 #include <map>
 #include <memory>
 
@@ -39,10 +37,7 @@ class ApplyRecorder : public ExecutionListener {
     auto id = store_.actionStarted(runId_, a);
     writes_.keep(id.status(), "the start of " + a.id.str());
     if (id) ids_[a.id] = id.value();
-    if (controls_.logActions)
-      spdlog::info("{}: {} started", a.id.str(), actionTypeName(a.type));
-    else if (!controls_.quiet)
-      env_.err << "  " << a.id.str() << ": " << actionTypeName(a.type) << " ...\n";
+    if (!controls_.quiet) env_.report().actionStarted(a);
   }
 
   // A burst's records are one transaction. Should the batch not open, each write commits on its
@@ -70,14 +65,7 @@ class ApplyRecorder : public ExecutionListener {
       else if (a.type != ActionType::kUpdate || a.adopting)
         writes_.keep(store_.putInventory(entryFor(a), true), a.id.str() + " in the inventory");
     }
-    if (controls_.logActions && r.outcome == ActionOutcome::kSucceeded)
-      spdlog::info("{}: {} succeeded ({} ms)", a.id.str(), actionTypeName(a.type), r.durationMs);
-    else if (controls_.logActions)
-      spdlog::warn("{}: {} {} ({} ms): {}", a.id.str(), actionTypeName(a.type),
-                   actionOutcomeName(r.outcome), r.durationMs, r.error.message());
-    else if (!controls_.quiet)
-      env_.err << "  " << a.id.str() << ": " << actionTypeName(a.type) << " "
-               << actionOutcomeName(r.outcome) << " (" << r.durationMs << " ms)\n";
+    if (!controls_.quiet) env_.report().actionFinished(a, r);
   }
 
  private:
@@ -239,20 +227,13 @@ RunOutcome runApplyCycle(RunEnv& env, const RunOptions& common, PlanCommandOptio
     const std::string note = std::to_string(recovered.value()) +
                              " action(s) of an earlier apply were interrupted; their resources "
                              "are re-observed and converged now.";
-    if (controls.logActions)
-      spdlog::warn("{}", note);
-    else
-      env.err << "note: " << note << "\n";
+    env.report().message(Severity::kNote, note);
   }
   auto runId = store.beginRun(who);
   if (!runId) return out.outcome = reportError(env, runId.status());
   out.runId = runId.value();
-  StoreWrites writes([&](const std::string& line) {
-    if (controls.logActions)
-      spdlog::error("{}", line);
-    else
-      env.err << "error: " << line << "\n";
-  });
+  StoreWrites writes(
+      [&](const std::string& line) { env.report().message(Severity::kError, line); });
   Prepared& p = out.prepared;
   if (preloaded) {
     p.loaded = *preloaded;

@@ -17,8 +17,7 @@ namespace hx {
 struct CycleControls {
   bool execute = true;          // false (--no-self-heal): plan and report drift, change nothing
   bool respectBackoff = false;  // the daemon holds back resources that failed recently
-  bool logActions = false;      // each action to the log (daemon) rather than stderr (apply)
-  bool quiet = false;           // neither (apply -o json)
+  bool quiet = false;           // actions not reported as they run (apply -o json)
   const std::atomic<bool>* cancel = nullptr;  // SIGTERM: finish the action in flight, stop
   std::function<void(const Plan&)> onPlan;    // told the plan before anything is carried out
   // Asked after onPlan, before anything is carried out or recorded as deferred: "" goes on;

@@ -1,7 +1,5 @@
 #include "src/run/lock_session.h"
 
-#include <spdlog/spdlog.h>
-
 #include "src/run/process_info.h"
 
 namespace hx {
@@ -50,9 +48,9 @@ Result<LockInfo> takeLockBreakingDead(RunEnv& env, Store& store, const RunInfo& 
   if (!current || !current.value()) return lock;
   const LockInfo& held = *current.value();
   if (held.hostname != who.hostname || holderAlive(held, env.clock.nowSeconds())) return lock;
-  spdlog::warn("breaking a stale lock: {}; its process is gone", describeLock(held));
-  env.err << "warning: breaking a stale lock: " << describeLock(held)
-          << "; its process is gone from this machine\n";
+  // One event: the CLI prints it, the daemon logs it (it was both logged and printed before).
+  env.report().message(Severity::kWarning, "breaking a stale lock: " + describeLock(held) +
+                                               "; its process is gone from this machine");
   Status broken = store.forceUnlock(held.lockId);
   if (!broken) return broken;
   return store.acquireLock(who.command, who);
@@ -61,26 +59,28 @@ Result<LockInfo> takeLockBreakingDead(RunEnv& env, Store& store, const RunInfo& 
 RunOutcome lockRefused(RunEnv& env, Store& store, const Status& status) {
   auto current = store.currentLock();
   if (!current || !current.value()) {
-    env.err << "error: " << status.message() << "\n";
+    env.report().message(Severity::kError, status.message());
     return RunOutcome::kLocked;
   }
   const LockInfo& l = *current.value();
   bool alive = holderAlive(l, env.clock.nowSeconds());
   if (l.operation == "daemon" && alive) {
-    env.err << "error: hxctl daemon (pid " << l.pid << " on " << l.hostname << ", run by "
-            << l.holder << " since " << formatTime(l.startedAt)
-            << ") is reconciling this estate and holds the state store's lock.\n"
-            << "It applies spec changes by itself within a cycle; to apply by hand, stop it "
-               "first (systemctl stop hxctl).\n";
+    env.report().message(Severity::kError,
+                         "hxctl daemon (pid " + std::to_string(l.pid) + " on " + l.hostname +
+                             ", run by " + l.holder + " since " + formatTime(l.startedAt) +
+                             ") is reconciling this estate and holds the state store's lock.",
+                         {"It applies spec changes by itself within a cycle; to apply by hand, "
+                          "stop it first (systemctl stop hxctl)."});
     return RunOutcome::kLocked;
   }
-  env.err << "error: " << status.message() << "\n";
   if (!alive)
-    env.err << "The holder is no longer running. If no other hxctl is applying, break the "
-               "lock with:\n  hxctl force-unlock "
-            << l.lockId << "\n";
+    env.report().message(Severity::kError, status.message(),
+                         {"The holder is no longer running. If no other hxctl is applying, break "
+                          "the lock with:",
+                          "  hxctl force-unlock " + l.lockId});
   else
-    env.err << "Wait for it to finish, or pass --lock-timeout to wait.\n";
+    env.report().message(Severity::kError, status.message(),
+                         {"Wait for it to finish, or pass --lock-timeout to wait."});
   return RunOutcome::kLocked;
 }
 

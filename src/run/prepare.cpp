@@ -20,7 +20,8 @@ RunOutcome parseSelector(RunEnv& env, PlanCommandOptions& o) {
   for (std::string pair; std::getline(in, pair, ',');) {
     auto eq = pair.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
-      env.err << "error: -l " << o.selector << ": expected key=value[,key=value]\n";
+      env.report().message(Severity::kError,
+                           "-l " + o.selector + ": expected key=value[,key=value]");
       return RunOutcome::kError;
     }
     o.plan.labels[pair.substr(0, eq)] = pair.substr(eq + 1);
@@ -32,13 +33,14 @@ RunOutcome checkTarget(RunEnv& env, const Prepared& p, PlanCommandOptions& o) {
   if (o.target.empty()) return RunOutcome::kOk;
   auto slash = o.target.find('/');
   if (slash == std::string::npos) {
-    env.err << "error: --target " << o.target << ": expected KIND/NAME, e.g. Collection/mixtral\n";
+    env.report().message(Severity::kError,
+                         "--target " + o.target + ": expected KIND/NAME, e.g. Collection/mixtral");
     return RunOutcome::kError;
   }
   ResourceId id{o.target.substr(0, slash), o.target.substr(slash + 1)};
   if (!p.loaded.desired.find(id) && !p.inventory.find(id)) {
-    env.err << "error: --target " << o.target
-            << ": no such resource in the specs or the inventory\n";
+    env.report().message(Severity::kError, "--target " + o.target +
+                                               ": no such resource in the specs or the inventory");
     return RunOutcome::kError;
   }
   o.plan.target = id;
@@ -53,18 +55,21 @@ RunOutcome checkEstate(RunEnv& env, const RunOptions& common, Store& store, bool
   if (!recorded) return reportError(env, recorded.status());
   const auto& owner = recorded.value();
   if (owner && *owner != common.estate && !(writes && common.claimStore)) {
-    env.err << "error: the store " << Store::shown(common.statePath) << " belongs to the estate \""
-            << *owner << "\"; these specs are the estate \"" << common.estate << "\""
-            << (common.configPath.empty() ? "" : " (" + common.configPath + ")")
-            << ". Planned against that store they would offer to destroy its objects. Use this "
-               "estate's own store (--state PATH, or state: in its hxctl.yaml); or, if \""
-            << *owner << "\" was renamed or moved to this one, record that once with hxctl apply "
-            << "--claim-store.\n";
+    env.report().message(
+        Severity::kError,
+        "the store " + Store::shown(common.statePath) + " belongs to the estate \"" + *owner +
+            "\"; these specs are the estate \"" + common.estate + "\"" +
+            (common.configPath.empty() ? "" : " (" + common.configPath + ")") +
+            ". Planned against that store they would offer to destroy its objects. Use this "
+            "estate's own store (--state PATH, or state: in its hxctl.yaml); or, if \"" +
+            *owner + "\" was renamed or moved to this one, record that once with hxctl apply " +
+            "--claim-store.");
     return RunOutcome::kError;
   }
   if (writes && (!owner || *owner != common.estate)) {
     if (Status s = store.setEstate(common.estate); !s) return reportError(env, s);
-    if (owner) env.err << "note: the store now belongs to \"" << common.estate << "\"\n";
+    if (owner)
+      env.report().message(Severity::kNote, "the store now belongs to \"" + common.estate + "\"");
   }
   return RunOutcome::kOk;
 }
@@ -74,7 +79,8 @@ RunOutcome checkEstate(RunEnv& env, const RunOptions& common, Store& store, bool
 RunOutcome prepare(RunEnv& env, const RunOptions& common, PlanCommandOptions& o, Prepared& p,
                    Store* lockedStore) {
   if (!p.preloaded) {
-    env.err << "error: the specs were not loaded before planning\n";  // a caller's bug
+    env.report().message(Severity::kError,
+                         "the specs were not loaded before planning");  // a caller's bug
     return RunOutcome::kError;
   }
   if (lockedStore) {
@@ -122,7 +128,9 @@ RunOutcome prepare(RunEnv& env, const RunOptions& common, PlanCommandOptions& o,
                                env.prober, o.parallelism);
     if (writes) {
       Status saved = store.saveObservations(p.observed);
-      if (!saved) env.err << "warning: could not cache observations: " << saved.message() << "\n";
+      if (!saved)
+        env.report().message(Severity::kWarning,
+                             "could not cache observations: " + saved.message());
     }
   }
   p.plan = plan(p.loaded.desired, p.observed, p.inventory, o.plan, env.clock.nowSeconds());

@@ -119,20 +119,20 @@ std::optional<std::string> notThisStoresDaemon(const LockInfo& lock, const std::
 Result<std::unique_ptr<Store>> openStore(RunEnv& env, const std::string& path) {
   if (Store::isUrl(path)) {  // a shared store: no file, no directory, no permissions to set
     auto store = Store::open(path, env.clock);
-    if (!store) env.err << "error: " << store.status().message() << "\n";
+    if (!store) env.report().message(Severity::kError, store.status().message());
     return store;
   }
   std::error_code ec;
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty())
     if (Status made = createPrivateDirectories(parent.string()); !made) {
-      env.err << "error: " << made.message() << "\n";
+      env.report().message(Severity::kError, made.message());
       return made;
     }
   const bool existed = std::filesystem::exists(path, ec);
   auto store = Store::open(path, env.clock);
   if (!store) {
-    env.err << "error: " << store.status().message() << "\n";
+    env.report().message(Severity::kError, store.status().message());
   } else if (!existed) {
     // Nobody but its owner needs to read which keys exist and who changed what.
     std::filesystem::permissions(
@@ -144,12 +144,12 @@ Result<std::unique_ptr<Store>> openStore(RunEnv& env, const std::string& path) {
 Result<std::unique_ptr<Store>> openStoreReadOnly(RunEnv& env, const std::string& path,
                                                  bool* missing) {
   auto store = Store::openReadOnly(path, env.clock, missing);
-  if (!store) env.err << "error: " << store.status().message() << "\n";
+  if (!store) env.report().message(Severity::kError, store.status().message());
   return store;
 }
 
 RunOutcome reportError(RunEnv& env, const Status& status) {
-  env.err << "error: " << status.message() << "\n";
+  env.report().message(Severity::kError, status.message());
   return RunOutcome::kError;
 }
 

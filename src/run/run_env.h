@@ -1,6 +1,6 @@
 // What a run works with: the external systems (providers, prober, clock, HTTP for the checks)
-// and where it writes for the operator. main() wires the real ones; tests wire fakes. The command
-// line knows it as RunEnv.
+// and where it writes for the operator (run/ through report()). main() wires the real ones; tests
+// wire fakes. The command line knows it as RunEnv.
 #pragma once
 
 #include <istream>
@@ -9,6 +9,7 @@
 #include "reconciler/clock.h"
 #include "reconciler/provider.h"
 #include "src/platform/http.h"
+#include "src/run/reporter.h"
 
 namespace hx {
 
@@ -24,6 +25,10 @@ struct RunEnv {
   std::istream* in = nullptr;  // where apply reads its "yes"; nullptr: nobody to ask
   bool inIsTty = false;
   size_t columns = 0;  // the terminal's width when stdout is one; 0 when piped (no cutting)
+  Reporter* reporter = nullptr;  // where run/ reports (the daemon's log); nullptr: text on err
+  StreamReporter textReporter{err};
+
+  Reporter& report() { return reporter ? *reporter : textReporter; }
 };
 
 }  // namespace hx
