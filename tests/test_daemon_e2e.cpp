@@ -232,6 +232,19 @@ TEST_CASE(
   REQUIRE(daemon.waitLog("do not validate", 15));
   CHECK(daemon.log().find("broken.yaml:") != std::string::npos);
   CHECK(metricsOf(metricsPort).find("hxctl_spec_valid 0") != std::string::npos);
+  CHECK(metricsOf(metricsPort).find("hxctl_spec_last_good_timestamp_seconds ") !=
+        std::string::npos);
+  // Ready, and saying on what: the last good specs, with the first error of the ones on disk.
+  const std::string readyz = "http://127.0.0.1:" + std::to_string(metricsPort) + "/readyz";
+  CHECK(eventually(
+      [&] {
+        auto r = hx::test::httpGet(readyz);
+        return r && r->status == 200 &&
+               r->body.rfind("ready: serving the last good specs, loaded ", 0) == 0 &&
+               r->body.find("; specs invalid: ") != std::string::npos &&
+               r->body.find("broken.yaml:") != std::string::npos;
+      },
+      10));
   // Still reconciling on the last good specs: drift is repaired on SIGHUP, c is not created.
   deleteCollection(sim, 0, "a");
   daemon.signal(SIGHUP);
@@ -242,6 +255,7 @@ TEST_CASE(
   h.writeSpec("broken.yaml", collection("c"));
   CHECK(eventually([&] { return collectionExists(sim, 0, "c"); }, 15));
   CHECK(metricsOf(metricsPort).find("hxctl_spec_valid 1") != std::string::npos);
+  CHECK(hx::test::httpGet(readyz)->body == "ready\n");  // valid again: nothing to add
   daemon.signal(SIGTERM);
   CHECK(daemon.waitExit(30) == 0);
 }

@@ -66,7 +66,8 @@ class Daemon {
         schedule_(env.clock.nowMillis()) {
     lastSeenDigest_ = specs_.digest;
     published_ = std::make_shared<const LoadResult>(specs_);
-    metrics_.specLoad(true);
+    lastGoodAt_ = env_.clock.nowSeconds();
+    metrics_.specLoad(true, lastGoodAt_);
     metrics_.lockHeld(true);
     auto recorded = store_.loadObservations();
     if (recorded) hosts_ = recorded.value().hosts;
@@ -84,6 +85,14 @@ class Daemon {
     return published_;
   }
   bool firstCycleDone() const { return firstCycleDone_; }
+  // While the specs on disk do not validate: what /readyz says beside "ready" (the daemon still
+  // serves, on the last good specs). Empty while they validate.
+  std::string specsProblem() const {
+    std::lock_guard<std::mutex> lock(publishedMu_);
+    if (specsInvalid_.empty()) return "";
+    return "serving the last good specs, loaded " + formatTime(lastGoodAt_) +
+           "; specs invalid: " + specsInvalid_;
+  }
 
   // The worker thread's body: what is due comes from the schedule (daemon_schedule.h).
   void work() {
@@ -225,7 +234,14 @@ class Daemon {
     if (fresh.digest == lastSeenDigest_ && !force) return false;
     lastSeenDigest_ = fresh.digest;
     if (!fresh.ok()) {
-      metrics_.specLoad(false);
+      metrics_.specLoad(false, lastGoodAt_);
+      {
+        std::lock_guard<std::mutex> lock(publishedMu_);
+        specsInvalid_ = fresh.diagnostics.empty() ? "they do not validate"
+                                                  : formatDiagnostic(fresh.diagnostics.front());
+        if (fresh.errorCount() > 1)
+          specsInvalid_ += " (and " + std::to_string(fresh.errorCount() - 1) + " more)";
+      }
       spdlog::error("the specs on disk do not validate; the last good specs stay in force");
       // As the command line prints them: the first 50, then how many more.
       constexpr size_t kLogged = 50;
@@ -237,13 +253,15 @@ class Daemon {
                     fresh.errorCount() == 1 ? "" : "s");
       return false;
     }
-    metrics_.specLoad(true);
     bool changed = fresh.digest != specs_.digest;
     specs_ = std::move(fresh);
-    if (changed) {
+    {
       std::lock_guard<std::mutex> lock(publishedMu_);
-      published_ = std::make_shared<const LoadResult>(specs_);
+      if (changed) lastGoodAt_ = env_.clock.nowSeconds();
+      specsInvalid_.clear();
+      if (changed) published_ = std::make_shared<const LoadResult>(specs_);
     }
+    metrics_.specLoad(true, lastGoodAt_);
     if (changed)
       spdlog::info("specs reloaded: {} resources from {} files", specs_.desired.resources.size(),
                    specs_.files.size());
@@ -322,6 +340,8 @@ class Daemon {
   web::ChangeFeed changes_;
   mutable std::mutex publishedMu_;
   std::shared_ptr<const LoadResult> published_;  // guarded by publishedMu_
+  std::string specsInvalid_;  // the first error of specs on disk that do not validate; publishedMu_
+  int64_t lastGoodAt_ = 0;    // when the specs in force were loaded (Unix s); publishedMu_
 
   std::mutex mu_;
   std::condition_variable cv_;
@@ -388,7 +408,7 @@ RunOutcome serve(RunEnv& env, const RunOptions& common, const DaemonOptions& opt
                               if (!daemon.firstCycleDone()) return {false, "first cycle not done"};
                               if (!heartbeat.healthy())
                                 return {false, "the state store does not take writes"};
-                              return {true, ""};
+                              return {true, daemon.specsProblem()};
                             });
     const std::string listenHost =
         options.metricsAddress.substr(0, options.metricsAddress.rfind(':'));

@@ -51,6 +51,8 @@ DaemonMetrics::DaemonMetrics(const std::string& version) {
   m.gauge("hxctl_resource_backoffs", "Resources waiting out a back-off after failures");
   m.counter("hxctl_spec_loads_total", "Spec (re)loads, by result (valid, invalid)");
   m.gauge("hxctl_spec_valid", "1 when the specs on disk validate; 0 while the last good ones rule");
+  m.gauge("hxctl_spec_last_good_timestamp_seconds",
+          "When the specs in force (the last that validated) were loaded, as Unix time");
   m.gauge("hxctl_lock_held", "1 while the daemon holds the state store's lock");
   m.gauge("hxctl_leader",
           "1 while this daemon leads the daemons sharing its store (by lease), 0 as a standby");
@@ -158,9 +160,10 @@ void DaemonMetrics::hosts(const std::map<std::string, HostObservation>& hosts) {
   }
 }
 
-void DaemonMetrics::specLoad(bool valid) {
+void DaemonMetrics::specLoad(bool valid, int64_t lastGoodAt) {
   registry_.add("hxctl_spec_loads_total", {{"result", valid ? "valid" : "invalid"}});
   registry_.set("hxctl_spec_valid", {}, valid ? 1 : 0);
+  registry_.set("hxctl_spec_last_good_timestamp_seconds", {}, static_cast<double>(lastGoodAt));
 }
 
 void DaemonMetrics::lockHeld(bool held) { registry_.set("hxctl_lock_held", {}, held ? 1 : 0); }

@@ -22,7 +22,7 @@ class DaemonMetrics {
   void cycleDone(const CycleResult& cycle, const std::string& trigger, double seconds,
                  int64_t nowSeconds, bool selfHeal);
   void hosts(const std::map<std::string, HostObservation>& hosts);
-  void specLoad(bool valid);
+  void specLoad(bool valid, int64_t lastGoodAt);
   void lockHeld(bool held);
   void backoffs(int count);
   // A daemon on a shared store: whether `instance` (this daemon) leads, in which term; counts
