@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 
 #include "qdrant_personality.h"
 
@@ -128,6 +129,12 @@ Json QdrantPersonality::telemetry(unsigned level, bool perCollection) {
                      {{"status", "ok"}, {"optimizations", {{"count", 0}}}, {"log", Json::array()}}},
                     {"async_scorer", false}};
       if (level >= 4) {
+        std::map<std::string, uint64_t> stored;  // dense vector name -> points that have it
+        for (const auto& [pid, p] : c.points) {
+          if (p.vector.is_array()) ++stored[""];
+          if (p.vector.is_object())
+            for (const auto& [vname, v] : p.vector.items()) ++stored[vname];
+        }
         Json vectorData = Json::object(), info = Json::object();
         const bool onDisk = c.params.value("on_disk_payload", true);
         for (const auto& [vname, p] : denseParams(c.params)) {
@@ -136,16 +143,9 @@ Json QdrantPersonality::telemetry(unsigned level, bool perCollection) {
               {"distance", p.value("distance", "Cosine")},
               {"storage_type", p.value("on_disk", false) ? "ChunkedMmap" : "InRamChunkedMmap"},
               {"index", {{"type", "plain"}, {"options", Json::object()}}}};
-          info[vname] = {
-              {"num_vectors", 0}, {"num_indexed_vectors", 0}, {"num_deleted_vectors", 0}};
-        }
-        for (const auto& [pid, p] : c.points) {
-          if (p.vector.is_array() && info.contains(""))
-            info[""]["num_vectors"] = info[""]["num_vectors"].get<uint64_t>() + 1;
-          if (p.vector.is_object())
-            for (const auto& [vname, v] : p.vector.items())
-              if (info.contains(vname))
-                info[vname]["num_vectors"] = info[vname]["num_vectors"].get<uint64_t>() + 1;
+          info[vname] = {{"num_vectors", stored[vname]},
+                         {"num_indexed_vectors", 0},
+                         {"num_deleted_vectors", 0}};
         }
         Json sparseData = Json::object();
         const Json sparse = c.params.value("sparse_vectors", Json::object());

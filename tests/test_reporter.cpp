@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <memory>
 #include <sstream>
 
 #include "fakes/fake_world.h"
@@ -26,6 +27,29 @@ int deadPid() {
   waitpid(child, &status, 0);
   return child;
 }
+
+// A store in a scratch directory and a RunEnv of fakes whose reporter records every event.
+struct LockScene {
+  explicit LockScene(const std::string& name)
+      : dir(std::filesystem::temp_directory_path() /
+            ("hxctl-reporter-" + name + "-" + std::to_string(getpid()))) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    auto opened = Store::open((dir / "state.db").string(), clock);
+    REQUIRE(opened);
+    store = std::move(opened.value());
+    env.reporter = &recorded;
+  }
+  ~LockScene() { std::filesystem::remove_all(dir); }
+  std::filesystem::path dir;
+  fake::ManualClock clock;
+  std::unique_ptr<Store> store;
+  fake::FakeWorld world{clock};
+  fake::ScriptedHttp http;
+  std::ostringstream out, err;
+  RunEnv env{world, world, clock, http, true, out, err};
+  fake::RecordingReporter recorded;
+};
 
 }  // namespace
 
@@ -53,56 +77,31 @@ TEST_CASE("the text reporter writes what the CLI has always printed", "[reporter
 
 TEST_CASE("breaking a stale lock is one warning event, reported to the run's reporter only",
           "[reporter][unit]") {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("hxctl-reporter-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  fake::ManualClock clock;
-  auto store = Store::open((dir / "state.db").string(), clock);
-  REQUIRE(store);
+  LockScene scene("stale");
   RunInfo gone = currentProcess("apply");
   gone.pid = deadPid();
-  REQUIRE(store.value()->acquireLock("apply", gone));
-
-  fake::FakeWorld world(clock);
-  fake::ScriptedHttp http;
-  std::ostringstream out, err;
-  RunEnv env{world, world, clock, http, true, out, err};
-  fake::RecordingReporter recorded;
-  env.reporter = &recorded;
-  auto lock = takeLockBreakingDead(env, *store.value(), currentProcess("apply"), 0);
+  REQUIRE(scene.store->acquireLock("apply", gone));
+  auto lock = takeLockBreakingDead(scene.env, *scene.store, currentProcess("apply"), 0);
+  const auto& recorded = scene.recorded;
   CHECK(lock);
   REQUIRE(recorded.messages.size() == 1);
   CHECK(recorded.messages[0].severity == Severity::kWarning);
   CHECK(recorded.messages[0].text.rfind("breaking a stale lock: ", 0) == 0);
   CHECK(recorded.messages[0].text.find("its process is gone from this machine") !=
         std::string::npos);
-  CHECK(err.str().empty());  // nothing went around the reporter
-  std::filesystem::remove_all(dir);
+  CHECK(scene.err.str().empty());  // nothing went around the reporter
 }
 
 TEST_CASE("a refused lock is one error with its advice", "[reporter][unit]") {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("hxctl-reporter-refused-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  fake::ManualClock clock;
-  auto store = Store::open((dir / "state.db").string(), clock);
-  REQUIRE(store);
-  REQUIRE(store.value()->acquireLock("apply", currentProcess("apply")));  // alive: this process
-  fake::FakeWorld world(clock);
-  fake::ScriptedHttp http;
-  std::ostringstream out, err;
-  RunEnv env{world, world, clock, http, true, out, err};
-  fake::RecordingReporter recorded;
-  env.reporter = &recorded;
-  auto second = store.value()->acquireLock("plan", currentProcess("plan"));
+  LockScene scene("refused");
+  REQUIRE(scene.store->acquireLock("apply", currentProcess("apply")));  // alive: this process
+  const auto& recorded = scene.recorded;
+  auto second = scene.store->acquireLock("plan", currentProcess("plan"));
   REQUIRE_FALSE(second);
-  CHECK(lockRefused(env, *store.value(), second.status()) == RunOutcome::kLocked);
+  CHECK(lockRefused(scene.env, *scene.store, second.status()) == RunOutcome::kLocked);
   REQUIRE(recorded.messages.size() == 1);
   CHECK(recorded.messages[0].severity == Severity::kError);
   REQUIRE(recorded.messages[0].advice.size() == 1);
   CHECK(recorded.messages[0].advice[0] == "Wait for it to finish, or pass --lock-timeout to wait.");
-  CHECK(err.str().empty());
-  std::filesystem::remove_all(dir);
+  CHECK(scene.err.str().empty());
 }

@@ -257,9 +257,11 @@ class Daemon {
     specs_ = std::move(fresh);
     {
       std::lock_guard<std::mutex> lock(publishedMu_);
-      if (changed) lastGoodAt_ = env_.clock.nowSeconds();
       specsInvalid_.clear();
-      if (changed) published_ = std::make_shared<const LoadResult>(specs_);
+      if (changed) {
+        lastGoodAt_ = env_.clock.nowSeconds();
+        published_ = std::make_shared<const LoadResult>(specs_);
+      }
     }
     metrics_.specLoad(true, lastGoodAt_);
     if (changed)
